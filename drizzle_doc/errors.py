@@ -1,0 +1,17 @@
+"""Typed errors raised by the library; the click layer maps them to exit codes."""
+
+
+class DrizzleDocError(Exception):
+    """Base class: a problem the user can fix (exit code 1 unless said otherwise)."""
+
+    exit_code = 1
+
+
+class UsageError(DrizzleDocError):
+    """Bad flags or configuration (exit code 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """A drizzle.config / drizzle-doc.toml that cannot be used (exit code 2)."""
