@@ -15,3 +15,12 @@ class UsageError(DrizzleDocError):
 
 class ConfigError(UsageError):
     """A drizzle.config / drizzle-doc.toml that cannot be used (exit code 2)."""
+
+
+class DatabaseError(DrizzleDocError):
+    """A database that cannot be used: bad URL, unreachable, login or permissions (exit code 2).
+
+    Messages never contain the password (see :func:`drizzle_doc.verify.mask_url`).
+    """
+
+    exit_code = 2
