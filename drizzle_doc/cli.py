@@ -127,6 +127,84 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
     sys.exit(worst)
 
 
+@cli.command()
+@project_options
+@click.option("--database-url", envvar="DATABASE_URL", default=None, show_envvar=True,
+              help="PostgreSQL URL to compare with (read-only). Default: $DATABASE_URL.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True)
+@click.option("--db-comments", is_flag=True,
+              help="Also read COMMENT ON text: fills descriptions without JSDoc, warns where they differ.")
+def verify(root, config_path, schema_globs, migrations_dir, casing, database_url, fmt, db_comments):
+    """Compare the models with a live PostgreSQL database, read-only, and report drift both ways.
+
+    Exit 0 when they agree, 1 on drift, 2 on a usage, configuration or connection error.
+
+    \b
+    Example:
+        drizzle-doc verify --database-url postgresql://app@localhost:5432/app
+        DATABASE_URL=postgresql://app@db/app drizzle-doc verify --format github
+    """
+    from dataclasses import replace as _replace
+
+    from .errors import UsageError
+    from .verify import mask_url, render_github, render_json, render_text, verify as run_verify
+
+    if not database_url:
+        raise UsageError("no database URL: pass --database-url or set DATABASE_URL")
+    results = load(root, config_path, schema_globs, migrations_dir, casing)
+    base = Path(root or Path.cwd()).resolve()
+    diagnostics = []
+    schemas: list[str] = []
+    for project, schema in results:
+        result = run_verify(schema, database_url, schema_filter=project.schema_filter,
+                            tables_filter=project.tables_filter, db_comments=db_comments)
+        prefix = ""
+        if len(results) > 1:
+            try:
+                prefix = project.root.resolve().relative_to(base).as_posix().rstrip("/") + "/"
+            except ValueError:
+                prefix = ""
+            if prefix == "./":
+                prefix = ""
+        diagnostics += [_replace(d, file=prefix + d.file) if (d.file and prefix) else d
+                        for d in result.diagnostics]
+        schemas += [s for s in result.schemas if s not in schemas]
+    masked = mask_url(database_url)
+    if fmt == "json":
+        click.echo(render_json(diagnostics, database=masked, schemas=schemas), nl=False)
+    elif fmt == "github":
+        click.echo(render_github(diagnostics), nl=False)
+    else:
+        click.echo(render_text(diagnostics, database=masked), nl=False)
+    sys.exit(1 if any(d.severity == "error" for d in diagnostics) else 0)
+
+
+@cli.command("comments-sql")
+@project_options
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the SQL to this file instead of standard output.")
+def comments_sql_command(root, config_path, schema_globs, migrations_dir, casing, output):
+    """Write COMMENT ON TABLE / COLUMN statements from the models' JSDoc.
+
+    The output is a drizzle-kit custom migration body, so psql, tbls or any
+    database tool shows the same words as the docs.
+
+    \b
+    Example:
+        npx drizzle-kit generate --custom --name=comments
+        drizzle-doc comments-sql --output drizzle/0007_comments.sql
+    """
+    from .comments import comments_sql
+
+    results = load(root, config_path, schema_globs, migrations_dir, casing)
+    text = "".join(comments_sql(schema) for _, schema in results)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     cli.main(args=argv, prog_name="drizzle-doc")
 
