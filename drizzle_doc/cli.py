@@ -129,6 +129,30 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
 
 @cli.command()
 @project_options
+@click.option("--out", default=None, help="Docs folder, relative to the project root. Default: docs/data/schemas.")
+@click.option("--prune", is_flag=True, help="Delete orphaned pages (pages whose table is gone).")
+@click.option("--templates", "templates_dir", default=None,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="A folder of templates (table.md.j2, index.md.j2, diagram.md.j2) overriding the bundled ones.")
+def generate(root, config_path, schema_globs, migrations_dir, casing, out, prune, templates_dir):
+    """Write one Markdown page per table, the index and ER diagrams; keep human text.
+
+    Only the sections between `<!-- drizzle-doc:begin NAME -->` and
+    `<!-- drizzle-doc:end NAME -->` are rewritten; everything else on a page is yours.
+
+    \b
+    Example:
+        drizzle-doc generate --root fixtures/example
+        drizzle-doc generate --out docs/db --prune
+    """
+    from .generate import run_generate
+
+    sys.exit(run_generate(load(root, config_path, schema_globs, migrations_dir, casing, out=out),
+                          prune=prune, templates=templates_dir))
+
+
+@cli.command()
+@project_options
 @click.option("--database-url", envvar="DATABASE_URL", default=None, show_envvar=True,
               help="PostgreSQL URL to compare with (read-only). Default: $DATABASE_URL.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",

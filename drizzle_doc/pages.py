@@ -204,8 +204,7 @@ def md_code(s: str) -> str:
     HTML ``<code>`` element with everything escaped.
     """
     s = " ".join(s.replace("\r", "\n").split("\n")) if ("\n" in s or "\r" in s) else s
-    if s and "`" not in s and "|" not in s and "<!--" not in s and "-->" not in s \
-            and not s.startswith(" ") and not s.endswith(" "):
+    if s and not any(ch in s for ch in "`|<>") and not s.startswith(" ") and not s.endswith(" "):
         return f"`{s}`"
     esc = s.translate(_HTML).replace("|", "&#124;").replace("`", "&#96;")
     return f"<code>{esc}</code>"

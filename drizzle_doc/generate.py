@@ -1,0 +1,73 @@
+"""The ``generate`` command's work, apart from click: render, merge, write, report.
+
+``check`` (and tests) can call :func:`render_project` to get exactly the pages
+``generate`` would merge into the out dir.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Optional
+
+import click
+
+from .model import ERROR, Diagnostic, Schema
+from .render import render_docs
+from .write import WriteSummary, write_docs
+
+#: Above this many files a progress bar is shown (on a terminal only).
+PROGRESS_MIN_FILES = 200
+
+
+def history_for(project: Any, schema: Schema) -> Any:
+    """The migration history the pages show (``None``: pages say no migration was found).
+
+    Wiring point for :mod:`drizzle_doc.migrations`: return its per-table history
+    here (an object with ``for_table(table)`` or a mapping keyed ``schema.table``,
+    see :func:`drizzle_doc.render.table_history`).
+    """
+    return None
+
+
+def render_project(project: Any, schema: Schema, templates: Optional[Path] = None) -> dict[str, str]:
+    return render_docs(schema, project, history=history_for(project, schema), templates=templates)
+
+
+def out_dir(project: Any) -> Path:
+    return Path(project.root) / project.out
+
+
+def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
+                 templates: Optional[Path] = None) -> int:
+    """Generate docs for every (project, schema); print diagnostics and a summary; exit code."""
+    worst = 0
+    summaries: list[WriteSummary] = []
+    for project, schema in results:
+        pages = render_project(project, schema, templates)
+        big = len(pages) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+
+        def progress(files):
+            return _bar(files) if big else files
+
+        summary = write_docs(out_dir(project), pages, prune=prune, display_out=project.out,
+                             progress=progress)
+        summaries.append(summary)
+        diags: list[Diagnostic] = [*project.diagnostics, *schema.diagnostics, *summary.diagnostics]
+        for d in sorted(diags, key=Diagnostic.sort_key):
+            where = d.where()
+            click.echo(f"{where + ': ' if where else ''}{d.severity}: {d.message}", err=True)
+            if d.severity == ERROR:
+                worst = 1
+    total = WriteSummary(
+        written=sum(s.written for s in summaries), unchanged=sum(s.unchanged for s in summaries),
+        orphaned=sum(s.orphaned for s in summaries), pruned=sum(s.pruned for s in summaries),
+        skipped=sum(s.skipped for s in summaries),
+    )
+    click.echo(total.line())
+    return worst
+
+
+def _bar(files):
+    with click.progressbar(files, label="Writing docs", file=sys.stderr) as bar:
+        yield from bar
