@@ -277,6 +277,12 @@ def _list_folder(folder: Path, rel) -> tuple[str, list[_Entry], list[Diagnostic]
 # ---------------------------------------------------------------------------
 
 
+def pg_name(name: str) -> str:
+    """PostgreSQL truncates identifiers to 63 bytes; drizzle-kit's snapshot does not."""
+    raw = name.encode("utf-8")
+    return name if len(raw) <= 63 else raw[:63].decode("utf-8", errors="ignore")
+
+
 def _cols(names) -> str:
     return ", ".join(names)
 
@@ -333,8 +339,8 @@ def _table_changes(a: Table, b: Table) -> list[tuple[str, str, Optional[str], Op
             out.append(("column.dropped", f"column {c.name} dropped", c.name, None))
 
     def named(kind, label, xs, ys, norm, describe):
-        ax = {x.name: x for x in xs}
-        by = {y.name: y for y in ys}
+        ax = {pg_name(x.name): x for x in xs}
+        by = {pg_name(y.name): y for y in ys}
         for name, y in by.items():
             if name not in ax:
                 out.append((f"{kind}.added", f"{label} {name} added {describe(y)}".rstrip(), None, name))
@@ -652,8 +658,8 @@ def compute_drift(model: Schema, migrated: Schema, project: Optional[Project] = 
                 constraint=(t.primary_key.name if t.primary_key else None))
 
         def named(kind, label, xs, ys, norm, field_name):
-            ax = {x.name: x for x in xs}
-            by = {y.name: y for y in ys}
+            ax = {pg_name(x.name): x for x in xs}
+            by = {pg_name(y.name): y for y in ys}
             for name, x in ax.items():
                 if name not in by:
                     add(ERROR, key, f"{kind}.missing",
