@@ -157,6 +157,9 @@ def normalize_expr(expr: Optional[Any]) -> Optional[str]:
         else:
             joined_parts.append(p)
     out = "".join(joined_parts)
+    # PostgreSQL prints `x IN ('a', 'b')` as `x = ANY (ARRAY['a', 'b'])`
+    out = re.sub(r"=anyarray\[([^\]]*)\]", r"in\1", out)
+    out = re.sub(r"<>allarray\[([^\]]*)\]", r"notin\1", out)
     if _NUMBER.match(out):
         out = _canon_number(out)
     return out

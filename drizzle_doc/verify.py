@@ -380,7 +380,7 @@ def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
     elif m_pk and not d_pk:
         out.model_only(f'primary key on "{key}" ({", ".join(m_pk)})', pk_anchor)
     elif m_pk and tuple(m_pk) != tuple(d_pk):
-        out.differs(f'primary key on "{key}"', pk_anchor, "the columns",
+        out.differs(f'primary key on "{key}"', pk_anchor, "the column list",
                     f"({', '.join(d_pk)})", f"({', '.join(m_pk)})")
     elif (m_pk and mt.primary_key is not None and mt.primary_key.composite and mt.primary_key.name
           and dt.primary_key and mt.primary_key.name != dt.primary_key.name):
@@ -401,11 +401,11 @@ def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
         what = f'foreign key "{name}" on "{key}"'
         anchor = mf if mf.file else mt
         if tuple(mf.columns) != tuple(df.columns):
-            out.differs(what, anchor, "the columns", f"({', '.join(df.columns)})", f"({', '.join(mf.columns)})")
+            out.differs(what, anchor, "the column list", f"({', '.join(df.columns)})", f"({', '.join(mf.columns)})")
         m_target = f"{mf.foreign_schema or 'public'}.{mf.foreign_table}({', '.join(mf.foreign_columns)})"
         d_target = f"{df.foreign_schema}.{df.foreign_table}({', '.join(df.foreign_columns)})"
         if m_target != d_target:
-            out.differs(what, anchor, "the referenced columns", d_target, m_target)
+            out.differs(what, anchor, "the referenced column list", d_target, m_target)
         if _action(mf.on_delete) != _action(df.on_delete):
             out.differs(what, anchor, "ON DELETE", _action(df.on_delete), _action(mf.on_delete))
         if _action(mf.on_update) != _action(df.on_update):
@@ -423,7 +423,7 @@ def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
         anchor = mu if mu.file else mt
         what = f'unique constraint "{name}" on "{key}"'
         if tuple(mu.columns) != tuple(du.columns):
-            out.differs(what, anchor, "the columns", f"({', '.join(du.columns)})", f"({', '.join(mu.columns)})")
+            out.differs(what, anchor, "the column list", f"({', '.join(du.columns)})", f"({', '.join(mu.columns)})")
         if mu.nulls_not_distinct != du.nulls_not_distinct:
             out.differs(what, anchor, "NULLS NOT DISTINCT", "set" if du.nulls_not_distinct else "not set",
                         "set" if mu.nulls_not_distinct else "not set")
@@ -457,7 +457,7 @@ def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
         if (mi.method or "btree").lower() != (di.method or "btree").lower():
             out.differs(what, anchor, "the method", di.method, mi.method)
         if not _same_index_columns(mi.columns, di.columns):
-            out.differs(what, anchor, "the columns", _index_columns_text(di), _index_columns_text(mi))
+            out.differs(what, anchor, "the column list", _index_columns_text(di), _index_columns_text(mi))
         if normalize_expr(mi.where) != normalize_expr(di.where):
             out.differs(what, anchor, "the WHERE clause", di.where, mi.where)
 

@@ -1,0 +1,406 @@
+"""verify without a server: URL masking, spelling normalisation, comparison, output formats."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from drizzle_doc.catalog import CatalogComments, drizzle_type, normalize_expr
+from drizzle_doc.model import (
+    Check,
+    Column,
+    Doc,
+    Enum,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexColumn,
+    PrimaryKey,
+    Schema,
+    Table,
+    UniqueConstraint,
+    View,
+)
+from drizzle_doc.verify import (
+    DB_ONLY,
+    DIFFERS,
+    MODEL_ONLY,
+    compare,
+    compare_comments,
+    mask_text,
+    mask_url,
+    render_github,
+    render_json,
+    render_text,
+    scope_schemas,
+    table_in_filter,
+    type_key,
+    with_db_comments,
+)
+
+# ---------------------------------------------------------------------------
+# mask_url
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url, masked", [
+    ("postgresql://app:s3cret@db:5432/app", "postgresql://app:***@db:5432/app"),
+    ("postgres://app:p%40ss@db/app?sslmode=require", "postgres://app:***@db/app?sslmode=require"),
+    ("postgresql://app:pa@ss@db/app", "postgresql://app:***@db/app"),  # unencoded @ in the password
+    ("postgresql://app@db/app", "postgresql://app@db/app"),
+    ("postgresql://db/app?user=app&password=s3cret", "postgresql://db/app?user=app&password=***"),
+    ("postgresql://app:@db/app", "postgresql://app:***@db/app"),
+    ("host=db user=app password=s3cret dbname=app", "host=db user=app password=*** dbname=app"),
+    ("host=db password='s3 cret' dbname=app", "host=db password=*** dbname=app"),
+    ("", ""),
+])
+def test_mask_url(url, masked):
+    assert mask_url(url) == masked
+
+
+def test_mask_text_removes_the_password_in_any_spelling():
+    url = "postgresql://app:p%40ss@db/app"
+    text = f"could not connect to {url}: password p@ss and p%40ss rejected"
+    out = mask_text(text, url)
+    assert "p@ss" not in out and "p%40ss" not in out
+    assert "postgresql://app:***@db/app" in out
+
+
+# ---------------------------------------------------------------------------
+# Spelling
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("formatted, dims, expected", [
+    ("character varying(255)", 0, "varchar(255)"),
+    ("character varying", 0, "varchar"),
+    ("character(2)", 0, "char(2)"),
+    ("timestamp(3) with time zone", 0, "timestamp (3) with time zone"),
+    ("timestamp without time zone", 0, "timestamp"),
+    ("timestamp(6) without time zone", 0, "timestamp (6)"),
+    ("time(3) with time zone", 0, "time(3) with time zone"),
+    ("time without time zone", 0, "time"),
+    ("numeric(10,2)", 0, "numeric(10, 2)"),
+    ("text[]", 1, "text[]"),
+    ("integer[]", 2, "integer[][]"),
+    ("double precision", 0, "double precision"),
+    ('"catalog"."Status"', 0, "catalog.Status"),
+    ("public.vector(3)", 0, "vector(3)"),
+])
+def test_drizzle_type(formatted, dims, expected):
+    assert drizzle_type(formatted, dims) == expected
+
+
+@pytest.mark.parametrize("db, model", [
+    ("'x'::text", "'x'"),
+    ("'it''s'::text", "'it''s'"),
+    ("'-5'::integer", "-5"),
+    ("'-5'::integer", -5),
+    ("9.99", "'9.99'"),
+    ("1.5", 1.5),
+    ("true", True),
+    ("'{}'::jsonb", "'{}'::jsonb"),
+    ("'{\"a\": 1, \"b\": [1, 2]}'::jsonb", "'{\"b\":[1,2],\"a\":1}'::jsonb"),
+    ("'{1,2}'::integer[]", "'{1,2}'"),
+    ("'draft'::catalog.product_status", "'draft'"),
+    ("now()", "now()"),
+    ("(price > (0)::numeric)", '"catalog"."products"."price" > 0'),
+    ("(age > 0)", '"users"."age" > 0'),
+    ("lower((email)::text)", 'lower("email")'),
+    ("status = ANY (ARRAY['a'::task_status, 'b'::task_status])", "\"tasks\".\"status\" in ('a', 'b')"),
+    ("'2024-01-01 00:00:00'::timestamp without time zone", "'2024-01-01 00:00:00'"),
+    ("'x'::character varying", "'x'"),
+])
+def test_normalize_expr_equal(db, model):
+    assert normalize_expr(db) == normalize_expr(model)
+
+
+@pytest.mark.parametrize("a, b", [
+    ("'x'::text", "'y'"),
+    ("'A b'::text", "'a b'"),  # literal text keeps its case and spaces
+    ("42", "43"),
+    ("(age > 0)", '"users"."age" >= 0'),
+    ("'{\"a\":1}'::jsonb", "'{\"a\":2}'::jsonb"),
+    ("now()", None),
+])
+def test_normalize_expr_different(a, b):
+    assert normalize_expr(a) != normalize_expr(b)
+
+
+def test_type_key_tolerates_spacing_and_public_prefix():
+    assert type_key("timestamp(3) with time zone") == type_key("timestamp (3) with time zone")
+    assert type_key("public.mood") == type_key("mood")
+    assert type_key("numeric(10,2)") == type_key("numeric(10, 2)")
+    assert type_key("varchar(255)") != type_key("varchar(100)")
+
+
+def test_table_in_filter_globs_and_negation():
+    assert table_in_filter("users", ())
+    assert table_in_filter("app_users", ("app_*",))
+    assert not table_in_filter("users", ("app_*",))
+    assert not table_in_filter("app_tmp", ("app_*", "!app_tmp"))
+    assert table_in_filter("users", ("!tmp_*",))
+
+
+# ---------------------------------------------------------------------------
+# compare
+# ---------------------------------------------------------------------------
+
+F = "src/schema.ts"
+
+
+def model_schema() -> Schema:
+    users = Table(
+        name="users", file=F, line=10,
+        columns=(
+            Column("id", "id", "uuid", not_null=True, primary_key=True, default="gen_random_uuid()", file=F, line=11),
+            Column("email", "email", "varchar(255)", not_null=True, file=F, line=12),
+            Column("name", "name", "text", default="'anon'", file=F, line=13),
+            Column("mood", "mood", "mood", enum="public.mood", file=F, line=14),
+            Column("n", "n", "integer", not_null=True, identity=Identity(type="always", name="users_n_seq"),
+                   file=F, line=15),
+        ),
+        indexes=(Index("users_name_idx", (IndexColumn("name"),), file=F, line=18),),
+        uniques=(UniqueConstraint("users_email_unique", ("email",), from_column=True),),
+        checks=(Check("name_len", 'length("users"."name") > 0', file=F, line=19),),
+    )
+    posts = Table(
+        name="posts", schema="blog", file=F, line=30,
+        columns=(
+            Column("id", "id", "serial", not_null=True, file=F, line=31),
+            Column("author_id", "authorId", "uuid", file=F, line=32),
+        ),
+        primary_key=PrimaryKey("posts_id_pk", ("id",), composite=True, file=F, line=35),
+        foreign_keys=(ForeignKey("posts_author_id_users_id_fk", ("author_id",), "public", "users", ("id",),
+                                 on_delete="cascade", file=F, line=32),),
+    )
+    return Schema(
+        tables=(users, posts),
+        enums=(Enum("mood", ("sad", "happy"), file=F, line=3),),
+        views=(View("active", file=F, line=40),),
+    )
+
+
+def live_schema() -> Schema:
+    """What read_catalog returns for a database built from model_schema()'s migration."""
+    users = Table(
+        name="users",
+        columns=(
+            Column("id", "id", "uuid", not_null=True, default="gen_random_uuid()"),
+            Column("email", "email", "varchar(255)", not_null=True),
+            Column("name", "name", "text", default="'anon'::text"),
+            Column("mood", "mood", "mood", enum="public.mood"),
+            Column("n", "n", "integer", not_null=True, identity=Identity(type="always", name="users_n_seq")),
+        ),
+        primary_key=PrimaryKey("users_pkey", ("id",)),
+        indexes=(Index("users_name_idx", (IndexColumn("name"),)),),
+        uniques=(UniqueConstraint("users_email_unique", ("email",)),),
+        checks=(Check("name_len", "length(name) > 0"),),
+    )
+    posts = Table(
+        name="posts", schema="blog",
+        columns=(
+            Column("id", "id", "serial", not_null=True),
+            Column("author_id", "author_id", "uuid"),
+        ),
+        primary_key=PrimaryKey("posts_id_pk", ("id",)),
+        foreign_keys=(ForeignKey("posts_author_id_users_id_fk", ("author_id",), "public", "users", ("id",),
+                                 on_delete="cascade", on_update="no action"),),
+    )
+    return Schema(tables=(users, posts), enums=(Enum("mood", ("sad", "happy")),), views=(View("active"),))
+
+
+def run(model: Schema, live: Schema):
+    return compare(model, live, schemas=scope_schemas(model))
+
+
+def replace_table(schema: Schema, key: str, **changes) -> Schema:
+    from dataclasses import replace
+    return replace(schema, tables=tuple(replace(t, **changes) if t.key == key else t for t in schema.tables))
+
+
+def test_identical_schemas_have_no_drift():
+    assert run(model_schema(), live_schema()) == ()
+
+
+def test_scope_is_the_models_schemas_or_the_filter():
+    assert scope_schemas(model_schema()) == ("blog", "public")
+    assert scope_schemas(model_schema(), ("public",)) == ("public",)
+    assert scope_schemas(Schema()) == ("public",)
+
+
+def test_table_only_in_database_and_only_in_models():
+    live = live_schema()
+    from dataclasses import replace
+    live = replace(live, tables=live.tables[:1] + (Table(name="audit"),))
+    diags = run(model_schema(), live)
+    assert [(d.code, d.file, d.line) for d in diags] == [(DB_ONLY, None, None), (MODEL_ONLY, F, 30)]
+    assert 'table "public.audit"' in diags[0].message
+    assert "changed by hand, or a migration the models never got?" in diags[0].message
+    assert 'table "blog.posts"' in diags[1].message and "migration not applied?" in diags[1].message
+
+
+def test_column_drift_is_anchored_at_the_model():
+    live = live_schema()
+    users = live.tables[0]
+    from dataclasses import replace
+    cols = list(users.columns)
+    cols[2] = replace(cols[2], default="'someone'::text")  # changed default
+    cols[1] = replace(cols[1], type="varchar(100)", not_null=False)  # type and NOT NULL
+    cols.append(Column("nickname", "nickname", "text"))  # added by hand
+    live = replace_table(live, "public.users", columns=tuple(cols))
+    diags = run(model_schema(), live)
+    assert [(d.code, d.line) for d in diags] == [(DB_ONLY, 10), (DIFFERS, 12), (DIFFERS, 12), (DIFFERS, 13)]
+    by_line = {}
+    for d in diags:
+        by_line.setdefault(d.line, []).append(d.message)
+    assert by_line[10] == ['column "public.users.nickname": in the database but not in the models '
+                           "(changed by hand, or a migration the models never got?)"]
+    assert sorted(by_line[12]) == sorted([
+        'column "public.users.email": the type is varchar(100) in the database but varchar(255) in the models',
+        'column "public.users.email": NOT NULL is not set in the database but set in the models',
+    ])
+    assert by_line[13] == ["column \"public.users.name\": the default is 'someone'::text in the database "
+                           "but 'anon' in the models"]
+    assert len(diags) == 4
+
+
+def test_index_fk_unique_check_enum_view_drift():
+    from dataclasses import replace
+    live = live_schema()
+    users, posts = live.tables
+    users = replace(
+        users,
+        indexes=(Index("users_name_idx", (IndexColumn("name", asc=False),), where="name <> ''::text"),
+                 Index("users_email_idx", (IndexColumn("lower((email)::text)", is_expression=True),), unique=True)),
+        uniques=(),
+        checks=(Check("name_len", "length(name) > 1"),),
+    )
+    posts = replace(posts, foreign_keys=(replace(posts.foreign_keys[0], on_delete="set null"),))
+    live = replace(live, tables=(users, posts), enums=(Enum("mood", ("sad", "happy", "meh")),),
+                   views=(View("active", materialized=True),))
+    diags = run(model_schema(), live)
+    msgs = [d.message for d in diags]
+    assert 'index "users_email_idx" on "public.users" (lower((email)::text)): in the database but not in the models ' \
+           "(changed by hand, or a migration the models never got?)" in msgs
+    assert 'index "users_name_idx" on "public.users": the column list is (name DESC NULLS LAST) in the database but (name) ' \
+           "in the models" in msgs
+    assert "index \"users_name_idx\" on \"public.users\": the WHERE clause is name <> ''::text in the database " \
+           "but none in the models" in msgs
+    assert 'unique constraint "users_email_unique" on "public.users": in the models but not in the database ' \
+           "(migration not applied?)" in msgs
+    assert 'check constraint "name_len" on "public.users": the expression is length(name) > 1 in the database ' \
+           'but length("users"."name") > 0 in the models' in msgs
+    assert 'foreign key "posts_author_id_users_id_fk" on "blog.posts": ON DELETE is set null in the database ' \
+           "but cascade in the models" in msgs
+    assert "enum value \"public.mood\".'meh': in the database but not in the models " \
+           "(changed by hand, or a migration the models never got?)" in msgs
+    assert 'view "public.active": materialized is True in the database but False in the models' in msgs
+    assert len(diags) == 8
+    unique_finding = next(d for d in diags if "users_email_unique" in d.message)
+    assert (unique_finding.file, unique_finding.line) == (F, 10)  # no own line: the table's
+
+
+def test_primary_key_and_identity_drift():
+    from dataclasses import replace
+    live = live_schema()
+    users, posts = live.tables
+    cols = list(users.columns)
+    cols[4] = replace(cols[4], identity=Identity(type="byDefault", name="users_n_seq"))
+    live = replace(live, tables=(replace(users, columns=tuple(cols), primary_key=None), posts))
+    diags = run(model_schema(), live)
+    msgs = [d.message for d in diags]
+    assert 'primary key on "public.users" (id): in the models but not in the database (migration not applied?)' in msgs
+    assert 'column "public.users.n": identity is generated byDefault in the database but generated always ' \
+           "in the models" in msgs
+    assert 'column "public.users.id": NOT NULL is set in the database but set in the models' not in msgs
+    assert len(diags) == 2
+
+
+def test_drizzle_migrations_table_and_out_of_scope_schemas_are_ignored():
+    from dataclasses import replace
+    live = live_schema()
+    live = replace(live, tables=live.tables + (Table(name="__drizzle_migrations", schema="public"),
+                                               Table(name="other", schema="elsewhere")))
+    assert run(model_schema(), live) == ()
+
+
+# ---------------------------------------------------------------------------
+# Output
+# ---------------------------------------------------------------------------
+
+
+def drift():
+    from dataclasses import replace
+    live = live_schema()
+    live = replace(live, tables=live.tables + (Table(name="audit"),))
+    users = live.tables[0]
+    live = replace_table(live, "public.users", columns=users.columns[:-1])
+    return run(model_schema(), live)
+
+
+def test_render_text_groups_per_file_with_database_only_last():
+    text = render_text(drift(), database="postgresql://app:***@db/app")
+    assert text == (
+        "src/schema.ts\n"
+        '  15: error: column "public.users.n": in the models but not in the database (migration not applied?)\n'
+        "\n"
+        "(database only)\n"
+        '  error: table "public.audit": in the database but not in the models '
+        "(changed by hand, or a migration the models never got?)\n"
+        "\n"
+        "verify: 2 error(s), 0 warning(s) with postgresql://app:***@db/app: 1 only in the database, "
+        "1 only in the models, 0 different.\n"
+    )
+    assert render_text(()) == "verify: the models agree.\n"
+
+
+def test_render_json_is_stable():
+    payload = json.loads(render_json(drift(), database="postgresql://db/app", schemas=("public",)))
+    assert payload["version"] == 1
+    assert payload["database"] == "postgresql://db/app"
+    assert payload["schemas"] == ["public"]
+    assert payload["summary"] == {"dbOnly": 1, "modelOnly": 1, "differs": 0, "errors": 2, "warnings": 0}
+    assert [set(f) for f in payload["findings"]] == [
+        {"severity", "code", "file", "line", "column", "message"}] * 2
+    assert payload["findings"][0]["file"] is None and payload["findings"][0]["code"] == "db-only"
+    assert payload["findings"][1]["file"] == F and payload["findings"][1]["line"] == 15
+
+
+def test_render_github_annotations():
+    lines = render_github(drift()).splitlines()
+    assert len(lines) == 2
+    assert re.fullmatch(r"::error::table \"public\.audit\": in the database but not in the models .*", lines[0])
+    assert lines[1].startswith("::error file=src/schema.ts,line=15::column \"public.users.n\":")
+    assert render_github(()) == ""
+
+
+def test_render_github_escapes_newlines_and_percent():
+    from drizzle_doc.model import Diagnostic
+    out = render_github([Diagnostic("warning", "a,b:c.ts", 3, "100% sure\nreally")])
+    assert out == "::warning file=a%2Cb%3Ac.ts,line=3::100%25 sure%0Areally\n"
+
+
+# ---------------------------------------------------------------------------
+# Descriptions from COMMENT ON
+# ---------------------------------------------------------------------------
+
+
+def test_with_db_comments_fills_only_missing_descriptions():
+    from dataclasses import replace
+    schema = model_schema()
+    schema = replace_table(schema, "public.users", description=Doc(text="People."))
+    comments = CatalogComments(
+        tables=((("public", "users"), "DB people"), (("blog", "posts"), "Blog posts.")),
+        columns=((("public", "users", "email"), "Login address."), (("blog", "posts", "nope"), "x")),
+    )
+    out = with_db_comments(schema, comments)
+    assert out.table("users").description.text == "People."  # JSDoc wins
+    assert out.table("posts", "blog").description.text == "Blog posts."
+    assert out.table("users").column("email").description.text == "Login address."
+    assert out.table("users").column("name").description.text == ""
+    assert schema.table("posts", "blog").description.text == ""  # the input is untouched
+    warnings = compare_comments(schema, comments, ("public", "blog"))
+    assert [(d.severity, d.code, d.line) for d in warnings] == [("warning", "comment-differs", 10)]
