@@ -27,7 +27,9 @@ def history_for(project: Any, schema: Schema) -> Any:
     here (an object with ``for_table(table)`` or a mapping keyed ``schema.table``,
     see :func:`drizzle_doc.render.table_history`).
     """
-    return None
+    from .migrations import load_history
+
+    return load_history(project, schema)
 
 
 def render_project(project: Any, schema: Schema, templates: Optional[Path] = None) -> dict[str, str]:

@@ -182,9 +182,11 @@ def _get(obj: Any, name: str, default: Any = None) -> Any:
 def table_history(history: Any, table: Table) -> Any:
     """The migration history of one table, from whatever ``history`` the migrations stage gives.
 
-    Accepted: an object with ``for_table(table)``, or a mapping keyed by table
-    key (``public.users``).  Each history has ``created`` (with ``file``,
-    ``tag``) and ``changes`` (each with ``file``, ``tag``, ``when``, ``summary``).
+    Accepted: :class:`drizzle_doc.migrations.History` (``table(key)``), an object
+    with ``for_table(table)``, or a mapping keyed by table key (``public.users``).
+    A table history has ``created`` (``file``, ``tag``, ``when``) and ``changes``
+    (each with ``summary`` and either ``file``/``tag``/``when`` or a ``migration``
+    carrying them), and optionally ``added_in(column)``.
     """
     if history is None:
         return None
@@ -192,32 +194,46 @@ def table_history(history: Any, table: Table) -> Any:
         return history.for_table(table)
     if isinstance(history, Mapping):
         return history.get(table.key)
+    if callable(getattr(history, "table", None)):
+        return history.table(table.key)
     return None
 
 
 def _when(value: Any) -> str:
-    if isinstance(value, (int, float)) and value > 0:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
         secs = value / 1000 if value > 10**11 else value
         return datetime.fromtimestamp(secs, tz=timezone.utc).strftime("%Y-%m-%d")
     return md_inline(str(value)) if value else ""
 
 
+def _ref(obj: Any, name: str) -> Any:
+    """``obj.name``, else ``obj.migration.name`` (a change carries its migration)."""
+    v = _get(obj, name)
+    return v if v not in (None, "") else _get(_get(obj, "migration"), name)
+
+
 def _migration_view(hist: Any, out: str) -> dict:
     created = _get(hist, "created")
     link = None
+    items = []
     if created is not None and _get(created, "file"):
         f = str(_get(created, "file"))
         link = _link(f, _rel_link(f, out))
-    changes = []
+        items.append({"when": _when(_get(created, "when")), "link": link, "summary": "table created"})
     for ch in _get(hist, "changes", ()) or ():
-        f = str(_get(ch, "file", "") or "")
-        changes.append({
-            "tag": md_inline(str(_get(ch, "tag", "") or "")),
-            "link": _link(f, _rel_link(f, out)) if f else "",
-            "when": _when(_get(ch, "when")),
+        f = str(_ref(ch, "file") or "")
+        tag = str(_ref(ch, "tag") or "")
+        items.append({
+            "when": _when(_ref(ch, "when")),
+            "link": _link(f, _rel_link(f, out)) if f else md_code(tag),
             "summary": md_inline(str(_get(ch, "summary", "") or "")),
         })
-    return {"created": link, "changes": changes}
+    return {"created": link, "changes": items}
+
+
+def _added_in(hist: Any, column: str) -> Optional[Any]:
+    fn = getattr(hist, "added_in", None)
+    return fn(column) if callable(fn) else None
 
 
 # ---------------------------------------------------------------------------
@@ -257,7 +273,7 @@ def column_constraints(t: Table, c: Column, fks_by_col: Mapping[str, list], path
     return out
 
 
-def _column_description(c: Column) -> str:
+def _column_description(c: Column, added: Any = None, created: Any = None) -> str:
     parts = []
     text = _doc_text(c.description)
     if text:
@@ -267,6 +283,8 @@ def _column_description(c: Column) -> str:
     for tag in c.description.tags if c.description else ():
         if tag.tag == "deprecated":
             parts.append("**Deprecated**" + (": " + md_cell(tag.text) if tag.text else ""))
+    if added is not None and _get(added, "tag") and _get(added, "file") != _get(created, "file"):
+        parts.append("Added in " + md_code(str(_get(added, "tag"))))
     return "<br>".join(parts)
 
 
@@ -459,7 +477,7 @@ def table_context(schema: Schema, t: Table, project: Any, paths: Mapping[str, st
         "name": md_code(c.name),
         "type": _display_type(c),
         "constraints": ", ".join(column_constraints(t, c, fks_by_col, paths)),
-        "description": _column_description(c),
+        "description": _column_description(c, _added_in(hist, c.name), _get(hist, "created")),
     } for c in t.columns]
     exs = query_examples(schema, t, edges)
     row = sample_row(t)
