@@ -95,6 +95,7 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
         drizzle-doc inspect --root fixtures/example > schema.json
         drizzle-doc inspect --format text
     """
+    from .migrations import augment_inspect, load_history
     from .serialize import schema_json
     from .textout import schema_text
 
@@ -112,6 +113,7 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
                "message": d.message, "code": d.code or None} for d in project.diagnostics),
             *payload["diagnostics"],
         ]
+        augment_inspect(payload, load_history(project, schema))
         payloads.append((project, schema, payload))
         if any(d["severity"] == "error" for d in payload["diagnostics"]):
             worst = 1
@@ -227,6 +229,40 @@ def comments_sql_command(root, config_path, schema_globs, migrations_dir, casing
         click.echo(text, nl=False)
     else:
         output.write_text(text, encoding="utf-8")
+
+
+@cli.command("migrations")
+@project_options
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def migrations_command(root, config_path, schema_globs, migrations_dir, casing, fmt):
+    """Print the migrations in order, what each one touched, and drift from the models.
+
+    Reads drizzle-kit's migrations folder (config `out`, --migrations, else
+    drizzle/migrations, else drizzle): journal, snapshots and SQL. Exits 1 when a
+    file cannot be read or the models hold changes no migration made.
+
+    \b
+    Example:
+        drizzle-doc migrations
+        drizzle-doc migrations --format json --migrations db/migrations
+    """
+    from .migrations import history_json, history_text, load_history
+
+    results = load(root, config_path, schema_globs, migrations_dir, casing)
+    worst = 0
+    histories = []
+    for project, schema in results:
+        history = load_history(project, schema)
+        histories.append(history)
+        if any(d.severity == "error" for d in (*history.diagnostics, *history.drift)):
+            worst = 1
+    if fmt == "json":
+        data = [history_json(h) for h in histories]
+        out = data[0] if len(data) == 1 else {"projects": data}
+        click.echo(json.dumps(out, indent=2, ensure_ascii=False))
+    else:
+        click.echo("\n".join(history_text(h) for h in histories), nl=False)
+    sys.exit(worst)
 
 
 def main(argv: Optional[list[str]] = None) -> None:
