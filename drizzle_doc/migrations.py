@@ -539,6 +539,8 @@ def load_history(project: Project, schema: Optional[Schema] = None) -> History:
                     ch = Change(ref, key, "column.renamed", f"column {old_c} renamed to {new_c}", new_c, None)
                     changes.append(ch)
                     lin.changes.append(ch)
+            if prev is t or prev == t:
+                continue
             for kind, summary, column, target in _table_changes(prev, t):
                 ch = Change(ref, key, kind, summary, column, target)
                 changes.append(ch)

@@ -15,6 +15,7 @@ drizzle-kit spells them in snapshots (``integer``, ``varchar(255)``,
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any, Optional, Union
@@ -244,6 +245,7 @@ def type_text(tn: ast.TypeName) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_type(text: str) -> str:
     """Any type spelling (``int4``, ``INTEGER``, ``timestamp(3)``) in drizzle-kit's spelling."""
     try:
@@ -257,6 +259,7 @@ def expr_text(node) -> str:
     return RawStream()(node)
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_expr(text: Optional[str]) -> Optional[str]:
     """An SQL expression re-printed by pglast, so quoting and spacing do not matter."""
     if text is None:
