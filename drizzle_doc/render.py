@@ -367,7 +367,7 @@ def _rel_item(kind: str, other: str, via: str, e: Edge, names: tuple[str, ...], 
     if names:
         notes.append("relation " + ", ".join(md_code(n) for n in names))
     if not e.enforced:
-        notes.append("**not enforced by the database** (declared only in `relations()`)")
+        notes.append("**not enforced by the database**: declared only in `relations()`")
     return {
         "kind": kind,
         "other": _page_link(other, paths),

@@ -1,0 +1,175 @@
+"""The TypeScript query examples on the pages compile against drizzle-orm (``tsc --noEmit``).
+
+Uses the pinned typescript + drizzle-orm in tests/oracle/node_modules
+(`npm ci --prefix tests/oracle`).  Skipped when Node or that folder is
+missing, except under CI (env ``CI`` set), where a missing toolchain fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from drizzle_doc.model import Schema
+from drizzle_doc.pages import section_bodies
+from drizzle_doc.project import Project
+from drizzle_doc.render import render_docs
+
+REPO = Path(__file__).resolve().parent.parent
+NODE_MODULES = REPO / "tests" / "oracle" / "node_modules"
+TSC = NODE_MODULES / ".bin" / "tsc"
+
+
+def need_tsc() -> None:
+    missing = shutil.which("node") is None or not TSC.exists() or not (NODE_MODULES / "drizzle-orm").is_dir()
+    if missing:
+        reason = "needs node and the pinned typescript/drizzle-orm: run `npm ci --prefix tests/oracle`"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+TSCONFIG = {
+    "compilerOptions": {
+        "strict": True, "noEmit": True, "target": "ES2022", "module": "ESNext",
+        "moduleResolution": "Bundler", "skipLibCheck": True, "types": [],
+        "lib": ["ES2022"], "allowImportingTsExtensions": False,
+    },
+}
+
+
+def examples_project(src: Path, dst: Path, schema: Schema, pages: dict[str, str]) -> list[str]:
+    """Copy ``src`` to ``dst`` and add db.ts + one file per page's query block; the files written."""
+    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("node_modules", "docs"), symlinks=True)
+    (dst / "node_modules").symlink_to(NODE_MODULES)
+    mods = [re.sub(r"\.(ts|mts|tsx)$", "", f) for f in schema.files]
+    db = ["import { drizzle } from \"drizzle-orm/pg-proxy\";"]
+    db += [f"import * as s{i} from {json.dumps('./' + m)};" for i, m in enumerate(mods)]
+    spread = ", ".join(f"...s{i}" for i in range(len(mods)))
+    db.append(f"export const db = drizzle(async () => ({{ rows: [] }}), {{ schema: {{ {spread} }} }});")
+    (dst / "db.ts").write_text("\n".join(db) + "\n")
+    written = []
+    for rel, text in sorted(pages.items()):
+        bodies = section_bodies(text)
+        if "queries" not in bodies:
+            continue
+        m = re.search(r"^(`{3,})ts\n(.*?)^\1$", bodies["queries"], re.S | re.M)
+        if not m:
+            continue
+        name = "doc_example_" + re.sub(r"[^A-Za-z0-9_]", "_", rel[:-3]) + ".ts"
+        (dst / name).write_text(m.group(2) + "export {};\n")
+        written.append(name)
+    tsconfig = dict(TSCONFIG, files=["db.ts", *written])
+    (dst / "tsconfig.json").write_text(json.dumps(tsconfig, indent=2))
+    return written
+
+
+def run_tsc(folder: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([str(TSC), "-p", "tsconfig.json"], cwd=folder, capture_output=True, text=True,
+                          timeout=240)
+
+
+HAND_TS = {
+    "server/src/models/users.ts": """
+import { relations } from "drizzle-orm";
+import { type AnyPgColumn, pgEnum, pgTable, text, timestamp, uniqueIndex, uuid, varchar } from "drizzle-orm/pg-core";
+import { sql } from "drizzle-orm";
+import { sessions } from "./sessions";
+import { posts } from "./posts";
+export const userRole = pgEnum("user_role", ["member", "admin"]);
+export const users = pgTable("users", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  email: varchar("email", { length: 255 }).notNull().unique(),
+  name: text("name"),
+  role: userRole("role").notNull().default("member"),
+  passwordHash: text("password_hash").notNull(),
+  managerId: uuid("manager_id").references((): AnyPgColumn => users.id, { onDelete: "set null" }),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow().$onUpdate(() => new Date()),
+}, (t) => [uniqueIndex("users_lower_email_idx").on(sql`lower(${t.email})`)]);
+export const usersRelations = relations(users, ({ many }) => ({ sessions: many(sessions), posts: many(posts) }));
+""",
+    "server/src/models/sessions.ts": """
+import { relations } from "drizzle-orm";
+import { jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { users } from "./users";
+export const sessions = pgTable("sessions", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  userId: uuid("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  refreshToken: text("refresh_token").notNull().$defaultFn(() => "x"),
+  expiresAt: timestamp("expires_at").notNull(),
+  meta: jsonb("meta"),
+});
+export const sessionsRelations = relations(sessions, ({ one }) => ({
+  user: one(users, { fields: [sessions.userId], references: [users.id] }),
+}));
+""",
+    "server/src/models/posts.ts": """
+import { relations, sql } from "drizzle-orm";
+import { boolean, check, index, integer, pgTable, text, uuid, varchar } from "drizzle-orm/pg-core";
+import { users } from "./users";
+export const posts = pgTable("posts", {
+  id: integer("id").primaryKey().generatedAlwaysAsIdentity(),
+  authorId: uuid("author_id").notNull(),
+  title: varchar("title", { length: 200 }).notNull(),
+  slug: text("slug").generatedAlwaysAs(sql`lower("title")`),
+  published: boolean("published").notNull().default(false),
+}, (t) => [
+  index("posts_author_id_idx").on(t.authorId),
+  index("posts_published_idx").on(t.published).where(sql`${t.published} = true`),
+  check("posts_title_len", sql`char_length(${t.title}) > 0`),
+]);
+export const postsRelations = relations(posts, ({ one }) => ({
+  author: one(users, { fields: [posts.authorId], references: [users.id] }),
+}));
+""",
+    "server/src/models/catalog.ts": """
+import { sql } from "drizzle-orm";
+import { check, integer, numeric, pgSchema, primaryKey, text } from "drizzle-orm/pg-core";
+export const catalog = pgSchema("catalog");
+export const products = catalog.table("products", {
+  sku: text("sku").notNull(),
+  storeId: integer("store_id").notNull(),
+  price: numeric("price", { precision: 10, scale: 2 }).notNull(),
+}, (t) => [primaryKey({ columns: [t.sku, t.storeId] }), check("price_positive", sql`${t.price} > 0`)]);
+""",
+}
+
+
+def test_hand_model_examples_compile(tmp_path):
+    need_tsc()
+    from test_render import hand_schema
+
+    src = tmp_path / "src"
+    for rel, text in HAND_TS.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(text.lstrip())
+    schema = hand_schema()
+    pages = render_docs(schema, Project(root=src))
+    written = examples_project(src, tmp_path / "proj", schema, pages)
+    assert len(written) == 4
+    res = run_tsc(tmp_path / "proj")
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_broken_example_is_caught(tmp_path):
+    """The harness really type-checks: a wrong property fails."""
+    need_tsc()
+    from test_render import hand_schema
+
+    src = tmp_path / "src"
+    for rel, text in HAND_TS.items():
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        (src / rel).write_text(text.lstrip())
+    schema = hand_schema()
+    pages = render_docs(schema, Project(root=src))
+    pages = {k: v.replace("eq(sessions.userId, users.id)", "eq(sessions.userIdd, users.id)") for k, v in pages.items()}
+    examples_project(src, tmp_path / "proj", schema, pages)
+    res = run_tsc(tmp_path / "proj")
+    assert res.returncode != 0 and "userIdd" in res.stdout
