@@ -462,3 +462,46 @@ def test_sql_types_in_drizzle_kit_spelling():
         "timestamp (3) with time zone", "numeric(10, 2)", "bigint[]", "catalog.mood", "char(2)",
         "double precision", "jsonb"]
     assert sqlddl.canonical_expr(table.column("g").default) == sqlddl.canonical_expr("'{}'::jsonb")
+
+
+def test_snapshot_meta_renames_are_used(tmp_path):
+    """Older drizzle-kit records renames in the snapshot's _meta (quoted keys)."""
+    root = copy_fixture("history-basic", tmp_path)
+    mig = root / MIG
+    (mig / "0004_rename_user_name.sql").write_text("-- rename recorded in the snapshot only\nSELECT 1;\n")
+    snap_path = mig / "meta" / "0004_snapshot.json"
+    snap = json.loads(snap_path.read_text())
+    snap["_meta"]["columns"] = {'"public"."users"."name"': '"public"."users"."display_name"'}
+    snap_path.write_text(json.dumps(snap))
+    h = load_history(project(root))
+    assert ("0004_rename_user_name", "column name renamed to display_name") in summaries(h.table("users"))
+    assert h.table("users").added_in("display_name").tag == "0000_create_users_posts"
+
+
+def test_replay_hand_written_ddl():
+    sql = """
+CREATE TYPE "mood" AS ENUM ('sad', 'ok');
+CREATE TABLE "a" ("id" integer NOT NULL, "k" text, "m" "mood", CONSTRAINT "a_k_key" UNIQUE ("k"));
+ALTER TABLE "a" ADD CONSTRAINT "a_pk" PRIMARY KEY ("id", "k");
+CREATE UNIQUE INDEX "a_k_idx" ON "a" USING btree (lower("k") DESC NULLS LAST) WHERE "k" IS NOT NULL;
+ALTER INDEX "a_k_idx" RENAME TO "a_lower_k_idx";
+ALTER TABLE "a" RENAME CONSTRAINT "a_k_key" TO "a_k_unique";
+ALTER TYPE "mood" ADD VALUE 'happy' AFTER 'ok';
+ALTER TYPE "mood" ADD VALUE 'meh' BEFORE 'ok';
+ALTER TABLE "a" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY "a_read" ON "a" FOR SELECT USING (true);
+DROP INDEX "a_lower_k_idx";
+"""
+    statements, diags = sqlddl.parse_migration(sql, "x.sql")
+    assert diags == ()
+    s = sqlddl.apply(Schema(), [op for st in statements for op in st.ops])
+    a = s.table("a")
+    assert a.primary_key.columns == ("id", "k") and a.primary_key.composite
+    assert [u.name for u in a.uniques] == ["a_k_unique"]
+    assert a.indexes == () and a.rls_enabled
+    assert s.enum("public.mood").values == ("sad", "meh", "ok", "happy")
+    touches = [op for st in statements for op in st.ops if isinstance(op, sqlddl.Touch)]
+    assert [(t.key, t.summary) for t in touches] == [("public.a", "policy a_read created")]
+    (ix,) = [op.index for st in statements for op in st.ops if isinstance(op, sqlddl.CreateIndex)]
+    assert ix.unique and ix.columns[0].is_expression and not ix.columns[0].asc and ix.columns[0].nulls == "last"
+    assert ix.where == "k IS NOT NULL"
