@@ -32,7 +32,7 @@ from typing import Any, Optional
 from . import sqlddl
 from .model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table
 from .project import DEFAULT_MIGRATION_DIRS, Project
-from .snapshot import SnapshotError, load_snapshot, snapshot_renames
+from .snapshot import SnapshotError, UnsupportedSnapshot, load_snapshot, snapshot_renames
 
 FIX = "run `drizzle-kit generate`"
 
@@ -486,7 +486,7 @@ def load_history(project: Project, schema: Optional[Schema] = None) -> History:
                 snap_data = json.loads(entry.snapshot.read_text(encoding="utf-8"))
                 snap_schema = load_snapshot(snap_data)
             except (ValueError, SnapshotError, UnicodeDecodeError) as exc:
-                diags.append(Diagnostic(ERROR, snap_rel, None,
+                diags.append(Diagnostic(INFO if isinstance(exc, UnsupportedSnapshot) else ERROR, snap_rel, None,
                                         f"unusable snapshot ({exc}): the schema is rebuilt from the SQL instead",
                                         code="migration-snapshot"))
                 snap_data = snap_data if isinstance(snap_data, dict) else None

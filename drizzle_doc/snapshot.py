@@ -31,6 +31,10 @@ class SnapshotError(ValueError):
     """The JSON is not a drizzle-kit PostgreSQL snapshot we can read."""
 
 
+class UnsupportedSnapshot(SnapshotError):
+    """A well-formed snapshot in a format this version does not read (drizzle-kit v1's version 8)."""
+
+
 def _dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
 
@@ -170,7 +174,7 @@ def load_snapshot(data: Any) -> Schema:
         raise SnapshotError(f"dialect {dialect!r} is not postgresql")
     version = str(data.get("version", ""))
     if version not in SUPPORTED_VERSIONS:
-        raise SnapshotError(f"snapshot version {version!r} is not supported (expected 5-7)")
+        raise UnsupportedSnapshot(f"snapshot version {version!r} is not supported (expected 5-7)")
     tables = data.get("tables")
     if not isinstance(tables, dict):
         raise SnapshotError("no `tables` object")
