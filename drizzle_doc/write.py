@@ -71,6 +71,19 @@ def _inside(base: Path, rel: str) -> Path:
     return base.joinpath(*parts)
 
 
+def _real_inside(out: Path, rel: str) -> Path:
+    """Like :func:`_inside`, and no symlinked folder on the way leads out of ``out``."""
+    path = _inside(out, rel)
+    out.mkdir(parents=True, exist_ok=True)
+    real_out = out.resolve()
+    parent = path.parent
+    while not parent.exists():
+        parent = parent.parent
+    if parent.resolve() != real_out and real_out not in parent.resolve().parents:
+        raise WriteError(f"refusing to write {rel!r}: a symlinked folder leads outside {out}")
+    return path
+
+
 def _read(path: Path) -> Optional[str]:
     try:
         with open(path, "r", encoding="utf-8", newline="") as fh:
@@ -181,9 +194,9 @@ def write_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False, disp
     try:
         for f in todo:
             if f.status == WRITTEN:
-                atomic_write(_inside(out, f.path), f.new)
+                atomic_write(_real_inside(out, f.path), f.new)
             elif f.status == PRUNED:
-                _inside(out, f.path).unlink()
+                _real_inside(out, f.path).unlink()
             counts[f.status] += 1
     except OSError as exc:
         raise WriteError(f"cannot write docs into {display_out or out}: {exc.strerror or exc}") from exc
