@@ -350,7 +350,7 @@ def _table_changes(a: Table, b: Table) -> list[tuple[str, str, Optional[str], Op
             if name not in by:
                 out.append((f"{kind}.dropped", f"{label} {name} dropped", None, name))
 
-    named("index", "unique index" if False else "index", a.indexes, b.indexes, _norm_index,
+    named("index", "index", a.indexes, b.indexes, _norm_index,
           lambda ix: ("unique " if ix.unique else "") + f"on {_index_text(ix)}")
     named("foreign_key", "foreign key", a.foreign_keys, b.foreign_keys, _norm_fk,
           lambda f: f"({_cols(f.columns)} -> {f.foreign_table}.{_cols(f.foreign_columns)})")
@@ -581,9 +581,8 @@ def load_history(project: Project, schema: Optional[Schema] = None) -> History:
                                     changes=tuple(changes), in_journal=entry.in_journal))
         state = new_state
 
-    tables = sorted([*(l.freeze() for l in finished), *(l.freeze() for l in lineages.values())],
+    tables = sorted([*(x.freeze() for x in finished), *(x.freeze() for x in lineages.values())],
                     key=lambda t: (t.table, t.dropped is None, t.created.index if t.created else -1))
-    # a table's own creation is its `created`, not one of its changes
     history = History(
         folder=rel(folder),
         layout=layout,
