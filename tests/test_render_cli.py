@@ -1,0 +1,83 @@
+"""`drizzle-doc generate`: the command end to end (extraction stubbed with the hand model)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import drizzle_doc.cli as cli_mod
+from drizzle_doc.cli import cli
+from drizzle_doc.pages import begin_marker
+from drizzle_doc.project import Project
+
+
+@pytest.fixture
+def stub(monkeypatch, tmp_path):
+    from test_render import hand_schema
+
+    state = {"schema": hand_schema()}
+
+    def fake_load(root, config_path, schema_globs, migrations_dir, casing, out=None):
+        return [(Project(root=tmp_path, out=out or "docs/data/schemas"), state["schema"])]
+
+    monkeypatch.setattr(cli_mod, "load", fake_load)
+    return state
+
+
+def run(*args):
+    return CliRunner().invoke(cli, ["generate", *args], catch_exceptions=False)
+
+
+def test_generate_writes_then_is_idempotent(stub, tmp_path):
+    r = run()
+    assert r.exit_code == 0, r.output
+    assert r.stdout.strip().splitlines()[-1] == "5 written, 0 unchanged, 0 orphaned"
+    out = tmp_path / "docs" / "data" / "schemas"
+    assert sorted(p.name for p in out.iterdir()) == ["README.md", "catalog.products.md", "posts.md",
+                                                     "sessions.md", "users.md"]
+    r = run()
+    assert r.stdout.strip().splitlines()[-1] == "0 written, 5 unchanged, 0 orphaned"
+
+
+def test_generate_out_and_prune(stub, tmp_path):
+    run("--out", "docs/db")
+    page = (tmp_path / "docs/db/users.md").read_text()
+    assert "(../../server/src/models/users.ts#L9)" in page
+    from test_render import hand_schema
+    s = hand_schema()
+    stub["schema"] = type(s)(tables=tuple(t for t in s.tables if t.name != "posts"))
+    r = run("--out", "docs/db")
+    assert "orphaned page" in r.stderr and r.stdout.strip().endswith("1 orphaned")
+    assert (tmp_path / "docs/db/posts.md").exists()
+    r = run("--out", "docs/db", "--prune")
+    assert r.stdout.strip().endswith("0 orphaned, 1 pruned")
+    assert not (tmp_path / "docs/db/posts.md").exists()
+
+
+def test_generate_damaged_page_exit_1(stub, tmp_path):
+    run()
+    page = tmp_path / "docs/data/schemas/users.md"
+    damaged = page.read_text() + begin_marker("columns") + "\n"
+    page.write_text(damaged)
+    r = run()
+    assert r.exit_code == 1
+    assert "docs/data/schemas/users.md: error: drizzle-doc markers are damaged" in r.stderr
+    assert page.read_text() == damaged
+
+
+def test_generate_templates_override(stub, tmp_path):
+    tpl = tmp_path / "tpl"
+    tpl.mkdir()
+    (tpl / "index.md.j2").write_text("# Our tables\n<!-- drizzle-doc:begin t -->\n{{ totals.tables }}\n"
+                                     "<!-- drizzle-doc:end t -->\n")
+    r = run("--templates", str(tpl))
+    assert r.exit_code == 0
+    assert (tmp_path / "docs/data/schemas/README.md").read_text() == \
+        "# Our tables\n<!-- drizzle-doc:begin t -->\n4\n<!-- drizzle-doc:end t -->\n"
+
+
+def test_generate_help_has_example():
+    r = CliRunner().invoke(cli, ["generate", "--help"])
+    assert r.exit_code == 0 and "Example:" in r.output and "--prune" in r.output and "--templates" in r.output
