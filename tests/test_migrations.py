@@ -505,3 +505,23 @@ DROP INDEX "a_lower_k_idx";
     (ix,) = [op.index for st in statements for op in st.ops if isinstance(op, sqlddl.CreateIndex)]
     assert ix.unique and ix.columns[0].is_expression and not ix.columns[0].asc and ix.columns[0].nulls == "last"
     assert ix.where == "k IS NOT NULL"
+
+
+def test_odd_shapes_never_raise(tmp_path):
+    """Wrong-shaped JSON and undecodable SQL are diagnostics, never exceptions."""
+    root = copy_fixture("history-basic", tmp_path)
+    mig = root / MIG
+    (mig / "meta" / "_journal.json").write_text(json.dumps(
+        {"entries": [{"idx": "x", "tag": "0000_create_users_posts", "when": "soon"}, 7, {"idx": 1}]}))
+    (mig / "meta" / "0000_snapshot.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
+                                                                 "tables": [1, 2]}))
+    (mig / "meta" / "0003_snapshot.json").write_text(json.dumps({"version": "7", "dialect": "postgresql",
+                                                                 "tables": {"public.t": {"columns": []}}}))
+    (mig / "0002_posts_author_index.sql").write_bytes(b"\xff\xfe\x00garbage")
+    h = load_history(project(root))
+    codes = sorted(d.code for d in h.diagnostics)
+    assert codes.count("migration-journal") == 2  # two entries without a tag
+    assert "migration-snapshot" in codes and "migration-sql" in codes
+    assert h.migrations[0].ref.tag == "0000_create_users_posts" and h.migrations[0].ref.when is None
+    history_text(h)
+    json.dumps(history_json(h))
