@@ -455,8 +455,14 @@ def performance_notes(t: Table, schema: Schema) -> list[str]:
 
 def _purpose(t: Table) -> str:
     text = _doc_text(t.description)
-    if text:
-        return md_text(text)
+    extra = []
+    for tag in t.description.tags if t.description else ():
+        if tag.tag == "deprecated":
+            extra.append("**Deprecated**" + (": " + md_inline(tag.text) if tag.text else ""))
+        elif tag.tag == "see" and tag.text:
+            extra.append("**See:** " + md_inline(tag.text))
+    if text or extra:
+        return "\n\n".join(([md_text(text)] if text else []) + extra)
     var = t.variable or t.name
     return (f"{PURPOSE_PLACEHOLDER}: add a JSDoc comment above "
             f"{md_code('export const ' + var)} in {md_code(t.file or 'the models file')}._")
