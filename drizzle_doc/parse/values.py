@@ -1,0 +1,182 @@
+"""Values of the static evaluator: what a TypeScript expression means, without running it.
+
+Plain JS values map to Python (str, int/float, bool, None for null, lists);
+objects are :class:`JSObject`; everything the evaluator cannot know is an
+:class:`Unknown` carrying the reason and where it came from.  Drizzle's own
+objects (tables, column builders, enums …) live in :mod:`.pgcore`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+from ..model import NO_DOC, Doc
+
+
+class _Undefined:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "undefined"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNDEFINED = _Undefined()
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Where a value was made: file (relative posix), 1-based line, 1-based column."""
+
+    file: str
+    line: int
+    column: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Unknown:
+    reason: str
+    site: Optional[Site] = None
+
+    def __bool__(self) -> bool:
+        return False
+
+
+@dataclass(slots=True)
+class PropMeta:
+    doc: Doc = NO_DOC
+    site: Optional[Site] = None
+
+
+class JSObject:
+    """An object literal: ordered properties plus, per property, its JSDoc and position."""
+
+    __slots__ = ("props", "meta")
+
+    def __init__(self, props: Optional[dict] = None, meta: Optional[dict] = None):
+        self.props: dict[str, Any] = props if props is not None else {}
+        self.meta: dict[str, PropMeta] = meta if meta is not None else {}
+
+    def get(self, key: str, default: Any = UNDEFINED) -> Any:
+        return self.props.get(key, default)
+
+    def __repr__(self) -> str:  # pragma: no cover - debugging aid
+        return f"JSObject({self.props!r})"
+
+
+@dataclass(eq=False, slots=True)
+class JSFunction:
+    """An arrow function, function expression/declaration or method: evaluated on call."""
+
+    params: Any  # tree-sitter formal_parameters node (or a single identifier for `x => …`)
+    body: Any  # expression node or statement_block node
+    module: Any  # the Module it was written in
+    env: Any  # the Env it closes over
+    name: str = ""
+    site: Optional[Site] = None
+    text: str = ""  # source text, for app-side defaults
+
+
+@dataclass(eq=False, slots=True)
+class Native:
+    """A function implemented in Python (drizzle builders, Object.values …)."""
+
+    name: str
+    fn: Callable[..., Any]  # fn(ev, args, call) -> value
+
+    def __repr__(self) -> str:  # pragma: no cover
+        return f"<native {self.name}>"
+
+
+@dataclass(eq=False, slots=True)
+class Namespace:
+    """A module namespace or a native package: member lookup by name."""
+
+    name: str
+    members: Callable[[str], Any]  # name -> value (UNDEFINED when absent)
+
+
+@dataclass(slots=True)
+class Call:
+    """What a native function learns about its call site."""
+
+    site: Site
+    type_args: Optional[str] = None  # text of `<...>` type arguments, if any
+    text: str = ""  # source text of the whole call expression
+    arg_texts: tuple[str, ...] = ()
+
+
+def js_number(value: float | int) -> str:
+    """A number as JavaScript's ``String(n)`` spells it (for the common cases)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "Infinity" if value > 0 else "-Infinity"
+    if value == int(value) and abs(value) < 1e21:
+        return str(int(value))
+    text = repr(value)
+    if "e" in text:
+        mantissa, exp = text.split("e")
+        sign = "-" if exp.startswith("-") else "+"
+        exp = exp.lstrip("+-").lstrip("0") or "0"
+        text = f"{mantissa}e{sign}{exp}"
+    return text
+
+
+def js_string(value: Any) -> Optional[str]:
+    """``String(value)`` for values that have a static spelling, else None."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return js_number(value)
+    if value is None:
+        return "null"
+    if value is UNDEFINED:
+        return "undefined"
+    return None
+
+
+def json_stringify(value: Any) -> Optional[str]:
+    """``JSON.stringify`` for static values (None when something is not static)."""
+    import json
+
+    def conv(v: Any) -> Any:
+        if isinstance(v, JSObject):
+            return {k: conv(x) for k, x in v.props.items() if x is not UNDEFINED and not isinstance(x, (JSFunction, Native))}
+        if isinstance(v, list):
+            return [None if x is UNDEFINED else conv(x) for x in v]
+        if isinstance(v, (str, bool, int, float)) or v is None:
+            return v
+        raise ValueError("not static")
+
+    try:
+        data = conv(value)
+    except ValueError:
+        return None
+
+    def dump(v: Any) -> str:
+        if isinstance(v, dict):
+            return "{" + ",".join(json.dumps(k, ensure_ascii=False) + ":" + dump(x) for k, x in v.items()) + "}"
+        if isinstance(v, list):
+            return "[" + ",".join(dump(x) for x in v) + "]"
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, float):
+            return js_number(v)
+        return json.dumps(v, ensure_ascii=False)
+
+    return dump(data)
+
+
+def is_static(value: Any) -> bool:
+    return not isinstance(value, Unknown)
