@@ -122,6 +122,23 @@ def _canon_number(text: str) -> str:
     return repr(f)
 
 
+_BETWEEN_OPERAND = r'[\w."$]+'
+_NOT_BETWEEN = re.compile(rf"({_BETWEEN_OPERAND})\s+not\s+between\s+({_BETWEEN_OPERAND})\s+and\s+({_BETWEEN_OPERAND})",
+                          re.IGNORECASE)
+_BETWEEN = re.compile(rf"({_BETWEEN_OPERAND})\s+between\s+({_BETWEEN_OPERAND})\s+and\s+({_BETWEEN_OPERAND})",
+                      re.IGNORECASE)
+_LIKE_OPERATORS = (("!~~*", " not ilike "), ("~~*", " ilike "), ("!~~", " not like "), ("~~", " like "))
+
+
+def _rewrite_operators(piece: str) -> str:
+    """Spell operators the way PostgreSQL prints them back (``BETWEEN`` expands, ``~~`` is LIKE)."""
+    for op, word in _LIKE_OPERATORS:
+        piece = piece.replace(op, word)
+    piece = _NOT_BETWEEN.sub(r"\1 < \2 or \1 > \3", piece)
+    piece = _BETWEEN.sub(r"\1 >= \2 and \1 <= \3", piece)
+    return piece
+
+
 def normalize_expr(expr: Optional[Any]) -> Optional[str]:
     """A comparison key for SQL expression text: equal keys mean "the same" here.
 
@@ -144,6 +161,7 @@ def normalize_expr(expr: Optional[Any]) -> Optional[str]:
             pieces.append(piece)
             continue
         piece = _CAST.sub("", piece)
+        piece = _rewrite_operators(piece)
         prev = None
         while prev != piece:
             prev, piece = piece, _QUALIFIER.sub("", piece)

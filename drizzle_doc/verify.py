@@ -274,10 +274,48 @@ def _index_columns_text(index) -> str:
     return "(" + ", ".join(_index_column_text(c) for c in index.columns) + ")"
 
 
+NAMEDATALEN = 64
+
+
+def pg_name(name: str) -> str:
+    """An identifier as PostgreSQL stores it: cut to 63 bytes (drizzle-kit keeps the long name)."""
+    raw = name.encode("utf-8")
+    if len(raw) < NAMEDATALEN:
+        return name
+    return raw[:NAMEDATALEN - 1].decode("utf-8", errors="ignore")
+
+
+def pg_names(schema: Schema) -> Schema:
+    """``schema`` with every identifier spelled as PostgreSQL stores it (see :func:`pg_name`)."""
+    def cols(names):
+        return tuple(pg_name(n) for n in names)
+
+    tables = []
+    for t in schema.tables:
+        tables.append(replace(
+            t, name=pg_name(t.name),
+            columns=tuple(replace(c, name=pg_name(c.name)) for c in t.columns),
+            primary_key=replace(t.primary_key, name=pg_name(t.primary_key.name),
+                                columns=cols(t.primary_key.columns)) if t.primary_key else None,
+            foreign_keys=tuple(replace(f, name=pg_name(f.name), columns=cols(f.columns),
+                                       foreign_table=pg_name(f.foreign_table),
+                                       foreign_columns=cols(f.foreign_columns)) for f in t.foreign_keys),
+            uniques=tuple(replace(u, name=pg_name(u.name), columns=cols(u.columns)) for u in t.uniques),
+            checks=tuple(replace(c, name=pg_name(c.name)) for c in t.checks),
+            indexes=tuple(replace(i, name=pg_name(i.name)) for i in t.indexes),
+        ))
+    return replace(
+        schema, tables=tuple(tables),
+        enums=tuple(replace(e, name=pg_name(e.name)) for e in schema.enums),
+        views=tuple(replace(v, name=pg_name(v.name)) for v in schema.views),
+    )
+
+
 def compare(model: Schema, live: Schema, *, schemas: Iterable[str],
             tables_filter: Iterable[str] = ()) -> tuple[Diagnostic, ...]:
     """Drift between the models and the live database, sorted (file, line, message)."""
     scope = set(schemas)
+    model = pg_names(model)
     out = _Collector()
     tf = tuple(tables_filter)
 

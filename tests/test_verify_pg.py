@@ -1,0 +1,578 @@
+"""verify against the real PostgreSQL on 127.0.0.1:5432 (trust auth, user postgres).
+
+Each test creates and drops its own uniquely named database.  Without a server
+the tests skip with the reason; with env CI set they fail instead.
+Set DRIZZLE_DOC_TEST_PG to point at another server (an admin URL).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import uuid
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+psycopg = pytest.importorskip("psycopg")
+
+from drizzle_doc import cli as cli_module  # noqa: E402
+from drizzle_doc.catalog import read_catalog, read_comments  # noqa: E402
+from drizzle_doc.comments import comments_sql  # noqa: E402
+from drizzle_doc.errors import DatabaseError  # noqa: E402
+from drizzle_doc.model import (  # noqa: E402
+    Check,
+    Column,
+    Doc,
+    Enum,
+    ForeignKey,
+    Identity,
+    Index,
+    IndexColumn,
+    PrimaryKey,
+    Schema,
+    Table,
+    UniqueConstraint,
+    View,
+)
+from drizzle_doc.project import Project  # noqa: E402
+from drizzle_doc.verify import (  # noqa: E402
+    DB_ONLY,
+    DIFFERS,
+    MODEL_ONLY,
+    compare,
+    connect,
+    scope_schemas,
+    verify,
+    with_db_comments,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+ADMIN_URL = os.environ.get("DRIZZLE_DOC_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _server_problem() -> str | None:
+    try:
+        with psycopg.connect(ADMIN_URL, connect_timeout=3, autocommit=True) as conn:
+            conn.execute("SELECT 1")
+    except Exception as exc:  # any failure means "no usable server"
+        return f"no PostgreSQL answers at {ADMIN_URL} ({str(exc).strip().splitlines()[0] if str(exc).strip() else exc})"
+    return None
+
+
+@pytest.fixture(scope="module")
+def admin_url() -> str:
+    problem = _server_problem()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"{problem}; CI is set, so the live-database tests must run")
+        pytest.skip(problem)
+    return ADMIN_URL
+
+
+def _db_url(name: str) -> str:
+    """ADMIN_URL with its database swapped (ADMIN_URL is a postgresql://…/db URL without a query)."""
+    return ADMIN_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture
+def fresh_db(admin_url):
+    """A new empty database for this test; dropped afterwards."""
+    name = f"drizzle_doc_verify_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield _db_url(name)
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def execute(url: str, *statements: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        for s in statements:
+            conn.execute(s)
+
+
+def split_statements(sql: str) -> list[str]:
+    return [s.strip() for s in sql.split("--> statement-breakpoint") if s.strip()]
+
+
+# ---------------------------------------------------------------------------
+# A small schema of our own: drizzle-kit 0.31's migration SQL and the model for it
+# ---------------------------------------------------------------------------
+
+MIGRATION = """CREATE SCHEMA "catalog";
+--> statement-breakpoint
+CREATE TYPE "public"."mood" AS ENUM('sad', 'ok', 'happy');--> statement-breakpoint
+CREATE TYPE "catalog"."product_status" AS ENUM('draft', 'live');--> statement-breakpoint
+CREATE TABLE "posts" (
+	"id" integer PRIMARY KEY GENERATED ALWAYS AS IDENTITY (sequence name "posts_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 2147483647 START WITH 1 CACHE 1),
+	"sid" serial NOT NULL,
+	"author_id" uuid,
+	"title" text NOT NULL,
+	"slug" text,
+	CONSTRAINT "posts_title_slug" UNIQUE NULLS NOT DISTINCT("title","slug")
+);
+--> statement-breakpoint
+CREATE TABLE "catalog"."products" (
+	"sku" text,
+	"variant" integer,
+	"status" "catalog"."product_status" DEFAULT 'draft' NOT NULL,
+	"price" numeric(10, 2),
+	"owner_id" uuid,
+	CONSTRAINT "products_sku_variant_pk" PRIMARY KEY("sku","variant"),
+	CONSTRAINT "price_pos" CHECK ("catalog"."products"."price" > 0)
+);
+--> statement-breakpoint
+CREATE TABLE "users" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"email" varchar(255) NOT NULL,
+	"name" text DEFAULT 'x',
+	"age" integer DEFAULT 42,
+	"big" bigint DEFAULT -5,
+	"price" numeric(10, 2) DEFAULT '9.99',
+	"active" boolean DEFAULT true NOT NULL,
+	"meta" jsonb DEFAULT '{}'::jsonb,
+	"meta2" json DEFAULT '{"a":1}'::json,
+	"tags" text[] DEFAULT '{}'::text[],
+	"ints" integer[] DEFAULT '{1,2}',
+	"created_at" timestamp (3) with time zone DEFAULT now() NOT NULL,
+	"updated_at" timestamp DEFAULT now(),
+	"tz" time(3) with time zone,
+	"c" char(2),
+	"m" "mood" DEFAULT 'ok',
+	"ms" "mood"[],
+	CONSTRAINT "users_email_unique" UNIQUE("email"),
+	CONSTRAINT "age_check" CHECK ("users"."age" > 0)
+);
+--> statement-breakpoint
+ALTER TABLE "posts" ADD CONSTRAINT "posts_author_id_users_id_fk" FOREIGN KEY ("author_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE set null;--> statement-breakpoint
+ALTER TABLE "catalog"."products" ADD CONSTRAINT "products_owner_id_users_id_fk" FOREIGN KEY ("owner_id") REFERENCES "public"."users"("id") ON DELETE set null ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "users_name_idx" ON "users" USING btree ("name");--> statement-breakpoint
+CREATE INDEX "users_age_tz_index" ON "users" USING btree ("age" DESC NULLS FIRST,"tz");--> statement-breakpoint
+CREATE UNIQUE INDEX "users_lower_email" ON "users" USING btree (lower("email"));--> statement-breakpoint
+CREATE INDEX "users_partial" ON "users" USING btree ("age") WHERE "users"."active" = true;--> statement-breakpoint
+CREATE INDEX "users_gin" ON "users" USING gin ("meta");--> statement-breakpoint
+CREATE VIEW "public"."active_users" AS (select "id", "email" from "users" where "users"."active" = true);
+"""
+
+F = "src/schema.ts"
+
+
+def own_model() -> Schema:
+    c = Column
+    users = Table(
+        name="users", file=F, line=20,
+        description=Doc(text="People who can sign in."),
+        columns=(
+            c("id", "id", "uuid", not_null=True, primary_key=True, default="gen_random_uuid()", file=F, line=21),
+            c("email", "email", "varchar(255)", not_null=True, unique=True, file=F, line=22,
+              description=Doc(text="Login address; it's unique.")),
+            c("name", "name", "text", default="'x'", file=F, line=23),
+            c("age", "age", "integer", default="42", file=F, line=24),
+            c("big", "big", "bigint", default="-5", file=F, line=25),
+            c("price", "price", "numeric(10, 2)", default="'9.99'", file=F, line=26),
+            c("active", "active", "boolean", not_null=True, default="true", file=F, line=27),
+            c("meta", "meta", "jsonb", default="'{}'::jsonb", file=F, line=28),
+            c("meta2", "meta2", "json", default="'{\"a\":1}'::json", file=F, line=29),
+            c("tags", "tags", "text[]", default="'{}'::text[]", file=F, line=30),
+            c("ints", "ints", "integer[]", default="'{1,2}'", file=F, line=31),
+            c("created_at", "createdAt", "timestamp (3) with time zone", not_null=True, default="now()",
+              file=F, line=32),
+            c("updated_at", "updatedAt", "timestamp", default="now()", file=F, line=33),
+            c("tz", "tz", "time(3) with time zone", file=F, line=34),
+            c("c", "c", "char(2)", file=F, line=35),
+            c("m", "m", "mood", default="'ok'", enum="public.mood", enum_values=("sad", "ok", "happy"),
+              file=F, line=36),
+            c("ms", "ms", "mood[]", enum="public.mood", enum_values=("sad", "ok", "happy"), file=F, line=37),
+        ),
+        indexes=(
+            Index("users_name_idx", (IndexColumn("name"),), file=F, line=40),
+            Index("users_age_tz_index", (IndexColumn("age", asc=False, nulls="first"), IndexColumn("tz")),
+                  file=F, line=41),
+            Index("users_lower_email", (IndexColumn('lower("email")', is_expression=True),), unique=True,
+                  file=F, line=42),
+            Index("users_partial", (IndexColumn("age"),), where='"users"."active" = true', file=F, line=43),
+            Index("users_gin", (IndexColumn("meta"),), method="gin", file=F, line=44),
+        ),
+        uniques=(UniqueConstraint("users_email_unique", ("email",), from_column=True, file=F, line=22),),
+        checks=(Check("age_check", '"users"."age" > 0', file=F, line=45),),
+    )
+    posts = Table(
+        name="posts", file=F, line=50,
+        columns=(
+            c("id", "id", "integer", not_null=True, primary_key=True,
+              identity=Identity(type="always", name="posts_id_seq"), file=F, line=51),
+            c("sid", "sid", "serial", not_null=True, file=F, line=52),
+            c("author_id", "authorId", "uuid", file=F, line=53),
+            c("title", "title", "text", not_null=True, file=F, line=54),
+            c("slug", "slug", "text", file=F, line=55),
+        ),
+        foreign_keys=(ForeignKey("posts_author_id_users_id_fk", ("author_id",), "public", "users", ("id",),
+                                 on_delete="cascade", on_update="set null", file=F, line=53),),
+        uniques=(UniqueConstraint("posts_title_slug", ("title", "slug"), nulls_not_distinct=True, file=F, line=57),),
+    )
+    products = Table(
+        name="products", schema="catalog", file=F, line=60,
+        columns=(
+            c("sku", "sku", "text", file=F, line=61),
+            c("variant", "variant", "integer", file=F, line=62),
+            c("status", "status", "catalog.product_status", not_null=True, default="'draft'",
+              enum="catalog.product_status", file=F, line=63),
+            c("price", "price", "numeric(10, 2)", file=F, line=64),
+            c("owner_id", "ownerId", "uuid", file=F, line=65),
+        ),
+        primary_key=PrimaryKey("products_sku_variant_pk", ("sku", "variant"), composite=True, file=F, line=67),
+        foreign_keys=(ForeignKey("products_owner_id_users_id_fk", ("owner_id",), "public", "users", ("id",),
+                                 on_delete="set null", file=F, line=68),),
+        checks=(Check("price_pos", '"catalog"."products"."price" > 0', file=F, line=69),),
+    )
+    return Schema(
+        tables=(users, posts, products),
+        enums=(Enum("mood", ("sad", "ok", "happy"), file=F, line=3),
+               Enum("product_status", ("draft", "live"), schema="catalog", file=F, line=5)),
+        views=(View("active_users", file=F, line=75),),
+    )
+
+
+@pytest.fixture
+def own_db(fresh_db):
+    execute(fresh_db, *split_statements(MIGRATION))
+    return fresh_db
+
+
+def codes(diags):
+    return sorted((d.code, d.message.split(":")[0]) for d in diags)
+
+
+def test_own_schema_has_no_drift(own_db):
+    result = verify(own_model(), own_db)
+    assert result.schemas == ("catalog", "public")
+    assert result.diagnostics == ()
+
+
+def test_catalog_spells_types_as_drizzle_kit(own_db):
+    with connect(own_db) as conn:
+        live = read_catalog(conn, ("public", "catalog"))
+    users = live.table("users")
+    assert {c.name: c.type for c in users.columns} == {
+        "id": "uuid", "email": "varchar(255)", "name": "text", "age": "integer", "big": "bigint",
+        "price": "numeric(10, 2)", "active": "boolean", "meta": "jsonb", "meta2": "json", "tags": "text[]",
+        "ints": "integer[]", "created_at": "timestamp (3) with time zone", "updated_at": "timestamp",
+        "tz": "time(3) with time zone", "c": "char(2)", "m": "mood", "ms": "mood[]",
+    }
+    posts = live.table("posts")
+    assert posts.column("sid").type == "serial" and posts.column("sid").default is None
+    assert posts.column("id").identity.type == "always" and posts.column("id").default is None
+    assert posts.uniques[0].nulls_not_distinct is True
+    products = live.table("products", "catalog")
+    assert products.column("status").type == "catalog.product_status"
+    assert products.primary_key.columns == ("sku", "variant")
+    assert products.foreign_keys[0].on_delete == "set null"
+    assert [v.key for v in live.views] == ["public.active_users"]
+    assert [e.key for e in live.enums] == ["catalog.product_status", "public.mood"]
+
+
+def test_hand_changes_are_reported_exactly(own_db):
+    execute(
+        own_db,
+        "ALTER TABLE users ADD COLUMN nickname text",
+        "DROP INDEX users_name_idx",
+        "ALTER TABLE users ALTER COLUMN name SET DEFAULT 'y'",
+        "ALTER TYPE mood ADD VALUE 'meh'",
+        "ALTER TABLE posts DROP CONSTRAINT posts_author_id_users_id_fk",
+        "ALTER TABLE posts ADD CONSTRAINT posts_author_id_users_id_fk FOREIGN KEY (author_id) "
+        "REFERENCES users(id) ON DELETE RESTRICT ON UPDATE SET NULL",
+        "CREATE TABLE catalog.audit (id int)",
+        "ALTER TABLE users ALTER COLUMN c SET NOT NULL",
+    )
+    diags = verify(own_model(), own_db).diagnostics
+    assert codes(diags) == sorted([
+        (DB_ONLY, 'column "public.users.nickname"'),
+        (MODEL_ONLY, 'index "users_name_idx" on "public.users"'),
+        (DIFFERS, 'column "public.users.name"'),
+        (DB_ONLY, "enum value \"public.mood\".'meh'"),
+        (DIFFERS, 'foreign key "posts_author_id_users_id_fk" on "public.posts"'),
+        (DB_ONLY, 'table "catalog.audit"'),
+        (DIFFERS, 'column "public.users.c"'),
+    ])
+    by_code = {d.message.split(":")[0]: d for d in diags}
+    assert by_code['index "users_name_idx" on "public.users"'].line == 40
+    assert by_code['column "public.users.nickname"'].line == 20  # the table's line
+    assert by_code['table "catalog.audit"'].file is None
+    assert "the default is 'y'::text in the database but 'x' in the models" in \
+        by_code['column "public.users.name"'].message
+    assert "ON DELETE is restrict in the database but cascade in the models" in \
+        by_code['foreign key "posts_author_id_users_id_fk" on "public.posts"'].message
+
+
+def test_models_ahead_of_database(fresh_db):
+    statements = [s for s in split_statements(MIGRATION) if "active_users" not in s and "users_gin" not in s]
+    execute(fresh_db, *statements)
+    diags = verify(own_model(), fresh_db).diagnostics
+    assert codes(diags) == [
+        (MODEL_ONLY, 'index "users_gin" on "public.users"'),
+        (MODEL_ONLY, 'view "public.active_users"'),
+    ]
+    assert all("migration not applied?" in d.message for d in diags)
+
+
+# ---------------------------------------------------------------------------
+# Read-only, timeouts, errors, masking
+# ---------------------------------------------------------------------------
+
+
+def _relations(url):
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT count(*) FROM pg_class").fetchone()[0]
+
+
+def test_connection_is_read_only_with_timeouts(own_db):
+    before = _relations(own_db)
+    with connect(own_db) as conn:
+        assert conn.execute("SHOW transaction_read_only").fetchone()[0] == "on"
+        assert conn.execute("SHOW statement_timeout").fetchone()[0] == "15s"
+        assert conn.execute("SHOW default_transaction_read_only").fetchone()[0] == "on"
+        with pytest.raises(psycopg.errors.ReadOnlySqlTransaction):
+            conn.execute("CREATE TEMP TABLE t (x int)")
+        conn.rollback()
+    verify(own_model(), own_db, db_comments=True)
+    assert _relations(own_db) == before
+
+
+def test_unreachable_server_masks_password():
+    with pytest.raises(DatabaseError) as info:
+        with connect("postgresql://app:hunter2secret@127.0.0.1:1/app", connect_timeout=2):
+            pass
+    text = str(info.value)
+    assert "hunter2secret" not in text
+    assert "postgresql://app:***@127.0.0.1:1/app" in text
+    assert text.startswith("cannot connect to")
+    assert info.value.exit_code == 2
+
+
+def test_bad_url_masks_password():
+    with pytest.raises(DatabaseError) as info:
+        with connect("postgresql://app:hunter2secret@127.0.0.1:notaport/app"):
+            pass
+    assert "hunter2secret" not in str(info.value)
+    assert "***" in str(info.value)
+
+
+def test_missing_database_and_missing_permissions(admin_url, fresh_db):
+    missing = fresh_db.rsplit("/", 1)[0] + "/drizzle_doc_no_such_db"
+    with pytest.raises(DatabaseError, match="does not exist"):
+        with connect(missing):
+            pass
+    role = f"drizzle_doc_noperm_{uuid.uuid4().hex[:8]}"
+    dbname = fresh_db.rsplit("/", 1)[1]
+    execute(admin_url, f'CREATE ROLE "{role}" LOGIN', f'REVOKE CONNECT ON DATABASE "{dbname}" FROM PUBLIC')
+    try:
+        url = fresh_db.replace("postgres@", f"{role}:topsecretpw@", 1)
+        with pytest.raises(DatabaseError) as info:
+            with connect(url):
+                pass
+        assert str(info.value).startswith("missing permissions on")
+        assert "topsecretpw" not in str(info.value)
+    finally:
+        execute(admin_url, f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)', f'DROP ROLE "{role}"')
+
+
+# ---------------------------------------------------------------------------
+# CLI
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_with_model(monkeypatch, tmp_path):
+    project = Project(root=tmp_path)
+    monkeypatch.setattr(cli_module, "load", lambda *a, **k: [(project, own_model())])
+    return CliRunner()
+
+
+def test_cli_exit_codes_and_formats(own_db, cli_with_model):
+    runner = cli_with_model
+    clean = runner.invoke(cli_module.cli, ["verify", "--database-url", own_db])
+    assert clean.exit_code == 0, clean.output
+    assert clean.output.startswith("verify: the models agree with postgresql://")
+
+    execute(own_db, "ALTER TABLE users ADD COLUMN nickname text")
+    text = runner.invoke(cli_module.cli, ["verify", "--database-url", own_db])
+    assert text.exit_code == 1
+    assert text.output.splitlines()[0] == F
+    assert text.output.splitlines()[1].startswith('  20: error: column "public.users.nickname": in the database')
+
+    js = runner.invoke(cli_module.cli, ["verify", "--format", "json"], env={"DATABASE_URL": own_db})
+    assert js.exit_code == 1
+    payload = json.loads(js.output)
+    assert payload["summary"]["dbOnly"] == 1 and payload["schemas"] == ["catalog", "public"]
+
+    gh = runner.invoke(cli_module.cli, ["verify", "--format", "github", "--database-url", own_db])
+    assert gh.exit_code == 1
+    assert re.fullmatch(r"::error file=src/schema\.ts,line=20::column \"public\.users\.nickname\": .*\n", gh.output)
+
+
+def test_cli_connection_and_usage_errors(cli_with_model):
+    runner = cli_with_model
+    result = runner.invoke(cli_module.cli, ["verify", "--database-url",
+                                            "postgresql://app:hunter2secret@127.0.0.1:1/app"])
+    assert result.exit_code == 2
+    assert "hunter2secret" not in result.output
+    assert "app:***@127.0.0.1:1/app" in result.output
+    result = runner.invoke(cli_module.cli, ["verify"], env={"DATABASE_URL": ""})
+    assert result.exit_code == 2
+    assert "DATABASE_URL" in result.output
+
+
+# ---------------------------------------------------------------------------
+# Comments: comments-sql applied for real, then read back
+# ---------------------------------------------------------------------------
+
+
+def test_comments_sql_round_trip_and_db_comments(own_db, cli_with_model, tmp_path):
+    model = own_model()
+    out = tmp_path / "0001_comments.sql"
+    result = cli_with_model.invoke(cli_module.cli, ["comments-sql", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_text() == comments_sql(model)
+    execute(own_db, *split_statements(out.read_text()))
+    with psycopg.connect(own_db) as conn:
+        got = read_comments(conn, ("public",))
+    assert dict(got.tables) == {("public", "users"): "People who can sign in."}
+    assert dict(got.columns) == {("public", "users", "email"): "Login address; it's unique."}
+
+    # --db-comments: a model without JSDoc takes the database's words
+    bare = replace(model, tables=tuple(
+        replace(t, description=Doc(), columns=tuple(replace(c, description=Doc()) for c in t.columns))
+        for t in model.tables))
+    result = verify(bare, own_db, db_comments=True)
+    assert result.diagnostics == ()
+    assert result.schema.table("users").description.text == "People who can sign in."
+    assert result.schema.table("users").column("email").description.text == "Login address; it's unique."
+
+    # and where both exist and disagree, a warning (exit stays 0)
+    execute(own_db, "COMMENT ON TABLE users IS 'Someone else''s words.'")
+    result = verify(model, own_db, db_comments=True)
+    assert [(d.severity, d.code, d.line) for d in result.diagnostics] == [("warning", "comment-differs", 20)]
+    assert with_db_comments(model, got) == model  # JSDoc always wins
+
+
+# ---------------------------------------------------------------------------
+# Every fixture project with drizzle-kit migrations
+# ---------------------------------------------------------------------------
+
+
+def _journals() -> list[Path]:
+    found = []
+    for j in sorted((REPO / "fixtures").glob("**/meta/_journal.json")):
+        if "node_modules" not in j.parts:
+            found.append(j)
+    return found
+
+
+def apply_migrations(url: str, migrations: Path) -> None:
+    """Every .sql in journal order, split on breakpoints.  A statement that fails for
+    ordering reasons (drizzle-kit may add a foreign key before the unique index it
+    needs) is retried after the rest; what still fails skips the test with the reason."""
+    journal = json.loads((migrations / "meta" / "_journal.json").read_text())
+    statements = []
+    for entry in journal["entries"]:
+        statements += split_statements((migrations / f"{entry['tag']}.sql").read_text())
+    text = "\n".join(statements)
+    with psycopg.connect(url, autocommit=True) as conn:
+        if re.search(r"\bgi[ns]t?_trgm_ops\b|\bgist_trgm_ops\b", text):
+            conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        pending = statements
+        for _ in range(3):
+            failed = []
+            errors = []
+            for s in pending:
+                try:
+                    conn.execute(s)
+                except psycopg.Error as exc:
+                    failed.append(s)
+                    errors.append(str(exc).strip().splitlines()[0])
+            if not failed or len(failed) == len(pending):
+                break
+            pending = failed
+        if failed:
+            pytest.skip(f"{migrations.relative_to(REPO)}: its migrations do not apply on this server: {errors[0]}")
+
+
+def _last_snapshot(migrations: Path) -> dict:
+    journal = json.loads((migrations / "meta" / "_journal.json").read_text())
+    last = journal["entries"][-1]["idx"]
+    return json.loads((migrations / "meta" / f"{last:04d}_snapshot.json").read_text())
+
+
+JOURNALS = _journals()
+
+
+@pytest.mark.parametrize("journal", JOURNALS, ids=[j.parent.parent.relative_to(REPO / "fixtures").as_posix()
+                                                    for j in JOURNALS])
+def test_fixture_migrations_match_their_snapshot(fresh_db, journal):
+    """The catalog read back equals drizzle-kit's own snapshot after the last migration."""
+    snapshot = pytest.importorskip("drizzle_doc.snapshot")
+    migrations = journal.parent.parent
+    apply_migrations(fresh_db, migrations)
+    model = snapshot.load_snapshot(_last_snapshot(migrations))
+    assert verify(model, fresh_db).diagnostics == ()
+
+
+def _extracted(project_root: Path):
+    config = pytest.importorskip("drizzle_doc.config")
+    parse = pytest.importorskip("drizzle_doc.parse")
+    if not hasattr(parse, "extract"):
+        pytest.skip("drizzle_doc.parse.extract is not there yet")
+    return [(p, parse.extract(p)) for p in config.load_projects(project_root)]
+
+
+@pytest.mark.parametrize("journal", JOURNALS, ids=[j.parent.parent.relative_to(REPO / "fixtures").as_posix()
+                                                    for j in JOURNALS])
+def test_fixture_models_verify_clean_then_hand_changes(fresh_db, journal):
+    migrations = journal.parent.parent
+    apply_migrations(fresh_db, migrations)
+    top = REPO / "fixtures" / migrations.relative_to(REPO / "fixtures").parts[0]
+    def migrations_of(p):
+        from drizzle_doc.project import DEFAULT_MIGRATION_DIRS
+        candidates = [p.migrations] if p.migrations else list(DEFAULT_MIGRATION_DIRS)
+        return [(p.root / c).resolve() for c in candidates]
+
+    projects = [(p, s) for p, s in _extracted(top) if migrations.resolve() in migrations_of(p)]
+    if not projects:
+        pytest.skip(f"no project found for {migrations.relative_to(REPO)}")
+    project, model = projects[0]
+    result = verify(model, fresh_db, schema_filter=project.schema_filter, tables_filter=project.tables_filter)
+    if top.name == "unmigrated":
+        # models ahead of their migrations on purpose
+        assert any(d.code == MODEL_ONLY for d in result.diagnostics)
+        return
+    assert [d.message for d in result.diagnostics] == []
+
+    expected = []
+    table = next(t for t in model.tables)
+    changes = [f'ALTER TABLE "{table.schema}"."{table.name}" ADD COLUMN "verify_extra" integer']
+    expected.append((DB_ONLY, f'column "{table.key}.verify_extra"'))
+    ix = next(((t, i) for t in model.tables for i in t.indexes if not i.unique), None)
+    if ix:
+        changes.append(f'DROP INDEX "{ix[0].schema}"."{ix[1].name}"')
+        expected.append((MODEL_ONLY, f'index "{ix[1].name}" on "{ix[0].key}"'))
+    dc = next(((t, c) for t in model.tables for c in t.columns
+               if c.default is not None and c.type in ("text", "integer", "boolean")), None)
+    if dc:
+        t, c = dc
+        new = {"text": "'verify-changed'", "integer": "12345"}.get(
+            c.type, "false" if str(c.default).lower() == "true" else "true")
+        changes.append(f'ALTER TABLE "{t.schema}"."{t.name}" ALTER COLUMN "{c.name}" SET DEFAULT {new}')
+        expected.append((DIFFERS, f'column "{t.key}.{c.name}"'))
+    if model.enums:
+        e = model.enums[0]
+        changes.append(f'ALTER TYPE "{e.schema}"."{e.name}" ADD VALUE \'verify_extra\'')
+        expected.append((DB_ONLY, f"enum value \"{e.key}\".'verify_extra'"))
+    execute(fresh_db, *changes)
+    result = verify(model, fresh_db, schema_filter=project.schema_filter, tables_filter=project.tables_filter)
+    assert codes(result.diagnostics) == sorted(expected)
