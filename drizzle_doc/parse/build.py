@@ -345,7 +345,9 @@ class Builder:
                     ev.report(ERROR, item.site, f"unique constraint of table {label_table!r} has no readable .on(...) columns", "dynamic-constraint")
                     continue
                 cased = [self.cased_name(c) for c in item.columns]
-                name = item.name if isinstance(item.name, str) else f"{tv.name}_{'_'.join(cased)}_unique"
+                # drizzle-orm names it from the raw (un-cased) column names
+                raw_names = [self.raw_name(c) for c in item.columns]
+                name = item.name if isinstance(item.name, str) else f"{tv.name}_{'_'.join(raw_names)}_unique"
                 uniques.append(UniqueConstraint(name, tuple(cased), item.nulls_not_distinct, False, doc, item.site.file, item.site.line))
             elif isinstance(item, CheckValue):
                 if not isinstance(item.name, str):
@@ -617,8 +619,14 @@ class Builder:
             v = o.get(k)
             return None if v is UNDEFINED else js_string(v)
 
-        return Sequence(s.name, s.schema or "public", opt("increment"), opt("startWith"), opt("minValue"),
-                        opt("maxValue"), opt("cache"), o.get("cycle") is True, s.variable, s.doc, s.site.file, s.site.line)
+        # the defaults drizzle-kit writes into its snapshot
+        increment = opt("increment") or "1"
+        neg = _float(increment) < 0
+        min_value = opt("minValue") or ("-9223372036854775808" if neg else "1")
+        max_value = opt("maxValue") or ("-1" if neg else "9223372036854775807")
+        start = opt("startWith") or (max_value if neg else min_value)
+        return Sequence(s.name, s.schema or "public", increment, start, min_value, max_value,
+                        opt("cache") or "1", o.get("cycle") is True, s.variable, s.doc, s.site.file, s.site.line)
 
     def view(self, v: ViewValue) -> Optional[View]:
         b = v.builder
@@ -635,7 +643,8 @@ class Builder:
                     t = cb.sql_type()
                     meta = b.columns.meta.get(prop)
                     columns.append(Column(
-                        name=self.column_name(prop, cb), property=prop, type=t if isinstance(t, str) else "unknown",
+                        # drizzle-kit applies no casing to view columns
+                        name=cb.name or prop, property=prop, type=t if isinstance(t, str) else "unknown",
                         not_null=cb.not_null, builder=cb.builder,
                         description=meta.doc if meta else NO_DOC,
                         file=(meta.site.file if meta and meta.site else b.site.file),

@@ -355,7 +355,9 @@ def _type_fn(name: str, cfg: JSObject) -> Any:
         return f"numeric({_s(p)})"
     if name == "timestamp":
         p = _opt(cfg, "precision")
-        precision = "" if p is UNDEFINED else f" ({_s(p)})"
+        # drizzle-orm's PgTimestamp spells " (3)", its string-mode twin "(3)"
+        space = "" if _opt(cfg, "mode") == "string" else " "
+        precision = "" if p is UNDEFINED else f"{space}({_s(p)})"
         return f"timestamp{precision}{' with time zone' if _opt(cfg, 'withTimezone') is True else ''}"
     if name == "time":
         p = _opt(cfg, "precision")
