@@ -109,6 +109,22 @@ def sample_value(table: Table, col: Column) -> tuple[Optional[str], bool]:
     return None, False
 
 
+def default_literal(col: Column) -> Optional[str]:
+    """The TypeScript value of a simple SQL default (``0``, ``'todo'``, ``false``), else None."""
+    d = (col.default or "").strip()
+    base = _base_type(col.type)
+    if not d or base.endswith("[]"):
+        return None
+    if base in ("boolean", "bool") and d in ("true", "false"):
+        return d
+    if base in _NUMBER_TYPES and re.fullmatch(r"-?\d+(\.\d+)?", d):
+        return d
+    m = re.fullmatch(r"'((?:[^']|'')*)'(?:::[\w .\"]+)?", d)
+    if m and (col.enum_values or any(base == t or base.startswith(t) for t in _STRING_TYPES)):
+        return js_string(m.group(1).replace("''", "'"))
+    return None
+
+
 def required_columns(table: Table) -> tuple[Column, ...]:
     """Columns an insert must give: NOT NULL with no default of any kind."""
     return tuple(
@@ -123,6 +139,7 @@ def sample_row(table: Table) -> list[tuple[str, str, str]]:
     row = []
     for c in table.columns:
         lit, _ = sample_value(table, c)
+        lit = default_literal(c) or lit
         if c.default is not None:
             origin = f"default {c.default}"
         elif c.identity is not None or _base_type(c.type) in ("serial", "smallserial", "bigserial"):
