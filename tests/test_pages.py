@@ -203,3 +203,52 @@ def _outside(text: str) -> list[str]:
         pos = s.end
     out.append(text[pos:])
     return out
+
+
+# --- the same property on real rendered pages -----------------------------------
+
+
+def _rendered(version: int) -> dict[str, str]:
+    from dataclasses import replace
+    from pathlib import Path
+
+    from drizzle_doc.model import Column, Doc
+    from drizzle_doc.project import Project
+    from drizzle_doc.render import render_docs
+    from test_render import hand_schema
+
+    s = hand_schema()
+    if version == 2:  # the models changed: a new column, a new description
+        tables = []
+        for t in s.tables:
+            if t.name == "users":
+                t = replace(t, columns=t.columns + (Column("bio", "bio", "text", description=Doc("About me.")),))
+            if t.name == "sessions":
+                t = replace(t, description=Doc("Sign-in sessions."))
+            tables.append(t)
+        s = replace(s, tables=tuple(tables))
+    return render_docs(s, Project(root=Path("/nonexistent")))
+
+
+V1, V2 = _rendered(1), _rendered(2)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(page_name=st.sampled_from(sorted(V1)),
+       edits=st.lists(st.tuples(st.integers(min_value=0, max_value=100_000), human_text), min_size=1, max_size=5))
+def test_property_rendered_pages_keep_edits_and_refresh(page_name, edits):
+    text = V1[page_name]
+    for pos, s in edits:
+        spans = [(sec.start, sec.end) for sec in parse_page(text).sections]
+        pos = pos % (len(text) + 1)
+        for a, b in spans:
+            if a < pos < b:
+                pos = b
+        text = text[:pos] + s + text[pos:]
+    human = _outside(text)
+    r = merge_page(text, V2[page_name])
+    assert r.status == MERGED
+    assert _outside(r.text) == human
+    assert section_bodies(r.text) == section_bodies(V2[page_name])
+    # and a second run changes nothing
+    assert merge_page(r.text, V2[page_name]).text == r.text
