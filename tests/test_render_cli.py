@@ -81,3 +81,29 @@ def test_generate_templates_override(stub, tmp_path):
 def test_generate_help_has_example():
     r = CliRunner().invoke(cli, ["generate", "--help"])
     assert r.exit_code == 0 and "Example:" in r.output and "--prune" in r.output and "--templates" in r.output
+
+
+def test_progress_bar_only_on_a_terminal(stub, tmp_path, monkeypatch, capsys):
+    import drizzle_doc.generate as gen
+
+    monkeypatch.setattr(gen, "PROGRESS_MIN_FILES", 1)
+    results = cli_mod.load(None, None, (), None, None)
+    assert gen.run_generate(results) == 0
+    assert "Writing docs" not in capsys.readouterr().err  # stderr is not a terminal here
+
+    class TTY:
+        def __init__(self, real):
+            self.real = real
+
+        def isatty(self):
+            return True
+
+        def __getattr__(self, name):
+            return getattr(self.real, name)
+
+    monkeypatch.setattr(gen.sys, "stderr", TTY(gen.sys.stderr))
+    (tmp_path / "docs/data/schemas/users.md").unlink()
+    assert gen.run_generate(results) == 0
+    captured = capsys.readouterr()
+    assert "Writing docs" in captured.err and "Writing docs" not in captured.out
+    assert captured.out.strip() == "1 written, 4 unchanged, 0 orphaned"
