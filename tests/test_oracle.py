@@ -26,9 +26,8 @@ differ in spelling:
   the column-level key as ``primaryKey`` (its columns must be exactly the
   snapshot's ``primaryKey: true`` columns; the name is not compared, drizzle-kit
   does not state one);
-- identity: ``type`` and ``name`` must agree; the sequence options
-  (increment, startWith, minValue, maxValue, cache, cycle, schema) must agree
-  where ours states them (drizzle-kit fills in PostgreSQL's defaults);
+- identity: every field, options as text (drizzle-kit fills in PostgreSQL's
+  defaults for options not given, e.g. ``maxValue`` ``2147483647`` for integer);
 - indexes: ``isUnique`` is our ``unique``; column options come from our
   ``columnOptions``; a missing ``opclass``/``where`` is null; ``with`` values
   are compared as text;
@@ -143,8 +142,7 @@ def compare_column(cmp: Comparison, where: str, exp: dict, col: dict) -> None:
         cmp.eq(f"{where}.identity.type", ident.get("type"), ours_ident.get("type"))
         cmp.eq(f"{where}.identity.name", ident.get("name"), ours_ident.get("name"))
         for key in ("schema", "increment", "startWith", "minValue", "maxValue", "cache", "cycle"):
-            if ours_ident.get(key) is not None and key in ident:
-                cmp.eq(f"{where}.identity.{key}", as_text(ident[key]), as_text(ours_ident[key]))
+            cmp.eq(f"{where}.identity.{key}", as_text(ident.get(key)), as_text(ours_ident.get(key)))
 
     gen, ours_gen = exp.get("generated"), col.get("generated")
     if gen is None or ours_gen is None:
@@ -425,8 +423,8 @@ def ours_matching() -> dict:
                 "columns": [
                     {"name": "id", "type": "integer", "notNull": True, "primaryKey": True, "default": None,
                      "identity": {"type": "always", "name": "items_id_seq", "schema": "catalog",
-                                  "increment": None, "startWith": None, "minValue": None,
-                                  "maxValue": None, "cache": None, "cycle": False},
+                                  "increment": "1", "startWith": "1", "minValue": "1",
+                                  "maxValue": "2147483647", "cache": "1", "cycle": False},
                      "generated": None},
                     {"name": "status", "type": "catalog.item_status", "notNull": True, "primaryKey": False,
                      "default": "'new'", "identity": None, "generated": None},
