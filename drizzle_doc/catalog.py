@@ -77,6 +77,7 @@ _QUALIFIER = re.compile(rf"{_IDENT}\.(?={_IDENT})")
 _CAST = re.compile(
     rf"::{_IDENT}(?:\.{_IDENT})?"
     r"(?:\s+(?:varying|precision|with\s+time\s+zone|without\s+time\s+zone))*"
+    r"(?:\s+(?:year|month|day|hour|minute|second)(?:\s+to\s+(?:month|hour|minute|second))?)?"
     r"(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?"
     r"(?:\s+(?:with\s+time\s+zone|without\s+time\s+zone))?"
     r"(?:\[\d*\])*"
@@ -106,6 +107,8 @@ def _canon_literal(lit: str) -> str:
     try:
         value = json.loads(body)
     except ValueError:
+        if body.startswith("{") and body.endswith("}"):
+            body = _canon_array(body)
         return "'" + body.replace("'", "''") + "'"
     if isinstance(value, (dict, list)):
         return "'" + json.dumps(value, sort_keys=True, separators=(",", ":")) + "'"
@@ -139,6 +142,36 @@ def _rewrite_operators(piece: str) -> str:
     return piece
 
 
+def _canon_array(body: str) -> str:
+    """A one-dimensional array literal with elements unquoted: ``{"a","b"}`` = ``{a,b}``."""
+    inner = body[1:-1]
+    if "{" in inner or "}" in inner:
+        return body
+    elements, current, quoted, i = [], "", False, 0
+    while i < len(inner):
+        ch = inner[i]
+        if ch == "\\" and i + 1 < len(inner):
+            current += inner[i + 1]
+            i += 2
+            continue
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            elements.append(current.strip())
+            current = ""
+        else:
+            current += ch
+        i += 1
+    if inner.strip():
+        elements.append(current.strip())
+    return "{" + ",".join(elements) + "}"
+
+
+# `interval '1 day'` and `'1 day'::interval` are the same literal
+_TYPED_LITERAL_PREFIX = re.compile(
+    r"(?:interval|timestamptz|timestamp|date|time|text|numeric|uuid|jsonb|json|boolean|bigint|integer)$")
+
+
 def normalize_expr(expr: Optional[Any]) -> Optional[str]:
     """A comparison key for SQL expression text: equal keys mean "the same" here.
 
@@ -169,10 +202,12 @@ def normalize_expr(expr: Optional[Any]) -> Optional[str]:
         piece = re.sub(r"[()\s]+", "", piece)
         pieces.append(piece)
     joined_parts = []
-    for p in pieces:
+    for i, p in enumerate(pieces):
         if p.startswith("'") or p.startswith("E'"):
             joined_parts.append(_canon_literal(p))
         else:
+            if i + 1 < len(pieces) and pieces[i + 1].startswith(("'", "E'")):
+                p = _TYPED_LITERAL_PREFIX.sub("", p)
             joined_parts.append(p)
     out = "".join(joined_parts)
     # PostgreSQL prints `x IN ('a', 'b')` as `x = ANY (ARRAY['a', 'b'])`

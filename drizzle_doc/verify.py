@@ -219,6 +219,7 @@ def type_key(type_: str) -> str:
     t = re.sub(r"\s+", " ", t)
     t = t.replace("character varying", "varchar").replace(" without time zone", "")
     t = re.sub(r"^decimal\b", "numeric", t)
+    t = re.sub(r"^numeric\((\d+),0\)", r"numeric(\1)", t)  # numeric(5) is stored as numeric(5,0)
     return t
 
 

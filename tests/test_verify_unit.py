@@ -112,6 +112,13 @@ def test_drizzle_type(formatted, dims, expected):
     ("status = ANY (ARRAY['a'::task_status, 'b'::task_status])", "\"tasks\".\"status\" in ('a', 'b')"),
     ("'2024-01-01 00:00:00'::timestamp without time zone", "'2024-01-01 00:00:00'"),
     ("'x'::character varying", "'x'"),
+    ("'1 day'::interval day to second(3)", "'1 day'"),
+    ("(now() + '1 day'::interval)", "now() + interval '1 day'"),
+    ("'{ok}'::mood[]", "'{\"ok\"}'"),
+    ("'{a,b}'::character varying[]", "'{\"a\",\"b\"}'"),
+    ("(email)::text ~~ '%@%'::text", "\"people\".\"email\" like '%@%'"),
+    ("(weight >= 0) AND (weight <= 100)", "\"t\".\"weight\" between 0 and 100"),
+    ("CURRENT_TIMESTAMP", "current_timestamp"),
 ])
 def test_normalize_expr_equal(db, model):
     assert normalize_expr(db) == normalize_expr(model)
@@ -134,6 +141,18 @@ def test_type_key_tolerates_spacing_and_public_prefix():
     assert type_key("public.mood") == type_key("mood")
     assert type_key("numeric(10,2)") == type_key("numeric(10, 2)")
     assert type_key("varchar(255)") != type_key("varchar(100)")
+    assert type_key("numeric(5,0)") == type_key("numeric(5)")
+
+
+def test_long_names_compare_as_postgres_stores_them():
+    from drizzle_doc.verify import pg_name
+    long = "reviews_author_id_favourite_product_id_favourites_person_id_product_id_fk"
+    assert pg_name(long) == long[:63]
+    assert pg_name("é" * 40) == "é" * 31  # cut on a character boundary (63 bytes)
+    model = Schema(tables=(Table(name="t", foreign_keys=(ForeignKey(long, ("a",), "public", "t", ("b",)),)),))
+    live = Schema(tables=(Table(name="t", foreign_keys=(
+        ForeignKey(long[:63], ("a",), "public", "t", ("b",), on_update="no action"),)),))
+    assert run(model, live) == ()
 
 
 def test_table_in_filter_globs_and_negation():
