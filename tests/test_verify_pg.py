@@ -607,3 +607,18 @@ def test_fixture_models_verify_clean_then_hand_changes(fresh_db, journal):
     execute(fresh_db, *changes)
     result = verify(model, fresh_db, schema_filter=project.schema_filter, tables_filter=project.tables_filter)
     assert codes(result.diagnostics) == sorted(expected)
+
+
+def test_without_a_server_skips_but_fails_under_ci(tmp_path):
+    import subprocess
+    import sys
+    base = {k: v for k, v in os.environ.items() if k != "CI"}
+    base["DRIZZLE_DOC_TEST_PG"] = "postgresql://postgres@127.0.0.1:1/postgres"
+    args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(Path(__file__)),
+            "-k", "test_own_schema_has_no_drift", "-rs"]
+    skipped = subprocess.run(args, env=base, capture_output=True, text=True, cwd=tmp_path)
+    assert skipped.returncode == 0, skipped.stdout
+    assert "no PostgreSQL answers at postgresql://postgres@127.0.0.1:1/postgres" in skipped.stdout
+    failed = subprocess.run(args, env={**base, "CI": "1"}, capture_output=True, text=True, cwd=tmp_path)
+    assert failed.returncode == 1, failed.stdout
+    assert "CI is set, so the live-database tests must run" in failed.stdout
