@@ -256,8 +256,10 @@ ORDER BY a.attrelid, a.attnum
 """
 
 _SEQ_SQL = """
-SELECT s.seqrelid::regclass::text, s.seqincrement, s.seqstart, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+SELECT n.nspname || '.' || c.relname, s.seqincrement, s.seqstart, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
 FROM pg_catalog.pg_sequence s
+JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 """
 
 _CONSTRAINTS_SQL = """
@@ -349,12 +351,7 @@ def read_catalog(conn, schemas: Iterable[str]) -> Schema:
     relations = cur.execute(_RELATIONS_SQL, params).fetchall()
     rel_info = {oid: (nsp, name, kind, rls, comment) for oid, nsp, name, kind, rls, comment in relations}
 
-    sequences: dict[str, tuple] = {}
-    try:
-        for row in cur.execute(_SEQ_SQL).fetchall():
-            sequences[row[0]] = row[1:]
-    except Exception:  # pragma: no cover - pg_sequence needs PostgreSQL 10+
-        conn.rollback()
+    sequences = {row[0]: row[1:] for row in _safe_fetch(conn, _SEQ_SQL, {})}  # pg_sequence: PostgreSQL 10+
 
     columns: dict[int, list[Column]] = defaultdict(list)
     attnames: dict[int, dict[int, str]] = defaultdict(dict)
@@ -375,7 +372,7 @@ def read_catalog(conn, schemas: Iterable[str]) -> Schema:
         gen = None
         if identity in ("a", "d"):
             seq_name = (serial_seq or "").split(".")[-1].strip('"')
-            seq = sequences.get(serial_seq or "", ())
+            seq = sequences.get((serial_seq or "").replace('"', ""), ())
             ident = Identity(
                 type="always" if identity == "a" else "byDefault",
                 name=seq_name,
@@ -485,7 +482,8 @@ def read_catalog(conn, schemas: Iterable[str]) -> Schema:
 
 
 def _safe_fetch(conn, sql: str, params: dict) -> list[tuple]:
-    """A query that needs a newer server (indnullsnotdistinct: 15+): empty when unsupported."""
+    """A query that needs a newer server (pg_sequence: 10+, indnullsnotdistinct: 15+): empty when
+    unsupported.  It runs in a savepoint so a failure leaves the read-only transaction usable."""
     try:
         with conn.transaction():
             return conn.execute(sql, params).fetchall()

@@ -299,6 +299,11 @@ def test_catalog_spells_types_as_drizzle_kit(own_db):
     posts = live.table("posts")
     assert posts.column("sid").type == "serial" and posts.column("sid").default is None
     assert posts.column("id").identity.type == "always" and posts.column("id").default is None
+    extra_id = live.table("extra").column("id").identity
+    assert (extra_id.type, extra_id.name, extra_id.increment, extra_id.start_with) == \
+        ("byDefault", "extra_id_seq", "5", "100")
+    assert live.table("extra").column("full").generated.expression == "('x'::text || 'y'::text)"
+    assert live.table("extra").column("full").default is None
     assert posts.uniques[0].nulls_not_distinct is True
     products = live.table("products", "catalog")
     assert products.column("status").type == "catalog.product_status"
