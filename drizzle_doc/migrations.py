@@ -299,7 +299,7 @@ def _norm_index(ix):
 
 def _norm_fk(fk):
     return (fk.columns, fk.foreign_schema or "public", fk.foreign_table, fk.foreign_columns,
-            fk.on_delete or None, fk.on_update or None)
+            (fk.on_delete or "no action").lower(), (fk.on_update or "no action").lower())
 
 
 def _table_changes(a: Table, b: Table) -> list[tuple[str, str, Optional[str], Optional[str]]]:

@@ -44,10 +44,8 @@ def _str(value: Any) -> Optional[str]:
 
 
 def _action(value: Any) -> Optional[str]:
-    """drizzle-kit writes "no action" when none was given; the model says None."""
-    if value is None or value == "no action":
-        return None
-    return str(value)
+    """As the snapshot spells it ("no action" when none was given, like the extractor)."""
+    return None if value is None else str(value)
 
 
 def _column(name: str, data: dict) -> Column:

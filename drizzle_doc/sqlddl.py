@@ -196,7 +196,7 @@ _PG_TYPES = {
     "float8": "double precision",
 }
 _UNQUALIFIED = {"int4", "int8", "int2", "bool", "float4", "float8", "timestamptz", "timetz", "bpchar"}
-_ACTIONS = {"a": None, "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
+_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 
 
 def _ints(typmods) -> list[str]:
