@@ -119,6 +119,7 @@ class Column:
     enum: Optional[str] = None  # qualified enum key ("public.mood") when the column is an enum column
     enum_values: tuple[str, ...] = ()
     ts_type: Optional[str] = None  # the text of $type<...>() when given
+    mode: Optional[str] = None  # the builder's `mode` option ("date", "string", "number", "bigint", "json" …)
     builder: str = ""  # the drizzle builder used ("varchar", "timestamp", a customType variable, …)
     description: Doc = NO_DOC
     file: str = field(default="", compare=False)

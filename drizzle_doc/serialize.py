@@ -51,6 +51,7 @@ def column_json(c: Column) -> dict[str, Any]:
         "unique": c.unique,
         "enumValues": list(c.enum_values) if c.enum else None,
         "tsType": c.ts_type,
+        "mode": c.mode,
         "description": doc_text(c.description),
         "tags": doc_tags(c.description),
         "file": c.file,

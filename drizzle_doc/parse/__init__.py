@@ -19,6 +19,7 @@ from .evaluate import SOURCE_SUFFIXES, Evaluator, Module, read_tsconfig_paths
 from .pgcore import (
     DefineRelationsValue,
     EnumNative,
+    PolicyValue,
     RelationsValue,
     SequenceValue,
     TableValue,
@@ -182,7 +183,8 @@ def extract(project: Project) -> Schema:
         if module is None:
             continue
         modules.append(module)
-        for name in module.export_names():
+        # drizzle-kit reads Object.values(module): the default export counts too
+        for name in [*module.export_names(), *(["default"] if "default" in module.exports else [])]:
             try:
                 value = module.export(name)
             except RecursionError:
@@ -216,12 +218,16 @@ def extract(project: Project) -> Schema:
     seen_keys: dict[tuple, Table] = {}
     enums, views, sequences = [], [], []
     relation_values: list = []
+    linked_policies: dict[int, list] = {}
+    for value in order:
+        if isinstance(value, PolicyValue) and isinstance(value.linked, TableValue):
+            linked_policies.setdefault(id(value.linked), []).append(value)
     for value in order:
         if isinstance(value, TableValue):
             if not in_scope(value.schema):
                 continue
             try:
-                t = builder.table(value)
+                t = builder.table(value, linked_policies.get(id(value), ()))
             except RecursionError:
                 ev.report(ERROR, value.decl_site or value.site, f"table {value.name!r} is nested too deeply to read", "too-deep")
                 continue

@@ -209,7 +209,7 @@ class Builder:
         return "{" + ",".join(out) + "}"
 
     # -- tables --------------------------------------------------------------------
-    def table(self, tv: TableValue) -> Table:
+    def table(self, tv: TableValue, linked_policies=()) -> Table:
         ev = self.ev
         site = tv.decl_site or tv.site
         label_table = tv.name
@@ -247,7 +247,15 @@ class Builder:
                 enum_key = f"{e.schema or 'public'}.{e.name}"
                 enum_values = tuple(e.values)
                 if e.schema is not None and e.schema != "public":
-                    model_type = f"{e.schema}.{sql_type}"
+                    if e.from_object:
+                        # drizzle-kit 0.31 loses the schema of an enum made from a TS enum object
+                        # (its column class is not PgEnumColumn): mirror it, and say so.
+                        ev.report(WARNING, col_site,
+                                  f"column {label} uses enum {e.schema}.{e.name} built from an object: drizzle-kit writes its "
+                                  f"type without the schema (\"{e.name}\"), so the migration looks for public.{e.name}; "
+                                  f"pass an array of values to {e.schema}.enum() instead", "drizzle-kit-enum-schema")
+                    else:
+                        model_type = f"{e.schema}.{sql_type}"
             default = self.render_default(b, sql_type, col_site, label) if b.has_default else None
             identity = self.identity(b, tv, name, sql_type)
             generated = None
@@ -271,6 +279,7 @@ class Builder:
                     enum=enum_key,
                     enum_values=enum_values,
                     ts_type=b.ts_type,
+                    mode=b.mode,
                     builder=b.builder,
                     description=meta.doc if meta else NO_DOC,
                     file=col_site.file,
@@ -366,6 +375,10 @@ class Builder:
                 continue
             else:
                 ev.report(WARNING, item_site, f"an entry of table {label_table!r}'s third argument is not an index or constraint; ignored", "dynamic-constraint")
+        for pv in linked_policies:  # pgPolicy(...).link(table), declared outside the table
+            p = self.policy(pv)
+            if p is not None:
+                policies.append(p)
         return Table(
             name=tv.name,
             schema=tv.schema or "public",

@@ -783,7 +783,10 @@ def _object(ev: Evaluator, node, env: Env) -> Any:
             if not isinstance(key, str):
                 continue
             value_node = child.child_by_field_name("value")
-            obj.props[key] = ev.eval(value_node, env) if value_node is not None else UNDEFINED
+            try:
+                obj.props[key] = ev.eval(value_node, env) if value_node is not None else UNDEFINED
+            except RecursionError:  # thousands of nested levels: this property only is lost
+                obj.props[key] = Unknown("expression nested too deeply to read", module.site(child))
             obj.meta[key] = PropMeta(module.doc_before(child), module.site(child))
         elif t == "shorthand_property_identifier":
             key = module.text(child)

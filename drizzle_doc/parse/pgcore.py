@@ -193,6 +193,7 @@ class ColumnBuilder:
     generated: Any = None  # SQL / function / str
     identity: Optional[tuple] = None  # ("always"|"byDefault", options JSObject)
     ts_type: Optional[str] = None
+    mode: Optional[str] = None
     site: Optional[Site] = None
     problems: list = field(default_factory=list)  # [(severity, site, message)]
 
@@ -400,7 +401,9 @@ def column_builder_native(name: str) -> Native:
             problems.append((ERROR, call.site, f"column name given to {name}() is not static"))
             col_name = ""
         base = _type_fn(name, cfg)
-        b = ColumnBuilder(builder=name, name=col_name, base_type=base, column_type=_COLUMN_TYPE_FAMILY.get(name, name), site=call.site, problems=problems)
+        mode = _opt(cfg, "mode")
+        b = ColumnBuilder(builder=name, name=col_name, base_type=base, column_type=_COLUMN_TYPE_FAMILY.get(name, name),
+                          mode=mode if isinstance(mode, str) else None, site=call.site, problems=problems)
         if name in ("serial", "smallserial", "bigserial"):
             b.not_null = True
             b.has_default = True
@@ -448,6 +451,7 @@ class EnumValue:
     site: Site
     variable: str = ""
     doc: Doc = NO_DOC
+    from_object: bool = False  # pgEnum("x", SomeTsEnum) rather than an array
 
     def call(self, ev, args, call: Call) -> Any:
         col_name, _cfg = _name_and_config(args)
@@ -480,14 +484,15 @@ def make_enum(ev, args, call: Call, schema: Optional[str]) -> Any:
     if not isinstance(name, str):
         ev.report(ERROR, call.site, "enum name is not static; the enum is skipped", "dynamic-name")
         return Unknown("dynamic enum name", call.site)
-    if isinstance(values, JSObject):  # pgEnum("mood", MoodEnum): Object.values of a TS enum / object
+    from_object = isinstance(values, JSObject)
+    if from_object:  # pgEnum("mood", MoodEnum): Object.values of a TS enum / object
         from .evaluate import _is_numeric_reverse
 
         values = [v for k, v in values.props.items() if not _is_numeric_reverse(values, k)]
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         ev.report(ERROR, call.site, f"values of enum {name!r} are not static strings", "dynamic-enum")
         values = [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
-    return EnumNative(EnumValue(name, list(values), schema, call.site))
+    return EnumNative(EnumValue(name, list(values), schema, call.site, from_object=from_object))
 
 
 @dataclass(eq=False)
