@@ -265,6 +265,92 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
     sys.exit(worst)
 
 
+@cli.command()
+@project_options
+@click.option("--out", default=None, help="Docs folder, relative to the project root. Default: docs/data/schemas.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+              show_default=True, help="text (grouped per file), json (stable, versioned) or github "
+              "(::error annotations).")
+@click.option("--require-descriptions", is_flag=True, default=None,
+              help="A table or column without a JSDoc description is an error.")
+@click.option("--rule", "rule_levels", multiple=True, metavar="RULE=LEVEL",
+              help="Set a rule to error, warning or off (repeatable), e.g. --rule fk-index=error.")
+@click.option("--templates", "templates_dir", default=None,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The templates folder generate uses, if any.")
+def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, require_descriptions,
+          rule_levels, templates_dir):
+    """Fail when the docs are missing or stale, the models drift from the migrations, or a rule breaks.
+
+    Never writes a file. Rules (the spec's assumptions first): uuid-pk, timestamps,
+    fk-enforced (errors); fk-index, descriptions (warnings); primary-key (off).
+    Exit 0 clean, 1 findings of severity error, 2 usage or configuration error.
+
+    \b
+    Example:
+        drizzle-doc check
+        drizzle-doc check --format github --require-descriptions
+        drizzle-doc check --rule fk-index=error --rule timestamps=off
+    """
+    import os
+    import shlex
+
+    from .check import run_check
+    from .errors import UsageError
+    from .report import exit_code, render_github, render_json, render_text
+
+    rules = {}
+    for item in rule_levels:
+        name, sep, level = item.partition("=")
+        if not sep:
+            raise UsageError(f"--rule {item!r}: expected RULE=LEVEL, e.g. fk-index=error")
+        rules[name.strip()] = level.strip()
+    cmd = ["drizzle-doc", "generate"]
+    for flag, value in (("--root", root), ("--config", config_path), ("--migrations", migrations_dir),
+                        ("--casing", casing), ("--out", out), ("--templates", templates_dir)):
+        if value:
+            cmd += [flag, str(value)]
+    for s in schema_globs:
+        cmd += ["--schema", s]
+    results = load(root, config_path, schema_globs, migrations_dir, casing, out=out)
+    findings = run_check(results, base=Path(root or Path.cwd()), require_descriptions=require_descriptions,
+                         rules=rules, templates=templates_dir, generate_cmd=shlex.join(cmd))
+    if fmt == "json":
+        click.echo(render_json(findings), nl=False)
+    elif fmt == "github":
+        click.echo(render_github(findings), nl=False)
+    else:
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        click.echo(render_text(findings, color=color), nl=False, color=color)
+    sys.exit(exit_code(findings))
+
+
+@cli.command()
+@click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project root (where package.json and drizzle.config.* are). Default: the current folder.")
+@click.option("--force", is_flag=True, help="Replace an existing drizzle-doc.toml.")
+def init(root, force):
+    """Write a starter drizzle-doc.toml and add the npm scripts db:docs / db:docs:check.
+
+    package.json keeps every other key, its order and its indentation; scripts
+    that already exist are left alone.
+
+    \b
+    Example:
+        drizzle-doc init
+        npm run db:docs && npm run db:docs:check
+    """
+    from .init import init_project
+
+    result = init_project(root or Path.cwd(), force=force)
+    for f in result.created:
+        click.echo(f"created {f}")
+    for f in result.changed:
+        click.echo(f"updated {f}")
+    for n in result.notes:
+        click.echo(f"note: {n}", err=True)
+
+
 def main(argv: Optional[list[str]] = None) -> None:
     cli.main(args=argv, prog_name="drizzle-doc")
 

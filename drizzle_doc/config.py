@@ -161,7 +161,15 @@ def load_projects(
     casing: Optional[str] = None,
     out: Optional[str] = None,
 ) -> list[Project]:
-    """Every project to document, with CLI overrides applied."""
+    """Every project to document, with CLI overrides and its drizzle-doc settings applied."""
+    from .settings import apply_settings
+
+    found = _find_projects(root, config, schema, migrations, casing, out)
+    return [apply_settings(p, out_given=bool(out)) for p in found]
+
+
+def _find_projects(root, config, schema, migrations, casing, out) -> list[Project]:
+    """Every project, with CLI overrides applied."""
     overrides = {"schema": schema, "migrations": migrations, "casing": casing, "out": out}
     root = Path(root)
     if not root.is_dir():
