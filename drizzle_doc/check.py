@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Mapping, Optional, Sequence
 
@@ -161,9 +162,12 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
 
     history = load_history(project, schema)
     for d in history.diagnostics:
-        f = _from_diag(d, "migrations", "repair the migrations folder (re-run `drizzle-kit generate`)")
+        f = _from_diag(d, "migrations", "run `drizzle-kit generate` (or point --migrations at the folder); "
+                       "repair or remove the file named")
         if f:
             findings.append(f)
+    if project.config_file:  # a project-wide problem is shown on the drizzle config
+        findings = [replace(f, file=project.config_file) if f.file is None else f for f in findings]
     findings += _drift_findings(project, schema, history)
 
     # docs: what generate would write now, merged with what is on disk
@@ -241,8 +245,6 @@ def run_check(results: Sequence[tuple[Any, Schema]], *, base: Optional[Path] = N
               require_descriptions: Optional[bool] = None, rules: Mapping[str, str] = {},
               templates: Optional[Path] = None, generate_cmd: str = GENERATE) -> list[Finding]:
     """Check every (project, schema); file paths are made relative to ``base`` (the --root)."""
-    from dataclasses import replace
-
     findings: list[Finding] = []
     for project, schema in results:
         settings = with_overrides(settings_of(project), require_descriptions=require_descriptions,
