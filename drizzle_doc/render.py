@@ -397,12 +397,14 @@ def _constraints(t: Table, paths: Mapping[str, str]) -> list[dict]:
         out.append({"kind": "Foreign Key", "name": md_code(fk.name), "detail": detail,
                     "reason": md_inline(_doc_text(fk.description))})
     for p in t.policies:
-        detail = f"{md_code(p.as_)} for {md_code(p.for_)} to {_sqlish(p.to)}"
+        detail = f"{p.as_.lower()} row-level security policy for {p.for_} to {_sqlish(p.to)}"
         if p.using:
             detail += " using " + md_code(p.using)
         if p.with_check:
             detail += " with check " + md_code(p.with_check)
-        out.append({"kind": "Policy", "name": md_code(p.name), "detail": detail, "reason": ""})
+        out.append({"kind": "Policy", "name": md_code(p.name), "detail": detail, "reason": "", "sep": ": "})
+    for row in out:
+        row.setdefault("sep", " on ")
     return out
 
 
