@@ -99,9 +99,10 @@ def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schem
     pkg_has_settings = False
     if pkg.is_file():
         try:
-            pkg_has_settings = PACKAGE_KEY in (json.loads(pkg.read_text(encoding="utf-8")) or {})
-        except (ValueError, TypeError):
-            pkg_has_settings = False
+            pkg_data = json.loads(pkg.read_text(encoding="utf-8"))
+        except ValueError as exc:  # fail before writing anything
+            raise ConfigError(f"{pkg}: not valid JSON ({exc}); fix it before `drizzle-doc init`") from None
+        pkg_has_settings = isinstance(pkg_data, dict) and PACKAGE_KEY in pkg_data
     toml = root / TOML_NAME
     if pkg_has_settings:
         notes.append(f"package.json already has a \"{PACKAGE_KEY}\" key: {TOML_NAME} not written")
