@@ -135,6 +135,27 @@ class MergeResult:
         return self.status in (DAMAGED, UNMANAGED)
 
 
+#: Inside a page's first generated section: every section drizzle-doc offers on it.
+#: A section missing from the page but listed here was taken over by a person;
+#: one not listed is new in this version of drizzle-doc and is inserted.  Pages
+#: without the record (custom templates) treat every missing section as taken over.
+RECORD_RE = re.compile(r"<!-- drizzle-doc:sections ([a-z0-9_. -]*) -->")
+
+
+def record_line(names) -> str:
+    return f"<!-- {MARKER_PREFIX}:sections {' '.join(names)} -->"
+
+
+def add_record(generated: str) -> str:
+    """``generated`` with the record of its sections at the end of its first section."""
+    parsed = parse_page(generated)
+    if not parsed.ok or not parsed.sections or RECORD_RE.search(generated):
+        return generated
+    first = parsed.sections[0]
+    body_end = first.body_end
+    return generated[:body_end] + record_line(parsed.names()) + "\n" + generated[body_end:]
+
+
 def merge_page(existing: Optional[str], generated: str) -> MergeResult:
     """Refresh the generated sections of ``existing`` from ``generated``.
 
@@ -144,6 +165,7 @@ def merge_page(existing: Optional[str], generated: str) -> MergeResult:
     gen = parse_page(generated)
     if not gen.ok:  # a broken (custom) template: never write it over anything
         raise ValueError("generated page has broken markers: " + "; ".join(gen.problems))
+    gen_names = gen.names()
     if existing is None:
         return MergeResult(generated, NEW)
     old = parse_page(existing)
@@ -151,6 +173,8 @@ def merge_page(existing: Optional[str], generated: str) -> MergeResult:
         return MergeResult(existing, DAMAGED, old.problems)
     if not old.sections:
         return MergeResult(existing, UNMANAGED)
+    m = RECORD_RE.search(existing)
+    offered = set(m.group(1).split()) if m else set(gen_names)
     fresh = {s.name: generated[s.body_start : s.body_end] for s in gen.sections}
     parts: list[str] = []
     pos = 0
@@ -159,9 +183,26 @@ def merge_page(existing: Optional[str], generated: str) -> MergeResult:
         parts.append(fresh.get(s.name, existing[s.body_start : s.body_end]))
         pos = s.body_end
     parts.append(existing[pos:])
+    text = "".join(parts)
     on_disk = set(old.names())
-    taken = tuple(n for n in gen.names() if n not in on_disk)
-    return MergeResult("".join(parts), MERGED, (), taken)
+    taken = tuple(n for n in gen_names if n not in on_disk and n in offered)
+    gen_by_name = {s.name: s for s in gen.sections}
+    for i, name in enumerate(gen_names):
+        if name in on_disk or name in offered:
+            continue
+        current = {s.name: s for s in parse_page(text).sections}
+        prev = next((gen_names[j] for j in range(i - 1, -1, -1) if gen_names[j] in current), None)
+        if prev is not None:  # the new section and the heading before it go after its predecessor
+            chunk = generated[gen_by_name[prev].end : gen_by_name[name].end]
+            at = current[prev].end
+        else:
+            nxt = next((n for n in gen_names[i + 1 :] if n in current), None)
+            if nxt is None:
+                continue
+            chunk = generated[gen_by_name[name].start : gen_by_name[nxt].start]
+            at = current[nxt].start
+        text = text[:at] + chunk + text[at:]
+    return MergeResult(text, MERGED, (), taken)
 
 
 def is_generated_page(text: str) -> bool:

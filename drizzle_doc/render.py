@@ -30,6 +30,8 @@ from urllib.parse import quote
 
 import jinja2
 
+from .errors import DrizzleDocError
+
 from .erd import Edge, er_diagram, fits, neighbourhood, schema_edges
 from .model import Column, Index, Schema, Table
 from .pages import code_comment, md_cell, md_code, md_inline, md_text
@@ -470,8 +472,14 @@ def _purpose(t: Table) -> str:
             f"{md_code('export const ' + var)} in {md_code(t.file or 'the models file')}._")
 
 
+def _assumptions(statuses) -> list[dict]:
+    words = {"holds": "holds", "exception": "exception", "broken": "does not hold"}
+    return [{"number": a.number, "text": md_inline(a.text), "status": words[a.status],
+             "detail": md_inline(re.sub(r"\s*\(assumption \d+:[^)]*\)$", "", a.detail))} for a in statuses]
+
+
 def table_context(schema: Schema, t: Table, project: Any, paths: Mapping[str, str],
-                  edges: tuple[Edge, ...], history: Any = None) -> dict:
+                  edges: tuple[Edge, ...], history: Any = None, assumptions: Any = ()) -> dict:
     out = str(getattr(project, "out", "docs/data/schemas"))
     fks_by_col: dict[str, list] = {}
     for fk in t.foreign_keys:
@@ -508,6 +516,7 @@ def table_context(schema: Schema, t: Table, project: Any, paths: Mapping[str, st
         "relationships": _relationships(t, edges, paths),
         "indexes": [_index_view(t, ix, schema) for ix in t.indexes],
         "constraints": _constraints(t, paths),
+        "assumptions": _assumptions(assumptions),
         "queries": exs.code() if exs else "",
         "performance": performance_notes(t, schema),
         "sample_row": sample,
@@ -600,8 +609,14 @@ def render_docs(schema: Schema, project: Any, history: Any = None, settings: Opt
     edges = schema_edges(schema)
     paths = page_paths(schema)
     pages: dict[str, str] = {}
+    from .rules import assumption_status
+
+    try:
+        statuses = assumption_status(schema, settings)
+    except DrizzleDocError:  # a bad exception in settings: check reports it; pages still render
+        statuses = assumption_status(schema, {})
     for t in schema.tables:
-        ctx = table_context(schema, t, project, paths, edges, history)
+        ctx = table_context(schema, t, project, paths, edges, history, statuses.get(t.key, ()))
         ctx["queries"] = _fence(ctx["queries"], "ts") if ctx["queries"] else ""
         ctx["sample_row"] = _fence(ctx["sample_row"], "ts")
         ctx["diagram"] = _fence(ctx["diagram"], "mermaid")
@@ -667,4 +682,6 @@ def render_docs(schema: Schema, project: Any, history: Any = None, settings: Opt
         diagram=inline, diagrams=diagrams, groups=groups, enums=enums, views=views, totals=totals,
         sources=[md_code(f) for f in schema.files],
     )
-    return dict(sorted(pages.items()))
+    from .pages import add_record
+
+    return {path: add_record(text) for path, text in sorted(pages.items())}

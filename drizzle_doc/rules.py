@@ -308,3 +308,35 @@ def run_rules(schema: Schema, settings: Union[Settings, Mapping[str, Any], None]
                                           if e.source == "jsdoc" else f" from [exceptions.{e.rule}]"),
                 e.table))
     return findings
+
+
+@dataclass(frozen=True, slots=True)
+class AssumptionStatus:
+    """How one table stands against one of the spec's assumptions (for its page)."""
+
+    number: int
+    text: str
+    rule: str
+    status: str  # "holds" | "exception" | "broken"
+    detail: str = ""  # the exception's reason, or what breaks it
+
+
+def assumption_status(schema: Schema, settings: Union[Settings, Mapping[str, Any], None] = None
+                      ) -> dict[str, tuple[AssumptionStatus, ...]]:
+    """Table key -> the three assumptions, each holding, excepted (with the reason) or broken."""
+    exceptions = assumption_exceptions(schema, settings)
+    out: dict[str, tuple[AssumptionStatus, ...]] = {}
+    for t in schema.tables:
+        excepted = {e.rule: e for e in exceptions.get(t.key, ())}
+        rows = []
+        for rule, (number, text) in ASSUMPTIONS.items():
+            if rule in excepted:
+                rows.append(AssumptionStatus(number, text, rule, "exception", excepted[rule].reason))
+                continue
+            hits = CHECKS[rule](t)
+            if hits:
+                rows.append(AssumptionStatus(number, text, rule, "broken", hits[0][1]))
+            else:
+                rows.append(AssumptionStatus(number, text, rule, "holds"))
+        out[t.key] = tuple(rows)
+    return out

@@ -252,3 +252,42 @@ def test_property_rendered_pages_keep_edits_and_refresh(page_name, edits):
     assert section_bodies(r.text) == section_bodies(V2[page_name])
     # and a second run changes nothing
     assert merge_page(r.text, V2[page_name]).text == r.text
+
+
+# ---------------------------------------------------------------------------
+# Sections added by a later drizzle-doc version reach existing pages; sections a
+# person took over (markers deleted) stay theirs.  The record of offered sections
+# lives inside the first generated section, so no human text changes.
+# ---------------------------------------------------------------------------
+
+from drizzle_doc.pages import add_record, merge_page as _merge
+
+
+def _page(*names, body="x"):
+    parts = ["# t\n"]
+    for n in names:
+        parts.append(f"\n## {n.title()}\n\n<!-- drizzle-doc:begin {n} -->\n{body} {n}\n<!-- drizzle-doc:end {n} -->\n")
+    return add_record("".join(parts))
+
+
+def test_a_section_new_in_this_version_is_inserted_after_its_predecessor():
+    old = _page("a", "c", body="old") + "\nmy notes\n"
+    new = _page("a", "b", "c", body="new")
+    # the old page was written by a version that offered only a and c
+    assert "<!-- drizzle-doc:sections a c -->" in old
+    result = _merge(old, new)
+    assert result.taken_over == ()
+    assert "<!-- drizzle-doc:begin b -->\nnew b\n" in result.text
+    assert result.text.index("begin a") < result.text.index("## B") < result.text.index("begin b") < result.text.index("begin c")
+    assert result.text.endswith("\nmy notes\n")
+    assert _merge(result.text, new).text == result.text  # and then it is stable
+
+
+def test_a_section_a_person_took_over_is_never_written_again_even_with_a_record():
+    full = _page("a", "b", "c", body="v1")
+    taken = full.replace("<!-- drizzle-doc:begin b -->\n", "").replace("<!-- drizzle-doc:end b -->\n", "")
+    taken = taken.replace("v1 b", "my own words about b")
+    result = _merge(taken, _page("a", "b", "c", body="v2"))
+    assert result.taken_over == ("b",)
+    assert "my own words about b" in result.text and "v2 b" not in result.text
+    assert "v2 a" in result.text and "v2 c" in result.text

@@ -75,7 +75,7 @@ def test_generate_templates_override(stub, tmp_path):
     r = run("--templates", str(tpl))
     assert r.exit_code == 0
     assert (tmp_path / "docs/data/schemas/README.md").read_text() == \
-        "# Our tables\n<!-- drizzle-doc:begin t -->\n4\n<!-- drizzle-doc:end t -->\n"
+        "# Our tables\n<!-- drizzle-doc:begin t -->\n4\n<!-- drizzle-doc:sections t -->\n<!-- drizzle-doc:end t -->\n"
 
 
 def test_generate_help_has_example():
