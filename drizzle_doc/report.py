@@ -77,8 +77,14 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def render_text(findings: Sequence[Finding], color: bool = False) -> str:
-    """Human text grouped per file; ANSI colour only when ``color``."""
+def render_text(findings: Sequence[Finding], color: bool = False, *, label: str = "drizzle-doc check",
+                ok_message: str = "docs are current and every rule passes", note: str = "",
+                no_file: str = "(project)") -> str:
+    """Human text grouped per file; ANSI colour only when ``color``.
+
+    ``label``/``ok_message`` name the command in the closing line (check and verify
+    share this format); ``note`` is appended to the closing line.
+    """
     import click
 
     def style(s: str, **kw) -> str:
@@ -92,7 +98,7 @@ def render_text(findings: Sequence[Finding], color: bool = False) -> str:
         if f.file != current:
             if lines:
                 lines.append("")
-            lines.append(style(f.file or "(project)", bold=True, underline=True))
+            lines.append(style(f.file or no_file, bold=True, underline=True))
             current = f.file
         loc = f"{f.line}" if f.line else "-"
         sev = style(f.severity, fg=colours.get(f.severity), bold=True)
@@ -108,11 +114,12 @@ def render_text(findings: Sequence[Finding], color: bool = False) -> str:
     c = counts(findings)
     if findings:
         lines.append("")
+    tail = f" {note}" if note else ""
     if c["errors"] or c["warnings"]:
-        summary = f"{_plural(c['errors'], 'error')}, {_plural(c['warnings'], 'warning')}"
-        lines.append(style(summary, fg="red" if c["errors"] else "yellow", bold=True))
+        summary = f"{label}: {_plural(c['errors'], 'error')}, {_plural(c['warnings'], 'warning')}"
+        lines.append(style(summary, fg="red" if c["errors"] else "yellow", bold=True) + tail)
     else:
-        lines.append(style("drizzle-doc check: docs are current and every rule passes", fg="green"))
+        lines.append(style(f"{label}: {ok_message}", fg="green") + tail)
     return "\n".join(lines) + "\n"
 
 
@@ -121,12 +128,16 @@ def finding_json(f: Finding) -> dict:
             "message": f.message, "fix": f.fix, "diff": f.diff}
 
 
-def render_json(findings: Sequence[Finding]) -> str:
+def render_json(findings: Sequence[Finding], *, extra: Optional[dict] = None,
+                extra_summary: Optional[dict] = None) -> str:
+    """The JSON document; ``extra`` adds top-level keys (verify: database, schemas),
+    ``extra_summary`` adds counts to ``summary``."""
     findings = sort_findings(findings)
     payload = {
         "version": JSON_VERSION,
         "ok": exit_code(findings) == 0,
-        "summary": counts(findings),
+        "summary": {**counts(findings), **(extra_summary or {})},
+        **(extra or {}),
         "findings": [finding_json(f) for f in findings],
     }
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
@@ -140,7 +151,7 @@ def _gh_prop(s: str) -> str:
     return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(findings: Sequence[Finding]) -> str:
+def render_github(findings: Sequence[Finding], *, label: str = "drizzle-doc check") -> str:
     """GitHub Actions workflow commands: ``::error file=F,line=N,title=T::message`` per finding."""
     kinds = {ERROR: "error", WARNING: "warning", INFO: "notice"}
     out = []
@@ -150,11 +161,11 @@ def render_github(findings: Sequence[Finding]) -> str:
             props.append(f"file={_gh_prop(f.file)}")
             if f.line:
                 props.append(f"line={f.line}")
-        props.append(f"title={_gh_prop('drizzle-doc ' + f.rule)}")
+        props.append(f"title={_gh_prop(label.split()[0] + ' ' + f.rule)}")
         msg = f.message + (f" Fix: {f.fix}" if f.fix else "")
         if f.diff:
             msg += "\n" + f.diff.rstrip("\n")
         out.append(f"::{kinds.get(f.severity, 'warning')} {','.join(props)}::{_gh_data(msg)}")
     c = counts(findings)
-    out.append(f"drizzle-doc check: {_plural(c['errors'], 'error')}, {_plural(c['warnings'], 'warning')}")
+    out.append(f"{label}: {_plural(c['errors'], 'error')}, {_plural(c['warnings'], 'warning')}")
     return "\n".join(out) + "\n"

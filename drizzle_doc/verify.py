@@ -611,65 +611,50 @@ def summary(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
     }
 
 
-def render_text(diagnostics: Iterable[Diagnostic], *, database: str = "") -> str:
-    """Findings grouped per model file (database-only objects last), then a summary line."""
-    diags = sorted(diagnostics, key=Diagnostic.sort_key)
-    lines: list[str] = []
-    groups: dict[str, list[Diagnostic]] = {}
-    for d in diags:
-        groups.setdefault(d.file or DATABASE_GROUP, []).append(d)
-    for name in sorted(groups, key=lambda g: (g == DATABASE_GROUP, g)):
-        lines.append(name)
-        for d in groups[name]:
-            where = f"{d.line}: " if d.line else ""
-            lines.append(f"  {where}{d.severity}: {d.message}")
-        lines.append("")
+def to_findings(diagnostics: Iterable[Diagnostic]) -> list:
+    """verify's diagnostics as the findings ``check`` reports (one format for both)."""
+    from .report import Finding
+
+    hints = {DB_ONLY: "add it to the models (or drop it from the database if it was changed by hand)",
+             MODEL_ONLY: "apply the migrations (`drizzle-kit migrate`) or generate the missing one (`drizzle-kit generate`)",
+             DIFFERS: "bring the models and the database together: generate and apply a migration, or fix the model"}
+    return [Finding(d.code or "verify", d.severity, d.file, d.line, d.message, hints.get(d.code, ""))
+            for d in diagnostics]
+
+
+def _counts_note(diags: list, database: str) -> str:
     s = summary(diags)
     target = f" with {database}" if database else ""
     if not diags:
-        lines.append(f"verify: the models agree{target}.")
-    else:
-        lines.append(
-            f"verify: {s['errors']} error(s), {s['warnings']} warning(s){target}: "
-            f"{s['dbOnly']} only in the database, {s['modelOnly']} only in the models, "
-            f"{s['differs']} different.")
-    return "\n".join(lines) + "\n"
+        return ""
+    return (f"({s['dbOnly']} only in the database, {s['modelOnly']} only in the models, "
+            f"{s['differs']} different{target})")
+
+
+def render_text(diagnostics: Iterable[Diagnostic], *, database: str = "", color: bool = False) -> str:
+    """The same text as ``check``: findings grouped per model file (database-only objects under
+    "(project)"), each with its fix, then a summary line."""
+    from . import report
+
+    diags = sorted(diagnostics, key=Diagnostic.sort_key)
+    ok = f"the models agree with {database}" if database else "the models agree with the database"
+    return report.render_text(to_findings(diags), color, label="drizzle-doc verify", ok_message=ok,
+                              note=_counts_note(diags, database), no_file=DATABASE_GROUP)
 
 
 def render_json(diagnostics: Iterable[Diagnostic], *, database: str = "",
                 schemas: Iterable[str] = ()) -> str:
+    """``check``'s JSON document, plus ``database`` and ``schemas``, and verify's counts in ``summary``."""
+    from . import report
+
     diags = sorted(diagnostics, key=Diagnostic.sort_key)
-    payload = {
-        "version": 1,
-        "database": database,
-        "schemas": list(schemas),
-        "findings": [
-            {"severity": d.severity, "code": d.code, "file": d.file, "line": d.line,
-             "column": d.column, "message": d.message}
-            for d in diags
-        ],
-        "summary": summary(diags),
-    }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-
-
-def _gh_escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
+    s = summary(diags)
+    return report.render_json(to_findings(diags), extra={"database": database, "schemas": list(schemas)},
+                              extra_summary={"dbOnly": s["dbOnly"], "modelOnly": s["modelOnly"], "differs": s["differs"]})
 
 
 def render_github(diagnostics: Iterable[Diagnostic]) -> str:
-    """GitHub Actions workflow commands: ``::error file=…,line=…::message``."""
-    lines = []
-    for d in sorted(diagnostics, key=Diagnostic.sort_key):
-        level = {"error": "error", "warning": "warning"}.get(d.severity, "notice")
-        props = []
-        if d.file:
-            props.append(f"file={_gh_escape(d.file, True)}")
-            if d.line:
-                props.append(f"line={d.line}")
-        head = f"::{level} {','.join(props)}::" if props else f"::{level}::"
-        lines.append(head + _gh_escape(d.message))
-    return "\n".join(lines) + ("\n" if lines else "")
+    """GitHub Actions workflow commands, as ``check`` prints them."""
+    from . import report
+
+    return report.render_github(to_findings(sorted(diagnostics, key=Diagnostic.sort_key)), label="drizzle-doc verify")

@@ -434,13 +434,13 @@ def test_cli_exit_codes_and_formats(own_db, cli_with_model):
     runner = cli_with_model
     clean = runner.invoke(cli_module.cli, ["verify", "--database-url", own_db])
     assert clean.exit_code == 0, clean.output
-    assert clean.output.startswith("verify: the models agree with postgresql://")
+    assert clean.output.startswith("drizzle-doc verify: the models agree with postgresql://")
 
     execute(own_db, "ALTER TABLE users ADD COLUMN nickname text")
     text = runner.invoke(cli_module.cli, ["verify", "--database-url", own_db])
     assert text.exit_code == 1
     assert text.output.splitlines()[0] == F
-    assert text.output.splitlines()[1].startswith('  20: error: column "public.users.nickname": in the database')
+    assert re.match(r'\s+20\s+error\s+column "public.users.nickname": in the database', text.output.splitlines()[1])
 
     js = runner.invoke(cli_module.cli, ["verify", "--format", "json"], env={"DATABASE_URL": own_db})
     assert js.exit_code == 1
@@ -449,7 +449,8 @@ def test_cli_exit_codes_and_formats(own_db, cli_with_model):
 
     gh = runner.invoke(cli_module.cli, ["verify", "--format", "github", "--database-url", own_db])
     assert gh.exit_code == 1
-    assert re.fullmatch(r"::error file=src/schema\.ts,line=20::column \"public\.users\.nickname\": .*\n", gh.output)
+    assert re.fullmatch(r"::error file=src/schema\.ts,line=20,title=drizzle-doc db-only::column \"public\.users\.nickname\": .*\n"
+                        r"drizzle-doc verify: 1 error, 0 warnings\n", gh.output)
 
 
 def test_cli_connection_and_usage_errors(cli_with_model):

@@ -360,46 +360,48 @@ def drift():
     return run(model_schema(), live)
 
 
-def test_render_text_groups_per_file_with_database_only_last():
+def test_render_text_is_checks_format_grouped_per_file():
     text = render_text(drift(), database="postgresql://app:***@db/app")
-    assert text == (
-        "src/schema.ts\n"
-        '  15: error: column "public.users.n": in the models but not in the database (migration not applied?)\n'
-        "\n"
-        "(database only)\n"
-        '  error: table "public.audit": in the database but not in the models '
-        "(changed by hand, or a migration the models never got?)\n"
-        "\n"
-        "verify: 2 error(s), 0 warning(s) with postgresql://app:***@db/app: 1 only in the database, "
-        "1 only in the models, 0 different.\n"
-    )
-    assert render_text(()) == "verify: the models agree.\n"
+    lines = text.splitlines()
+    assert lines[0] == "(database only)"
+    assert re.fullmatch(r"\s+-\s+error\s+table \"public\.audit\": in the database but not in the models "
+                        r"\(changed by hand, or a migration the models never got\?\)\s+\[db-only\]", lines[1])
+    assert lines[2].strip().startswith("fix: add it to the models")
+    assert "src/schema.ts" in lines
+    i = lines.index("src/schema.ts")
+    assert re.fullmatch(r"\s+15\s+error\s+column \"public\.users\.n\": in the models but not in the database .*\[model-only\]", lines[i + 1])
+    assert lines[-1] == ("drizzle-doc verify: 2 errors, 0 warnings (1 only in the database, 1 only in the models, "
+                         "0 different with postgresql://app:***@db/app)")
+    assert render_text(()) == "drizzle-doc verify: the models agree with the database\n"
 
 
-def test_render_json_is_stable():
+def test_render_json_is_checks_document_with_database_and_schemas():
     payload = json.loads(render_json(drift(), database="postgresql://db/app", schemas=("public",)))
-    assert payload["version"] == 1
+    assert list(payload) == ["version", "ok", "summary", "database", "schemas", "findings"]
+    assert payload["version"] == 1 and payload["ok"] is False
     assert payload["database"] == "postgresql://db/app"
     assert payload["schemas"] == ["public"]
-    assert payload["summary"] == {"dbOnly": 1, "modelOnly": 1, "differs": 0, "errors": 2, "warnings": 0}
+    assert payload["summary"] == {"errors": 2, "warnings": 0, "infos": 0, "dbOnly": 1, "modelOnly": 1, "differs": 0}
     assert [set(f) for f in payload["findings"]] == [
-        {"severity", "code", "file", "line", "column", "message"}] * 2
-    assert payload["findings"][0]["file"] is None and payload["findings"][0]["code"] == "db-only"
+        {"rule", "severity", "file", "line", "table", "message", "fix", "diff"}] * 2
+    assert payload["findings"][0]["file"] is None and payload["findings"][0]["rule"] == "db-only"
     assert payload["findings"][1]["file"] == F and payload["findings"][1]["line"] == 15
+    assert payload["findings"][1]["fix"]
 
 
 def test_render_github_annotations():
     lines = render_github(drift()).splitlines()
-    assert len(lines) == 2
-    assert re.fullmatch(r"::error::table \"public\.audit\": in the database but not in the models .*", lines[0])
-    assert lines[1].startswith("::error file=src/schema.ts,line=15::column \"public.users.n\":")
-    assert render_github(()) == ""
+    assert len(lines) == 3
+    assert re.fullmatch(r"::error title=drizzle-doc db-only::table \"public\.audit\": in the database but not in the models .* Fix: .*", lines[0])
+    assert lines[1].startswith("::error file=src/schema.ts,line=15,title=drizzle-doc model-only::column \"public.users.n\":")
+    assert lines[2] == "drizzle-doc verify: 2 errors, 0 warnings"
+    assert render_github(()) == "drizzle-doc verify: 0 errors, 0 warnings\n"
 
 
 def test_render_github_escapes_newlines_and_percent():
     from drizzle_doc.model import Diagnostic
     out = render_github([Diagnostic("warning", "a,b:c.ts", 3, "100% sure\nreally")])
-    assert out == "::warning file=a%2Cb%3Ac.ts,line=3::100%25 sure%0Areally\n"
+    assert out.splitlines()[0] == "::warning file=a%2Cb%3Ac.ts,line=3,title=drizzle-doc verify::100%25 sure%0Areally"
 
 
 # ---------------------------------------------------------------------------
