@@ -107,6 +107,7 @@ class Module:
         self.rel = rel
         self.source = source
         self.tree = ts.parse(source, tsx)
+        self.ascii = source.isascii()
         self.tsx = tsx
         self.bindings: dict[str, tuple] = {}
         self.exports: dict[str, tuple] = {}
@@ -116,6 +117,10 @@ class Module:
         self.cache: dict[str, Any] = {}
         self.in_progress: set[str] = set()
         self.env = Env(self)
+        self.resolved: dict[str, Any] = {}  # module specifier -> Module / Namespace / Unknown
+        self._export_names: Optional[list[str]] = None
+        self._star_map: Optional[dict[str, "Module"]] = None  # name -> module it is re-exported from
+        self._listing = False
         self._index()
 
     # -- positions -----------------------------------------------------------------
@@ -124,6 +129,8 @@ class Module:
 
     def site(self, node) -> Site:
         row, col = node.start_point
+        if self.ascii:  # byte columns are character columns
+            return Site(self.rel, row + 1, col + 1)
         line_start = self.source.rfind(b"\n", 0, node.start_byte) + 1
         char_col = len(self.source[line_start : line_start + col].decode("utf-8", "replace"))
         return Site(self.rel, row + 1, char_col + 1)
@@ -317,33 +324,43 @@ class Module:
                 return target
             if kind == "namespace":
                 return self.ev.namespace_value(self, entry[1], entry[2])
-        if name == "default":
+        if name == "default" or not self.star_exports:
             return UNDEFINED
-        for spec, site in self.star_exports:
-            target = self.ev.resolve_module(self, spec, site)
-            if isinstance(target, Module):
-                value = target.export(name, seen)
-                if value is not UNDEFINED:
-                    return value
-            elif isinstance(target, Namespace):
-                value = target.members(name)
+        if self._star_map is None:
+            self.export_names()
+        target = (self._star_map or {}).get(name)
+        if target is not None:
+            return target.export(name, seen)
+        for spec, site in self.star_exports:  # native namespaces cannot list their names
+            ns = self.ev.resolve_module(self, spec, site)
+            if isinstance(ns, Namespace):
+                value = ns.members(name)
                 if value is not UNDEFINED:
                     return value
         return UNDEFINED
 
-    def export_names(self, seen: Optional[set] = None) -> list[str]:
-        """Every name this module exports (``export *`` followed), in source order."""
-        seen = seen if seen is not None else set()
-        if self.rel in seen:
-            return []
-        seen.add(self.rel)
-        names = [n for n in self.exports if n != "default"]
-        for spec, site in self.star_exports:
-            target = self.ev.resolve_module(self, spec, site)
-            if isinstance(target, Module):
-                for n in target.export_names(seen):
-                    if n not in names:
-                        names.append(n)
+    def export_names(self) -> list[str]:
+        """Every name this module exports (``export *`` followed), in source order; computed once."""
+        if self._export_names is not None:
+            return self._export_names
+        if self._listing:  # a cycle of barrels: the outer call completes the list
+            return [n for n in self.exports if n != "default"]
+        self._listing = True
+        try:
+            names = [n for n in self.exports if n != "default"]
+            own = set(names)
+            star_map: dict[str, Module] = {}
+            for spec, site in self.star_exports:
+                target = self.ev.resolve_module(self, spec, site)
+                if isinstance(target, Module):
+                    for n in target.export_names():
+                        if n not in own and n not in star_map:
+                            star_map[n] = target
+                            names.append(n)
+        finally:
+            self._listing = False
+        self._export_names = names
+        self._star_map = star_map
         return names
 
 
@@ -441,9 +458,16 @@ class Evaluator:
         return None
 
     def resolve_module(self, module: Module, spec: str, site: Site) -> Any:
-        """A module specifier to a Module, a native Namespace, or Unknown."""
+        """A module specifier to a Module, a native Namespace, or Unknown (cached per module)."""
         if spec in self.natives:
             return self.natives[spec]
+        if spec in module.resolved:
+            return module.resolved[spec]
+        target = self._resolve_module(module, spec, site)
+        module.resolved[spec] = target
+        return target
+
+    def _resolve_module(self, module: Module, spec: str, site: Site) -> Any:
         if spec.startswith("."):
             path = self.resolve_path(module.path.parent, spec)
         else:
@@ -787,11 +811,11 @@ def _object(ev: Evaluator, node, env: Env) -> Any:
                 obj.props[key] = ev.eval(value_node, env) if value_node is not None else UNDEFINED
             except RecursionError:  # thousands of nested levels: this property only is lost
                 obj.props[key] = Unknown("expression nested too deeply to read", module.site(child))
-            obj.meta[key] = PropMeta(module.doc_before(child), module.site(child))
+            obj.meta[key] = PropMeta(module=module, node=child)
         elif t == "shorthand_property_identifier":
             key = module.text(child)
             obj.props[key] = env.lookup(key, module.site(child))
-            obj.meta[key] = PropMeta(module.doc_before(child), module.site(child))
+            obj.meta[key] = PropMeta(module=module, node=child)
         elif t == "spread_element":
             inner = child.named_children[0] if child.named_children else None
             value = ev.eval(inner, env) if inner is not None else UNDEFINED
@@ -813,7 +837,7 @@ def _object(ev: Evaluator, node, env: Env) -> Any:
                     child.child_by_field_name("parameters"), child.child_by_field_name("body"), module, env,
                     key, module.site(child), module.text(child),
                 )
-                obj.meta[key] = PropMeta(module.doc_before(child), module.site(child))
+                obj.meta[key] = PropMeta(module=module, node=child)
     return obj
 
 
@@ -873,13 +897,8 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
     module = env.module
     fn_node = node.child_by_field_name("function")
     args_node = node.child_by_field_name("arguments")
-    type_args = node.child_by_field_name("type_arguments")
     fn = ev.eval(fn_node, env) if fn_node is not None else Unknown("call")
-    call = Call(
-        module.site(node),
-        module.text(type_args)[1:-1].strip() if type_args is not None else None,
-        module.text(node),
-    )
+    call = Call(module=module, node=node)
     if args_node is not None and args_node.type == "template_string":
         parts = _template_parts(ev, args_node, env)
         if isinstance(fn, Native) and getattr(fn.fn, "is_tag", False):
@@ -888,7 +907,6 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
             return fn
         return Unknown(f"tagged template `{module.text(fn_node)}` is not understood", module.site(node))
     args: list[Any] = []
-    texts: list[str] = []
     if args_node is not None:
         for a in args_node.named_children:
             if a.type == "comment":
@@ -898,14 +916,10 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
                 value = ev.eval(inner, env) if inner is not None else UNDEFINED
                 if isinstance(value, list):
                     args.extend(value)
-                    texts.extend(module.text(a) for _ in value)
                 else:
                     args.append(Unknown("spread argument is not static", module.site(a)))
-                    texts.append(module.text(a))
             else:
                 args.append(ev.eval(a, env))
-                texts.append(module.text(a))
-    call.arg_texts = tuple(texts)
     return ev.call(fn, args, call)
 
 

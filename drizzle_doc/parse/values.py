@@ -46,10 +46,28 @@ class Unknown:
         return False
 
 
-@dataclass(slots=True)
 class PropMeta:
-    doc: Doc = NO_DOC
-    site: Optional[Site] = None
+    """A property's JSDoc and position, read from the syntax tree only when asked for."""
+
+    __slots__ = ("_module", "_node", "_doc", "_site")
+
+    def __init__(self, doc: Optional[Doc] = None, site: Optional[Site] = None, module: Any = None, node: Any = None):
+        self._doc = doc
+        self._site = site
+        self._module = module
+        self._node = node
+
+    @property
+    def doc(self) -> Doc:
+        if self._doc is None:
+            self._doc = self._module.doc_before(self._node) if self._node is not None else NO_DOC
+        return self._doc
+
+    @property
+    def site(self) -> Optional[Site]:
+        if self._site is None and self._node is not None:
+            self._site = self._module.site(self._node)
+        return self._site
 
 
 class JSObject:
@@ -100,14 +118,37 @@ class Namespace:
     members: Callable[[str], Any]  # name -> value (UNDEFINED when absent)
 
 
-@dataclass(slots=True)
 class Call:
-    """What a native function learns about its call site."""
+    """What a native function learns about its call site (positions and text computed on demand)."""
 
-    site: Site
-    type_args: Optional[str] = None  # text of `<...>` type arguments, if any
-    text: str = ""  # source text of the whole call expression
-    arg_texts: tuple[str, ...] = ()
+    __slots__ = ("_module", "_node", "_site", "_type_args", "_text")
+
+    def __init__(self, site: Optional[Site] = None, type_args: Optional[str] = None, text: Optional[str] = None,
+                 module: Any = None, node: Any = None):
+        self._site = site
+        self._type_args = type_args
+        self._text = text
+        self._module = module
+        self._node = node
+
+    @property
+    def site(self) -> Site:
+        if self._site is None:
+            self._site = self._module.site(self._node) if self._node is not None else Site("", 0)
+        return self._site
+
+    @property
+    def type_args(self) -> Optional[str]:
+        if self._type_args is None and self._node is not None:
+            ta = self._node.child_by_field_name("type_arguments")
+            self._type_args = self._module.text(ta)[1:-1].strip() if ta is not None else ""
+        return self._type_args or None
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = self._module.text(self._node) if self._node is not None else ""
+        return self._text
 
 
 def js_number(value: float | int) -> str:
