@@ -1,0 +1,504 @@
+"""Benchmark drizzle-doc against raw tree-sitter parsing and drizzle-kit, on the same files.
+
+For each size (number of tables) a project is generated with ``bench/gen_project.py``
+and these steps are timed, in this order, on that one project:
+
+==================  ==========================================================================
+parse               raw tree-sitter: read and parse every ``.ts`` file of the project once
+                    (tree_sitter + tree_sitter_typescript only; the physical limit)
+drizzle-kit         ``drizzle-kit generate`` into a fresh ``./drizzle`` (Node + tests/oracle);
+                    its output stays, so the drizzle-doc steps below also read the migrations
+inspect (lib)       in-process: ``load_projects`` + ``extract`` + ``schema_json`` + ``json.dumps``
+inspect             ``drizzle-doc inspect`` as a subprocess (JSON to a file)
+generate            ``drizzle-doc generate`` into an empty docs folder
+generate (re-run)   the same again on unchanged input: must write nothing (mtimes compared)
+check               ``drizzle-doc check`` on the fresh docs
+==================  ==========================================================================
+
+Every step runs in a fresh subprocess: in-process steps time themselves after their
+imports, CLI steps are timed from spawn to exit (interpreter start included).  Peak
+memory is the child's ``ru_maxrss`` from ``os.wait4``.  Seconds are the best of
+``--repeat`` runs (default 3, 1 at 10,000 tables and above); peak MB the largest.
+A command drizzle-doc does not have yet prints ``n/a``.
+
+Usage::
+
+    python bench/run.py --sizes 100,1000 [--repeat 3] [--out bench/out] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Optional
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+NODE_MODULES = REPO / "tests" / "oracle" / "node_modules"
+DRIZZLE_KIT = NODE_MODULES / ".bin" / "drizzle-kit"
+DOCS_OUT = "docs/schema"  # the generated docs folder, relative to the project root
+TIMEOUT = 3600
+
+sys.path.insert(0, str(HERE))
+from gen_project import generate as gen_project  # noqa: E402
+
+
+# ---------------------------------------------------------------------------
+# Workers: run inside a fresh interpreter, time themselves after imports
+# ---------------------------------------------------------------------------
+
+
+def project_sources(root: Path) -> list[Path]:
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in ("node_modules", ".git", "drizzle", "docs"))
+        out += [Path(dirpath) / f for f in sorted(filenames) if f.endswith(".ts")]
+    return out
+
+
+def worker_parse(root: Path) -> dict:
+    import tree_sitter_typescript
+    from tree_sitter import Language, Parser
+
+    parser = Parser(Language(tree_sitter_typescript.language_typescript()))
+    files = project_sources(root)
+    t0 = time.perf_counter()
+    total = 0
+    errors = 0
+    for f in files:
+        src = f.read_bytes()
+        total += len(src)
+        tree = parser.parse(src)
+        errors += tree.root_node.has_error
+    seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "note": f"{len(files)} files, {total / 1024:.0f} KiB"
+            + (f", {errors} with syntax errors" if errors else "")}
+
+
+def worker_inspect(root: Path) -> dict:
+    from drizzle_doc.config import load_projects
+    from drizzle_doc.parse import extract
+    from drizzle_doc.serialize import schema_json
+
+    t0 = time.perf_counter()
+    projects = load_projects(root=root, config=None, schema=None, migrations=None, casing=None, out=None)
+    payloads = [schema_json(extract(p)) for p in projects]
+    text = json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2, ensure_ascii=False)
+    seconds = time.perf_counter() - t0
+    tables = sum(len(p["tables"]) for p in payloads)
+    errors = sum(d["severity"] == "error" for p in payloads for d in p["diagnostics"])
+    return {"seconds": seconds, "note": f"{tables} tables, {len(text) / 1024:.0f} KiB JSON"
+            + (f", {errors} error diagnostics" if errors else "")}
+
+
+WORKERS = {"parse": worker_parse, "inspect": worker_inspect}
+
+
+# ---------------------------------------------------------------------------
+# Measuring subprocesses
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    code: int
+    stdout: str
+    stderr: str
+
+
+def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
+    """Run ``cmd``; wall seconds, the child's peak RSS (MB), exit code, output."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = log.with_suffix(".out"), log.with_suffix(".err")
+    env = dict(os.environ, NO_COLOR="1", FORCE_COLOR="0", PYTHONHASHSEED="0")
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
+        timer = threading.Timer(TIMEOUT, lambda: os.kill(proc.pid, signal.SIGKILL))
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss is in KiB on Linux, bytes on macOS.
+    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    return Run(seconds, peak, proc.returncode,
+               out_path.read_text(errors="replace"), err_path.read_text(errors="replace"))
+
+
+@dataclass
+class Result:
+    size: int
+    step: str
+    seconds: Optional[float] = None  # best of the repeats; None: not available
+    peak_mb: Optional[float] = None  # largest of the repeats
+    note: str = ""
+    ok: bool = True
+    runs: list = field(default_factory=list)
+
+
+def drizzle_doc_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "drizzle_doc", *args]
+
+
+_help_cache: dict[str, Optional[str]] = {}
+
+
+def command_help(name: str) -> Optional[str]:
+    """The command's --help text, or None when drizzle-doc has no such command (yet)."""
+    if name not in _help_cache:
+        proc = subprocess.run(drizzle_doc_cmd(name, "--help"), capture_output=True, text=True, cwd=REPO)
+        _help_cache[name] = proc.stdout if proc.returncode == 0 else None
+    return _help_cache[name]
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    if not folder.is_dir():
+        return {}
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def tail(text: str, n: int = 6) -> str:
+    return "\n".join(text.strip().splitlines()[-n:])
+
+
+# ---------------------------------------------------------------------------
+# The benchmark
+# ---------------------------------------------------------------------------
+
+
+def oracle_reason() -> Optional[str]:
+    if shutil.which("node") is None:
+        return "node not on PATH"
+    if not DRIZZLE_KIT.exists():
+        return "tests/oracle/node_modules missing (npm ci --prefix tests/oracle)"
+    return None
+
+
+ALL_STEPS = ("parse", "drizzle-kit", "inspect (lib)", "inspect", "generate", "generate (re-run)", "check")
+
+
+def code_fingerprint() -> tuple:
+    """mtimes of drizzle-doc's sources: a run spanning an edit (shared checkout) is flagged."""
+    files = [*sorted((REPO / "drizzle_doc").rglob("*.py")), *sorted((REPO / "templates").rglob("*"))]
+    return tuple((str(f), f.stat().st_mtime_ns) for f in files if f.is_file())
+
+
+def bench_size(size: int, repeat: int, out: Path, kit: bool, echo, steps=ALL_STEPS) -> list[Result]:
+    fingerprint = code_fingerprint()
+    root = out / "projects" / f"t{size}"
+    logs = out / "logs" / f"t{size}"
+    if logs.exists():
+        shutil.rmtree(logs)
+    info = gen_project(size, root)
+    echo(f"[{size} tables] generated {root}: {info['files']} files, {info['bytes'] / 1024:.0f} KiB")
+    results: list[Result] = []
+
+    def repeated(step: str, cmd: list[str], prepare=None, check_run=None, n: int = repeat) -> Result:
+        res = Result(size, step)
+        for i in range(n):
+            if prepare:
+                prepare()
+            run = measure(cmd, root, logs / f"{step.replace(' ', '_').replace('(', '').replace(')', '')}-{i}")
+            res.runs.append(round(run.seconds, 4))
+            res.peak_mb = max(res.peak_mb or 0.0, run.peak_mb)
+            problem = check_run(run) if check_run else (f"exit {run.code}" if run.code else None)
+            if problem:
+                res.ok = False
+                res.note = f"FAILED: {problem}"
+                echo(f"  {step}: {res.note}\n    " + tail(run.stderr or run.stdout).replace("\n", "\n    "))
+                break
+        if res.ok:
+            res.seconds = min(res.runs)
+        results.append(res)
+        return res
+
+    def worker(step: str, mode: str) -> Result:
+        res = Result(size, step)
+        notes = []
+        for i in range(repeat):
+            run = measure([sys.executable, str(Path(__file__).resolve()), "_worker", mode, str(root)],
+                          root, logs / f"{mode}-{i}")
+            res.peak_mb = max(res.peak_mb or 0.0, run.peak_mb)
+            if run.code:
+                res.ok = False
+                res.note = f"FAILED: exit {run.code}"
+                echo(f"  {step}: {res.note}\n    " + tail(run.stderr).replace("\n", "\n    "))
+                break
+            data = json.loads(run.stdout)
+            res.runs.append(round(data["seconds"], 4))
+            notes.append(data["note"])
+        if res.ok:
+            res.seconds = min(res.runs)
+            res.note = notes[-1]
+        results.append(res)
+        show(res)
+        return res
+
+    def show(res: Result) -> None:
+        echo(f"  {res.step:<18} {fmt_s(res.seconds):>9} s  {fmt_mb(res.peak_mb):>7} MB  {res.note}")
+
+    def na(step: str, why: str) -> None:
+        res = Result(size, step, note=f"n/a: {why}")
+        results.append(res)
+        echo(f"  {step:<18} {'n/a':>9}    {'':>7}     {why}")
+
+    # 1. The physical limit.
+    if "parse" in steps:
+        worker("parse", "parse")
+
+    # 2. drizzle-kit generate into a fresh ./drizzle (the output stays for the steps below).
+    migrations = root / "drizzle"
+    if "drizzle-kit" not in steps:
+        pass
+    elif kit:
+        link = root / "node_modules"
+        if not link.exists():
+            link.symlink_to(NODE_MODULES, target_is_directory=True)
+
+        def fresh_migrations():
+            if migrations.exists():
+                shutil.rmtree(migrations)
+
+        def kit_ok(run: Run) -> Optional[str]:
+            text = run.stdout + run.stderr
+            if run.code or "Your SQL migration file" not in text:
+                return f"exit {run.code}"
+            snaps = sorted((migrations / "meta").glob("*_snapshot.json"))
+            n = len(json.loads(snaps[-1].read_text())["tables"]) if snaps else 0
+            return None if n == size else f"snapshot has {n} tables, expected {size}"
+
+        r = repeated("drizzle-kit", [str(DRIZZLE_KIT), "generate", "--config", "drizzle.config.ts"],
+                     prepare=fresh_migrations, check_run=kit_ok)
+        if r.ok:
+            r.note = f"{size} tables in the snapshot"
+        show(r)
+    else:
+        na("drizzle-kit", oracle_reason() or "skipped (--no-drizzle-kit)")
+
+    # 3. inspect: in-process, then the CLI.
+    if "inspect (lib)" in steps:
+        worker("inspect (lib)", "inspect")
+
+    def inspect_ok(run: Run) -> Optional[str]:
+        if run.code not in (0, 1):
+            return f"exit {run.code}"
+        data = json.loads(run.stdout)
+        n = len(data.get("tables", []))
+        errors = sum(d["severity"] == "error" for d in data.get("diagnostics", []))
+        if n != size:
+            return f"{n} tables, expected {size}"
+        return f"{errors} error diagnostics" if errors else None
+
+    if "inspect" in steps:
+        r = repeated("inspect", drizzle_doc_cmd("inspect", "--root", "."), check_run=inspect_ok)
+        if r.ok:
+            r.note = f"{size} tables" + (", with migrations" if migrations.is_dir() else ", no migrations")
+        show(r)
+
+    # 4. generate: first run into an empty folder, then an unchanged re-run.
+    docs = root / DOCS_OUT
+    if "generate" not in steps:
+        pass
+    elif command_help("generate") is None:
+        na("generate", "no `generate` command yet")
+        na("generate (re-run)", "no `generate` command yet")
+    else:
+        def empty_docs():
+            if docs.exists():
+                shutil.rmtree(docs)
+
+        r = repeated("generate", drizzle_doc_cmd("generate", "--root", ".", "--out", DOCS_OUT), prepare=empty_docs)
+        if r.ok:
+            r.note = f"{len(mtimes(docs))} files written"
+        show(r)
+        if r.ok:
+            before = mtimes(docs)
+            r2 = repeated("generate (re-run)", drizzle_doc_cmd("generate", "--root", ".", "--out", DOCS_OUT))
+            after = mtimes(docs)
+            changed = sum(1 for k, v in after.items() if before.get(k) != v) + sum(1 for k in before if k not in after)
+            if r2.ok:
+                r2.note = f"{changed} files changed"
+                if changed:
+                    r2.ok = False
+                    r2.note = f"FAILED: {changed} files changed (must be 0)"
+            show(r2)
+        else:
+            na("generate (re-run)", "generate failed")
+
+    # 5. check on the fresh docs.
+    help_text = command_help("check")
+    if "check" not in steps:
+        pass
+    elif help_text is None:
+        na("check", "no `check` command yet")
+    elif not docs.is_dir():
+        na("check", "no docs to check (generate failed)")
+    else:
+        args = ["check", "--root", "."] + (["--out", DOCS_OUT] if "--out" in help_text else [])
+        r = repeated("check", drizzle_doc_cmd(*args))
+        if r.ok:
+            r.note = "docs current (exit 0)"
+        show(r)
+    if code_fingerprint() != fingerprint:
+        echo(f"  WARNING: drizzle_doc/ or templates/ changed during the {size}-table run; rerun for clean numbers")
+        for r in results:
+            r.note += " [code changed during run]"
+    return results
+
+
+def fmt_s(v: Optional[float]) -> str:
+    return "n/a" if v is None else (f"{v:.3f}" if v < 10 else f"{v:.1f}")
+
+
+def fmt_mb(v: Optional[float]) -> str:
+    return "" if v is None else f"{v:.0f}"
+
+
+DRIZZLE_DOC_STEPS = ("inspect (lib)", "inspect", "generate", "generate (re-run)", "check")
+
+
+def ratios(results: list[Result]) -> list[dict]:
+    """The ratios issue 7 names, with their targets."""
+    by = {(r.size, r.step): r.seconds for r in results}
+    sizes = sorted({r.size for r in results})
+    out = []
+
+    def add(name, value, target, good):
+        out.append({"ratio": name, "value": value, "target": target,
+                    "met": None if value is None else good(value)})
+
+    for s in sizes:
+        kit, gen = by.get((s, "drizzle-kit")), by.get((s, "generate"))
+        add(f"{s}: drizzle-kit generate / generate", kit / gen if kit and gen else None,
+            ">= 5x", lambda v: v >= 5)
+        lib, parse = by.get((s, "inspect (lib)")), by.get((s, "parse"))
+        add(f"{s}: inspect (lib) / raw parse", lib / parse if lib and parse else None, "<= 3x", lambda v: v <= 3)
+        cli = by.get((s, "inspect"))
+        add(f"{s}: inspect (CLI) / raw parse", cli / parse if cli and parse else None, "(info)", lambda v: True)
+        rerun = by.get((s, "generate (re-run)"))
+        add(f"{s}: generate re-run / inspect (CLI)", rerun / cli if rerun and cli else None,
+            "<= 1x", lambda v: v <= 1.0)
+    for a in sizes:
+        b = a * 10
+        if b not in sizes:
+            continue
+        for step in ("parse", "inspect (lib)", "inspect", "generate", "generate (re-run)", "check", "drizzle-kit"):
+            ta, tb = by.get((a, step)), by.get((b, step))
+            add(f"{b}/{a} time: {step}", tb / ta if ta and tb else None,
+                "<= 11x" if step != "drizzle-kit" else "(info)",
+                (lambda v: v <= 11) if step != "drizzle-kit" else (lambda v: True))
+    big = max(sizes)
+    peaks = [r.peak_mb for r in results if r.size == big and r.step in DRIZZLE_DOC_STEPS and r.peak_mb]
+    add(f"{big}: drizzle-doc peak memory (MB)", max(peaks) if peaks else None,
+        "< 300 MB" if big >= 10000 else "(info)", lambda v: v < 300)
+    return out
+
+
+def machine() -> dict:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    info = {"nproc": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+            "cpu": cpu, "os": platform.platform(), "python": platform.python_version()}
+    try:
+        from importlib.metadata import version
+
+        info["tree-sitter"] = version("tree-sitter")
+        info["tree-sitter-typescript"] = version("tree-sitter-typescript")
+    except Exception:  # pragma: no cover
+        pass
+    if shutil.which("node"):
+        info["node"] = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
+    pkg = NODE_MODULES / "drizzle-kit" / "package.json"
+    if pkg.exists():
+        info["drizzle-kit"] = json.loads(pkg.read_text())["version"]
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO)
+    if commit.returncode == 0:
+        info["commit"] = commit.stdout.strip()
+    return info
+
+
+def print_table(results: list[Result], rats: list[dict], mach: dict, echo) -> None:
+    echo("")
+    echo(f"machine: {mach['cpu']}, {mach['nproc']} cores; Python {mach['python']}, "
+         f"tree-sitter {mach.get('tree-sitter', '?')}, node {mach.get('node', 'n/a')}, "
+         f"drizzle-kit {mach.get('drizzle-kit', 'n/a')}, commit {mach.get('commit', '?')}")
+    echo("")
+    echo(f"| {'tables':>6} | {'step':<18} | {'seconds':>8} | {'peak MB':>7} | note")
+    echo(f"|{'-' * 8}|{'-' * 20}|{'-' * 10}|{'-' * 9}|------")
+    for r in results:
+        echo(f"| {r.size:>6} | {r.step:<18} | {fmt_s(r.seconds):>8} | {fmt_mb(r.peak_mb):>7} | {r.note}")
+    echo("")
+    echo(f"| {'ratio':<42} | {'value':>7} | {'target':<10} | met")
+    echo(f"|{'-' * 44}|{'-' * 9}|{'-' * 12}|-----")
+    for q in rats:
+        v = q["value"]
+        shown = "n/a" if v is None else (f"{v:.0f}" if "MB" in q["ratio"] else f"{v:.2f}x")
+        met = "" if v is None or q["target"].startswith("(") else ("yes" if q["met"] else "NO")
+        echo(f"| {q['ratio']:<42} | {shown:>7} | {q['target']:<10} | {met}")
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["_worker"]:
+        print(json.dumps(WORKERS[argv[1]](Path(argv[2]))))
+        return 0
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--sizes", default="100,1000", help="comma-separated table counts (default: 100,1000)")
+    ap.add_argument("--repeat", type=int, default=None,
+                    help="runs per step, best time kept (default: 3, or 1 at 10000 tables and above)")
+    ap.add_argument("--out", type=Path, default=HERE / "out", help="work folder (default: bench/out)")
+    ap.add_argument("--json", action="store_true", help="also write <out>/results.json")
+    ap.add_argument("--no-drizzle-kit", action="store_true", help="skip drizzle-kit even when Node is present")
+    ap.add_argument("--steps", default=",".join(ALL_STEPS),
+                    help="comma-separated steps to run (default: all); `generate` includes its re-run")
+    args = ap.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    out = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    kit = not args.no_drizzle_kit and oracle_reason() is None
+    steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
+    unknown = [s for s in steps if s not in ALL_STEPS]
+    if unknown:
+        ap.error(f"unknown step(s) {unknown}; known: {', '.join(ALL_STEPS)}")
+
+    def echo(msg: str) -> None:
+        print(msg, flush=True)
+
+    results: list[Result] = []
+    for size in sizes:
+        repeat = args.repeat if args.repeat is not None else (1 if size >= 10000 else 3)
+        results += bench_size(size, repeat, out, kit, echo, steps)
+    rats = ratios(results)
+    mach = machine()
+    print_table(results, rats, mach, echo)
+    if args.json:
+        path = out / "results.json"
+        path.write_text(json.dumps({"machine": mach, "results": [asdict(r) for r in results], "ratios": rats},
+                                   indent=2) + "\n")
+        echo(f"\nwrote {path}")
+    return 0 if all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
