@@ -160,7 +160,7 @@ def er_diagram(schema: Schema, keys: Iterable[str], edges: Iterable[Edge], *,
     Only edges whose both ends are drawn appear.  ``attributes=False`` draws
     bare entities (used to keep large diagrams under Mermaid's size limit).
     """
-    tables = {t.key: t for t in schema.tables}
+    tables = schema.tables_by_key()
     keys = [k for k in dict.fromkeys(keys) if k in tables]
     ids = _ids(keys)
     lines = ["erDiagram"]
@@ -206,12 +206,31 @@ def fits(diagram: str) -> bool:
     return len(diagram) < MERMAID_MAX_TEXT
 
 
+_EDGE_INDEX: dict[int, tuple] = {}
+
+
+def edges_of(edges, key: str) -> tuple[list, list]:
+    """(edges where ``key`` is the child, edges where it is the parent), indexed once per edge set."""
+    cached = _EDGE_INDEX.get(id(edges))
+    if cached is None or cached[0] is not edges:
+        by_child: dict[str, list] = {}
+        by_parent: dict[str, list] = {}
+        for e in edges:
+            by_child.setdefault(e.child, []).append(e)
+            by_parent.setdefault(e.parent, []).append(e)
+        _EDGE_INDEX.clear()
+        cached = _EDGE_INDEX[id(edges)] = (edges, by_child, by_parent)
+    return cached[1].get(key, []), cached[2].get(key, [])
+
+
 def neighbourhood(table_key: str, edges: Iterable[Edge]) -> list[str]:
     """The table and its direct neighbours, the table first, then sorted."""
     near = set()
-    for e in edges:
+    as_child, as_parent = edges_of(edges, table_key) if isinstance(edges, tuple) else (list(edges), list(edges))
+    for e in as_child:
         if e.child == table_key:
             near.add(e.parent)
+    for e in as_parent:
         if e.parent == table_key:
             near.add(e.child)
     near.discard(table_key)

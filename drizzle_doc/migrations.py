@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import json
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,12 +113,18 @@ class History:
     latest: Schema = Schema()  # the schema the migrations leave behind
     drift: tuple[Drift, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    _index: Optional[dict] = field(default=None, compare=False, hash=False, repr=False)
 
     def table(self, key: str) -> Optional[TableHistory]:
         """History of a table by key (``public.users``) or bare name; live tables first."""
         if "." not in key:
             key = f"public.{key}"
-        found = [t for t in self.tables if t.table == key]
+        if self._index is None:
+            index: dict[str, list[TableHistory]] = {}
+            for t in self.tables:
+                index.setdefault(t.table, []).append(t)
+            object.__setattr__(self, "_index", index)
+        found = self._index.get(key, [])
         live = [t for t in found if t.dropped is None]
         return (live or found or [None])[-1]
 
@@ -140,7 +147,7 @@ def find_migrations_dir(project: Project) -> Optional[Path]:
     candidates = (project.migrations,) if project.migrations else DEFAULT_MIGRATION_DIRS
     for rel in candidates:
         p = project.root / rel
-        if p.is_dir():
+        if os.path.isdir(p):  # False (not an OSError) for a name too long, a NUL, a loop
             return p
     return None
 
@@ -468,15 +475,6 @@ def load_history(project: Project, schema: Optional[Schema] = None) -> History:
 
     for index, entry in enumerate(entries):
         ref = MigrationRef(tag=entry.tag, file=rel(entry.sql) if entry.sql else "", when=entry.when, index=index)
-        statements: tuple = ()
-        if entry.sql is not None:
-            try:
-                text = entry.sql.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                diags.append(Diagnostic(ERROR, ref.file, None, f"cannot read migration: {exc}", code="migration-sql"))
-                text = ""
-            statements, sql_diags = sqlddl.parse_migration(text, ref.file)
-            diags.extend(sql_diags)
         snap_schema = None
         snap_data = None
         snap_rel = None
@@ -492,6 +490,16 @@ def load_history(project: Project, schema: Optional[Schema] = None) -> History:
                 snap_data = snap_data if isinstance(snap_data, dict) else None
                 snap_schema = None
                 snap_rel = None
+        statements: tuple = ()
+        if entry.sql is not None:
+            try:
+                text = entry.sql.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                diags.append(Diagnostic(ERROR, ref.file, None, f"cannot read migration: {exc}", code="migration-sql"))
+                text = ""
+            known = {t.key for t in snap_schema.tables} if snap_schema is not None else None
+            statements, sql_diags = sqlddl.parse_migration(text, ref.file, known)
+            diags.extend(sql_diags)
         ops = [op for st in statements for op in st.ops]
         new_state = snap_schema if snap_schema is not None else sqlddl.apply(state, ops)
         table_renames, column_renames = _renames(statements, snap_data)

@@ -321,12 +321,16 @@ class Schema:
     sequences: tuple[Sequence, ...] = ()
     files: tuple[str, ...] = ()  # schema files read, relative posix paths, sorted
     diagnostics: tuple[Diagnostic, ...] = ()
+    _by_key: Optional[dict] = field(default=None, compare=False, hash=False, repr=False)
+
+    def tables_by_key(self) -> dict[str, Table]:
+        """``{"schema.name": Table}``, built once (the model is immutable)."""
+        if self._by_key is None:
+            object.__setattr__(self, "_by_key", {t.key: t for t in self.tables})
+        return self._by_key
 
     def table(self, name: str, schema: str = "public") -> Optional[Table]:
-        for t in self.tables:
-            if t.name == name and t.schema == schema:
-                return t
-        return None
+        return self.tables_by_key().get(f"{schema}.{name}")
 
     def enum(self, key: str) -> Optional[Enum]:
         for e in self.enums:

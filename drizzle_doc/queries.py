@@ -232,7 +232,7 @@ def query_examples(schema: Schema, table: Table, edges: tuple[Edge, ...]) -> Opt
     var = table.variable
     if not var or not ts_ident(var) or not table.file:
         return None
-    tables = {t.key: t for t in schema.tables}
+    tables = schema.tables_by_key()
     imports_tables = {var: table.file}
     ops: set[str] = set()
     used: set[str] = set()
@@ -262,7 +262,9 @@ def query_examples(schema: Schema, table: Table, edges: tuple[Edge, ...]) -> Opt
             f"  return db.select().from({var}).where({where});\n}}",
         ))
     # joins through each foreign key (this table is the child)
-    for e in edges:
+    from .erd import edges_of
+
+    for e in (edges_of(edges, table.key)[0] if isinstance(edges, tuple) else edges):
         if e.child != table.key or not e.enforced or e.parent not in tables:
             continue
         parent = tables[e.parent]

@@ -340,8 +340,11 @@ _ACTIONS = {None: "no action"}
 
 
 def _relationships(t: Table, edges: tuple[Edge, ...], paths: Mapping[str, str]) -> list[dict]:
+    from .erd import edges_of
+
     out = []
-    for e in edges:
+    as_child, as_parent = edges_of(edges, t.key)
+    for e in as_child:
         if e.child == t.key:
             kind = "Belongs To"
             other = e.parent
@@ -350,7 +353,7 @@ def _relationships(t: Table, edges: tuple[Edge, ...], paths: Mapping[str, str]) 
         else:
             continue
         out.append(_rel_item(kind, other, via, e, names, paths))
-    for e in edges:
+    for e in as_parent:
         if e.parent == t.key:
             if e.through:
                 kind = "Has Many (through " + md_code(e.through) + ")"
@@ -531,6 +534,8 @@ def _ts_key(prop: str) -> str:
 
 
 def _fence(code: str, lang: str) -> str:
+    # names and comments inside code come from source text: none of it may read as a marker
+    code = code.replace("<!--", "<!- -")
     run = max((len(m) for m in re.findall(r"`+", code)), default=0)
     ticks = "`" * max(3, run + 1)
     return f"{ticks}{lang}\n{code.rstrip()}\n{ticks}"
