@@ -171,7 +171,7 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
     findings += _drift_findings(project, schema, history)
 
     # docs: what generate would write now, merged with what is on disk
-    pages = render_project(project, schema, templates)
+    pages = render_project(project, schema, templates, history=history)
     out = out_dir(project)
     files, diags = plan_docs(out, pages, display_out=project.out)
     shown_out = project.out.rstrip("/") + "/"

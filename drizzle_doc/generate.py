@@ -32,8 +32,12 @@ def history_for(project: Any, schema: Schema) -> Any:
     return load_history(project, schema)
 
 
-def render_project(project: Any, schema: Schema, templates: Optional[Path] = None) -> dict[str, str]:
-    return render_docs(schema, project, history=history_for(project, schema), templates=templates)
+def render_project(project: Any, schema: Schema, templates: Optional[Path] = None,
+                   history: Any = None) -> dict[str, str]:
+    """The pages ``generate`` would write; pass ``history`` when it was already loaded."""
+    if history is None:
+        history = history_for(project, schema)
+    return render_docs(schema, project, history=history, templates=templates)
 
 
 def out_dir(project: Any) -> Path:
