@@ -8,6 +8,7 @@ diagnostics as data; this module turns them into text and exit codes:
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Optional
@@ -31,6 +32,16 @@ class Group(click.Group):
             ctx.exit(exc.exit_code)
         except RecursionError:
             click.echo("drizzle-doc: error: input nested too deeply to process", err=True)
+            ctx.exit(1)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:  # a bug: one clear line, never a traceback
+            if os.environ.get("DRIZZLE_DOC_DEBUG") == "1":
+                raise
+            detail = " ".join(str(exc).split())[:300]
+            click.echo(f"drizzle-doc: internal error: {type(exc).__name__}{': ' + detail if detail else ''} "
+                       f"(drizzle-doc {__version__}); please report it, with the traceback shown by "
+                       "DRIZZLE_DOC_DEBUG=1", err=True)
             ctx.exit(1)
 
 

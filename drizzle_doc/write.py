@@ -110,7 +110,15 @@ def _existing_pages(out: Path) -> list[str]:
 def plan_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False,
               display_out: str = "") -> tuple[tuple[PlannedFile, ...], tuple[Diagnostic, ...]]:
     """What writing ``pages`` into ``out`` would do, file by file, plus diagnostics."""
-    out = Path(out)
+    try:
+        return _plan_docs(Path(out), pages, prune=prune, display_out=display_out)
+    except OSError as exc:  # a folder named like a page, a name too long, no permission, ...
+        where = f"{display_out or out}" + (f" ({exc.filename})" if getattr(exc, "filename", None) else "")
+        raise WriteError(f"cannot read the docs folder {where}: {exc.strerror or exc}") from exc
+
+
+def _plan_docs(out: Path, pages: Mapping[str, str], *, prune: bool,
+               display_out: str) -> tuple[tuple[PlannedFile, ...], tuple[Diagnostic, ...]]:
     shown = (display_out.rstrip("/") + "/") if display_out else ""
     files: list[PlannedFile] = []
     diags: list[Diagnostic] = []
@@ -122,7 +130,10 @@ def plan_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False,
             diags.append(Diagnostic(WARNING, shown + rel, None,
                                     "page is not UTF-8 text; left untouched", code="page-unreadable"))
             continue
-        res = merge_page(old, pages[rel])
+        try:
+            res = merge_page(old, pages[rel])
+        except ValueError as exc:  # a custom template (or a bug) produced broken markers
+            raise WriteError(f"{shown}{rel}: {exc}; nothing was written") from exc
         if res.status == DAMAGED:
             files.append(PlannedFile(rel, SKIPPED, old, None))
             diags.append(Diagnostic(ERROR, shown + rel, None,
@@ -157,10 +168,29 @@ def plan_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False,
     return tuple(sorted(files, key=lambda f: f.path)), tuple(diags)
 
 
+#: Temp files of :func:`atomic_write`; one left by a killed run is removed by the next one.
+TEMP_PREFIX = ".drizzle-doc-tmp."
+TEMP_SUFFIX = ".tmp"
+
+
+def stale_temp_files(out: Path) -> list[Path]:
+    """Temp files a killed ``generate`` left under ``out`` (never a symlink, never outside)."""
+    if not out.is_dir():
+        return []
+    found = []
+    for dirpath, dirnames, filenames in os.walk(out, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for f in sorted(filenames):
+            p = Path(dirpath, f)
+            if f.startswith(TEMP_PREFIX) and f.endswith(TEMP_SUFFIX) and not p.is_symlink():
+                found.append(p)
+    return found
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temp file in the same folder and ``os.replace``."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name[:40]}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name[:40]}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             fh.write(text)
@@ -192,6 +222,11 @@ def write_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False, disp
     counts = {WRITTEN: 0, UNCHANGED: 0, ORPHANED: 0, PRUNED: 0, SKIPPED: 0}
     todo = progress(files) if progress else files
     try:
+        for stale in stale_temp_files(out):
+            try:
+                stale.unlink()
+            except OSError:
+                pass  # ignored: a temp file never counts as a page
         for f in todo:
             if f.status == WRITTEN:
                 atomic_write(_real_inside(out, f.path), f.new)
