@@ -55,7 +55,6 @@ def _as_list(value: Any) -> Optional[tuple[str, ...]]:
 
 def read_config(path: Path) -> tuple[dict, list[Diagnostic]]:
     """The config's fields as plain data, and any problems reading it."""
-    rel = path.name
     if path.suffix == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8"))

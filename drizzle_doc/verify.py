@@ -16,7 +16,6 @@ Drift codes (``Diagnostic.code``):
 
 from __future__ import annotations
 
-import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, replace

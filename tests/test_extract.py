@@ -22,7 +22,6 @@ from drizzle_doc.parse import ts as tsmod
 from drizzle_doc.parse.jsdoc import parse_jsdoc
 from drizzle_doc.parse.values import js_number
 from drizzle_doc.resources import resource_dir
-from drizzle_doc.serialize import schema_json
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -8,11 +8,10 @@ everything it could read.
 
 from __future__ import annotations
 
-import fnmatch
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from ..model import ERROR, INFO, WARNING, Diagnostic, Schema, Table
+from ..model import ERROR, WARNING, Diagnostic, Schema, Table
 from ..project import Project
 from .build import Builder
 from .evaluate import SOURCE_SUFFIXES, Evaluator, Module, read_tsconfig_paths

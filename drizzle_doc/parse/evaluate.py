@@ -12,9 +12,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Optional
 
-from ..model import ERROR, INFO, NO_DOC, WARNING, Diagnostic, Doc
+from ..model import ERROR, NO_DOC, WARNING, Diagnostic, Doc
 from . import ts
 from .jsdoc import parse_jsdoc
 from .values import (
@@ -1138,8 +1138,3 @@ def read_tsconfig_paths(root: Path) -> list:
     out.sort(key=lambda p: -len(p[0]))
     return out
 
-
-def iter_named(values: Iterable[tuple[str, Any]]):  # pragma: no cover - tiny helper
-    for k, v in values:
-        if not k.startswith("\0"):
-            yield k, v

@@ -424,7 +424,7 @@ class CustomTypeFactory:
         if isinstance(data_type, JSFunction):
             base = ev.call_function(data_type, [cfg])
             if not isinstance(base, str):
-                base = Unknown(f"customType dataType() does not return a static string", self.site)
+                base = Unknown("customType dataType() does not return a static string", self.site)
         else:
             base = Unknown("customType without dataType()", self.site)
         return ColumnBuilder(builder="customType", name=col_name if isinstance(col_name, str) else "", base_type=base, column_type="custom", site=call.site)

@@ -9,7 +9,7 @@ objects (tables, column builders, enums …) live in :mod:`.pgcore`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from ..model import NO_DOC, Doc
