@@ -171,12 +171,20 @@ def _find_projects(root, config, schema, migrations, casing, out) -> list[Projec
     """Every project, with CLI overrides applied."""
     overrides = {"schema": schema, "migrations": migrations, "casing": casing, "out": out}
     root = Path(root)
-    if not root.is_dir():
+    try:
+        is_dir = root.is_dir()
+    except OSError as exc:
+        raise ConfigError(f"--root {root}: {exc.strerror or exc}") from None
+    if not is_dir:
         raise ConfigError(f"--root {root}: no such folder")
     root = root.resolve()
     if config is not None:
         config = Path(config)
-        if not config.is_file():
+        try:
+            is_file = config.is_file()
+        except OSError as exc:
+            raise ConfigError(f"--config {config}: {exc.strerror or exc}") from None
+        if not is_file:
             raise ConfigError(f"--config {config}: no such file")
         return [_project_from_config(config.resolve(), overrides)]
     if schema:

@@ -7,6 +7,8 @@ Nothing here touches the disk: callers hand in the decoded JSON.
 
 from __future__ import annotations
 
+import json
+
 from typing import Any, Optional
 
 from .model import (
@@ -34,6 +36,15 @@ class SnapshotError(ValueError):
 class UnsupportedSnapshot(SnapshotError):
     """A well-formed snapshot in a format this version does not read (drizzle-kit v1's version 8)."""
 
+
+
+def _strs(value) -> tuple[str, ...]:
+    """A JSON list of names as a tuple of str (anything else in a damaged snapshot: its text)."""
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, (list, tuple)):
+        return ()
+    return tuple(v if isinstance(v, str) else json.dumps(v) for v in value)
 
 def _dict(value: Any) -> dict:
     return value if isinstance(value, dict) else {}
@@ -119,17 +130,17 @@ def _table(key: str, data: dict) -> Table:
     pk = None
     for pk_name, p in _dict(data.get("compositePrimaryKeys")).items():
         p = _dict(p)
-        pk = PrimaryKey(name=str(p.get("name", pk_name)), columns=tuple(p.get("columns") or ()), composite=True)
+        pk = PrimaryKey(name=str(p.get("name", pk_name)), columns=_strs(p.get("columns")), composite=True)
     fks = []
     for fk_name, f in _dict(data.get("foreignKeys")).items():
         f = _dict(f)
         fks.append(
             ForeignKey(
                 name=str(f.get("name", fk_name)),
-                columns=tuple(f.get("columnsFrom") or ()),
+                columns=_strs(f.get("columnsFrom")),
                 foreign_schema=str(f.get("schemaTo") or "public"),
                 foreign_table=str(f.get("tableTo", "")),
-                foreign_columns=tuple(f.get("columnsTo") or ()),
+                foreign_columns=_strs(f.get("columnsTo")),
                 on_delete=_action(f.get("onDelete")),
                 on_update=_action(f.get("onUpdate")),
             )
@@ -137,7 +148,7 @@ def _table(key: str, data: dict) -> Table:
     uniques = tuple(
         UniqueConstraint(
             name=str(_dict(u).get("name", u_name)),
-            columns=tuple(_dict(u).get("columns") or ()),
+            columns=_strs(_dict(u).get("columns")),
             nulls_not_distinct=bool(_dict(u).get("nullsNotDistinct", False)),
         )
         for u_name, u in _dict(data.get("uniqueConstraints")).items()

@@ -33,16 +33,34 @@ GLOB_CHARS = set("*?[{")
 SKIP_DIRS = {"node_modules", ".git"}
 
 
-def _expand_braces(pattern: str) -> list[str]:
-    start = pattern.find("{")
-    end = pattern.find("}", start + 1)
-    if start < 0 or end < 0:
-        return [pattern]
-    head, body, tail = pattern[:start], pattern[start + 1 : end], pattern[end + 1 :]
-    out = []
-    for alt in body.split(","):
-        out.extend(_expand_braces(head + alt + tail))
-    return out
+def _expand_braces(pattern: str, limit: int = 256) -> list[str]:
+    """``a/{b,c}/*.ts`` -> ``a/b/*.ts``, ``a/c/*.ts`` (iteratively; at most ``limit`` patterns)."""
+    done: list[str] = []
+    todo = [pattern]
+    while todo and len(done) + len(todo) <= limit:
+        p = todo.pop()
+        start = p.find("{")
+        end = p.find("}", start + 1)
+        if start < 0 or end < 0:
+            done.append(p)
+            continue
+        head, body, tail = p[:start], p[start + 1 : end], p[end + 1 :]
+        todo.extend(head + alt + tail for alt in reversed(body.split(",")))
+    return sorted(set(done + todo))
+
+
+def _is_dir(p: Path) -> bool:
+    try:
+        return p.is_dir()
+    except OSError:  # a name too long, a loop: it matches nothing
+        return False
+
+
+def _is_file(p: Path) -> bool:
+    try:
+        return p.is_file()
+    except OSError:
+        return False
 
 
 def _walk(folder: Path) -> Iterable[Path]:
@@ -94,7 +112,7 @@ def schema_files(project: Project) -> tuple[list[Path], list[Diagnostic]]:
                     static.append(part)
                 base = regex_root.joinpath(*static) if static else regex_root
                 rest = "/".join(parts[len(static):])
-                if not base.is_dir():
+                if not _is_dir(base):
                     continue
                 for f in _walk(base):
                     rel = f.relative_to(base).as_posix()
@@ -103,12 +121,12 @@ def schema_files(project: Project) -> tuple[list[Path], list[Diagnostic]]:
                         matched += 1
             else:
                 target = (root / p) if not Path(p).is_absolute() else Path(p)
-                if target.is_dir():
+                if _is_dir(target):
                     for f in _walk(target):
                         if _is_source(f):
                             found[f.resolve()] = None
                             matched += 1
-                elif target.is_file():
+                elif _is_file(target):
                     found[target.resolve()] = None
                     matched += 1
         if matched == 0:

@@ -71,8 +71,9 @@ _ESCAPE_RE = re.compile(r"\\(u\{[0-9a-fA-F]+\}|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|\
 def unescape_js(text: str) -> str:
     def sub(m: re.Match) -> str:
         e = m.group(1)
-        if e[0] == "u":
-            return chr(int(e[2:-1] if e.startswith("u{") else e[1:], 16))
+        if e[0] == "u" and len(e) > 1:
+            code = int(e[2:-1] if e.startswith("u{") else e[1:], 16)
+            return chr(code) if code <= 0x10FFFF else "\ufffd"
         if e[0] == "x" and len(e) == 3:
             return chr(int(e[1:], 16))
         if e in ("\n", "\r\n", "\r", "\u2028", "\u2029"):
@@ -263,6 +264,8 @@ class Module:
         self.in_progress.add(name)
         try:
             value = self._evaluate_binding(name, binding)
+        except RecursionError:  # a chain of thousands of constants
+            value = Unknown(f"`{name}` is defined through a chain nested too deeply to read", site)
         finally:
             self.in_progress.discard(name)
         self.cache[name] = value
@@ -453,8 +456,11 @@ class Evaluator:
         for suffix in SOURCE_SUFFIXES:
             candidates.append(target / ("index" + suffix))
         for c in candidates:
-            if c.is_file():
-                return c.resolve()
+            try:
+                if c.is_file():
+                    return c.resolve()
+            except OSError:  # a name too long, a symlink loop: not a module
+                continue
         return None
 
     def resolve_module(self, module: Module, spec: str, site: Site) -> Any:
@@ -547,7 +553,10 @@ class Evaluator:
         handler = _HANDLERS.get(node.type)
         if handler is None:
             return Unknown(f"{node.type.replace('_', ' ')} is not evaluated statically", env.module.site(node))
-        return handler(self, node, env)
+        try:
+            return handler(self, node, env)
+        except RecursionError:  # thousands of nested levels: this expression only is lost
+            return Unknown("expression nested too deeply to read", env.module.site(node))
 
     def prop_key(self, node, module: Module, env: Env) -> Any:
         if node is None:

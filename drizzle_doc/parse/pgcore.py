@@ -64,7 +64,9 @@ class SQLName:
 
 
 def _sql_tag(ev, args, call: Call) -> Any:
-    parts = args[0]
+    parts = args[0] if args else None
+    if not hasattr(parts, "strings"):  # sql("x") or a syntax error: not a tagged template
+        return Unknown("`sql` used without a template literal", call.site)
     chunks: list = []
     for i, s in enumerate(parts.strings):
         if s:

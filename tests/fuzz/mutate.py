@@ -171,11 +171,7 @@ def make_case(rng: random.Random, dest: Path, project: Path | None = None) -> di
 
 #: Extractor crashes found by fuzzing, not fixed yet (drizzle_doc/parse/ is the lead's);
 #: each has a strict-xfail repro in tests/test_robustness_fuzz.py.  (type, message part)
-KNOWN_PARSE_BUGS = [
-    ("OSError", "File name too long"),  # schema_files: Path.is_dir() on a 300-char schema path
-    ("AttributeError", "has no attribute 'strings'"),  # _sql_tag: sql. ("x") parsed as a tag call
-    ("ValueError", "invalid literal for int() with base 16"),  # unescape_js: "\u" without hex digits
-]
+KNOWN_PARSE_BUGS: list = []  # all fixed; keep the mechanism for the next one the fuzzer finds
 
 
 def known_parse_bug(exc: BaseException) -> bool:
