@@ -142,7 +142,7 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
 
 @cli.command()
 @project_options
-@click.option("--out", default=None, help="Docs folder, relative to the project root. Default: docs/data/schemas.")
+@click.option("--out", default=None, help="Docs folder (a path from the current folder). Default: docs/data/schemas below the project root.")
 @click.option("--prune", is_flag=True, help="Delete orphaned pages (pages whose table is gone).")
 @click.option("--templates", "templates_dir", default=None,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
@@ -278,7 +278,7 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
 
 @cli.command()
 @project_options
-@click.option("--out", default=None, help="Docs folder, relative to the project root. Default: docs/data/schemas.")
+@click.option("--out", default=None, help="Docs folder (a path from the current folder). Default: docs/data/schemas below the project root.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True, help="text (grouped per file), json (stable, versioned) or github "
               "(::error annotations).")

@@ -16,7 +16,7 @@ from typing import Optional
 
 from .erd import Edge
 from .model import Column, Schema, Table
-from .pages import js_string
+from .pages import code_comment, js_string
 
 _IDENT = re.compile(r"^[A-Za-z_$][A-Za-z0-9_$]*$")
 
@@ -176,7 +176,7 @@ class Examples:
     def code(self) -> str:
         parts = ["\n".join(self.imports)]
         for ex in self.examples:
-            parts.append(f"// {ex.title}\n{ex.code}")
+            parts.append(f"// {code_comment(ex.title)}\n{ex.code}")
         return "\n\n".join(parts) + "\n"
 
 
