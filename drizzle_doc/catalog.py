@@ -106,7 +106,7 @@ def _canon_literal(lit: str) -> str:
         return _canon_number(body.strip())
     try:
         value = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         if body.startswith("{") and body.endswith("}"):
             body = _canon_array(body)
         return "'" + body.replace("'", "''") + "'"

@@ -58,7 +58,7 @@ def read_config(path: Path) -> tuple[dict, list[Diagnostic]]:
     if path.suffix == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError) as exc:
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise ConfigError(f"{path}: cannot read drizzle config: {exc}") from None
         if not isinstance(data, dict):
             raise ConfigError(f"{path}: drizzle config is not a JSON object")

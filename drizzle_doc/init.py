@@ -61,7 +61,7 @@ def add_scripts(package_json: Path) -> tuple[bool, list[str]]:
     text = package_json.read_text(encoding="utf-8")
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise ConfigError(f"{package_json}: not valid JSON ({exc}); fix it before `drizzle-doc init`") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{package_json}: not a JSON object")
@@ -100,7 +100,7 @@ def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schem
     if pkg.is_file():
         try:
             pkg_data = json.loads(pkg.read_text(encoding="utf-8"))
-        except ValueError as exc:  # fail before writing anything
+        except (ValueError, RecursionError) as exc:  # fail before writing anything
             raise ConfigError(f"{pkg}: not valid JSON ({exc}); fix it before `drizzle-doc init`") from None
         pkg_has_settings = isinstance(pkg_data, dict) and PACKAGE_KEY in pkg_data
     toml = root / TOML_NAME

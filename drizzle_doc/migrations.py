@@ -226,7 +226,7 @@ def _list_folder(folder: Path, rel) -> tuple[str, list[_Entry], list[Diagnostic]
                     continue
                 journal.append(e)
             journal.sort(key=lambda e: (e.get("idx") if isinstance(e.get("idx"), int) else 10**9))
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
             diags.append(Diagnostic(ERROR, rel(journal_path), None,
                                     f"malformed journal ({exc}): migrations ordered by file name instead",
                                     code="migration-journal"))
@@ -483,7 +483,7 @@ def load_history(project: Project, schema: Optional[Schema] = None) -> History:
             try:
                 snap_data = json.loads(entry.snapshot.read_text(encoding="utf-8"))
                 snap_schema = load_snapshot(snap_data)
-            except (ValueError, SnapshotError, UnicodeDecodeError) as exc:
+            except (ValueError, SnapshotError, UnicodeDecodeError, RecursionError) as exc:
                 diags.append(Diagnostic(INFO if isinstance(exc, UnsupportedSnapshot) else ERROR, snap_rel, None,
                                         f"unusable snapshot ({exc}): the schema is rebuilt from the SQL instead",
                                         code="migration-snapshot"))

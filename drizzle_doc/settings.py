@@ -111,7 +111,7 @@ def read_settings(root: Path) -> tuple[dict, Optional[str]]:
     if pkg_path.is_file():
         try:
             pkg_data = json.loads(pkg_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError, UnicodeDecodeError):
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
             pkg_data = None  # not ours to judge; npm will complain
     in_pkg = isinstance(pkg_data, dict) and PACKAGE_KEY in pkg_data
     if toml_path.is_file():

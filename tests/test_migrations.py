@@ -525,3 +525,25 @@ def test_odd_shapes_never_raise(tmp_path):
     assert h.migrations[0].ref.tag == "0000_create_users_posts" and h.migrations[0].ref.when is None
     history_text(h)
     json.dumps(history_json(h))
+
+
+def test_deeply_nested_journal_and_snapshot_json_are_diagnostics_not_crashes(tmp_path):
+    """JSON nested past Python's recursion limit is reported like any malformed file."""
+    import shutil
+
+    from drizzle_doc.config import load_projects
+    from drizzle_doc.migrations import load_history
+    from drizzle_doc.parse import extract
+
+    src = Path(__file__).resolve().parents[1] / "fixtures" / "history-basic"
+    shutil.copytree(src, tmp_path / "p", ignore=shutil.ignore_patterns("node_modules"))
+    meta = next((tmp_path / "p").rglob("meta"))
+    deep = "[" * 100_000 + "]" * 100_000
+    (meta / "0001_snapshot.json").write_text(deep)
+    (meta / "_journal.json").write_text('{"entries": ' + deep + "}")
+    (project,) = load_projects(tmp_path / "p")
+    history = load_history(project, extract(project))
+    files = {d.file for d in history.diagnostics}
+    assert any(f and f.endswith("_journal.json") for f in files)
+    assert any(f and f.endswith("0001_snapshot.json") for f in files)
+    assert history.migrations  # the SQL files are still read

@@ -1134,7 +1134,7 @@ def read_tsconfig_paths(root: Path) -> list:
         text = re.sub(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*[\s\S]*?\*/', lambda m: m.group(1) or "", text)
         text = re.sub(r",(\s*[}\]])", r"\1", text)
         data = json.loads(text)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return []
     options = data.get("compilerOptions") or {}
     base = root / (options.get("baseUrl") or ".")

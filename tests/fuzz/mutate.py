@@ -116,7 +116,7 @@ def mutate_bytes(data: bytes, rng: random.Random) -> bytes:
     if op == 8 and data.lstrip()[:1] in (b"{", b"["):  # structural JSON damage
         try:
             doc = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             return data[::-1][: len(data) // 2]
         _json_damage(doc, rng)
         return json.dumps(doc).encode()
