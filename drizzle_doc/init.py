@@ -20,7 +20,7 @@ SCRIPTS = (("db:docs", "drizzle-doc generate"), ("db:docs:check", "drizzle-doc c
 
 def starter_toml(out: str = "docs/data/schemas") -> str:
     rules = "\n".join(f"{name} = \"{level}\"" for name, level in RULE_DEFAULTS.items())
-    return f"""# drizzle-doc settings (https://github.com/drizzle-doc/drizzle-doc).
+    return f"""# drizzle-doc settings: see `drizzle-doc --help` and the README.
 # CLI flags override these; unknown keys are errors.
 
 # Where the Markdown pages go, relative to this folder.
