@@ -363,6 +363,11 @@ def init(root, force):
 
 
 def main(argv: Optional[list[str]] = None) -> None:
+    import gc
+
+    # drizzle-doc allocates many small, long-lived objects (syntax trees, the model) and frees
+    # them at exit: full cyclic collections on every 700 allocations only cost time (-10-18%).
+    gc.set_threshold(100_000, 50, 100)
     cli.main(args=argv, prog_name="drizzle-doc")
 
 

@@ -62,6 +62,15 @@ def schema_edges(schema: Schema) -> tuple[Edge, ...]:
                 child_columns=fk.columns, parent_columns=fk.foreign_columns, enforced=True,
                 unique=tuple(sorted(fk.columns)) in uniq, required=_not_null(t, fk.columns), fk=fk,
             ))
+    # (child, parent) -> positions in `edges`, so matching a relation never scans every edge
+    pairs: dict[tuple[str, str], list[int]] = {}
+    for i, e in enumerate(edges):
+        pairs.setdefault((e.child, e.parent), []).append(i)
+
+    def add(edge: Edge) -> None:
+        pairs.setdefault((edge.child, edge.parent), []).append(len(edges))
+        edges.append(edge)
+
     # one(...) with fields: the declaring table is the child
     for t in schema.tables:
         uniq = _unique_cols(t)
@@ -69,12 +78,13 @@ def schema_edges(schema: Schema) -> tuple[Edge, ...]:
             if r.kind != "one" or not r.fields:
                 continue
             parent = f"{r.target_schema}.{r.target}"
-            for i, e in enumerate(edges):
-                if e.child == t.key and e.parent == parent and e.child_columns == r.fields:
+            for i in pairs.get((t.key, parent), ()):
+                e = edges[i]
+                if e.child_columns == r.fields:
                     edges[i] = _with(e, child_relations=e.child_relations + (r.name,))
                     break
             else:
-                edges.append(Edge(
+                add(Edge(
                     child=t.key, parent=parent, child_columns=r.fields, parent_columns=r.references,
                     enforced=False, unique=tuple(sorted(r.fields)) in uniq,
                     required=_not_null(t, r.fields), child_relations=(r.name,),
@@ -86,20 +96,20 @@ def schema_edges(schema: Schema) -> tuple[Edge, ...]:
                 continue
             child = f"{r.target_schema}.{r.target}"
             if r.through:
-                edges.append(Edge(child=child, parent=t.key, child_columns=(), parent_columns=(),
-                                  enforced=False, parent_relations=(r.name,), through=r.through))
+                add(Edge(child=child, parent=t.key, child_columns=(), parent_columns=(),
+                         enforced=False, parent_relations=(r.name,), through=r.through))
                 continue
-            cands = [i for i, e in enumerate(edges)
-                     if e.child == child and e.parent == t.key and e.through is None
-                     and (not r.relation_name or r.name not in e.parent_relations)]
+            cands = [i for i in pairs.get((child, t.key), ())
+                     if edges[i].through is None
+                     and (not r.relation_name or r.name not in edges[i].parent_relations)]
             free = [i for i in cands if not edges[i].parent_relations]
             pick = (free or cands or [None])[0]
             if pick is not None:
                 e = edges[pick]
                 edges[pick] = _with(e, parent_relations=e.parent_relations + (r.name,))
             else:
-                edges.append(Edge(child=child, parent=t.key, child_columns=(), parent_columns=(),
-                                  enforced=False, unique=r.kind == "one", parent_relations=(r.name,)))
+                add(Edge(child=child, parent=t.key, child_columns=(), parent_columns=(),
+                         enforced=False, unique=r.kind == "one", parent_relations=(r.name,)))
     del tables
     return tuple(edges)
 
@@ -187,7 +197,13 @@ def er_diagram(schema: Schema, keys: Iterable[str], edges: Iterable[Edge], *,
         lines.append("    }")
     drawn = set(keys)
     seen: set[tuple] = set()
-    for e in edges:
+    if isinstance(edges, tuple):  # only the edges touching drawn tables, in their global order
+        order = _edge_positions(edges)
+        candidates = sorted({id(e): e for k in keys for e in edges_of(edges, k)[0]}.values(),
+                            key=lambda e: order[id(e)])
+    else:
+        candidates = list(edges)
+    for e in candidates:
         if e.child not in drawn or e.parent not in drawn:
             continue
         left = "||" if (e.required or not e.child_columns) else "|o"
@@ -207,6 +223,15 @@ def fits(diagram: str) -> bool:
 
 
 _EDGE_INDEX: dict[int, tuple] = {}
+_EDGE_POS: dict[int, tuple] = {}
+
+
+def _edge_positions(edges: tuple) -> dict[int, int]:
+    cached = _EDGE_POS.get(id(edges))
+    if cached is None or cached[0] is not edges:
+        _EDGE_POS.clear()
+        cached = _EDGE_POS[id(edges)] = (edges, {id(e): i for i, e in enumerate(edges)})
+    return cached[1]
 
 
 def edges_of(edges, key: str) -> tuple[list, list]:
