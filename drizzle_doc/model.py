@@ -254,6 +254,13 @@ class Table:
         """``schema.name`` as drizzle-kit keys its snapshot (``public.users``)."""
         return f"{self.schema}.{self.name}"
 
+    @property
+    def declaration(self) -> str:
+        """How the table is declared in TypeScript, for messages: ``export const users``."""
+        if self.variable == "default":
+            return "export default"
+        return f"export const {self.variable or self.name}"
+
     def column(self, name: str) -> Optional[Column]:
         for c in self.columns:
             if c.name == name:

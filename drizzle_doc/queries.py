@@ -26,8 +26,13 @@ _STRING_TYPES = ("uuid", "text", "varchar", "character varying", "char", "charac
 _NUMBER_TYPES = ("integer", "smallint", "serial", "smallserial", "real", "double precision")
 
 
+_RESERVED = frozenset("""break case catch class const continue debugger default delete do else enum export extends
+false finally for function if import in instanceof new null return super switch this throw true try typeof var
+void while with""".split())
+
+
 def ts_ident(name: str) -> bool:
-    return bool(_IDENT.match(name))
+    return bool(_IDENT.match(name)) and name not in _RESERVED
 
 
 def ts_prop(name: str) -> str:

@@ -470,9 +470,8 @@ def _purpose(t: Table) -> str:
             extra.append("**See:** " + md_inline(tag.text))
     if text or extra:
         return "\n\n".join(([md_text(text)] if text else []) + extra)
-    var = t.variable or t.name
     return (f"{PURPOSE_PLACEHOLDER}: add a JSDoc comment above "
-            f"{md_code('export const ' + var)} in {md_code(t.file or 'the models file')}._")
+            f"{md_code(t.declaration)} in {md_code(t.file or 'the models file')}._")
 
 
 def _assumptions(statuses) -> list[dict]:

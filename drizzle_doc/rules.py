@@ -249,7 +249,7 @@ def _descriptions(t: Table) -> list[tuple[Optional[int], str, str]]:
     if not (t.description and t.description.text.strip()):
         out.append((t.line, f"table `{t.name}` has no description",
                     f"add a JSDoc comment (`/** What this table stores and why. */`) above "
-                    f"`export const {t.variable or t.name}`"))
+                    f"`{t.declaration}`"))
     for c in t.columns:
         if not (c.description and c.description.text.strip()):
             out.append((c.line or t.line, f"column `{t.name}.{c.name}` has no description",

@@ -168,6 +168,8 @@ class Module:
             elif "export_default" in caps:
                 self.default_export = caps["value"][0]
                 self.exports["default"] = ("node", caps["value"][0])
+                stmt = caps["export_default"][0]
+                self.docs["default"] = (self.doc_before(stmt), self.site(stmt))
             elif "commonjs_export" in caps:
                 self.default_export = caps["value"][0]
                 self.exports["default"] = ("node", caps["value"][0])
@@ -315,7 +317,9 @@ class Module:
             if kind == "node":
                 cache_key = "\0export:" + name
                 if cache_key not in self.cache:
-                    self.cache[cache_key] = self.ev.eval(entry[1], self.env)
+                    value = self.ev.eval(entry[1], self.env)
+                    self.ev.named(value, name, self)  # `export default pgTable(...)`: variable "default"
+                    self.cache[cache_key] = value
                 return self.cache[cache_key]
             if kind == "from":
                 _, spec, imported, site = entry
