@@ -303,13 +303,21 @@ def extract(project: Project) -> Schema:
     views.sort(key=lambda v: (v.file, v.line, v.key))
     sequences.sort(key=lambda s: (s.file, s.line, s.schema, s.name))
     all_diags = sorted([*project.diagnostics, *diags, *ev.diagnostics], key=Diagnostic.sort_key)
+    rel_files = tuple(sorted(ev.rel(f) for f in files))
+    # The evaluator's modules, scopes and closures form reference cycles holding every syntax
+    # tree: release them now rather than whenever the cyclic collector next runs.
+    ev.modules.clear()
+    del ev, builder, exported, order, modules
+    import gc
+
+    gc.collect()
     return Schema(
         dialect=project.dialect,
         tables=tuple(tables),
         enums=tuple(enums),
         views=tuple(views),
         sequences=tuple(sequences),
-        files=tuple(sorted(ev.rel(f) for f in files)),
+        files=rel_files,
         diagnostics=tuple(_dedupe(all_diags)),
     )
 
