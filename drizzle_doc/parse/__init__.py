@@ -304,13 +304,7 @@ def extract(project: Project) -> Schema:
     sequences.sort(key=lambda s: (s.file, s.line, s.schema, s.name))
     all_diags = sorted([*project.diagnostics, *diags, *ev.diagnostics], key=Diagnostic.sort_key)
     rel_files = tuple(sorted(ev.rel(f) for f in files))
-    # The evaluator's modules, scopes and closures form reference cycles holding every syntax
-    # tree: release them now rather than whenever the cyclic collector next runs.
-    ev.modules.clear()
-    del ev, builder, exported, order, modules
-    import gc
-
-    gc.collect()
+    ev.modules.clear()  # the syntax trees are not needed past this point
     return Schema(
         dialect=project.dialect,
         tables=tuple(tables),

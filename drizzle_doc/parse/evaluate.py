@@ -379,6 +379,7 @@ class Evaluator:
         self.natives = natives  # package name -> Namespace ("drizzle-orm/pg-core", …)
         self.path_aliases = path_aliases or []  # [(prefix, suffix, [target dirs])]
         self.modules: dict[Path, Optional[Module]] = {}
+        self._paths: dict[tuple[str, str], Optional[Path]] = {}  # (folder, specifier) -> file
         self._diags: dict[tuple, Diagnostic] = {}
         self.globals = _make_globals()
         self.on_named = None  # hook: (value, name, module) -> None, set by pgcore
@@ -447,6 +448,12 @@ class Evaluator:
         return module
 
     def resolve_path(self, base: Path, spec: str) -> Optional[Path]:
+        key = (str(base), spec)
+        if key not in self._paths:
+            self._paths[key] = self._resolve_path(base, spec)
+        return self._paths[key]
+
+    def _resolve_path(self, base: Path, spec: str) -> Optional[Path]:
         candidates: list[Path] = []
         target = (base / spec) if not spec.startswith("/") else Path(spec)
         candidates.append(target)
