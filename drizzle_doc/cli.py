@@ -361,7 +361,7 @@ def init(root, force):
 
 def _write_json(doc) -> None:
     """Pretty JSON to stdout in ~1 MB pieces: a large model never exists twice as one string."""
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     pieces: list[str] = []
     size = 0
     for chunk in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(doc):
