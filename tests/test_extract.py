@@ -374,3 +374,35 @@ def test_inspect_is_deterministic_and_exit_codes(tmp_path):
     bad = runner.invoke(cli, ["inspect", "--root", str(tmp_path)])
     assert bad.exit_code == 1
     assert json.loads(bad.output)["diagnostics"][0]["line"] == 2
+
+
+def test_tsconfig_path_aliases_and_esm_js_suffixes(tmp_path):
+    write(tmp_path, {
+        "tsconfig.json": """
+            {
+              // comments and trailing commas, as tsconfig allows
+              "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["./src/*"], "~shared": ["./shared/index.ts"], }, },
+            }
+        """,
+        "drizzle.config.ts": 'export default { dialect: "postgresql", schema: "./src/db/schema.ts" };',
+        "shared/index.ts": """
+            import { timestamp } from "drizzle-orm/pg-core";
+            export const timestamps = { createdAt: timestamp("created_at").defaultNow().notNull() };
+        """,
+        "src/db/users.ts": """
+            import { pgTable, uuid } from "drizzle-orm/pg-core";
+            import { timestamps } from "~shared";
+            export const users = pgTable("users", { id: uuid().primaryKey(), ...timestamps });
+        """,
+        "src/db/schema.ts": """
+            import { pgTable, uuid } from "drizzle-orm/pg-core";
+            import { users } from "@/db/users";
+            export * from "./users.js";
+            export const posts = pgTable("posts", { authorId: uuid("author_id").references(() => users.id) });
+        """,
+    })
+    s = model(tmp_path)
+    assert sorted(t.name for t in s.tables) == ["posts", "users"]
+    assert [c.name for c in s.table("users").columns] == ["id", "created_at"]
+    assert s.table("posts").foreign_keys[0].name == "posts_author_id_users_id_fk"
+    assert diags(s) == []
