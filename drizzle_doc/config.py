@@ -164,7 +164,23 @@ def load_projects(
     from .settings import apply_settings
 
     found = _find_projects(root, config, schema, migrations, casing, out)
-    return [apply_settings(p, out_given=bool(out)) for p in found]
+    projects = [apply_settings(p, out_given=bool(out)) for p in found]
+    _refuse_shared_out(projects)
+    return projects
+
+
+def _refuse_shared_out(projects: list[Project]) -> None:
+    """Two projects writing one docs folder would see each other's pages as orphans (and
+    ``--prune`` would delete them): a configuration error, not something to guess around."""
+    seen: dict[Path, Project] = {}
+    for p in projects:
+        folder = (p.root / p.out).resolve()
+        other = seen.get(folder)
+        if other is not None:
+            raise ConfigError(
+                f"{other.root} and {p.root} would both write their docs into {folder}; give each project "
+                f"its own folder (`out` in its drizzle-doc.toml) or document one at a time with --config")
+        seen[folder] = p
 
 
 def _find_projects(root, config, schema, migrations, casing, out) -> list[Project]:

@@ -406,3 +406,13 @@ def test_tsconfig_path_aliases_and_esm_js_suffixes(tmp_path):
     assert [c.name for c in s.table("users").columns] == ["id", "created_at"]
     assert s.table("posts").foreign_keys[0].name == "posts_author_id_users_id_fk"
     assert diags(s) == []
+
+
+def test_two_projects_may_not_share_one_docs_folder(tmp_path):
+    for pkg in ("api", "jobs"):
+        write(tmp_path / "packages" / pkg, {"drizzle.config.ts": 'export default { schema: "./src/schema.ts", dialect: "postgresql" };',
+                                            "src/schema.ts": SCHEMA.replace("things", f"{pkg}_things")})
+    assert len(load_projects(tmp_path)) == 2  # each its own docs/data/schemas
+    result = CliRunner().invoke(cli, ["generate", "--root", str(tmp_path), "--out", str(tmp_path / "docs")])
+    assert result.exit_code == 2
+    assert "both write their docs" in result.output and not (tmp_path / "docs").exists()
