@@ -50,7 +50,8 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
     worst = 0
     summaries: list[WriteSummary] = []
     for project, schema in results:
-        pages = render_project(project, schema, templates)
+        history = history_for(project, schema)
+        pages = render_project(project, schema, templates, history=history)
         big = len(pages) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
 
         def progress(files):
@@ -59,7 +60,8 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
         summary = write_docs(out_dir(project), pages, prune=prune, display_out=project.out,
                              progress=progress)
         summaries.append(summary)
-        diags: list[Diagnostic] = [*project.diagnostics, *schema.diagnostics, *summary.diagnostics]
+        # schema.diagnostics already carries the project's own (config) diagnostics
+        diags = {d: None for d in (*schema.diagnostics, *getattr(history, "diagnostics", ()), *summary.diagnostics)}
         for d in sorted(diags, key=Diagnostic.sort_key):
             where = d.where()
             click.echo(f"{where + ': ' if where else ''}{d.severity}: {d.message}", err=True)
