@@ -22,6 +22,7 @@ from .values import (
     Call,
     JSFunction,
     JSObject,
+    LazySite,
     Namespace,
     Native,
     PropMeta,
@@ -775,7 +776,7 @@ def _identifier(ev: Evaluator, node, env: Env) -> Any:
     name = env.module.text(node)
     if name == "undefined":
         return UNDEFINED
-    return env.lookup(name, env.module.site(node))
+    return env.lookup(name, LazySite(env.module, node))
 
 
 def _string(ev: Evaluator, node, env: Env) -> Any:
@@ -898,7 +899,7 @@ def _member(ev: Evaluator, node, env: Env) -> Any:
     obj_node = node.child_by_field_name("object")
     prop = node.child_by_field_name("property")
     obj = ev.eval(obj_node, env)
-    return ev.member(obj, env.module.text(prop), env.module.site(prop))
+    return ev.member(obj, env.module.text(prop), LazySite(env.module, prop))
 
 
 def _subscript(ev: Evaluator, node, env: Env) -> Any:

@@ -205,7 +205,8 @@ class ColumnBuilder:
         return self.base_type + "".join(f"[{d}]" for d in self.array_dims)
 
     def _with(self, **changes) -> "ColumnBuilder":
-        new = copy.copy(self)
+        new = object.__new__(ColumnBuilder)  # a shallow copy, cheaper than copy.copy
+        new.__dict__.update(self.__dict__)
         new.references = list(self.references)
         new.array_dims = list(self.array_dims)
         new.problems = list(self.problems)

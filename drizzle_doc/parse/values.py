@@ -37,6 +37,34 @@ class Site:
     column: int = 1
 
 
+class LazySite:
+    """A :class:`Site` computed only when read (most positions are never needed)."""
+
+    __slots__ = ("_module", "_node", "_site")
+
+    def __init__(self, module: Any, node: Any):
+        self._module = module
+        self._node = node
+        self._site: Optional[Site] = None
+
+    def _get(self) -> Site:
+        if self._site is None:
+            self._site = self._module.site(self._node)
+        return self._site
+
+    @property
+    def file(self) -> str:
+        return self._get().file
+
+    @property
+    def line(self) -> int:
+        return self._get().line
+
+    @property
+    def column(self) -> int:
+        return self._get().column
+
+
 @dataclass(frozen=True, slots=True)
 class Unknown:
     reason: str
