@@ -114,16 +114,8 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
     worst = 0
     payloads = []
     for project, schema in results:
-        payload = schema_json(schema)
-        payload["project"] = {
-            "root": project.rel(project.root) if False else ".",
-            "config": project.config_file,
-        }
-        payload["diagnostics"] = [
-            *({"severity": d.severity, "file": d.file, "line": d.line, "column": d.column,
-               "message": d.message, "code": d.code or None} for d in project.diagnostics),
-            *payload["diagnostics"],
-        ]
+        payload = schema_json(schema)  # its diagnostics include the project's (config) ones
+        payload["project"] = {"root": ".", "config": project.config_file}
         augment_inspect(payload, load_history(project, schema))
         payloads.append((project, schema, payload))
         if any(d["severity"] == "error" for d in payload["diagnostics"]):

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import sqlddl
-from .model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table
+from .model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table, pg_name
 from .project import DEFAULT_MIGRATION_DIRS, Project
 from .snapshot import SnapshotError, UnsupportedSnapshot, load_snapshot, snapshot_renames
 
@@ -282,12 +282,6 @@ def _list_folder(folder: Path, rel) -> tuple[str, list[_Entry], list[Diagnostic]
 # ---------------------------------------------------------------------------
 # Diffing two schemas
 # ---------------------------------------------------------------------------
-
-
-def pg_name(name: str) -> str:
-    """PostgreSQL truncates identifiers to 63 bytes; drizzle-kit's snapshot does not."""
-    raw = name.encode("utf-8")
-    return name if len(raw) <= 63 else raw[:63].decode("utf-8", errors="ignore")
 
 
 def _cols(names) -> str:

@@ -25,7 +25,7 @@ from urllib.parse import unquote
 
 from .catalog import CatalogComments, normalize_expr, read_catalog, read_comments
 from .errors import DatabaseError, UsageError
-from .model import ERROR, WARNING, Diagnostic, Doc, Schema, Table
+from .model import ERROR, WARNING, Diagnostic, Doc, Schema, Table, pg_name
 
 DB_ONLY = "db-only"
 MODEL_ONLY = "model-only"
@@ -274,17 +274,6 @@ def _index_columns_text(index) -> str:
     return "(" + ", ".join(_index_column_text(c) for c in index.columns) + ")"
 
 
-NAMEDATALEN = 64
-
-
-def pg_name(name: str) -> str:
-    """An identifier as PostgreSQL stores it: cut to 63 bytes (drizzle-kit keeps the long name)."""
-    raw = name.encode("utf-8")
-    if len(raw) < NAMEDATALEN:
-        return name
-    return raw[:NAMEDATALEN - 1].decode("utf-8", errors="ignore")
-
-
 def pg_names(schema: Schema) -> Schema:
     """``schema`` with every identifier spelled as PostgreSQL stores it (see :func:`pg_name`)."""
     def cols(names):
@@ -426,18 +415,8 @@ def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
                     mt.primary_key.name)
 
     # foreign keys
-    m_fks = {f.name: f for f in mt.foreign_keys}
-    d_fks = {f.name: f for f in dt.foreign_keys}
-    for name in sorted(set(d_fks) - set(m_fks)):
-        f = d_fks[name]
-        out.db_only(f'foreign key "{name}" on "{key}" ({", ".join(f.columns)}) -> '
-                    f'{f.foreign_schema}.{f.foreign_table}', mt)
-    for name in sorted(set(m_fks) - set(d_fks)):
-        out.model_only(f'foreign key "{name}" on "{key}"', m_fks[name])
-    for name in sorted(set(m_fks) & set(d_fks)):
-        mf, df = m_fks[name], d_fks[name]
-        what = f'foreign key "{name}" on "{key}"'
-        anchor = mf if mf.file else mt
+    for what, anchor, mf, df in _pair_up(out, mt, key, "foreign key", mt.foreign_keys, dt.foreign_keys,
+                                         lambda f: f'({", ".join(f.columns)}) -> {f.foreign_schema}.{f.foreign_table}'):
         if tuple(mf.columns) != tuple(df.columns):
             out.differs(what, anchor, "the column list", f"({', '.join(df.columns)})", f"({', '.join(mf.columns)})")
         m_target = f"{mf.foreign_schema or 'public'}.{mf.foreign_table}({', '.join(mf.foreign_columns)})"
@@ -450,16 +429,8 @@ def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
             out.differs(what, anchor, "ON UPDATE", _action(df.on_update), _action(mf.on_update))
 
     # unique constraints
-    m_uq = {u.name: u for u in mt.uniques}
-    d_uq = {u.name: u for u in dt.uniques}
-    for name in sorted(set(d_uq) - set(m_uq)):
-        out.db_only(f'unique constraint "{name}" on "{key}" ({", ".join(d_uq[name].columns)})', mt)
-    for name in sorted(set(m_uq) - set(d_uq)):
-        out.model_only(f'unique constraint "{name}" on "{key}"', m_uq[name] if m_uq[name].file else mt)
-    for name in sorted(set(m_uq) & set(d_uq)):
-        mu, du = m_uq[name], d_uq[name]
-        anchor = mu if mu.file else mt
-        what = f'unique constraint "{name}" on "{key}"'
+    for what, anchor, mu, du in _pair_up(out, mt, key, "unique constraint", mt.uniques, dt.uniques,
+                                         lambda u: f'({", ".join(u.columns)})'):
         if tuple(mu.columns) != tuple(du.columns):
             out.differs(what, anchor, "the column list", f"({', '.join(du.columns)})", f"({', '.join(mu.columns)})")
         if mu.nulls_not_distinct != du.nulls_not_distinct:
@@ -467,29 +438,13 @@ def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
                         "set" if mu.nulls_not_distinct else "not set")
 
     # check constraints
-    m_ck = {c.name: c for c in mt.checks}
-    d_ck = {c.name: c for c in dt.checks}
-    for name in sorted(set(d_ck) - set(m_ck)):
-        out.db_only(f'check constraint "{name}" on "{key}" ({d_ck[name].expression})', mt)
-    for name in sorted(set(m_ck) - set(d_ck)):
-        out.model_only(f'check constraint "{name}" on "{key}"', m_ck[name] if m_ck[name].file else mt)
-    for name in sorted(set(m_ck) & set(d_ck)):
-        mc, dc = m_ck[name], d_ck[name]
+    for what, anchor, mc, dc in _pair_up(out, mt, key, "check constraint", mt.checks, dt.checks,
+                                         lambda c: f"({c.expression})"):
         if normalize_expr(mc.expression) != normalize_expr(dc.expression):
-            out.differs(f'check constraint "{name}" on "{key}"', mc if mc.file else mt,
-                        "the expression", dc.expression, mc.expression)
+            out.differs(what, anchor, "the expression", dc.expression, mc.expression)
 
     # indexes
-    m_ix = {i.name: i for i in mt.indexes}
-    d_ix = {i.name: i for i in dt.indexes}
-    for name in sorted(set(d_ix) - set(m_ix)):
-        out.db_only(f'index "{name}" on "{key}" {_index_columns_text(d_ix[name])}', mt)
-    for name in sorted(set(m_ix) - set(d_ix)):
-        out.model_only(f'index "{name}" on "{key}"', m_ix[name] if m_ix[name].file else mt)
-    for name in sorted(set(m_ix) & set(d_ix)):
-        mi, di = m_ix[name], d_ix[name]
-        anchor = mi if mi.file else mt
-        what = f'index "{name}" on "{key}"'
+    for what, anchor, mi, di in _pair_up(out, mt, key, "index", mt.indexes, dt.indexes, _index_columns_text):
         if mi.unique != di.unique:
             out.differs(what, anchor, "UNIQUE", "set" if di.unique else "not set", "set" if mi.unique else "not set")
         if (mi.method or "btree").lower() != (di.method or "btree").lower():
@@ -498,6 +453,19 @@ def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
             out.differs(what, anchor, "the column list", _index_columns_text(di), _index_columns_text(mi))
         if normalize_expr(mi.where) != normalize_expr(di.where):
             out.differs(what, anchor, "the WHERE clause", di.where, mi.where)
+
+
+def _pair_up(out: "_Collector", mt: Table, key: str, label: str, m_items, d_items, db_detail) -> list[tuple]:
+    """Report the named objects found only in the database or only in the models; return
+    ``(what, anchor, model, db)`` for those on both sides, in name order, to be compared."""
+    m = {x.name: x for x in m_items}
+    d = {x.name: x for x in d_items}
+    for name in sorted(set(d) - set(m)):
+        out.db_only(f'{label} "{name}" on "{key}" {db_detail(d[name])}', mt)
+    for name in sorted(set(m) - set(d)):
+        out.model_only(f'{label} "{name}" on "{key}"', m[name] if m[name].file else mt)
+    return [(f'{label} "{name}" on "{key}"', m[name] if m[name].file else mt, m[name], d[name])
+            for name in sorted(set(m) & set(d))]
 
 
 def _same_index_columns(mcols, dcols) -> bool:

@@ -416,3 +416,12 @@ def test_two_projects_may_not_share_one_docs_folder(tmp_path):
     result = CliRunner().invoke(cli, ["generate", "--root", str(tmp_path), "--out", str(tmp_path / "docs")])
     assert result.exit_code == 2
     assert "both write their docs" in result.output and not (tmp_path / "docs").exists()
+
+
+def test_inspect_lists_each_configuration_problem_once(tmp_path):
+    write(tmp_path, {"drizzle.config.ts": 'export default { dialect: "postgresql", schema: "./src/a.ts", casing: "kebab" };',
+                     "src/a.ts": SCHEMA})
+    result = CliRunner().invoke(cli, ["inspect", "--root", str(tmp_path)])
+    messages = [d["message"] for d in json.loads(result.output)["diagnostics"]]
+    casing = [m for m in messages if "`casing`" in m]
+    assert len(casing) == 1, messages

@@ -573,6 +573,23 @@ class TableValue:
         return Unknown(f"table `{self.variable or self.name}` has no column `{name}`", site)
 
 
+def chained(obj: Any, name: str, **fields: Any) -> Native:
+    """A chained builder method (``.desc()``, ``.on(...)``, ``.onDelete(...)``): it returns a copy
+    of ``obj`` with ``fields`` set; a callable field value is computed from the call's arguments."""
+
+    def fn(ev, args, call):
+        new = copy.copy(obj)
+        for k, v in fields.items():
+            setattr(new, k, v(args) if callable(v) else v)
+        return new
+
+    return Native(name, fn)
+
+
+def _first(args: list) -> Any:
+    return args[0] if args else None
+
+
 @dataclass(eq=False)
 class ColumnRef:
     """A column of a table, as ``users.id`` or ``t.id`` in the third argument."""
@@ -585,34 +602,14 @@ class ColumnRef:
     through: Any = None  # defineRelations: .through(junction column)
 
     def js_member(self, ev, name: str, site: Site) -> Any:
-        def setter(**kw):
-            def fn(ev, args, call):
-                new = copy.copy(self)
-                for k, v in kw.items():
-                    setattr(new, k, v)
-                return new
-            return fn
-
-        if name == "asc":
-            return Native("asc", setter(order="asc"))
-        if name == "desc":
-            return Native("desc", setter(order="desc"))
-        if name == "nullsFirst":
-            return Native("nullsFirst", setter(nulls="first"))
-        if name == "nullsLast":
-            return Native("nullsLast", setter(nulls="last"))
+        if name in ("asc", "desc"):
+            return chained(self, name, order=name)
+        if name in ("nullsFirst", "nullsLast"):
+            return chained(self, name, nulls="first" if name == "nullsFirst" else "last")
         if name == "op":
-            def op(ev, args, call):
-                new = copy.copy(self)
-                new.opclass = args[0] if args and isinstance(args[0], str) else None
-                return new
-            return Native("op", op)
+            return chained(self, name, opclass=lambda a: a[0] if a and isinstance(a[0], str) else None)
         if name == "through":
-            def through(ev, args, call):
-                new = copy.copy(self)
-                new.through = args[0] if args else None
-                return new
-            return Native("through", through)
+            return chained(self, name, through=_first)
         if name == "name":
             b = self.table.columns.get(self.prop)
             return b.name or self.prop if isinstance(b, ColumnBuilder) else Unknown("name")
@@ -666,24 +663,17 @@ class IndexBuilder:
     only: bool = False
 
     def js_member(self, ev, name: str, site: Site) -> Any:
-        def chain(**kw):
-            def fn(ev, args, call):
-                new = copy.copy(self)
-                for k, v in kw.items():
-                    setattr(new, k, v(args) if callable(v) else v)
-                return new
-            return fn
-
         if name in ("on", "onOnly"):
-            return Native(name, chain(columns=lambda a: list(a), only=name == "onOnly"))
+            return chained(self, name, columns=list, only=name == "onOnly")
         if name == "using":
-            return Native("using", chain(method=lambda a: a[0] if a and isinstance(a[0], str) else "btree", columns=lambda a: list(a[1:])))
+            return chained(self, name, method=lambda a: a[0] if a and isinstance(a[0], str) else "btree",
+                           columns=lambda a: list(a[1:]))
         if name == "where":
-            return Native("where", chain(where=lambda a: a[0] if a else None))
+            return chained(self, name, where=_first)
         if name == "concurrently":
-            return Native("concurrently", chain(concurrently=True))
+            return chained(self, name, concurrently=True)
         if name == "with":
-            return Native("with", chain(with_=lambda a: a[0] if a else None))
+            return chained(self, name, with_=_first)
         return Unknown(f"index().{name} is not known statically", site)
 
 
@@ -704,12 +694,10 @@ class ForeignKeyBuilder:
     on_update: Any = None
 
     def js_member(self, ev, name: str, site: Site) -> Any:
-        if name in ("onDelete", "onUpdate"):
-            def fn(ev, args, call, attr="on_delete" if name == "onDelete" else "on_update"):
-                new = copy.copy(self)
-                setattr(new, attr, args[0] if args else None)
-                return new
-            return Native(name, fn)
+        if name == "onDelete":
+            return chained(self, name, on_delete=_first)
+        if name == "onUpdate":
+            return chained(self, name, on_update=_first)
         return Unknown(f"foreignKey().{name} is not known statically", site)
 
 
@@ -722,17 +710,9 @@ class UniqueBuilder:
 
     def js_member(self, ev, name: str, site: Site) -> Any:
         if name == "on":
-            def on(ev, args, call):
-                new = copy.copy(self)
-                new.columns = list(args)
-                return new
-            return Native("on", on)
+            return chained(self, name, columns=list)
         if name == "nullsNotDistinct":
-            def nnd(ev, args, call):
-                new = copy.copy(self)
-                new.nulls_not_distinct = True
-                return new
-            return Native("nullsNotDistinct", nnd)
+            return chained(self, name, nulls_not_distinct=True)
         return Unknown(f"unique().{name} is not known statically", site)
 
 
