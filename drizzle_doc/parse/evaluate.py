@@ -150,7 +150,8 @@ class Module:
 
     # -- indexing ----------------------------------------------------------------
     def _index(self) -> None:
-        for _pattern, caps in ts.matches("module.scm", self.tree.root_node, self.tsx):
+        # every pattern of module.scm is anchored at (program …): matches start at depth 0
+        for _pattern, caps in ts.matches("module.scm", self.tree.root_node, self.tsx, max_start_depth=0):
             if "import" in caps:
                 self._index_import(caps["import"][0], caps["source"][0])
             elif "reexport" in caps:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Optional
 
 import tree_sitter_typescript
 from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
@@ -45,9 +46,16 @@ def query(name: str, tsx: bool = False) -> Query:
     return Query(TSX if tsx else TYPESCRIPT, text)
 
 
-def matches(name: str, node: Node, tsx: bool = False) -> list[tuple[int, dict[str, list[Node]]]]:
-    """Query matches under ``node``, in source order (never ``captures()``)."""
-    found = QueryCursor(query(name, tsx)).matches(node)
+def matches(name: str, node: Node, tsx: bool = False, max_start_depth: Optional[int] = None) -> list[tuple[int, dict[str, list[Node]]]]:
+    """Query matches under ``node``, in source order (never ``captures()``).
+
+    ``max_start_depth`` (relative to ``node``) lets the cursor skip the rest of the tree
+    when every pattern is anchored at ``node`` itself: 0 for ``(program …)`` patterns.
+    """
+    cursor = QueryCursor(query(name, tsx))
+    if max_start_depth is not None:
+        cursor.set_max_start_depth(max_start_depth)
+    found = cursor.matches(node)
 
     def first_start(m):
         caps = m[1]
