@@ -146,7 +146,8 @@ def _drift_findings(project: Any, schema: Schema, history: Any) -> list[Finding]
 
 
 def check_project(project: Any, schema: Schema, settings: Optional[Settings] = None, *,
-                  templates: Optional[Path] = None, generate_cmd: str = GENERATE) -> list[Finding]:
+                  templates: Optional[Path] = None, generate_cmd: str = GENERATE,
+                  use_cache: bool = True) -> list[Finding]:
     """Every finding for one project; paths relative to the project root.  Reads, never writes."""
     from .generate import out_dir, render_project
     from .migrations import load_history
@@ -170,9 +171,15 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
         findings = [replace(f, file=project.config_file) if f.file is None else f for f in findings]
     findings += _drift_findings(project, schema, history)
 
-    # docs: what generate would write now, merged with what is on disk
-    pages = render_project(project, schema, templates, history=history)
+    # docs: what generate would write now, merged with what is on disk.  When the out
+    # dir is exactly as a clean generate left it for these same inputs, nothing is stale.
     out = out_dir(project)
+    if use_cache:
+        from . import cache
+
+        if cache.lookup(project, out, cache.render_key(project, schema, history, templates)) is not None:
+            return findings + run_rules(schema, settings)
+    pages = render_project(project, schema, templates, history=history)
     files, diags = plan_docs(out, pages, display_out=project.out)
     shown_out = project.out.rstrip("/") + "/"
     fix = f"run `{generate_cmd}`"
@@ -243,14 +250,16 @@ def _prefix(project: Any, base: Optional[Path]) -> str:
 
 def run_check(results: Sequence[tuple[Any, Schema]], *, base: Optional[Path] = None,
               require_descriptions: Optional[bool] = None, rules: Mapping[str, str] = {},
-              templates: Optional[Path] = None, generate_cmd: str = GENERATE) -> list[Finding]:
+              templates: Optional[Path] = None, generate_cmd: str = GENERATE,
+              use_cache: bool = True) -> list[Finding]:
     """Check every (project, schema); file paths are made relative to ``base`` (the --root)."""
     findings: list[Finding] = []
     for project, schema in results:
         settings = with_overrides(settings_of(project), require_descriptions=require_descriptions,
                                   rules=rules)
         prefix = _prefix(project, base)
-        for f in check_project(project, schema, settings, templates=templates, generate_cmd=generate_cmd):
+        for f in check_project(project, schema, settings, templates=templates, generate_cmd=generate_cmd,
+                                   use_cache=use_cache):
             if prefix and f.file:
                 diff = f.diff
                 if diff:

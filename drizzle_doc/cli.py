@@ -136,7 +136,9 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
 @click.option("--templates", "templates_dir", default=None,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="A folder of templates (table.md.j2, index.md.j2, diagram.md.j2) overriding the bundled ones.")
-def generate(root, config_path, schema_globs, migrations_dir, casing, out, prune, templates_dir):
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Render every page even when the models, migrations and docs are exactly as the last clean generate left them.")
+def generate(root, config_path, schema_globs, migrations_dir, casing, out, prune, templates_dir, no_cache):
     """Write one Markdown page per table, the index and ER diagrams; keep human text.
 
     Only the sections between `<!-- drizzle-doc:begin NAME -->` and
@@ -150,7 +152,7 @@ def generate(root, config_path, schema_globs, migrations_dir, casing, out, prune
     from .generate import run_generate
 
     sys.exit(run_generate(load(root, config_path, schema_globs, migrations_dir, casing, out=out),
-                          prune=prune, templates=templates_dir))
+                          prune=prune, templates=templates_dir, use_cache=not no_cache))
 
 
 @cli.command()
@@ -278,8 +280,10 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
 @click.option("--templates", "templates_dir", default=None,
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="The templates folder generate uses, if any.")
+@click.option("--no-cache", "no_cache", is_flag=True,
+              help="Compare every page even when the models, migrations and docs are exactly as the last clean generate left them.")
 def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, require_descriptions,
-          rule_levels, templates_dir):
+          rule_levels, templates_dir, no_cache):
     """Fail when the docs are missing or stale, the models drift from the migrations, or a rule breaks.
 
     Never writes a file. Rules (the spec's assumptions first): uuid-pk, timestamps,
@@ -314,7 +318,8 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
         cmd += ["--schema", s]
     results = load(root, config_path, schema_globs, migrations_dir, casing, out=out)
     findings = run_check(results, base=Path(root or Path.cwd()), require_descriptions=require_descriptions,
-                         rules=rules, templates=templates_dir, generate_cmd=shlex.join(cmd))
+                         rules=rules, templates=templates_dir, generate_cmd=shlex.join(cmd),
+                         use_cache=not no_cache)
     if fmt == "json":
         click.echo(render_json(findings), nl=False)
     elif fmt == "github":

@@ -45,20 +45,33 @@ def out_dir(project: Any) -> Path:
 
 
 def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
-                 templates: Optional[Path] = None) -> int:
-    """Generate docs for every (project, schema); print diagnostics and a summary; exit code."""
+                 templates: Optional[Path] = None, use_cache: bool = True) -> int:
+    """Generate docs for every (project, schema); print diagnostics and a summary; exit code.
+
+    With ``use_cache``, a project whose inputs and out dir are exactly as the last
+    clean run left them is not rendered again (see :mod:`drizzle_doc.cache`).
+    """
+    from . import cache
+
     worst = 0
     summaries: list[WriteSummary] = []
     for project, schema in results:
         history = history_for(project, schema)
-        pages = render_project(project, schema, templates, history=history)
-        big = len(pages) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+        out = out_dir(project)
+        key = cache.render_key(project, schema, history, templates) if use_cache else None
+        hit = cache.lookup(project, out, key) if key else None
+        if hit is not None:
+            summary = WriteSummary(unchanged=hit)
+        else:
+            pages = render_project(project, schema, templates, history=history)
+            big = len(pages) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
 
-        def progress(files):
-            return _bar(files) if big else files
+            def progress(files):
+                return _bar(files) if big else files
 
-        summary = write_docs(out_dir(project), pages, prune=prune, display_out=project.out,
-                             progress=progress)
+            summary = write_docs(out, pages, prune=prune, display_out=project.out, progress=progress)
+            if key and not (summary.diagnostics or summary.skipped or summary.orphaned):
+                cache.store(project, out, key, len(pages))
         summaries.append(summary)
         # schema.diagnostics already carries the project's own (config) diagnostics
         diags = {d: None for d in (*schema.diagnostics, *getattr(history, "diagnostics", ()), *summary.diagnostics)}

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import sysconfig
 import venv
 import zipfile
 from pathlib import Path
@@ -41,8 +42,13 @@ def test_wheel_contains_queries_and_templates(wheel):
 def test_installed_wheel_runs_from_another_folder(wheel, tmp_path):
     env_dir = tmp_path / "venv"
     # dependencies come from this environment; the package itself only from the wheel
-    venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
+    venv.EnvBuilder(with_pip=False).create(env_dir)
     py = env_dir / "bin" / "python"
+    # this environment's site-packages (a venv or not) go on the new one's path, after its own
+    site = subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True).stdout.strip()
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    Path(site, "_test_deps.pth").write_text("".join(f"{p}\n" for p in sorted(ours)))
     subprocess.run([sys.executable, "-m", "pip", "--python", str(py), "install", "--no-deps", "-q", str(wheel)]
                    if _pip_has_python_flag() else [str(py), "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
                    check=True, capture_output=True, timeout=300)
