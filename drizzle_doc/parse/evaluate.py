@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
@@ -31,6 +32,9 @@ from .values import (
     js_number,
     js_string,
 )
+
+# A Doc is immutable: the same comment text (often repeated across columns) is parsed once.
+_parse_jsdoc = lru_cache(maxsize=4096)(parse_jsdoc)
 
 SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -110,6 +114,8 @@ class Module:
         self.source = source
         self.tree = ts.parse(source, tsx)
         self.ascii = source.isascii()
+        # ASCII: byte offsets are character offsets, so slicing the decoded text once is the same
+        self._str: Optional[str] = source.decode("ascii") if self.ascii else None
         self.tsx = tsx
         self.bindings: dict[str, tuple] = {}
         self.exports: dict[str, tuple] = {}
@@ -127,6 +133,8 @@ class Module:
 
     # -- positions -----------------------------------------------------------------
     def text(self, node) -> str:
+        if self._str is not None:
+            return self._str[node.start_byte : node.end_byte]
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def site(self, node) -> Site:
@@ -140,13 +148,16 @@ class Module:
     def doc_before(self, node) -> Doc:
         """The JSDoc block directly above ``node`` (only blank space between)."""
         prev = node.prev_sibling
-        while prev is not None and prev.type == "comment" and not self.text(prev).startswith("/**"):
+        source = self.source
+        while True:
+            if prev is None or prev.type != "comment":
+                return NO_DOC
+            if source.startswith(b"/**", prev.start_byte, prev.end_byte):
+                break
             prev = prev.prev_sibling
-        if prev is None or prev.type != "comment":
-            return NO_DOC
         if node.start_point[0] - prev.end_point[0] > 1:
             return NO_DOC
-        return parse_jsdoc(self.text(prev))
+        return _parse_jsdoc(self.text(prev))
 
     # -- indexing ----------------------------------------------------------------
     def _index(self) -> None:
