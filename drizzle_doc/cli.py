@@ -64,10 +64,20 @@ def project_options(f):
     return f
 
 
-def load(root, config_path, schema_globs, migrations_dir, casing, out=None):
-    """Find the projects and extract each one's schema: [(Project, Schema)]."""
+def load(root, config_path, schema_globs, migrations_dir, casing, out=None, history=False):
+    """Find the projects and extract each one's schema: [(Project, Schema)].
+
+    ``history``: the command reads the migrations too, so each project's history
+    is read on the second core while its models are extracted.
+    """
     from .config import load_projects
+    from .migrations import prefetch_history
     from .parse import extract
+
+    def extracted(p):
+        if history:
+            prefetch_history(p)
+        return p, extract(p)
 
     projects = load_projects(
         root=root or Path.cwd(),
@@ -77,7 +87,7 @@ def load(root, config_path, schema_globs, migrations_dir, casing, out=None):
         casing=casing,
         out=out,
     )
-    return [(p, extract(p)) for p in projects]
+    return [extracted(p) for p in projects]
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
@@ -110,7 +120,7 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
     from .serialize import schema_json
     from .textout import schema_text
 
-    results = load(root, config_path, schema_globs, migrations_dir, casing)
+    results = load(root, config_path, schema_globs, migrations_dir, casing, history=True)
     worst = 0
     payloads = []
     for project, schema in results:
@@ -151,7 +161,7 @@ def generate(root, config_path, schema_globs, migrations_dir, casing, out, prune
     """
     from .generate import run_generate
 
-    sys.exit(run_generate(load(root, config_path, schema_globs, migrations_dir, casing, out=out),
+    sys.exit(run_generate(load(root, config_path, schema_globs, migrations_dir, casing, out=out, history=True),
                           prune=prune, templates=templates_dir, use_cache=not no_cache))
 
 
@@ -250,7 +260,7 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
     """
     from .migrations import history_json, history_text, load_history
 
-    results = load(root, config_path, schema_globs, migrations_dir, casing)
+    results = load(root, config_path, schema_globs, migrations_dir, casing, history=True)
     worst = 0
     histories = []
     for project, schema in results:
@@ -316,7 +326,7 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
             cmd += [flag, str(value)]
     for s in schema_globs:
         cmd += ["--schema", s]
-    results = load(root, config_path, schema_globs, migrations_dir, casing, out=out)
+    results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, history=True)
     findings = run_check(results, base=Path(root or Path.cwd()), require_descriptions=require_descriptions,
                          rules=rules, templates=templates_dir, generate_cmd=shlex.join(cmd),
                          use_cache=not no_cache)

@@ -450,8 +450,36 @@ def _renames(statements, snap_data) -> tuple[dict[str, str], dict[str, dict[str,
     return tables, columns
 
 
+_PREFETCHED: dict[int, tuple[Project, Any]] = {}
+
+
+def prefetch_history(project: Project) -> None:
+    """Start reading ``project``'s migrations on another core (while the models are extracted).
+
+    The next :func:`load_history` for this same project object takes the result;
+    without a second core this does nothing and ``load_history`` reads as usual.
+    """
+    from .background import Background, can_fork
+
+    if can_fork():
+        job = Background(_read_history, project)
+        _PREFETCHED[id(project)] = (project, job)
+
+
 def load_history(project: Project, schema: Optional[Schema] = None) -> History:
     """Read the project's migrations folder; with ``schema`` (the extracted model), also drift."""
+    entry = _PREFETCHED.pop(id(project), None)
+    if entry is not None and entry[0] is project:
+        history = entry[1].result()
+    else:
+        history = _read_history(project)
+    if schema is not None and history.folder is not None:
+        history = dataclasses.replace(history, drift=compute_drift(schema, history.latest, project))
+    return history
+
+
+def _read_history(project: Project) -> History:
+    """The history of ``project``'s migrations folder, drift left empty."""
     rel = project.rel
     folder = find_migrations_dir(project)
     if folder is None:
@@ -594,8 +622,6 @@ def load_history(project: Project, schema: Optional[Schema] = None) -> History:
         latest=state,
         diagnostics=tuple(sorted(diags, key=Diagnostic.sort_key)),
     )
-    if schema is not None:
-        history = dataclasses.replace(history, drift=compute_drift(schema, state, project))
     return history
 
 

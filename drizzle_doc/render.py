@@ -619,12 +619,16 @@ def render_docs(schema: Schema, project: Any, history: Any = None, settings: Opt
         statuses = assumption_status(schema, settings)
     except DrizzleDocError:  # a bad exception in settings: check reports it; pages still render
         statuses = assumption_status(schema, {})
-    for t in schema.tables:
-        ctx = table_context(schema, t, project, paths, edges, history, statuses.get(t.key, ()))
-        ctx["queries"] = _fence(ctx["queries"], "ts") if ctx["queries"] else ""
-        ctx["sample_row"] = _fence(ctx["sample_row"], "ts")
-        ctx["diagram"] = _fence(ctx["diagram"], "mermaid")
-        pages[paths[t.key]] = _render("table.md.j2", templates, **ctx)
+    job = (schema, project, paths, edges, history, statuses, templates)
+    n = len(schema.tables)
+    from .background import Background, can_fork
+
+    if n >= PARALLEL_MIN_TABLES and can_fork():  # the first half on the second core
+        first = Background(_table_pages, job, 0, n // 2)
+        rest = _table_pages(job, n // 2, n)
+        table_pages = dict(first.result() + rest)
+    else:
+        table_pages = dict(_table_pages(job, 0, n))
 
     # diagrams: one block, or split pages
     parts = _split_diagrams(schema, edges, threshold)
@@ -688,4 +692,24 @@ def render_docs(schema: Schema, project: Any, history: Any = None, settings: Opt
     )
     from .pages import add_record
 
-    return {path: add_record(text) for path, text in sorted(pages.items())}
+    table_pages.update((path, add_record(text)) for path, text in pages.items())
+    return dict(sorted(table_pages.items()))
+
+
+#: From this many tables on, table pages are rendered on two cores.
+PARALLEL_MIN_TABLES = 200
+
+
+def _table_pages(job: tuple, lo: int, hi: int) -> list[tuple[str, str]]:
+    """The finished pages of ``schema.tables[lo:hi]`` (``job`` as built by :func:`render_docs`)."""
+    from .pages import add_record
+
+    schema, project, paths, edges, history, statuses, templates = job
+    out = []
+    for t in schema.tables[lo:hi]:
+        ctx = table_context(schema, t, project, paths, edges, history, statuses.get(t.key, ()))
+        ctx["queries"] = _fence(ctx["queries"], "ts") if ctx["queries"] else ""
+        ctx["sample_row"] = _fence(ctx["sample_row"], "ts")
+        ctx["diagram"] = _fence(ctx["diagram"], "mermaid")
+        out.append((paths[t.key], add_record(_render("table.md.j2", templates, **ctx))))
+    return out
