@@ -785,14 +785,25 @@ def _truthy(v: Any) -> bool:
 
 
 def _identifier(ev: Evaluator, node, env: Env) -> Any:
-    name = env.module.text(node)
+    module = env.module
+    name = module.text(node)
     if name == "undefined":
         return UNDEFINED
-    return env.lookup(name, LazySite(env.module, node))
+    # Env.lookup and Module.lookup inlined for the common hits (a local, a cached top-level name)
+    e: Optional[Env] = env
+    while e is not None:
+        if name in e.vars:
+            return e.vars[name]
+        e = e.parent
+    cache = module.cache
+    if name in cache:
+        return cache[name]
+    return module.lookup(name, LazySite(module, node))
 
 
 def _string(ev: Evaluator, node, env: Env) -> Any:
-    return unescape_js(env.module.text(node)[1:-1])
+    text = env.module.text(node)[1:-1]
+    return unescape_js(text) if "\\" in text else text
 
 
 def _template_parts(ev: Evaluator, node, env: Env) -> TemplateParts:
@@ -833,22 +844,28 @@ def _const(value):
 def _object(ev: Evaluator, node, env: Env) -> Any:
     module = env.module
     obj = JSObject()
+    props = obj.props
+    meta = obj.meta
     for child in node.named_children:
         t = child.type
         if t == "pair":
-            key = ev.prop_key(child.child_by_field_name("key"), module, env)
-            if not isinstance(key, str):
-                continue
+            key_node = child.child_by_field_name("key")
+            if key_node is not None and key_node.type == "property_identifier":
+                key = module.text(key_node)
+            else:
+                key = ev.prop_key(key_node, module, env)
+                if not isinstance(key, str):
+                    continue
             value_node = child.child_by_field_name("value")
             try:
-                obj.props[key] = ev.eval(value_node, env) if value_node is not None else UNDEFINED
+                props[key] = ev.eval(value_node, env) if value_node is not None else UNDEFINED
             except RecursionError:  # thousands of nested levels: this property only is lost
-                obj.props[key] = Unknown("expression nested too deeply to read", module.site(child))
-            obj.meta[key] = PropMeta(module=module, node=child)
+                props[key] = Unknown("expression nested too deeply to read", module.site(child))
+            meta[key] = PropMeta(None, None, module, child)
         elif t == "shorthand_property_identifier":
             key = module.text(child)
-            obj.props[key] = env.lookup(key, module.site(child))
-            obj.meta[key] = PropMeta(module=module, node=child)
+            props[key] = env.lookup(key, LazySite(module, child))
+            meta[key] = PropMeta(None, None, module, child)
         elif t == "spread_element":
             inner = child.named_children[0] if child.named_children else None
             value = ev.eval(inner, env) if inner is not None else UNDEFINED
@@ -930,8 +947,15 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
     module = env.module
     fn_node = node.child_by_field_name("function")
     args_node = node.child_by_field_name("arguments")
-    fn = ev.eval(fn_node, env) if fn_node is not None else Unknown("call")
-    call = Call(module=module, node=node)
+    if fn_node is None:
+        fn = Unknown("call")
+    elif fn_node.type == "member_expression":  # a method call: _member inlined
+        prop = fn_node.child_by_field_name("property")
+        obj = ev.eval(fn_node.child_by_field_name("object"), env)
+        fn = ev.member(obj, module.text(prop), LazySite(module, prop))
+    else:
+        fn = ev.eval(fn_node, env)
+    call = Call(None, None, None, module, node)
     if args_node is not None and args_node.type == "template_string":
         parts = _template_parts(ev, args_node, env)
         if isinstance(fn, Native) and getattr(fn.fn, "is_tag", False):

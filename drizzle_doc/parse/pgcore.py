@@ -8,6 +8,7 @@ would put in its snapshot.  Source: drizzle-orm 0.45 ``pg-core``.
 from __future__ import annotations
 
 import copy
+from functools import partial
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -205,24 +206,22 @@ class ColumnBuilder:
         return self.base_type + "".join(f"[{d}]" for d in self.array_dims)
 
     def _with(self, **changes) -> "ColumnBuilder":
-        new = object.__new__(ColumnBuilder)  # a shallow copy, cheaper than copy.copy
-        new.__dict__.update(self.__dict__)
-        new.references = list(self.references)
-        new.array_dims = list(self.array_dims)
-        new.problems = list(self.problems)
-        for k, v in changes.items():
-            setattr(new, k, v)
+        """A shallow copy with ``changes``: its lists are shared, so they are never changed in place
+        (methods put new lists in ``changes``)."""
+        new = object.__new__(ColumnBuilder)  # cheaper than copy.copy
+        d = new.__dict__
+        d.update(self.__dict__)
+        d.update(changes)
         return new
 
     def js_member(self, ev, name: str, site: Site) -> Any:
         method = _COLUMN_METHODS.get(name)
         if method is None:
             def unknown(ev, args, call, name=name):
-                new = self._with()
-                new.problems.append((WARNING, call.site, f"column method `.{name}()` is not known to drizzle-doc; ignored"))
-                return new
+                return self._with(problems=self.problems + [
+                    (WARNING, call.site, f"column method `.{name}()` is not known to drizzle-doc; ignored")])
             return Native(f"column.{name}", unknown)
-        return Native(f"column.{name}", lambda ev, args, call: method(self, ev, args, call))
+        return Native(_COLUMN_METHOD_NAMES[name], partial(method, self))
 
 
 def _m_not_null(self, ev, args, call):
@@ -322,6 +321,7 @@ _COLUMN_METHODS = {
     "$dbType": _m_same,
     "$typeOf": _m_same,
 }
+_COLUMN_METHOD_NAMES = {name: f"column.{name}" for name in _COLUMN_METHODS}
 
 
 def _name_and_config(args: list) -> tuple[Any, Any]:
@@ -406,7 +406,7 @@ def column_builder_native(name: str) -> Native:
         base = _type_fn(name, cfg)
         mode = _opt(cfg, "mode")
         b = ColumnBuilder(builder=name, name=col_name, base_type=base, column_type=_COLUMN_TYPE_FAMILY.get(name, name),
-                          mode=mode if isinstance(mode, str) else None, site=call.site, problems=problems)
+                          mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems)
         if name in ("serial", "smallserial", "bigserial"):
             b.not_null = True
             b.has_default = True
@@ -430,7 +430,7 @@ class CustomTypeFactory:
                 base = Unknown("customType dataType() does not return a static string", self.site)
         else:
             base = Unknown("customType without dataType()", self.site)
-        return ColumnBuilder(builder="customType", name=col_name if isinstance(col_name, str) else "", base_type=base, column_type="custom", site=call.site)
+        return ColumnBuilder(builder="customType", name=col_name if isinstance(col_name, str) else "", base_type=base, column_type="custom", site=call.lazy_site)
 
 
 def _custom_type(ev, args, call):
@@ -458,7 +458,7 @@ class EnumValue:
 
     def call(self, ev, args, call: Call) -> Any:
         col_name, _cfg = _name_and_config(args)
-        return ColumnBuilder(builder="enum", name=col_name if isinstance(col_name, str) else "", base_type=self.name, column_type="enum", enum=self, site=call.site)
+        return ColumnBuilder(builder="enum", name=col_name if isinstance(col_name, str) else "", base_type=self.name, column_type="enum", enum=self, site=call.lazy_site)
 
     def js_member(self, ev, name: str, site: Site) -> Any:
         if name == "enumValues":

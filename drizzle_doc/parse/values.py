@@ -166,6 +166,13 @@ class Call:
         return self._site
 
     @property
+    def lazy_site(self) -> Any:
+        """:attr:`site`, but computed only when read (for values that rarely need their position)."""
+        if self._site is None and self._node is not None:
+            return LazySite(self._module, self._node)
+        return self.site
+
+    @property
     def type_args(self) -> Optional[str]:
         if self._type_args is None and self._node is not None:
             ta = self._node.child_by_field_name("type_arguments")
