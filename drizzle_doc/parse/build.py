@@ -217,9 +217,12 @@ class Builder:
         uniques: list[UniqueConstraint] = []
         fks: list[ForeignKey] = []
         pk_columns: list[str] = []
+        metas = tv.columns.meta
         for prop, b in tv.columns.props.items():
-            meta = tv.columns.meta.get(prop)
-            col_site = (meta.site if meta and meta.site else None) or (b.site if isinstance(b, ColumnBuilder) else None) or site
+            meta = metas.get(prop)
+            col_site = meta.site if meta is not None else None  # a PropMeta is always truthy
+            if not col_site:
+                col_site = (b.site if isinstance(b, ColumnBuilder) else None) or site
             if prop.startswith("\0"):
                 ev.report(ERROR, b.site if isinstance(b, Unknown) and b.site else col_site,
                           f"table {label_table!r}: {b.reason if isinstance(b, Unknown) else 'a spread that is not static'}; those columns are missing", "dynamic-columns")
@@ -232,7 +235,7 @@ class Builder:
                 continue
             for severity, psite, message in b.problems:
                 ev.report(severity, psite or col_site, message, "column")
-            name = self.column_name(prop, b)
+            name = b.name if b.name else apply_casing(prop, self.casing)  # column_name(), inlined
             raw = b.name or prop
             label = f"{label_table}.{name}"
             sql_type = b.sql_type()
@@ -257,7 +260,7 @@ class Builder:
                     else:
                         model_type = f"{e.schema}.{sql_type}"
             default = self.render_default(b, sql_type, col_site, label) if b.has_default else None
-            identity = self.identity(b, tv, name, sql_type)
+            identity = self.identity(b, tv, name, sql_type) if b.identity is not None else None
             generated = None
             if b.generated is not None and b.generated is not UNDEFINED:
                 text = self.sql_or_report(b.generated, col_site, f"generated expression of {label}")

@@ -467,25 +467,28 @@ class Evaluator:
         return self._paths[key]
 
     def _resolve_path(self, base: Path, spec: str) -> Optional[Path]:
-        candidates: list[Path] = []
-        target = (base / spec) if not spec.startswith("/") else Path(spec)
-        candidates.append(target)
-        stem = target
-        if target.suffix in (".js", ".jsx", ".mjs", ".cjs"):
-            stem = target.with_suffix("")
-            ts_suffix = {".js": ".ts", ".jsx": ".tsx", ".mjs": ".mts", ".cjs": ".cts"}[target.suffix]
-            candidates.insert(0, stem.with_suffix(ts_suffix))
-        for suffix in SOURCE_SUFFIXES:
-            candidates.append(Path(str(target) + suffix))
-        for suffix in SOURCE_SUFFIXES:
-            candidates.append(target / ("index" + suffix))
-        for c in candidates:
+        for c in self._candidates(base, spec):
             try:
                 if c.is_file():
                     return c.resolve()
             except OSError:  # a name too long, a symlink loop: not a module
                 continue
         return None
+
+    @staticmethod
+    def _candidates(base: Path, spec: str):
+        """The files an import specifier may name, in the order they are tried (made one at a time:
+        the first usually exists)."""
+        target = (base / spec) if not spec.startswith("/") else Path(spec)
+        if target.suffix in (".js", ".jsx", ".mjs", ".cjs"):
+            ts_suffix = {".js": ".ts", ".jsx": ".tsx", ".mjs": ".mts", ".cjs": ".cts"}[target.suffix]
+            yield target.with_suffix("").with_suffix(ts_suffix)
+        yield target
+        text = str(target)
+        for suffix in SOURCE_SUFFIXES:
+            yield Path(text + suffix)
+        for suffix in SOURCE_SUFFIXES:
+            yield target / ("index" + suffix)
 
     def resolve_module(self, module: Module, spec: str, site: Site) -> Any:
         """A module specifier to a Module, a native Namespace, or Unknown (cached per module)."""
@@ -952,7 +955,11 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
     elif fn_node.type == "member_expression":  # a method call: _member inlined
         prop = fn_node.child_by_field_name("property")
         obj = ev.eval(fn_node.child_by_field_name("object"), env)
-        fn = ev.member(obj, module.text(prop), LazySite(module, prop))
+        js_member = getattr(obj, "js_member", None)  # drizzle builders: Evaluator.member's own first choice
+        if js_member is not None:
+            fn = js_member(ev, module.text(prop), LazySite(module, prop))
+        else:
+            fn = ev.member(obj, module.text(prop), LazySite(module, prop))
     else:
         fn = ev.eval(fn_node, env)
     call = Call(None, None, None, module, node)
@@ -966,9 +973,10 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
     args: list[Any] = []
     if args_node is not None:
         for a in args_node.named_children:
-            if a.type == "comment":
+            t = a.type
+            if t == "comment":
                 continue
-            if a.type == "spread_element":
+            if t == "spread_element":
                 inner = a.named_children[0] if a.named_children else None
                 value = ev.eval(inner, env) if inner is not None else UNDEFINED
                 if isinstance(value, list):
@@ -977,6 +985,8 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
                     args.append(Unknown("spread argument is not static", module.site(a)))
             else:
                 args.append(ev.eval(a, env))
+    if isinstance(fn, Native):  # Evaluator.call's first case, inlined
+        return fn.fn(ev, args, call)
     return ev.call(fn, args, call)
 
 

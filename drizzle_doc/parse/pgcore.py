@@ -201,7 +201,7 @@ class ColumnBuilder:
     problems: list = field(default_factory=list)  # [(severity, site, message)]
 
     def sql_type(self) -> Any:
-        if isinstance(self.base_type, Unknown):
+        if not self.array_dims or isinstance(self.base_type, Unknown):
             return self.base_type
         return self.base_type + "".join(f"[{d}]" for d in self.array_dims)
 
