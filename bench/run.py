@@ -8,7 +8,7 @@ parse               raw tree-sitter: read and parse every ``.ts`` file of the pr
                     (tree_sitter + tree_sitter_typescript only; the physical limit)
 drizzle-kit         ``drizzle-kit generate`` into a fresh ``./drizzle`` (Node + tests/oracle);
                     its output stays, so the drizzle-doc steps below also read the migrations
-inspect (lib)       in-process: ``load_projects`` + ``extract`` + ``schema_json`` + ``json.dumps``
+inspect (lib)       in-process: ``load_projects`` + ``extract`` + ``schema_json`` + the JSON text
 inspect             ``drizzle-doc inspect`` as a subprocess (JSON to a file)
 generate            ``drizzle-doc generate`` into an empty docs folder
 generate (re-run)   the same again on unchanged input: must write nothing (mtimes compared)
@@ -88,12 +88,13 @@ def worker_parse(root: Path) -> dict:
 def worker_inspect(root: Path) -> dict:
     from drizzle_doc.config import load_projects
     from drizzle_doc.parse import extract
+    from drizzle_doc.jsonout import pretty_chunks
     from drizzle_doc.serialize import schema_json
 
     t0 = time.perf_counter()
     projects = load_projects(root=root, config=None, schema=None, migrations=None, casing=None, out=None)
     payloads = [schema_json(extract(p)) for p in projects]
-    text = json.dumps(payloads[0] if len(payloads) == 1 else payloads, indent=2, ensure_ascii=False)
+    text = "".join(pretty_chunks(payloads[0] if len(payloads) == 1 else payloads))
     seconds = time.perf_counter() - t0
     tables = sum(len(p["tables"]) for p in payloads)
     errors = sum(d["severity"] == "error" for p in payloads for d in p["diagnostics"])

@@ -371,7 +371,9 @@ def _write_json(doc) -> None:
     out = sys.stdout
     pieces: list[str] = []
     size = 0
-    for chunk in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(doc):
+    from .jsonout import pretty_chunks
+
+    for chunk in pretty_chunks(doc):
         pieces.append(chunk)
         size += len(chunk)
         if size >= 1 << 20:
