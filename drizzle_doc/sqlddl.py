@@ -593,6 +593,7 @@ def _line_of(text: str, offset: int, newlines: Optional[list] = None) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+_NEWLINE = re.compile("\n")
 _CREATE_TABLE = re.compile(r'\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"([^"]+)"|(\w+))(?:\.(?:"([^"]+)"|(\w+)))?', re.I)
 
 
@@ -608,7 +609,7 @@ def parse_migration(text: str, file: str, known_tables: Optional[set] = None
     diags: list[Diagnostic] = []
     offset = 0
     number = 0
-    newlines = [i for i, ch in enumerate(text) if ch == "\n"] if len(text) > 4096 else None
+    newlines = [m.start() for m in _NEWLINE.finditer(text)] if len(text) > 4096 else None
     _line = lambda off: _line_of(text, off, newlines)  # noqa: E731
     for chunk in text.split(BREAKPOINT):
         start = offset
