@@ -22,6 +22,7 @@ from .values import (
     UNDEFINED,
     Call,
     JSFunction,
+    METHOD_TABLES,
     JSObject,
     LazySite,
     Namespace,
@@ -950,20 +951,29 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
     module = env.module
     fn_node = node.child_by_field_name("function")
     args_node = node.child_by_field_name("arguments")
+    method = None  # a method of METHOD_TABLES, called directly once the arguments are read
+    tagged = args_node is not None and args_node.type == "template_string"
     if fn_node is None:
         fn = Unknown("call")
     elif fn_node.type == "member_expression":  # a method call: _member inlined
         prop = fn_node.child_by_field_name("property")
         obj = ev.eval(fn_node.child_by_field_name("object"), env)
-        js_member = getattr(obj, "js_member", None)  # drizzle builders: Evaluator.member's own first choice
-        if js_member is not None:
-            fn = js_member(ev, module.text(prop), LazySite(module, prop))
+        name = module.text(prop)
+        methods = METHOD_TABLES.get(type(obj))
+        if methods is not None and not tagged:
+            method = methods.get(name)
+        if method is not None:
+            fn = None
         else:
-            fn = ev.member(obj, module.text(prop), LazySite(module, prop))
+            js_member = getattr(obj, "js_member", None)  # drizzle builders: Evaluator.member's own first choice
+            if js_member is not None:
+                fn = js_member(ev, name, LazySite(module, prop))
+            else:
+                fn = ev.member(obj, name, LazySite(module, prop))
     else:
         fn = ev.eval(fn_node, env)
     call = Call(None, None, None, module, node)
-    if args_node is not None and args_node.type == "template_string":
+    if tagged:
         parts = _template_parts(ev, args_node, env)
         if isinstance(fn, Native) and getattr(fn.fn, "is_tag", False):
             return fn.fn(ev, [parts], call)
@@ -985,6 +995,8 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
                     args.append(Unknown("spread argument is not static", module.site(a)))
             else:
                 args.append(ev.eval(a, env))
+    if method is not None:
+        return method(obj, ev, args, call)
     if isinstance(fn, Native):  # Evaluator.call's first case, inlined
         return fn.fn(ev, args, call)
     return ev.call(fn, args, call)

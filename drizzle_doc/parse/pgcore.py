@@ -17,6 +17,7 @@ from .values import (
     UNDEFINED,
     Call,
     JSFunction,
+    METHOD_TABLES,
     JSObject,
     Namespace,
     Native,
@@ -322,6 +323,7 @@ _COLUMN_METHODS = {
     "$typeOf": _m_same,
 }
 _COLUMN_METHOD_NAMES = {name: f"column.{name}" for name in _COLUMN_METHODS}
+METHOD_TABLES[ColumnBuilder] = _COLUMN_METHODS  # js_member above: Native(partial(method, self))
 
 
 def _name_and_config(args: list) -> tuple[Any, Any]:

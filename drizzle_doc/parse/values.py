@@ -98,6 +98,12 @@ class PropMeta:
         return self._site
 
 
+# type -> {member name -> method(obj, ev, args, call)}: for these classes, ``obj.js_member(ev, name, site)``
+# is a Native that only calls ``method(obj, ev, args, call)``, so the evaluator may call the method
+# directly for ``obj.name(...)`` and skip making that Native.
+METHOD_TABLES: dict[type, dict[str, Callable[..., Any]]] = {}
+
+
 class JSObject:
     """An object literal: ordered properties plus, per property, its JSDoc and position."""
 
