@@ -15,7 +15,7 @@ from typing import Any, Iterable, Optional
 from ..model import ERROR, WARNING, Diagnostic, Schema, Table
 from ..project import Project
 from .build import Builder
-from .evaluate import SOURCE_SUFFIXES, Evaluator, Module, read_tsconfig_paths
+from .evaluate import SOURCE_SUFFIXES, Evaluator, Module, read_tsconfig_paths, resolve_file
 from .pgcore import (
     DefineRelationsValue,
     EnumNative,
@@ -98,6 +98,7 @@ def schema_files(project: Project) -> tuple[list[Path], list[Diagnostic]]:
     """The files named by ``project.schema`` (files, folders or globs), sorted and unique."""
     root = project.root
     found: dict[Path, None] = {}
+    real_folders: dict[Path, Path] = {}  # for resolve_file
     diags: list[Diagnostic] = []
     for entry in project.schema:
         matched = 0
@@ -118,14 +119,14 @@ def schema_files(project: Project) -> tuple[list[Path], list[Diagnostic]]:
                 for f in _walk(base):
                     rel = f.relative_to(base).as_posix()
                     if _glob_match(rel, rest) and _is_source(f):
-                        found[f.resolve()] = None
+                        found[resolve_file(f, real_folders)] = None
                         matched += 1
             else:
                 target = (root / p) if not Path(p).is_absolute() else Path(p)
                 if _is_dir(target):
                     for f in _walk(target):
                         if _is_source(f):
-                            found[f.resolve()] = None
+                            found[resolve_file(f, real_folders)] = None
                             matched += 1
                 elif _is_file(target):
                     found[target.resolve()] = None

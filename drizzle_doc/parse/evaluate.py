@@ -41,6 +41,18 @@ SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
+def resolve_file(path: Path, real_folders: dict) -> Path:
+    """``path.resolve()`` for an existing file, with its folder's resolution cached in ``real_folders``:
+    a file that is not a symlink resolves to its resolved folder plus its name."""
+    if path.is_symlink():
+        return path.resolve()
+    folder = path.parent
+    real = real_folders.get(folder)
+    if real is None:
+        real = real_folders[folder] = folder.resolve()
+    return real / path.name
+
+
 class TemplateParts:
     """The cooked strings and evaluated substitutions of a tagged template."""
 
@@ -89,6 +101,9 @@ def unescape_js(text: str) -> str:
     return _ESCAPE_RE.sub(sub, text) if "\\" in text else text
 
 
+_LEGACY_OCTAL = re.compile(r"0[0-7]+")
+
+
 def parse_js_number(text: str) -> Any:
     t = text.replace("_", "")
     if t.endswith("n"):
@@ -97,7 +112,7 @@ def parse_js_number(text: str) -> Any:
     try:
         if low.startswith(("0x", "0o", "0b")):
             return int(low, 0)
-        if re.fullmatch(r"0[0-7]+", t):
+        if _LEGACY_OCTAL.fullmatch(t):
             return int(t, 8)
         value = float(t)
     except ValueError:
@@ -198,11 +213,11 @@ class Module:
             return
         for part in clause.named_children:
             if part.type == "identifier":
-                self.bindings[self.text(part)] = ("import", spec, "default", self.site(part))
+                self.bindings[self.text(part)] = ("import", spec, "default", LazySite(self, part))
             elif part.type == "namespace_import":
                 ident = next((c for c in part.named_children if c.type == "identifier"), None)
                 if ident is not None:
-                    self.bindings[self.text(ident)] = ("namespace", spec, self.site(part))
+                    self.bindings[self.text(ident)] = ("namespace", spec, LazySite(self, part))
             elif part.type == "named_imports":
                 for s in part.named_children:
                     if s.type != "import_specifier":
@@ -212,7 +227,7 @@ class Module:
                     imported = self.text(name)
                     if name.type == "string":
                         imported = unescape_js(imported[1:-1])
-                    self.bindings[self.text(alias)] = ("import", spec, imported, self.site(s))
+                    self.bindings[self.text(alias)] = ("import", spec, imported, LazySite(self, s))
 
     def _index_reexport(self, stmt, source_node) -> None:
         spec = unescape_js(self.text(source_node)[1:-1])
@@ -222,16 +237,16 @@ class Module:
             if ns is not None:  # export * as x from "./y"
                 ident = ns.named_children[-1] if ns.named_children else None
                 if ident is not None:
-                    self.exports[self.text(ident)] = ("namespace", spec, self.site(stmt))
+                    self.exports[self.text(ident)] = ("namespace", spec, LazySite(self, stmt))
                 return
-            self.star_exports.append((spec, self.site(stmt)))
+            self.star_exports.append((spec, LazySite(self, stmt)))
             return
         for s in clause.named_children:
             if s.type != "export_specifier":
                 continue
             name = s.child_by_field_name("name")
             alias = s.child_by_field_name("alias") or name
-            self.exports[self.text(alias)] = ("from", spec, self.text(name), self.site(s))
+            self.exports[self.text(alias)] = ("from", spec, self.text(name), LazySite(self, s))
 
     def _index_declaration(self, decl, doc_anchor) -> list[str]:
         names: list[str] = []
@@ -245,27 +260,27 @@ class Module:
                 if name_node is None or name_node.type != "identifier":
                     continue  # destructuring at top level: not something a schema needs
                 name = self.text(name_node)
-                self.bindings[name] = ("node", value, self.site(name_node))
-                self.docs[name] = (doc, self.site(doc_anchor))
+                self.bindings[name] = ("node", value, LazySite(self, name_node))
+                self.docs[name] = (doc, LazySite(self, doc_anchor))
                 names.append(name)
         elif decl.type == "function_declaration":
             name_node = decl.child_by_field_name("name")
             if name_node is not None:
                 name = self.text(name_node)
-                self.bindings[name] = ("function", decl, self.site(name_node))
-                self.docs[name] = (doc, self.site(doc_anchor))
+                self.bindings[name] = ("function", decl, LazySite(self, name_node))
+                self.docs[name] = (doc, LazySite(self, doc_anchor))
                 names.append(name)
         elif decl.type == "enum_declaration":
             name_node = decl.child_by_field_name("name")
             if name_node is not None:
                 name = self.text(name_node)
-                self.bindings[name] = ("enum", decl, self.site(name_node))
-                self.docs[name] = (doc, self.site(doc_anchor))
+                self.bindings[name] = ("enum", decl, LazySite(self, name_node))
+                self.docs[name] = (doc, LazySite(self, doc_anchor))
                 names.append(name)
         elif decl.type in ("class_declaration", "abstract_class_declaration", "interface_declaration", "type_alias_declaration"):
             name_node = decl.child_by_field_name("name")
             if name_node is not None:
-                self.bindings[self.text(name_node)] = ("opaque", decl, self.site(name_node))
+                self.bindings[self.text(name_node)] = ("opaque", decl, LazySite(self, name_node))
         return names
 
     # -- evaluation ----------------------------------------------------------------
@@ -394,6 +409,7 @@ class Evaluator:
         self.path_aliases = path_aliases or []  # [(prefix, suffix, [target dirs])]
         self.modules: dict[Path, Optional[Module]] = {}
         self._paths: dict[tuple[str, str], Optional[Path]] = {}  # (folder, specifier) -> file
+        self._real_folders: dict[Path, Path] = {}  # for resolve_file
         self._diags: dict[tuple, Diagnostic] = {}
         self.globals = _make_globals()
         self.on_named = None  # hook: (value, name, module) -> None, set by pgcore
@@ -471,7 +487,7 @@ class Evaluator:
         for c in self._candidates(base, spec):
             try:
                 if c.is_file():
-                    return c.resolve()
+                    return resolve_file(c, self._real_folders)
             except OSError:  # a name too long, a symlink loop: not a module
                 continue
         return None
@@ -915,7 +931,7 @@ def _array(ev: Evaluator, node, env: Env) -> Any:
 def _function(ev: Evaluator, node, env: Env) -> Any:
     module = env.module
     params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
-    return JSFunction(params, node.child_by_field_name("body"), module, env, "", module.site(node), module.text(node))
+    return JSFunction(params, node.child_by_field_name("body"), module, env, "", LazySite(module, node), module.text(node))
 
 
 def _unwrap(ev: Evaluator, node, env: Env) -> Any:
