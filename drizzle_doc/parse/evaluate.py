@@ -997,9 +997,13 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
             return fn
         return Unknown(f"tagged template `{module.text(fn_node)}` is not understood", module.site(node))
     args: list[Any] = []
-    if args_node is not None:
+    if args_node is not None and args_node.named_child_count:
         for a in args_node.named_children:
             t = a.type
+            if t == "string":  # eval() -> _string, inlined
+                text = module.text(a)[1:-1]
+                args.append(unescape_js(text) if "\\" in text else text)
+                continue
             if t == "comment":
                 continue
             if t == "spread_element":

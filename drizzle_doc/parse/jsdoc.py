@@ -15,22 +15,20 @@ def parse_jsdoc(comment: str) -> Doc:
     body = comment[3:]
     if body.endswith("*/"):
         body = body[:-2]
-    lines = []
+    text_lines: list[str] = []
+    tags: list[list[str]] = []
+    in_fence = False
     for raw in body.splitlines():
         line = raw.strip()
         if line.startswith("*"):
             line = line[1:]
             if line.startswith(" "):
                 line = line[1:]
-        lines.append(line.rstrip())
-    text_lines: list[str] = []
-    tags: list[list[str]] = []
-    in_fence = False
-    for line in lines:
+        line = line.rstrip()
         stripped = line.strip()
         if stripped.startswith("```"):
             in_fence = not in_fence
-        m = None if in_fence else _TAG.match(stripped)
+        m = _TAG.match(stripped) if not in_fence and stripped.startswith("@") else None
         if m:
             tags.append([m.group(1), m.group(2)])
         elif tags:

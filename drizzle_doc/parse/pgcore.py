@@ -399,17 +399,22 @@ _COLUMN_TYPE_FAMILY = {"integer": "integer", "serial": "integer", "smallint": "s
 
 
 def column_builder_native(name: str) -> Native:
+    column_type = _COLUMN_TYPE_FAMILY.get(name, name)
+    serial = name in ("serial", "smallserial", "bigserial")
+    # the SQL type of a simple builder does not depend on its config (see _type_fn)
+    fixed_type = SIMPLE_TYPES.get(name, name) if name == "text" or name in SIMPLE_TYPES else None
+
     def build(ev, args, call: Call):
         col_name, cfg = _name_and_config(args)
         problems = []
         if not isinstance(col_name, str):
             problems.append((ERROR, call.site, f"column name given to {name}() is not static"))
             col_name = ""
-        base = _type_fn(name, cfg)
+        base = fixed_type if fixed_type is not None else _type_fn(name, cfg)
         mode = _opt(cfg, "mode")
-        b = ColumnBuilder(builder=name, name=col_name, base_type=base, column_type=_COLUMN_TYPE_FAMILY.get(name, name),
+        b = ColumnBuilder(builder=name, name=col_name, base_type=base, column_type=column_type,
                           mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems)
-        if name in ("serial", "smallserial", "bigserial"):
+        if serial:
             b.not_null = True
             b.has_default = True
         return b
