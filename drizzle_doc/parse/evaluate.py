@@ -806,7 +806,8 @@ def _truthy(v: Any) -> bool:
 
 def _identifier(ev: Evaluator, node, env: Env) -> Any:
     module = env.module
-    name = module.text(node)
+    src = module._str  # Module.text, inlined for ASCII files
+    name = src[node.start_byte : node.end_byte] if src is not None else module.text(node)
     if name == "undefined":
         return UNDEFINED
     # Env.lookup and Module.lookup inlined for the common hits (a local, a cached top-level name)
@@ -822,7 +823,9 @@ def _identifier(ev: Evaluator, node, env: Env) -> Any:
 
 
 def _string(ev: Evaluator, node, env: Env) -> Any:
-    text = env.module.text(node)[1:-1]
+    module = env.module
+    src = module._str  # Module.text, inlined for ASCII files
+    text = src[node.start_byte + 1 : node.end_byte - 1] if src is not None else module.text(node)[1:-1]
     return unescape_js(text) if "\\" in text else text
 
 
@@ -863,6 +866,7 @@ def _const(value):
 
 def _object(ev: Evaluator, node, env: Env) -> Any:
     module = env.module
+    src = module._str  # Module.text, inlined for ASCII files
     obj = JSObject()
     props = obj.props
     meta = obj.meta
@@ -871,7 +875,7 @@ def _object(ev: Evaluator, node, env: Env) -> Any:
         if t == "pair":
             key_node = child.child_by_field_name("key")
             if key_node is not None and key_node.type == "property_identifier":
-                key = module.text(key_node)
+                key = src[key_node.start_byte : key_node.end_byte] if src is not None else module.text(key_node)
             else:
                 key = ev.prop_key(key_node, module, env)
                 if not isinstance(key, str):
@@ -965,6 +969,7 @@ def _subscript(ev: Evaluator, node, env: Env) -> Any:
 
 def _call(ev: Evaluator, node, env: Env) -> Any:
     module = env.module
+    src = module._str  # Module.text, inlined for ASCII files
     fn_node = node.child_by_field_name("function")
     args_node = node.child_by_field_name("arguments")
     method = None  # a method of METHOD_TABLES, called directly once the arguments are read
@@ -974,7 +979,7 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
     elif fn_node.type == "member_expression":  # a method call: _member inlined
         prop = fn_node.child_by_field_name("property")
         obj = ev.eval(fn_node.child_by_field_name("object"), env)
-        name = module.text(prop)
+        name = src[prop.start_byte : prop.end_byte] if src is not None else module.text(prop)
         methods = METHOD_TABLES.get(type(obj))
         if methods is not None and not tagged:
             method = methods.get(name)
@@ -1001,7 +1006,7 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
         for a in args_node.named_children:
             t = a.type
             if t == "string":  # eval() -> _string, inlined
-                text = module.text(a)[1:-1]
+                text = src[a.start_byte + 1 : a.end_byte - 1] if src is not None else module.text(a)[1:-1]
                 args.append(unescape_js(text) if "\\" in text else text)
                 continue
             if t == "comment":

@@ -210,9 +210,9 @@ class ColumnBuilder:
         """A shallow copy with ``changes``: its lists are shared, so they are never changed in place
         (methods put new lists in ``changes``)."""
         new = object.__new__(ColumnBuilder)  # cheaper than copy.copy
-        d = new.__dict__
-        d.update(self.__dict__)
+        d = self.__dict__.copy()
         d.update(changes)
+        new.__dict__ = d
         return new
 
     def js_member(self, ev, name: str, site: Site) -> Any:
