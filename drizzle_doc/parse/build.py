@@ -267,26 +267,26 @@ class Builder:
                 if text is not None:
                     generated = Generated(text)
             columns.append(
-                Column(
-                    name=name,
-                    property=prop,
-                    type=model_type,
-                    not_null=b.not_null,
-                    primary_key=b.primary_key,
-                    default=default,
-                    app_default=b.app_default,
-                    on_update=b.on_update,
-                    identity=identity,
-                    generated=generated,
-                    unique=b.is_unique,
-                    enum=enum_key,
-                    enum_values=enum_values,
-                    ts_type=b.ts_type,
-                    mode=b.mode,
-                    builder=b.builder,
-                    description=meta.doc if meta else NO_DOC,
-                    file=col_site.file,
-                    line=col_site.line,
+                Column(  # positional, in field order: half the cost of 19 keywords, once per column
+                    name,  # name
+                    prop,  # property
+                    model_type,  # type
+                    b.not_null,  # not_null
+                    b.primary_key,  # primary_key
+                    default,  # default
+                    b.app_default,  # app_default
+                    b.on_update,  # on_update
+                    identity,  # identity
+                    generated,  # generated
+                    b.is_unique,  # unique
+                    enum_key,  # enum
+                    enum_values,  # enum_values
+                    b.ts_type,  # ts_type
+                    b.mode,  # mode
+                    b.builder,  # builder
+                    meta.doc if meta else NO_DOC,  # description
+                    col_site.file,  # file
+                    col_site.line,  # line
                 )
             )
             if b.primary_key:
@@ -692,4 +692,5 @@ def _element_docs(fn: JSFunction) -> list[Doc]:
         node = node.named_children[-1] if node.named_children else None
     if node is None or node.type != "array":
         return []
-    return [module.doc_before(child) for child in node.named_children if child.type != "comment"]
+    children = node.children
+    return [module.doc_before(child, children, i) for i, child in enumerate(children) if child.is_named and child.type != "comment"]

@@ -161,16 +161,29 @@ class Module:
         char_col = len(self.source[line_start : line_start + col].decode("utf-8", "replace"))
         return Site(self.rel, row + 1, char_col + 1)
 
-    def doc_before(self, node) -> Doc:
-        """The JSDoc block directly above ``node`` (only blank space between)."""
-        prev = node.prev_sibling
+    def doc_before(self, node, siblings: Optional[list] = None, index: int = 0) -> Doc:
+        """The JSDoc block directly above ``node`` (only blank space between).
+
+        ``siblings`` (the parent's ``children``, ``node`` at ``index``) spares the walk back with
+        ``prev_sibling``, which tree-sitter answers by searching down from the root."""
         source = self.source
-        while True:
-            if prev is None or prev.type != "comment":
-                return NO_DOC
-            if source.startswith(b"/**", prev.start_byte, prev.end_byte):
-                break
-            prev = prev.prev_sibling
+        if siblings is not None:
+            i = index - 1
+            while True:
+                prev = siblings[i] if i >= 0 else None
+                if prev is None or prev.type != "comment":
+                    return NO_DOC
+                if source.startswith(b"/**", prev.start_byte, prev.end_byte):
+                    break
+                i -= 1
+        else:
+            prev = node.prev_sibling
+            while True:
+                if prev is None or prev.type != "comment":
+                    return NO_DOC
+                if source.startswith(b"/**", prev.start_byte, prev.end_byte):
+                    break
+                prev = prev.prev_sibling
         if node.start_point[0] - prev.end_point[0] > 1:
             return NO_DOC
         return _parse_jsdoc(self.text(prev))
@@ -870,8 +883,9 @@ def _object(ev: Evaluator, node, env: Env) -> Any:
     obj = JSObject()
     props = obj.props
     meta = obj.meta
-    for child in node.named_children:
-        t = child.type
+    children = node.children  # all of them (tokens too): PropMeta finds a JSDoc just before a property here
+    for i, child in enumerate(children):
+        t = child.type  # tokens ("{", ",", "}") match no case below
         if t == "pair":
             key_node = child.child_by_field_name("key")
             if key_node is not None and key_node.type == "property_identifier":
@@ -885,11 +899,11 @@ def _object(ev: Evaluator, node, env: Env) -> Any:
                 props[key] = ev.eval(value_node, env) if value_node is not None else UNDEFINED
             except RecursionError:  # thousands of nested levels: this property only is lost
                 props[key] = Unknown("expression nested too deeply to read", module.site(child))
-            meta[key] = PropMeta(None, None, module, child)
+            meta[key] = PropMeta(None, None, module, child, children, i)
         elif t == "shorthand_property_identifier":
             key = module.text(child)
             props[key] = env.lookup(key, LazySite(module, child))
-            meta[key] = PropMeta(None, None, module, child)
+            meta[key] = PropMeta(None, None, module, child, children, i)
         elif t == "spread_element":
             inner = child.named_children[0] if child.named_children else None
             value = ev.eval(inner, env) if inner is not None else UNDEFINED
@@ -911,7 +925,7 @@ def _object(ev: Evaluator, node, env: Env) -> Any:
                     child.child_by_field_name("parameters"), child.child_by_field_name("body"), module, env,
                     key, module.site(child), module.text(child),
                 )
-                obj.meta[key] = PropMeta(module=module, node=child)
+                obj.meta[key] = PropMeta(None, None, module, child, children, i)
     return obj
 
 

@@ -79,18 +79,21 @@ class Unknown:
 class PropMeta:
     """A property's JSDoc and position, read from the syntax tree only when asked for."""
 
-    __slots__ = ("_module", "_node", "_doc", "_site")
+    __slots__ = ("_module", "_node", "_doc", "_site", "_siblings", "_index")
 
-    def __init__(self, doc: Optional[Doc] = None, site: Optional[Site] = None, module: Any = None, node: Any = None):
+    def __init__(self, doc: Optional[Doc] = None, site: Optional[Site] = None, module: Any = None, node: Any = None,
+                 siblings: Optional[list] = None, index: int = 0):
         self._doc = doc
         self._site = site
         self._module = module
         self._node = node
+        self._siblings = siblings  # node's parent's children (node at ``index``), when known: see Module.doc_before
+        self._index = index
 
     @property
     def doc(self) -> Doc:
         if self._doc is None:
-            self._doc = self._module.doc_before(self._node) if self._node is not None else NO_DOC
+            self._doc = self._module.doc_before(self._node, self._siblings, self._index) if self._node is not None else NO_DOC
         return self._doc
 
     @property
