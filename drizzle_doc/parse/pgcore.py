@@ -7,7 +7,6 @@ would put in its snapshot.  Source: drizzle-orm 0.45 ``pg-core``.
 
 from __future__ import annotations
 
-import copy
 from functools import partial
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -585,9 +584,12 @@ def chained(obj: Any, name: str, **fields: Any) -> Native:
     of ``obj`` with ``fields`` set; a callable field value is computed from the call's arguments."""
 
     def fn(ev, args, call):
-        new = copy.copy(obj)
+        # copy.copy of these plain dataclasses, without its generic __reduce_ex__ machinery
+        new = object.__new__(type(obj))
+        d = obj.__dict__.copy()
         for k, v in fields.items():
-            setattr(new, k, v(args) if callable(v) else v)
+            d[k] = v(args) if callable(v) else v
+        new.__dict__ = d
         return new
 
     return Native(name, fn)
