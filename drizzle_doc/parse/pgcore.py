@@ -579,11 +579,13 @@ class TableValue:
         return Unknown(f"table `{self.variable or self.name}` has no column `{name}`", site)
 
 
-def chained(obj: Any, name: str, **fields: Any) -> Native:
-    """A chained builder method (``.desc()``, ``.on(...)``, ``.onDelete(...)``): it returns a copy
-    of ``obj`` with ``fields`` set; a callable field value is computed from the call's arguments."""
+def chained(**fields: Any):
+    """A chained builder method (``.desc()``, ``.on(...)``, ``.onDelete(...)``) as
+    ``method(obj, ev, args, call)``: it returns a copy of ``obj`` with ``fields`` set; a callable
+    field value is computed from the call's arguments.  Each builder class lists its methods in a
+    table (also in METHOD_TABLES, so the evaluator calls them directly)."""
 
-    def fn(ev, args, call):
+    def method(obj, ev, args, call):
         # copy.copy of these plain dataclasses, without its generic __reduce_ex__ machinery
         new = object.__new__(type(obj))
         d = obj.__dict__.copy()
@@ -592,7 +594,13 @@ def chained(obj: Any, name: str, **fields: Any) -> Native:
         new.__dict__ = d
         return new
 
-    return Native(name, fn)
+    return method
+
+
+def _chained_member(methods: dict, obj: Any, name: str) -> Optional[Native]:
+    """``obj.name`` for a chained builder method of ``methods``, None for other names."""
+    method = methods.get(name)
+    return Native(name, partial(method, obj)) if method is not None else None
 
 
 def _first(args: list) -> Any:
@@ -611,14 +619,9 @@ class ColumnRef:
     through: Any = None  # defineRelations: .through(junction column)
 
     def js_member(self, ev, name: str, site: Site) -> Any:
-        if name in ("asc", "desc"):
-            return chained(self, name, order=name)
-        if name in ("nullsFirst", "nullsLast"):
-            return chained(self, name, nulls="first" if name == "nullsFirst" else "last")
-        if name == "op":
-            return chained(self, name, opclass=lambda a: a[0] if a and isinstance(a[0], str) else None)
-        if name == "through":
-            return chained(self, name, through=_first)
+        fn = _chained_member(_COLUMN_REF_METHODS, self, name)
+        if fn is not None:
+            return fn
         if name == "name":
             b = self.table.columns.get(self.prop)
             return b.name or self.prop if isinstance(b, ColumnBuilder) else Unknown("name")
@@ -672,18 +675,8 @@ class IndexBuilder:
     only: bool = False
 
     def js_member(self, ev, name: str, site: Site) -> Any:
-        if name in ("on", "onOnly"):
-            return chained(self, name, columns=list, only=name == "onOnly")
-        if name == "using":
-            return chained(self, name, method=lambda a: a[0] if a and isinstance(a[0], str) else "btree",
-                           columns=lambda a: list(a[1:]))
-        if name == "where":
-            return chained(self, name, where=_first)
-        if name == "concurrently":
-            return chained(self, name, concurrently=True)
-        if name == "with":
-            return chained(self, name, with_=_first)
-        return Unknown(f"index().{name} is not known statically", site)
+        fn = _chained_member(_INDEX_METHODS, self, name)
+        return fn if fn is not None else Unknown(f"index().{name} is not known statically", site)
 
 
 @dataclass(eq=False)
@@ -703,11 +696,8 @@ class ForeignKeyBuilder:
     on_update: Any = None
 
     def js_member(self, ev, name: str, site: Site) -> Any:
-        if name == "onDelete":
-            return chained(self, name, on_delete=_first)
-        if name == "onUpdate":
-            return chained(self, name, on_update=_first)
-        return Unknown(f"foreignKey().{name} is not known statically", site)
+        fn = _chained_member(_FOREIGN_KEY_METHODS, self, name)
+        return fn if fn is not None else Unknown(f"foreignKey().{name} is not known statically", site)
 
 
 @dataclass(eq=False)
@@ -718,11 +708,38 @@ class UniqueBuilder:
     nulls_not_distinct: bool = False
 
     def js_member(self, ev, name: str, site: Site) -> Any:
-        if name == "on":
-            return chained(self, name, columns=list)
-        if name == "nullsNotDistinct":
-            return chained(self, name, nulls_not_distinct=True)
-        return Unknown(f"unique().{name} is not known statically", site)
+        fn = _chained_member(_UNIQUE_METHODS, self, name)
+        return fn if fn is not None else Unknown(f"unique().{name} is not known statically", site)
+
+
+_COLUMN_REF_METHODS = {
+    "asc": chained(order="asc"),
+    "desc": chained(order="desc"),
+    "nullsFirst": chained(nulls="first"),
+    "nullsLast": chained(nulls="last"),
+    "op": chained(opclass=lambda a: a[0] if a and isinstance(a[0], str) else None),
+    "through": chained(through=_first),
+}
+_INDEX_METHODS = {
+    "on": chained(columns=list, only=False),
+    "onOnly": chained(columns=list, only=True),
+    "using": chained(method=lambda a: a[0] if a and isinstance(a[0], str) else "btree", columns=lambda a: list(a[1:])),
+    "where": chained(where=_first),
+    "concurrently": chained(concurrently=True),
+    "with": chained(with_=_first),
+}
+_FOREIGN_KEY_METHODS = {
+    "onDelete": chained(on_delete=_first),
+    "onUpdate": chained(on_update=_first),
+}
+_UNIQUE_METHODS = {
+    "on": chained(columns=list),
+    "nullsNotDistinct": chained(nulls_not_distinct=True),
+}
+METHOD_TABLES[ColumnRef] = _COLUMN_REF_METHODS
+METHOD_TABLES[IndexBuilder] = _INDEX_METHODS
+METHOD_TABLES[ForeignKeyBuilder] = _FOREIGN_KEY_METHODS
+METHOD_TABLES[UniqueBuilder] = _UNIQUE_METHODS
 
 
 @dataclass(eq=False)
