@@ -6,9 +6,10 @@ drizzle-doc's own code, and merging a freshly rendered page into the page that
 ``generate`` itself just wrote gives that page back (re-running ``generate``
 changes no file; tested).  So when
 
-* the **key**, a hash of all those inputs (the frozen model and history are
-  hashed through their ``repr``, which is deterministic: tuples and strings
-  only, no sets), equals the key recorded by the last clean ``generate``, and
+* the **key**, a hash of all those inputs (the frozen model and the history
+  before drift are hashed through their ``repr``, which is deterministic:
+  tuples, strings and ints only, no sets; drift is a function of those two),
+  equals the key recorded by the last clean ``generate``, and
 * the out dir still holds exactly the files that run left there, byte for byte
   (every file, hidden ones included, is listed and hashed),
 
@@ -70,11 +71,16 @@ def _templates_fingerprint(templates: Optional[Path]) -> str:
     return h.hexdigest()
 
 
-def render_key(project: Any, schema: Any, history: Any, templates: Optional[Path] = None) -> str:
-    """A hash of everything the pages of ``project`` are rendered from."""
+def render_key(project: Any, schema: Any, history_digest: str, templates: Optional[Path] = None) -> str:
+    """A hash of everything the pages of ``project`` are rendered from.
+
+    ``history_digest`` is :func:`drizzle_doc.migrations.history_digest` of the
+    history before drift (drift is computed from the model and that history, so
+    it adds nothing to the key).
+    """
     h = hashlib.sha256()
     for part in (code_fingerprint(), _templates_fingerprint(templates), repr(project), repr(schema),
-                 repr(history)):
+                 history_digest):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0\1\0")
     return h.hexdigest()

@@ -150,7 +150,7 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
                   use_cache: bool = True) -> list[Finding]:
     """Every finding for one project; paths relative to the project root.  Reads, never writes."""
     from .generate import out_dir, render_project
-    from .migrations import load_history
+    from .migrations import history_handle
     from .render import page_paths
     from .write import WRITTEN, plan_docs
 
@@ -161,7 +161,8 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
         if f:
             findings.append(f)
 
-    history = load_history(project, schema)
+    handle = history_handle(project)
+    history = handle.full(schema, project)
     for d in history.diagnostics:
         f = _from_diag(d, "migrations", "run `drizzle-kit generate` (or point --migrations at the folder); "
                        "repair or remove the file named")
@@ -177,7 +178,7 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
     if use_cache:
         from . import cache
 
-        if cache.lookup(project, out, cache.render_key(project, schema, history, templates)) is not None:
+        if cache.lookup(project, out, cache.render_key(project, schema, handle.digest, templates)) is not None:
             return findings + run_rules(schema, settings)
     pages = render_project(project, schema, templates, history=history)
     files, diags = plan_docs(out, pages, display_out=project.out)

@@ -13,7 +13,6 @@ from typing import Any, Optional
 import click
 
 from .model import ERROR, Diagnostic, Schema
-from .render import render_docs
 from .write import WriteSummary, write_docs
 
 #: Above this many files a progress bar is shown (on a terminal only).
@@ -35,6 +34,8 @@ def history_for(project: Any, schema: Schema) -> Any:
 def render_project(project: Any, schema: Schema, templates: Optional[Path] = None,
                    history: Any = None) -> dict[str, str]:
     """The pages ``generate`` would write; pass ``history`` when it was already loaded."""
+    from .render import render_docs
+
     if history is None:
         history = history_for(project, schema)
     return render_docs(schema, project, history=history, templates=templates)
@@ -52,17 +53,19 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
     clean run left them is not rendered again (see :mod:`drizzle_doc.cache`).
     """
     from . import cache
+    from .migrations import history_handle
 
     worst = 0
     summaries: list[WriteSummary] = []
     for project, schema in results:
-        history = history_for(project, schema)
+        handle = history_handle(project)
         out = out_dir(project)
-        key = cache.render_key(project, schema, history, templates) if use_cache else None
+        key = cache.render_key(project, schema, handle.digest, templates) if use_cache else None
         hit = cache.lookup(project, out, key) if key else None
-        if hit is not None:
+        if hit is not None:  # nothing to render: the history itself is not even unpacked
             summary = WriteSummary(unchanged=hit)
         else:
+            history = handle.full(schema, project)
             pages = render_project(project, schema, templates, history=history)
             big = len(pages) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
 
@@ -74,7 +77,7 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
                 cache.store(project, out, key, len(pages))
         summaries.append(summary)
         # schema.diagnostics already carries the project's own (config) diagnostics
-        diags = {d: None for d in (*schema.diagnostics, *getattr(history, "diagnostics", ()), *summary.diagnostics)}
+        diags = {d: None for d in (*schema.diagnostics, *handle.diagnostics, *summary.diagnostics)}
         for d in sorted(diags, key=Diagnostic.sort_key):
             where = d.where()
             click.echo(f"{where + ': ' if where else ''}{d.severity}: {d.message}", err=True)

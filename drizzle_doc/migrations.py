@@ -450,32 +450,90 @@ def _renames(statements, snap_data) -> tuple[dict[str, str], dict[str, dict[str,
     return tables, columns
 
 
+class HistoryHandle:
+    """A project's history without drift, as read (here or on the second core).
+
+    ``digest`` (sha256 of the history's deterministic ``repr``) and ``diagnostics``
+    are at hand at once; the history itself, which a child process sends pickled,
+    is only unpickled when :meth:`base` or :meth:`full` is called, so an unchanged
+    ``generate`` never pays for it.
+    """
+
+    __slots__ = ("_base", "_data", "_digest", "diagnostics")
+
+    def __init__(self, base: Optional[History] = None, data: Optional[bytes] = None,
+                 digest: Optional[str] = None, diagnostics: tuple = ()) -> None:
+        self._base, self._data, self._digest = base, data, digest
+        self.diagnostics = base.diagnostics if base is not None else diagnostics
+
+    @classmethod
+    def packed(cls, history: History) -> "HistoryHandle":
+        """A handle that travels cheaply between processes: digest, diagnostics and pickled bytes."""
+        import pickle
+
+        return cls(data=pickle.dumps(history, protocol=pickle.HIGHEST_PROTOCOL),
+                   digest=history_digest(history), diagnostics=history.diagnostics)
+
+    @property
+    def digest(self) -> str:
+        if self._digest is None:
+            self._digest = history_digest(self.base())
+        return self._digest
+
+    def base(self) -> History:
+        if self._base is None:
+            import pickle
+
+            self._base, self._data = pickle.loads(self._data), None
+        return self._base
+
+    def full(self, schema: Optional[Schema], project: Project) -> History:
+        """The history, with drift against ``schema`` when one is given."""
+        history = self.base()
+        if schema is not None and history.folder is not None:
+            history = dataclasses.replace(history, drift=compute_drift(schema, history.latest, project))
+        return history
+
+
+def history_digest(history: History) -> str:
+    """sha256 of ``repr(history)``: deterministic (tuples, strings and ints only)."""
+    import hashlib
+
+    return hashlib.sha256(repr(history).encode("utf-8", "surrogatepass")).hexdigest()
+
+
 _PREFETCHED: dict[int, tuple[Project, Any]] = {}
+
+
+def _prefetch_job(project: Project) -> HistoryHandle:
+    return HistoryHandle.packed(_read_history(project))
 
 
 def prefetch_history(project: Project) -> None:
     """Start reading ``project``'s migrations on another core (while the models are extracted).
 
-    The next :func:`load_history` for this same project object takes the result;
-    without a second core this does nothing and ``load_history`` reads as usual.
+    The next :func:`history_handle` (or :func:`load_history`) for this same project
+    object takes the result; without a second core this does nothing and the
+    history is read when asked for.
     """
     from .background import Background, can_fork
 
     if can_fork():
-        job = Background(_read_history, project)
+        job = Background(_prefetch_job, project)
         _PREFETCHED[id(project)] = (project, job)
+
+
+def history_handle(project: Project) -> HistoryHandle:
+    """``project``'s history (no drift yet): the prefetched one if any, else read now."""
+    entry = _PREFETCHED.pop(id(project), None)
+    if entry is not None and entry[0] is project:
+        return entry[1].result()
+    return HistoryHandle(base=_read_history(project))
 
 
 def load_history(project: Project, schema: Optional[Schema] = None) -> History:
     """Read the project's migrations folder; with ``schema`` (the extracted model), also drift."""
-    entry = _PREFETCHED.pop(id(project), None)
-    if entry is not None and entry[0] is project:
-        history = entry[1].result()
-    else:
-        history = _read_history(project)
-    if schema is not None and history.folder is not None:
-        history = dataclasses.replace(history, drift=compute_drift(schema, history.latest, project))
-    return history
+    return history_handle(project).full(schema, project)
 
 
 def _read_history(project: Project) -> History:

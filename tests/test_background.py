@@ -9,6 +9,7 @@ that cannot be pickled only means the parent does the work itself.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ import pytest
 import drizzle_doc.render as render_mod
 from drizzle_doc.background import ENV_JOBS, Background, can_fork
 from drizzle_doc.config import load_projects
-from drizzle_doc.migrations import load_history, prefetch_history
+from drizzle_doc.migrations import history_digest, history_handle, load_history, prefetch_history
 from drizzle_doc.parse import extract
 from drizzle_doc.render import render_docs
 
@@ -89,6 +90,10 @@ def test_prefetched_history_and_split_rendering_equal_serial(project, monkeypatc
     serial_history = load_history(project, schema)
     prefetch_history(project)
     assert load_history(project, schema) == serial_history
+    prefetch_history(project)
+    handle = history_handle(project)  # digest and diagnostics before the history is unpacked
+    assert handle.diagnostics == serial_history.diagnostics
+    assert handle.digest == history_digest(replace(serial_history, drift=())) == history_handle(project).digest
     monkeypatch.setattr(render_mod, "PARALLEL_MIN_TABLES", 1)
     split = render_docs(schema, project, history=serial_history)
     monkeypatch.setenv(ENV_JOBS, "1")

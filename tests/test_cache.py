@@ -294,19 +294,20 @@ def test_where_the_cache_lives(tmp_path, monkeypatch):
     assert not any(".json" in p.name for p in (root / OUT).rglob("*"))
 
 
-def test_the_key_covers_templates_and_code(tmp_path):
+def test_the_key_covers_history_templates_and_code(tmp_path):
     root = _copy(tmp_path / "p")
     ((project, schema),) = _load(root)
-    key = cache.render_key(project, schema, None)
+    key = cache.render_key(project, schema, "h1")
+    assert cache.render_key(project, schema, "h2") != key
     templates = tmp_path / "t"
     templates.mkdir()
     (templates / "table.md.j2").write_text("{{ name }}\n")
-    k1 = cache.render_key(project, schema, None, templates)
+    k1 = cache.render_key(project, schema, "h1", templates)
     (templates / "table.md.j2").write_text("{{ name }}!\n")
-    assert len({key, k1, cache.render_key(project, schema, None, templates)}) == 3
+    assert len({key, k1, cache.render_key(project, schema, "h1", templates)}) == 3
     cache.code_fingerprint.cache_clear()
     try:
         with mock.patch.object(cache, "__version__", "9.9.9"):
-            assert cache.render_key(project, schema, None) != key
+            assert cache.render_key(project, schema, "h1") != key
     finally:
         cache.code_fingerprint.cache_clear()
