@@ -11,9 +11,15 @@ drizzle-kit         ``drizzle-kit generate`` into a fresh ``./drizzle`` (Node + 
 inspect (lib)       in-process: ``load_projects`` + ``extract`` + ``schema_json`` + the JSON text
 inspect             ``drizzle-doc inspect`` as a subprocess (JSON to a file)
 generate            ``drizzle-doc generate`` into an empty docs folder
-generate (re-run)   the same again on unchanged input: must write nothing (mtimes compared)
-check               ``drizzle-doc check`` on the fresh docs
+generate (re-run)   the same again on unchanged input: must write nothing (mtimes compared);
+                    it finds generate's record of the clean run and renders nothing
+check               ``drizzle-doc check`` on the fresh docs (same record)
+generate (re-run,   (info) the re-run with ``--no-cache``: renders, merges and compares
+  --no-cache)       every page; still writes nothing
+check (--no-cache)  (info) ``check --no-cache``: what CI pays on a fresh clone
 ==================  ==========================================================================
+
+generate's record (``drizzle_doc.cache``) goes to ``<--out>/cache``.
 
 Every step runs in a fresh subprocess: in-process steps time themselves after their
 imports, CLI steps are timed from spawn to exit (interpreter start included).  Peak
@@ -123,7 +129,7 @@ def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
     """Run ``cmd``; wall seconds, the child's peak RSS (MB), exit code, output."""
     log.parent.mkdir(parents=True, exist_ok=True)
     out_path, err_path = log.with_suffix(".out"), log.with_suffix(".err")
-    env = dict(os.environ, NO_COLOR="1", FORCE_COLOR="0", PYTHONHASHSEED="0")
+    env = dict(os.environ, NO_COLOR="1", FORCE_COLOR="0", PYTHONHASHSEED="0", **CACHE_ENV)
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
@@ -190,7 +196,11 @@ def oracle_reason() -> Optional[str]:
     return None
 
 
-ALL_STEPS = ("parse", "drizzle-kit", "inspect (lib)", "inspect", "generate", "generate (re-run)", "check")
+ALL_STEPS = ("parse", "drizzle-kit", "inspect (lib)", "inspect", "generate", "generate (re-run)", "check",
+             "generate (re-run --no-cache)", "check (--no-cache)")
+
+#: generate's record of its last clean run (drizzle_doc.cache) goes under --out, not the project.
+CACHE_ENV: dict[str, str] = {}
 
 
 def code_fingerprint() -> tuple:
@@ -251,12 +261,12 @@ def bench_size(size: int, repeat: int, out: Path, kit: bool, echo, steps=ALL_STE
         return res
 
     def show(res: Result) -> None:
-        echo(f"  {res.step:<18} {fmt_s(res.seconds):>9} s  {fmt_mb(res.peak_mb):>7} MB  {res.note}")
+        echo(f"  {res.step:<28} {fmt_s(res.seconds):>9} s  {fmt_mb(res.peak_mb):>7} MB  {res.note}")
 
     def na(step: str, why: str) -> None:
         res = Result(size, step, note=f"n/a: {why}")
         results.append(res)
-        echo(f"  {step:<18} {'n/a':>9}    {'':>7}     {why}")
+        echo(f"  {step:<28} {'n/a':>9}    {'':>7}     {why}")
 
     # 1. The physical limit.
     if "parse" in steps:
@@ -338,6 +348,13 @@ def bench_size(size: int, repeat: int, out: Path, kit: bool, echo, steps=ALL_STE
                     r2.ok = False
                     r2.note = f"FAILED: {changed} files changed (must be 0)"
             show(r2)
+            if "generate (re-run --no-cache)" in steps and "--no-cache" in (command_help("generate") or ""):
+                r3 = repeated("generate (re-run --no-cache)",
+                              drizzle_doc_cmd("generate", "--root", ".", "--out", DOCS_OUT, "--no-cache"))
+                changed = sum(1 for k, v in mtimes(docs).items() if after.get(k) != v)
+                if r3.ok:
+                    r3.note = f"{changed} files changed; renders and compares every page"
+                show(r3)
         else:
             na("generate (re-run)", "generate failed")
 
@@ -355,6 +372,11 @@ def bench_size(size: int, repeat: int, out: Path, kit: bool, echo, steps=ALL_STE
         if r.ok:
             r.note = "docs current (exit 0)"
         show(r)
+        if "check (--no-cache)" in steps and "--no-cache" in help_text:
+            r = repeated("check (--no-cache)", drizzle_doc_cmd(*args, "--no-cache"))
+            if r.ok:
+                r.note = "docs current (exit 0); what CI sees on a fresh clone"
+            show(r)
     if code_fingerprint() != fingerprint:
         echo(f"  WARNING: drizzle_doc/ or templates/ changed during the {size}-table run; rerun for clean numbers")
         for r in results:
@@ -370,7 +392,8 @@ def fmt_mb(v: Optional[float]) -> str:
     return "" if v is None else f"{v:.0f}"
 
 
-DRIZZLE_DOC_STEPS = ("inspect (lib)", "inspect", "generate", "generate (re-run)", "check")
+DRIZZLE_DOC_STEPS = ("inspect (lib)", "inspect", "generate", "generate (re-run)", "check",
+                     "generate (re-run --no-cache)", "check (--no-cache)")
 
 
 def ratios(results: list[Result]) -> list[dict]:
@@ -445,10 +468,10 @@ def print_table(results: list[Result], rats: list[dict], mach: dict, echo) -> No
          f"tree-sitter {mach.get('tree-sitter', '?')}, node {mach.get('node', 'n/a')}, "
          f"drizzle-kit {mach.get('drizzle-kit', 'n/a')}, commit {mach.get('commit', '?')}")
     echo("")
-    echo(f"| {'tables':>6} | {'step':<18} | {'seconds':>8} | {'peak MB':>7} | note")
-    echo(f"|{'-' * 8}|{'-' * 20}|{'-' * 10}|{'-' * 9}|------")
+    echo(f"| {'tables':>6} | {'step':<28} | {'seconds':>8} | {'peak MB':>7} | note")
+    echo(f"|{'-' * 8}|{'-' * 30}|{'-' * 10}|{'-' * 9}|------")
     for r in results:
-        echo(f"| {r.size:>6} | {r.step:<18} | {fmt_s(r.seconds):>8} | {fmt_mb(r.peak_mb):>7} | {r.note}")
+        echo(f"| {r.size:>6} | {r.step:<28} | {fmt_s(r.seconds):>8} | {fmt_mb(r.peak_mb):>7} | {r.note}")
     echo("")
     echo(f"| {'ratio':<42} | {'value':>7} | {'target':<10} | met")
     echo(f"|{'-' * 44}|{'-' * 9}|{'-' * 12}|-----")
@@ -476,6 +499,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = ap.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     out = args.out.resolve()
+    CACHE_ENV["DRIZZLE_DOC_CACHE_DIR"] = str(out / "cache")
     out.mkdir(parents=True, exist_ok=True)
     kit = not args.no_drizzle_kit and oracle_reason() is None
     steps = tuple(s.strip() for s in args.steps.split(",") if s.strip())
