@@ -6,6 +6,7 @@ decides anything: it only spells the model out.
 
 from __future__ import annotations
 
+import gc
 from typing import Any, Optional
 
 from .model import (
@@ -239,6 +240,18 @@ def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
 
 
 def schema_json(schema: Schema) -> dict[str, Any]:
+    # Only fresh dicts and lists, never a cycle: the cyclic collector's passes over the whole
+    # model (about a million objects at 10,000 tables) would be pure cost.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _schema_json(schema)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _schema_json(schema: Schema) -> dict[str, Any]:
     return {
         "version": JSON_VERSION,
         "dialect": schema.dialect,

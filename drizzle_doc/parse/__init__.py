@@ -319,7 +319,14 @@ def _extract(project: Project) -> Schema:
     sequences.sort(key=lambda s: (s.file, s.line, s.schema, s.name))
     all_diags = sorted([*project.diagnostics, *diags, *ev.diagnostics], key=Diagnostic.sort_key)
     rel_files = tuple(sorted(ev.rel(f) for f in files))
-    ev.modules.clear()  # the syntax trees are not needed past this point
+    # The syntax trees and values are not needed past this point.  Modules, their values and
+    # sites refer to each other; emptying the modules' tables lets reference counting free
+    # most of it now, instead of leaving a heap of cycles to the (paused) collector.
+    for module in ev.modules.values():
+        if module is not None:
+            for table in (module.bindings, module.exports, module.docs, module.cache, module.resolved):
+                table.clear()
+    ev.modules.clear()
     return Schema(
         dialect=project.dialect,
         tables=tuple(tables),

@@ -131,7 +131,10 @@ class Builder:
             counter[0] += 1
             return f"${counter[0]}"
 
-        text = chunk(value)
+        try:
+            text = chunk(value)
+        finally:
+            del chunk  # the recursive closure refers to itself: break that cycle for refcounting
         return text, (problems[0] if problems else None)
 
     def sql_or_report(self, value: Any, site: Site, what: str, indexes: bool = False) -> Optional[str]:

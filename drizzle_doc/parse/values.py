@@ -250,6 +250,8 @@ def json_stringify(value: Any) -> Optional[str]:
         data = conv(value)
     except ValueError:
         return None
+    finally:
+        del conv  # recursive closures refer to themselves: break the cycles for refcounting
 
     def dump(v: Any) -> str:
         if isinstance(v, dict):
@@ -262,7 +264,10 @@ def json_stringify(value: Any) -> Optional[str]:
             return js_number(v)
         return json.dumps(v, ensure_ascii=False)
 
-    return dump(data)
+    try:
+        return dump(data)
+    finally:
+        del dump
 
 
 def is_static(value: Any) -> bool:
