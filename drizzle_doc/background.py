@@ -1,7 +1,7 @@
 """Work on the second core: run a pure function in a forked child while the parent goes on.
 
-``Background(fn, *args)`` forks (when the platform can, there are two or more
-cores and ``DRIZZLE_DOC_JOBS`` is not ``1``); the child computes ``fn(*args)``
+``Background(fn, *args)`` forks (on Linux, with two or more cores, no other
+thread running and ``DRIZZLE_DOC_JOBS`` not ``1``); the child computes ``fn(*args)``
 and sends the pickled result down a pipe.  ``.result()`` reads it.  Whatever
 goes wrong in the child (an exception, a crash, a result that does not pickle),
 ``.result()`` simply computes ``fn(*args)`` in the parent instead, so the
@@ -32,7 +32,15 @@ def cores() -> int:
 
 
 def can_fork() -> bool:
-    return hasattr(os, "fork") and cores() > 1
+    """Fork only where it is safe and useful: Linux, two or more cores, no other thread running.
+
+    A process with other threads can deadlock its forked child (a lock held by a thread
+    that does not exist in the child); macOS and Windows default to spawning instead.
+    """
+    import threading
+
+    return (hasattr(os, "fork") and sys.platform.startswith("linux") and cores() > 1
+            and threading.active_count() == 1)
 
 
 class Background:

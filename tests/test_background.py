@@ -43,6 +43,20 @@ def test_one_job_means_no_fork(monkeypatch):
     assert Background(_pid_and, 1).result() == (os.getpid(), 2)
 
 
+def test_no_fork_while_another_thread_runs():
+    import threading
+
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert not can_fork()
+        assert Background(_pid_and, 1).result() == (os.getpid(), 2)
+    finally:
+        stop.set()
+        t.join()
+
+
 def _fails_in_child(parent):
     if os.getpid() != parent:
         raise RuntimeError("child only")
