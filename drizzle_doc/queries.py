@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Optional
 
@@ -44,6 +45,7 @@ def ts_access(obj: str, prop: str) -> str:
     return f"{obj}.{prop}" if ts_ident(prop) else f"{obj}[{js_string(prop)}]"
 
 
+@lru_cache(maxsize=4096)
 def _base_type(sql_type: str) -> str:
     t = sql_type.strip().lower()
     return re.sub(r"\s*\(.*?\)", "", t).strip()
@@ -55,8 +57,13 @@ def _stable_int(*parts: str, mod: int = 1000) -> int:
 
 
 def _words(name: str) -> list[str]:
+    return list(_words_of(name))
+
+
+@lru_cache(maxsize=4096)
+def _words_of(name: str) -> tuple[str, ...]:
     s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", s.lower()) if w]
+    return tuple(w for w in re.split(r"[^A-Za-z0-9]+", s.lower()) if w)
 
 
 def sample_value(table: Table, col: Column) -> tuple[Optional[str], bool]:

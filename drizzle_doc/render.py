@@ -117,10 +117,13 @@ def environment(override: Optional[str] = None) -> jinja2.Environment:
     return env
 
 
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def _render(template: str, templates: Optional[Path], **ctx: Any) -> str:
     env = environment(str(Path(templates).resolve()) if templates else None)
     text = env.get_template(template).render(**ctx)
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    text = _BLANK_LINES.sub("\n\n", text)
     return text.rstrip("\n") + "\n"
 
 
@@ -129,10 +132,14 @@ def _render(template: str, templates: Optional[Path], **ctx: Any) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _rel_link(target: str, out: str) -> str:
-    """Relative link from the out dir to a root-relative file."""
+def _rel_link(target: str, out: str, root: str = "") -> str:
+    """Relative link from the out dir to a root-relative file.
+
+    ``out`` is relative to the project ``root``, or absolute when it lies outside it;
+    then ``target`` is joined to ``root`` (never to the current folder).
+    """
     if posixpath.isabs(out) or os.path.isabs(out):
-        rel = os.path.relpath(target, out)
+        rel = os.path.relpath(os.path.join(root, target) if root else target, out)
     else:
         rel = posixpath.relpath(posixpath.normpath(target), posixpath.normpath(out) or ".")
     return quote(rel.replace(os.sep, "/"), safe="/._-~")
@@ -176,9 +183,14 @@ def _col_ref(key: str, cols: Iterable[str], paths: Mapping[str, str], prefix: st
 def _get(obj: Any, name: str, default: Any = None) -> Any:
     if obj is None:
         return default
-    if isinstance(obj, Mapping):
+    if _is_mapping(type(obj)):
         return obj.get(name, default)
     return getattr(obj, name, default)
+
+
+@lru_cache(maxsize=None)
+def _is_mapping(cls: type) -> bool:
+    return issubclass(cls, Mapping)  # an ABC check is slow; there are only a few classes
 
 
 def table_history(history: Any, table: Table) -> Any:
@@ -214,20 +226,20 @@ def _ref(obj: Any, name: str) -> Any:
     return v if v not in (None, "") else _get(_get(obj, "migration"), name)
 
 
-def _migration_view(hist: Any, out: str) -> dict:
+def _migration_view(hist: Any, out: str, root: str = "") -> dict:
     created = _get(hist, "created")
     link = None
     items = []
     if created is not None and _get(created, "file"):
         f = str(_get(created, "file"))
-        link = _link(f, _rel_link(f, out))
+        link = _link(f, _rel_link(f, out, root))
         items.append({"when": _when(_get(created, "when")), "link": link, "summary": "table created"})
     for ch in _get(hist, "changes", ()) or ():
         f = str(_ref(ch, "file") or "")
         tag = str(_ref(ch, "tag") or "")
         items.append({
             "when": _when(_ref(ch, "when")),
-            "link": _link(f, _rel_link(f, out)) if f else md_code(tag),
+            "link": _link(f, _rel_link(f, out, root)) if f else md_code(tag),
             "summary": md_inline(str(_get(ch, "summary", "") or "")),
         })
     return {"created": link, "changes": items}
@@ -487,10 +499,11 @@ def table_context(schema: Schema, t: Table, project: Any, paths: Mapping[str, st
     for fk in t.foreign_keys:
         for c in fk.columns:
             fks_by_col.setdefault(c, []).append(fk)
-    location = (_link(f"{t.file}:{t.line}", _rel_link(t.file, out) + f"#L{t.line}")
+    root = str(getattr(project, "root", "") or "")
+    location = (_link(f"{t.file}:{t.line}", _rel_link(t.file, out, root) + f"#L{t.line}")
                 if t.file else "_unknown_")
     hist = table_history(history, t)
-    migration = _migration_view(hist, out) if hist is not None else {"created": None, "changes": []}
+    migration = _migration_view(hist, out, root) if hist is not None else {"created": None, "changes": []}
     columns = [{
         "name": md_code(c.name),
         "type": _display_type(c),
@@ -673,7 +686,8 @@ def render_docs(schema: Schema, project: Any, history: Any = None, settings: Opt
     views = [{"name": md_code(v.name if v.schema == "public" else v.key),
               "kind": "materialized view" if v.materialized else "view",
               "description": md_cell(_doc_text(v.description)),
-              "location": _link(f"{v.file}:{v.line}", _rel_link(v.file, str(getattr(project, 'out', '')))
+              "location": _link(f"{v.file}:{v.line}", _rel_link(v.file, str(getattr(project, 'out', '')),
+                                                                      str(getattr(project, 'root', '') or ''))
                                 + f"#L{v.line}") if v.file else ""} for v in schema.views]
     totals = {
         "tables": len(schema.tables),

@@ -311,3 +311,22 @@ def test_the_key_covers_history_templates_and_code(tmp_path):
             assert cache.render_key(project, schema, "h1") != key
     finally:
         cache.code_fingerprint.cache_clear()
+
+
+def test_out_outside_the_root_links_do_not_depend_on_the_current_folder(tmp_path):
+    """The current folder is not an input: pages (and so the record's key) do not change with it."""
+    import re
+    import subprocess
+    import sys
+
+    root = _copy(tmp_path / "p")
+    outs = []
+    for i, cwd in enumerate((tmp_path, root / "server")):
+        out = tmp_path / f"elsewhere{i}" / "docs"
+        subprocess.run([sys.executable, "-m", "drizzle_doc", "generate", "--root", str(root), "--out", str(out),
+                        "--no-cache"], cwd=cwd, check=True, capture_output=True)
+        outs.append(out)
+    a, b = ((o / "users.md").read_text() for o in outs)
+    assert a == b
+    link = re.search(r"\]\(([^)#]*users\.ts)#L\d+\)", a).group(1)
+    assert (outs[0] / link).resolve() == (root / "server/src/models/users.ts").resolve()
