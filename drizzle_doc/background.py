@@ -97,3 +97,26 @@ class Background:
         self._done, self._value = True, value
         self._fn = self._args = None  # type: ignore[assignment]
         return value
+
+    def close(self) -> None:
+        """Abandon the job: the child is told (its pipe closes) and reaped; never blocks long."""
+        if self._pid:
+            pid, self._pid = self._pid, 0
+            try:
+                os.close(self._fd)  # a child still writing gets EPIPE and leaves
+            except OSError:
+                pass
+            try:
+                os.kill(pid, 9)
+            except OSError:
+                pass
+            try:
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
+
+    def __del__(self) -> None:  # an unread job must not leave a child blocked on its pipe
+        try:
+            self.close()
+        except Exception:
+            pass

@@ -638,8 +638,11 @@ def render_docs(schema: Schema, project: Any, history: Any = None, settings: Opt
 
     if n >= PARALLEL_MIN_TABLES and can_fork():  # the first half on the second core
         first = Background(_table_pages, job, 0, n // 2)
-        rest = _table_pages(job, n // 2, n)
-        table_pages = dict(first.result() + rest)
+        try:
+            rest = _table_pages(job, n // 2, n)
+            table_pages = dict(first.result() + rest)
+        finally:
+            first.close()
     else:
         table_pages = dict(_table_pages(job, 0, n))
 

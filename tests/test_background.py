@@ -88,6 +88,20 @@ def test_an_error_is_the_serial_error():
         Background(_always_fails).result()
 
 
+def _big(n):
+    return "x" * n
+
+
+@forks
+def test_an_abandoned_job_leaves_no_child():
+    job = Background(_big, 10_000_000)  # far more than a pipe holds: the child blocks writing
+    pid = job._pid
+    assert pid
+    del job  # never read
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # already reaped
+
+
 def test_result_is_read_once():
     job = Background(_pid_and, 2)
     assert job.result() is job.result()
