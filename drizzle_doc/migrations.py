@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import sqlddl
-from .model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table, pg_name
+from .model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table, pg_name, pickle_by_fields
 from .project import DEFAULT_MIGRATION_DIRS, Project
 from .snapshot import SnapshotError, UnsupportedSnapshot, load_snapshot, snapshot_renames
 
@@ -911,3 +911,6 @@ def history_text(history: History) -> str:
         where = d.where()
         lines.append(f"{where + ': ' if where else ''}{d.severity}: {d.message}")
     return "\n".join(lines) + "\n"
+
+
+pickle_by_fields(globals())

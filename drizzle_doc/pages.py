@@ -73,30 +73,32 @@ def parse_page(text: str) -> ParsedPage:
     """Find the generated sections of a page and everything wrong with its markers."""
     sections: list[Section] = []
     problems: list[str] = []
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # section name -> offset of its first begin marker
     open_name: Optional[str] = None
     open_start = open_body = 0
     for m in MARKER_RE.finditer(text):
         kind, name = m.group(1), m.group(2)
-        line = _line_of(text, m.start())
+        # line numbers are only counted for a problem (most pages have none)
         if not name:
-            problems.append(f"line {line}: marker without a section name")
+            problems.append(f"line {_line_of(text, m.start())}: marker without a section name")
             continue
         if kind == "begin":
             if open_name is not None:
                 problems.append(
-                    f"line {line}: `begin {name}` inside section `{open_name}` (its end marker is missing)"
+                    f"line {_line_of(text, m.start())}: `begin {name}` inside section `{open_name}` "
+                    "(its end marker is missing)"
                 )
                 open_name = None
             if name in seen:
-                problems.append(f"line {line}: section `{name}` appears twice (first at line {seen[name]})")
-            seen.setdefault(name, line)
+                problems.append(f"line {_line_of(text, m.start())}: section `{name}` appears twice "
+                                f"(first at line {_line_of(text, seen[name])})")
+            seen.setdefault(name, m.start())
             open_name, open_start, open_body = name, m.start(), m.end()
         else:
             if open_name is None:
-                problems.append(f"line {line}: `end {name}` without a matching begin")
+                problems.append(f"line {_line_of(text, m.start())}: `end {name}` without a matching begin")
             elif name != open_name:
-                problems.append(f"line {line}: `end {name}` closes section `{open_name}`")
+                problems.append(f"line {_line_of(text, m.start())}: `end {name}` closes section `{open_name}`")
                 open_name = None
             else:
                 sections.append(Section(name, open_start, open_body, m.start(), m.end()))
