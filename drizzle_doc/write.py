@@ -2,16 +2,17 @@
 
 :func:`plan_docs` is pure apart from reading the out dir: it says what every
 file would become (``check`` uses it to diff without writing).
-:func:`write_docs` applies a plan: each file goes to a temporary file in the
-same folder and is moved into place with :func:`os.replace`, so a page is
-always either the old or the new version, never partial; files whose content
-would not change are not touched at all.
+:func:`write_docs` applies a plan: every changed file first goes to a temporary
+file in its folder, the temp files are made durable together, and only then is
+each moved into place with :func:`os.replace`, so a page is always either the old
+or the new version, never partial; files whose content would not change are not
+touched at all.
 """
 
 from __future__ import annotations
 
 import os
-import tempfile
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Optional
@@ -69,19 +70,6 @@ def _inside(base: Path, rel: str) -> Path:
     if any(p in ("", ".", "..") for p in parts):
         raise WriteError(f"refusing unsafe page path {rel!r}")
     return base.joinpath(*parts)
-
-
-def _real_inside(out: Path, rel: str) -> Path:
-    """Like :func:`_inside`, and no symlinked folder on the way leads out of ``out``."""
-    path = _inside(out, rel)
-    out.mkdir(parents=True, exist_ok=True)
-    real_out = out.resolve()
-    parent = path.parent
-    while not parent.exists():
-        parent = parent.parent
-    if parent.resolve() != real_out and real_out not in parent.resolve().parents:
-        raise WriteError(f"refusing to write {rel!r}: a symlinked folder leads outside {out}")
-    return path
 
 
 def _read(path: Path) -> Optional[str]:
@@ -187,27 +175,136 @@ def stale_temp_files(out: Path) -> list[Path]:
     return found
 
 
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same folder and ``os.replace``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name[:40]}.", suffix=TEMP_SUFFIX, dir=path.parent)
+def _syncfs(folder: Path) -> bool:
+    """Flush every dirty page of the filesystem holding ``folder`` (Linux ``syncfs``); False: not done."""
+    if not sys.platform.startswith("linux"):
+        return False
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(folder, os.O_RDONLY)
         try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
+            return libc.syncfs(fd) == 0
+        finally:
+            os.close(fd)
+    except (OSError, AttributeError):
+        return False
+
+
+class _Batch:
+    """Pages written as temp files first, made durable together, then renamed into place.
+
+    Each page still reaches its final name by one ``os.replace`` of a file whose bytes are
+    already on disk, so a reader, a kill or a power cut finds it whole, old or new.  One
+    ``syncfs`` of the docs folder's filesystem replaces an ``fsync`` per page (about 0.8 ms
+    each here: most of a first run's write time at 1,000 pages); where ``syncfs`` is not
+    available each temp file is ``fsync``-ed instead.
+    """
+
+    def __init__(self) -> None:
+        self.staged: list[tuple[str, Path]] = []  # (temp file, final path), not yet renamed
+        self.folders: dict[Path, None] = {}
+        self._n = 0
+
+    def stage(self, path: Path, text: str, mode: Optional[int]) -> None:
+        if mode is None:
+            try:
+                mode = path.stat().st_mode & 0o777
+            except FileNotFoundError:
+                mode = 0o644
+        data = text.encode("utf-8")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+        while True:
+            self._n += 1
+            tmp = os.path.join(path.parent, f"{TEMP_PREFIX}{path.name[:40]}.{os.getpid()}.{self._n}{TEMP_SUFFIX}")
+            try:
+                fd = os.open(tmp, flags, 0o600)
+                break
+            except FileExistsError:  # left by another process with our pid: take the next number
+                continue
+        self.staged.append((tmp, path))
         try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, mode)
+        finally:
+            os.close(fd)
+        if not hasattr(os, "fchmod"):
+            os.chmod(tmp, mode)
+        self.folders[path.parent] = None
+
+    def commit(self) -> None:
+        """Make every staged file durable, then move each into place."""
+        if not self.staged:
+            return
+        if not _syncfs(next(iter(self.folders))):
+            for tmp, _ in self.staged:
+                fd = os.open(tmp, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+        done = 0
+        try:
+            for tmp, path in self.staged:
+                os.replace(tmp, path)
+                done += 1
+        finally:
+            del self.staged[:done]
+        self.sync_folders()
+
+    def sync_folders(self) -> None:
+        """Make renames and deletions in the touched folders durable (best effort)."""
+        for folder in self.folders:
+            try:
+                fd = os.open(folder, os.O_RDONLY)
+            except OSError:
+                continue
+            try:
+                os.fsync(fd)
+            except OSError:
+                pass
+            finally:
+                os.close(fd)
+
+    def discard(self) -> None:
+        """Remove temp files not moved into place (after an error)."""
+        for tmp, _ in self.staged:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        self.staged.clear()
+
+
+class _SafePaths:
+    """``out / rel`` (see :func:`_inside`), refusing a symlinked folder on the way that leads out of
+    ``out``; the docs folder and each folder already checked are resolved only once."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.real_out: Optional[Path] = None
+        self.ok: set[Path] = set()
+
+    def __call__(self, rel: str) -> Path:
+        path = _inside(self.out, rel)
+        if self.real_out is None:
+            self.out.mkdir(parents=True, exist_ok=True)
+            self.real_out = self.out.resolve()
+        parent = path.parent
+        if parent in self.ok:
+            return path
+        while not parent.exists():
+            parent = parent.parent
+        real = parent.resolve()
+        if real != self.real_out and self.real_out not in real.parents:
+            raise WriteError(f"refusing to write {rel!r}: a symlinked folder leads outside {self.out}")
+        if parent == path.parent:
+            self.ok.add(parent)
+        return path
 
 
 def write_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False, display_out: str = "",
@@ -221,6 +318,9 @@ def write_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False, disp
     files, diags = plan_docs(out, pages, prune=prune, display_out=display_out)
     counts = {WRITTEN: 0, UNCHANGED: 0, ORPHANED: 0, PRUNED: 0, SKIPPED: 0}
     todo = progress(files) if progress else files
+    safe = _SafePaths(out)
+    batch = _Batch()
+    pruned: list[Path] = []
     try:
         for stale in stale_temp_files(out):
             try:
@@ -229,11 +329,22 @@ def write_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False, disp
                 pass  # ignored: a temp file never counts as a page
         for f in todo:
             if f.status == WRITTEN:
-                atomic_write(_real_inside(out, f.path), f.new)
+                path = safe(f.path)
+                if f.old is None:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                batch.stage(path, f.new, None if f.old is not None else 0o644)
             elif f.status == PRUNED:
-                _real_inside(out, f.path).unlink()
+                pruned.append(safe(f.path))
             counts[f.status] += 1
+        batch.commit()
+        for path in pruned:
+            path.unlink()
+            batch.folders[path.parent] = None
+        if pruned:
+            batch.sync_folders()
     except OSError as exc:
         raise WriteError(f"cannot write docs into {display_out or out}: {exc.strerror or exc}") from exc
+    finally:
+        batch.discard()
     return WriteSummary(counts[WRITTEN], counts[UNCHANGED], counts[ORPHANED], counts[PRUNED],
                         counts[SKIPPED], files, diags)

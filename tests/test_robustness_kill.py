@@ -32,21 +32,19 @@ def tick():
     n[0] += 1
     if n[0] == k:
         os.kill(os.getpid(), signal.SIGKILL)
-real_fdopen, real_replace = os.fdopen, os.replace
-class Half:
-    def __init__(self, fh): self.fh = fh
-    def __enter__(self): return self
-    def __exit__(self, *a): return self.fh.__exit__(*a)
-    def write(self, s):
-        h = len(s) // 2
-        self.fh.write(s[:h]); self.fh.flush(); tick(); self.fh.write(s[h:])
-    def __getattr__(self, name): return getattr(self.fh, name)
-def fdopen(*a, **kw):
-    tick()
-    return Half(real_fdopen(*a, **kw))
+real_open, real_write, real_replace = os.open, os.write, os.replace
+def open_(path, *a, **kw):
+    if w.TEMP_PREFIX in os.fspath(path):
+        tick()  # before a temp file is created
+    return real_open(path, *a, **kw)
+def write(fd, data):
+    h = len(data) // 2
+    real_write(fd, data[:h]); tick(); real_write(fd, data[h:])  # with half a temp file written
+    return len(data)
 def replace(a, b):
     tick(); real_replace(a, b); tick()
-w.os.fdopen = fdopen
+w.os.open = open_
+w.os.write = write
 w.os.replace = replace
 from drizzle_doc.cli import main
 main(sys.argv[1:])
