@@ -292,15 +292,40 @@ def _index_text(ix) -> str:
     return f"({_cols(ix.expressions)})"
 
 
-def _norm_index(ix):
-    return (tuple((c.expression if not c.is_expression else sqlddl.canonical_expr(c.expression), c.asc, c.nulls,
-                   c.opclass) for c in ix.columns),
-            ix.unique, ix.method, sqlddl.canonical_expr(ix.where))
+def _same_index(a, b) -> bool:
+    """Equal as PostgreSQL sees them: expressions and ``where`` compared after re-printing."""
+    return (a.unique == b.unique and a.method == b.method and len(a.columns) == len(b.columns)
+            and sqlddl.same_expr(a.where, b.where)
+            and all(_same_index_column(x, y) for x, y in zip(a.columns, b.columns)))
+
+
+def _same_index_column(x, y) -> bool:
+    if (x.asc, x.nulls, x.opclass) != (y.asc, y.nulls, y.opclass):
+        return False
+    if x.expression == y.expression and x.is_expression == y.is_expression:
+        return True
+
+    def text(c):
+        return sqlddl.canonical_expr(c.expression) if c.is_expression else c.expression
+
+    return text(x) == text(y)
 
 
 def _norm_fk(fk):
     return (fk.columns, fk.foreign_schema or "public", fk.foreign_table, fk.foreign_columns,
             (fk.on_delete or "no action").lower(), (fk.on_update or "no action").lower())
+
+
+def _same_fk(a, b) -> bool:
+    return _norm_fk(a) == _norm_fk(b)
+
+
+def _same_unique(a, b) -> bool:
+    return (a.columns, a.nulls_not_distinct) == (b.columns, b.nulls_not_distinct)
+
+
+def _same_check(a, b) -> bool:
+    return sqlddl.same_expr(a.expression, b.expression)
 
 
 def _table_changes(a: Table, b: Table) -> list[tuple[str, str, Optional[str], Optional[str]]]:
@@ -312,12 +337,12 @@ def _table_changes(a: Table, b: Table) -> list[tuple[str, str, Optional[str], Op
         if old is None:
             out.append(("column.added", f"column {c.name} added ({c.type})", c.name, None))
             continue
-        if sqlddl.canonical_type(old.type) != sqlddl.canonical_type(c.type):
+        if not sqlddl.same_type(old.type, c.type):
             out.append(("column.retyped", f"column {c.name} type changed from {old.type} to {c.type}", c.name, None))
         if old.not_null != c.not_null:
             out.append(("column.nullability",
                         f"column {c.name} {'set NOT NULL' if c.not_null else 'made nullable'}", c.name, None))
-        if sqlddl.canonical_expr(old.default) != sqlddl.canonical_expr(c.default):
+        if not sqlddl.same_expr(old.default, c.default):
             if c.default is None:
                 s = f"column {c.name} default dropped (was {old.default})"
             elif old.default is None:
@@ -339,28 +364,28 @@ def _table_changes(a: Table, b: Table) -> list[tuple[str, str, Optional[str], Op
         if c.name not in bnames:
             out.append(("column.dropped", f"column {c.name} dropped", c.name, None))
 
-    def named(kind, label, xs, ys, norm, describe):
+    def named(kind, label, xs, ys, same, describe):
         ax = {pg_name(x.name): x for x in xs}
         by = {pg_name(y.name): y for y in ys}
         for name, y in by.items():
             if name not in ax:
                 out.append((f"{kind}.added", f"{label} {name} added {describe(y)}".rstrip(), None, name))
-            elif norm(ax[name]) != norm(y):
+            elif not same(ax[name], y):
                 out.append((f"{kind}.changed", f"{label} {name} changed {describe(y)}".rstrip(), None, name))
         for name in ax:
             if name not in by:
                 out.append((f"{kind}.dropped", f"{label} {name} dropped", None, name))
 
-    named("index", "index", a.indexes, b.indexes, _norm_index,
+    named("index", "index", a.indexes, b.indexes, _same_index,
           lambda ix: ("unique " if ix.unique else "") + f"on {_index_text(ix)}")
-    named("foreign_key", "foreign key", a.foreign_keys, b.foreign_keys, _norm_fk,
+    named("foreign_key", "foreign key", a.foreign_keys, b.foreign_keys, _same_fk,
           lambda f: f"({_cols(f.columns)} -> {f.foreign_table}.{_cols(f.foreign_columns)})")
-    named("unique", "unique constraint", a.uniques, b.uniques,
-          lambda u: (u.columns, u.nulls_not_distinct), lambda u: f"on ({_cols(u.columns)})")
-    named("check", "check constraint", a.checks, b.checks,
-          lambda c: sqlddl.canonical_expr(c.expression), lambda c: f"({c.expression})")
+    named("unique", "unique constraint", a.uniques, b.uniques, _same_unique,
+          lambda u: f"on ({_cols(u.columns)})")
+    named("check", "check constraint", a.checks, b.checks, _same_check, lambda c: f"({c.expression})")
     named("primary_key", "primary key", (a.primary_key,) if a.primary_key else (),
-          (b.primary_key,) if b.primary_key else (), lambda p: p.columns, lambda p: f"on ({_cols(p.columns)})")
+          (b.primary_key,) if b.primary_key else (), lambda p, q: p.columns == q.columns,
+          lambda p: f"on ({_cols(p.columns)})")
     if a.rls_enabled != b.rls_enabled:
         out.append(("rls", f"row level security {'enabled' if b.rls_enabled else 'disabled'}", None, None))
     return out
@@ -720,7 +745,7 @@ def compute_drift(model: Schema, migrated: Schema, project: Optional[Project] = 
                 add(ERROR, key, "column.missing", f"column {t.name}.{c.name} is in the models but in no migration",
                     column=c.name)
                 continue
-            if sqlddl.canonical_type(c.type) != sqlddl.canonical_type(dc.type):
+            if not sqlddl.same_type(c.type, dc.type):
                 add(ERROR, key, "column.type",
                     f"column {t.name}.{c.name} is {c.type} in the models but {dc.type} in the migrations",
                     column=c.name)
@@ -729,7 +754,7 @@ def compute_drift(model: Schema, migrated: Schema, project: Optional[Project] = 
                 add(ERROR, key, "column.not_null",
                     f"column {t.name}.{c.name} is {word(c.not_null)} in the models but {word(dc.not_null)} "
                     f"in the migrations", column=c.name)
-            if sqlddl.canonical_expr(c.default) != sqlddl.canonical_expr(dc.default):
+            if not sqlddl.same_expr(c.default, dc.default):
                 add(ERROR, key, "column.default",
                     f"column {t.name}.{c.name} default is {c.default or 'none'} in the models but "
                     f"{dc.default or 'none'} in the migrations", column=c.name)
@@ -744,14 +769,14 @@ def compute_drift(model: Schema, migrated: Schema, project: Optional[Project] = 
                 f"primary key of {t.name} is ({_cols(mpk)}) in the models but ({_cols(dpk)}) in the migrations",
                 constraint=(t.primary_key.name if t.primary_key else None))
 
-        def named(kind, label, xs, ys, norm, field_name):
+        def named(kind, label, xs, ys, same, field_name):
             ax = {pg_name(x.name): x for x in xs}
             by = {pg_name(y.name): y for y in ys}
             for name, x in ax.items():
                 if name not in by:
                     add(ERROR, key, f"{kind}.missing",
                         f"{label} {name} on {t.name} is in the models but in no migration", **{field_name: name})
-                elif norm(x) != norm(by[name]):
+                elif not same(x, by[name]):
                     add(ERROR, key, f"{kind}.changed",
                         f"{label} {name} on {t.name} differs between the models and the migrations",
                         **{field_name: name})
@@ -761,12 +786,10 @@ def compute_drift(model: Schema, migrated: Schema, project: Optional[Project] = 
                         f"{label} {name} on {t.name} is in the migrations but not in the models",
                         **{field_name: name})
 
-        named("index", "index", t.indexes, d.indexes, _norm_index, "index")
-        named("foreign_key", "foreign key", t.foreign_keys, d.foreign_keys, _norm_fk, "constraint")
-        named("unique", "unique constraint", t.uniques, d.uniques,
-              lambda u: (u.columns, u.nulls_not_distinct), "constraint")
-        named("check", "check constraint", t.checks, d.checks,
-              lambda c: sqlddl.canonical_expr(c.expression), "constraint")
+        named("index", "index", t.indexes, d.indexes, _same_index, "index")
+        named("foreign_key", "foreign key", t.foreign_keys, d.foreign_keys, _same_fk, "constraint")
+        named("unique", "unique constraint", t.uniques, d.uniques, _same_unique, "constraint")
+        named("check", "check constraint", t.checks, d.checks, _same_check, "constraint")
     for key in dt:
         if key not in mt:
             add(WARNING, key, "table.extra", f"table {key} is in the migrations but not in the models")

@@ -547,3 +547,23 @@ def test_deeply_nested_journal_and_snapshot_json_are_diagnostics_not_crashes(tmp
     assert any(f and f.endswith("_journal.json") for f in files)
     assert any(f and f.endswith("0001_snapshot.json") for f in files)
     assert history.migrations  # the SQL files are still read
+
+
+def test_index_and_expression_equality_ignores_spelling_only():
+    """Drift compares expressions as PostgreSQL re-prints them; equal text is equal without parsing."""
+    from drizzle_doc.migrations import _same_index
+
+    assert sqlddl.same_expr('"users"."age" > 0', '("users"."age" > 0)')
+    assert sqlddl.same_expr(None, None) and not sqlddl.same_expr("0", None)
+    assert not sqlddl.same_expr('"age" > 0', '"age" > 1')
+    assert sqlddl.same_type("integer", "int4") and not sqlddl.same_type("integer", "bigint")
+
+    lower = Index("u_email", (IndexColumn('lower("email")', True),), unique=True)
+    assert _same_index(lower, Index("u_email", (IndexColumn("lower(email)", True),), unique=True))
+    assert _same_index(lower, dataclasses.replace(lower, description=lower.description, line=9))
+    for changed in (dataclasses.replace(lower, unique=False), dataclasses.replace(lower, method="hash"),
+                    dataclasses.replace(lower, where='"email" IS NOT NULL'),
+                    dataclasses.replace(lower, columns=(IndexColumn('upper("email")', True),)),
+                    dataclasses.replace(lower, columns=(IndexColumn('lower("email")', True, asc=False),)),
+                    dataclasses.replace(lower, columns=lower.columns * 2)):
+        assert not _same_index(lower, changed), changed
