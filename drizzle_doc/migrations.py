@@ -602,8 +602,7 @@ def _read_history(project: Project) -> History:
             except (OSError, UnicodeDecodeError) as exc:
                 diags.append(Diagnostic(ERROR, ref.file, None, f"cannot read migration: {exc}", code="migration-sql"))
                 text = ""
-            known = {t.key for t in snap_schema.tables} if snap_schema is not None else None
-            statements, sql_diags = sqlddl.parse_migration(text, ref.file, known)
+            statements, sql_diags = sqlddl.parse_migration(text, ref.file, snap_schema)
             diags.extend(sql_diags)
         ops = [op for st in statements for op in st.ops]
         new_state = snap_schema if snap_schema is not None else sqlddl.apply(state, ops)

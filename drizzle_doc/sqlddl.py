@@ -604,17 +604,62 @@ def _line_of(text: str, offset: int, newlines: Optional[list] = None) -> int:
 
 
 _NEWLINE = re.compile("\n")
-_CREATE_TABLE = re.compile(r'\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:"([^"]+)"|(\w+))(?:\.(?:"([^"]+)"|(\w+)))?', re.I)
+_NAME = r'(?:"([^"]+)"|(\w+))'
+_KEY = _NAME + r"(?:\." + _NAME + r")?"
+# drizzle-kit's own spellings of statements that add nothing its snapshot does not say:
+_CREATE_TABLE = re.compile(r"\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?" + _KEY, re.I)
+_CREATE_INDEX = re.compile(r"\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?"
+                           + _NAME + r"\s+ON\s+(?:ONLY\s+)?" + _KEY, re.I)
+_ADD_FOREIGN_KEY = re.compile(  # one constraint, nothing after it: the whole statement
+    r"\s*ALTER\s+TABLE\s+(?:ONLY\s+)?" + _KEY + r"\s+ADD\s+CONSTRAINT\s+" + _NAME
+    + r'\s+FOREIGN\s+KEY\s*\([^()]*\)\s*REFERENCES\s+(?:"[^"]+"|\w+)(?:\.(?:"[^"]+"|\w+))?\s*\([^()]*\)'
+    r"(?:\s+ON\s+(?:DELETE|UPDATE)\s+(?:NO\s+ACTION|SET\s+NULL|SET\s+DEFAULT|\w+))*\s*;?\s*\Z", re.I)
+_CREATE_ENUM = re.compile(r"\s*CREATE\s+TYPE\s+" + _KEY + r"\s+AS\s+ENUM\b", re.I)
 
 
-def parse_migration(text: str, file: str, known_tables: Optional[set] = None
+def _key_of(m: re.Match, i: int) -> str:
+    """``schema.name`` from the two name groups starting at group ``i`` (``public`` when unqualified)."""
+    first, second = m.group(i) or m.group(i + 1), m.group(i + 2) or m.group(i + 3)
+    return f"{first}.{second}" if second else f"public.{first}"
+
+
+def _described(chunk: str, snapshot: Schema) -> bool:
+    """``chunk`` is one statement in drizzle-kit's spelling that only creates something
+    ``snapshot`` already holds (a table, one of its indexes or foreign keys, an enum)."""
+    body = chunk.rstrip()
+    if ";" in body.rstrip(";"):
+        return False  # more than one statement (or a literal with a semicolon): parse it
+    head = body.lstrip()[:12].upper()
+    if head.startswith("CREATE TABLE"):
+        m = _CREATE_TABLE.match(body)
+        return m is not None and _key_of(m, 1) in snapshot.tables_by_key()
+    if head.startswith("CREATE"):
+        m = _CREATE_INDEX.match(body)
+        if m is not None:
+            t = snapshot.tables_by_key().get(_key_of(m, 3))
+            name = m.group(1) or m.group(2)
+            return t is not None and any(ix.name == name for ix in t.indexes)
+        m = _CREATE_ENUM.match(body)
+        return m is not None and snapshot.enum(_key_of(m, 1)) is not None
+    if head.startswith("ALTER TABLE"):
+        m = _ADD_FOREIGN_KEY.match(body)
+        if m is None:
+            return False
+        t = snapshot.tables_by_key().get(_key_of(m, 1))
+        name = m.group(5) or m.group(6)
+        return t is not None and any(fk.name == name for fk in t.foreign_keys)
+    return False
+
+
+def parse_migration(text: str, file: str, snapshot: Optional[Schema] = None
                     ) -> tuple[tuple[Statement, ...], tuple[Diagnostic, ...]]:
     """Split a migration on breakpoints, parse each chunk; a chunk that does not parse is a
     diagnostic (file, line, statement number) and is skipped.
 
-    ``known_tables`` (``schema.name`` keys) come from the migration's snapshot: a plain
-    ``CREATE TABLE`` of one of them adds nothing the snapshot does not say, so it is not
-    parsed (parsing is most of the cost on large histories)."""
+    ``snapshot`` is the migration's own snapshot: a statement in drizzle-kit's spelling
+    that only creates what the snapshot holds (a table, an index, a foreign key, an enum)
+    says nothing more, so it is listed without operations and not parsed (parsing is
+    most of the cost on large histories)."""
     statements: list[Statement] = []
     diags: list[Diagnostic] = []
     offset = 0
@@ -626,15 +671,11 @@ def parse_migration(text: str, file: str, known_tables: Optional[set] = None
         offset += len(chunk) + len(BREAKPOINT)
         if not chunk.strip():
             continue
-        if known_tables:
-            m = _CREATE_TABLE.match(chunk)
-            if m and ";" not in chunk.rstrip().rstrip(";"):
-                first, second = m.group(1) or m.group(2), m.group(3) or m.group(4)
-                key = f"{first}.{second}" if second else f"public.{first}"
-                if key in known_tables:
-                    number += 1
-                    continue
         lead = len(chunk) - len(chunk.lstrip())
+        if snapshot is not None and _described(chunk, snapshot):
+            number += 1
+            statements.append(Statement(number=number, line=_line(start + lead), ops=()))
+            continue
         try:
             raws = pglast.parse_sql(chunk)
         except pglast.parser.ParseError as exc:

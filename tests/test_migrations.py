@@ -567,3 +567,24 @@ def test_index_and_expression_equality_ignores_spelling_only():
                     dataclasses.replace(lower, columns=(IndexColumn('lower("email")', True, asc=False),)),
                     dataclasses.replace(lower, columns=lower.columns * 2)):
         assert not _same_index(lower, changed), changed
+
+
+def test_statements_the_snapshot_describes_are_counted_but_not_parsed():
+    """A migration's CREATE TABLE / CREATE INDEX / FOREIGN KEY / CREATE TYPE statements that its own
+    snapshot holds are listed (same numbers and lines) without being parsed; the rest still are."""
+    mig = FIXTURES / "example" / "drizzle" / "migrations"
+    sql = (mig / "0000_initial.sql").read_text()
+    snap = load_snapshot(json.loads((mig / "meta" / "0000_snapshot.json").read_text()))
+    fast, d1 = sqlddl.parse_migration(sql, "0000_initial.sql", snap)
+    full, d2 = sqlddl.parse_migration(sql, "0000_initial.sql")
+    assert d1 == d2 == ()
+    assert [(s.number, s.line) for s in fast] == [(s.number, s.line) for s in full]
+    assert len(fast) == sql.count("--> statement-breakpoint") + 1 == 28
+    assert not any(s.ops for s in fast)
+    # a statement the snapshot does not hold is parsed: an index, a foreign key and a table it lacks
+    extra = ('CREATE INDEX "tasks_extra_idx" ON "tasks" USING btree ("title");--> statement-breakpoint\n'
+             'ALTER TABLE "tasks" ADD CONSTRAINT "tasks_x_fk" FOREIGN KEY ("id") REFERENCES "public"."users"("id")'
+             ' ON DELETE cascade ON UPDATE no action;--> statement-breakpoint\n'
+             'CREATE TABLE "ghost" ("id" integer);')
+    more, _ = sqlddl.parse_migration(sql + "--> statement-breakpoint\n" + extra, "x.sql", snap)
+    assert [type(op).__name__ for s in more[28:] for op in s.ops] == ["CreateIndex", "AddConstraint", "CreateTable"]
