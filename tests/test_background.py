@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
+import drizzle_doc.parse as parse_mod
 import drizzle_doc.render as render_mod
 from drizzle_doc.background import ENV_JOBS, Background, can_fork
 from drizzle_doc.config import load_projects
 from drizzle_doc.migrations import history_digest, history_handle, load_history, prefetch_history
 from drizzle_doc.parse import extract
 from drizzle_doc.render import render_docs
+from drizzle_doc.serialize import schema_json
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(p for p in (REPO / "fixtures").iterdir() if p.is_dir())
@@ -127,3 +129,54 @@ def test_prefetched_history_and_split_rendering_equal_serial(project, monkeypatc
     monkeypatch.setenv(ENV_JOBS, "1")
     serial = render_docs(schema, project, history=serial_history)
     assert list(split.items()) == list(serial.items())
+
+
+@forks
+@pytest.mark.parametrize("project", list(_projects()), ids=lambda p: p.root.relative_to(REPO).as_posix())
+def test_extraction_split_across_two_processes_equals_serial(project, monkeypatch):
+    """The second core evaluates about half of the exports; the merged model is the serial one."""
+    monkeypatch.setenv(ENV_JOBS, "1")
+    serial = extract(project)
+    monkeypatch.setenv(ENV_JOBS, "2")
+    monkeypatch.setattr(parse_mod, "PARALLEL_MIN_EXPORTS", 0)
+    calls = []
+    real = parse_mod._split
+    monkeypatch.setattr(parse_mod, "_split", lambda *a: calls.append(1) or real(*a))
+    split = extract(project)
+    assert calls  # the split path ran
+    assert split == serial
+    assert schema_json(split) == schema_json(serial)  # fields that equality skips (files, lines) too
+
+
+def test_extraction_split_keeps_aliases_once_and_spots_unexported_tables(tmp_path, monkeypatch):
+    """A table exported under two names (made in both processes) is one table, a table kept
+    private is still reported, and a duplicate name is still an error, whichever process made it."""
+    (tmp_path / "src").mkdir()
+    tables = "".join(f'export const t{i} = pgTable("t{i}", {{ id: integer().primaryKey() }});\n' for i in range(8))
+    (tmp_path / "src" / "a.ts").write_text(
+        'import { pgTable, integer } from "drizzle-orm/pg-core";\n' + tables
+        + 'const hidden = pgTable("hidden", { id: integer() });\n'
+        + 'export const twin = pgTable("t0", { id: integer() });\n')
+    (tmp_path / "src" / "b.ts").write_text(
+        'import { t1 } from "./a";\nexport const alias = t1;\nexport { t2 as again } from "./a";\n')
+    (tmp_path / "drizzle.config.ts").write_text(
+        'export default { dialect: "postgresql", schema: "./src/*.ts" };\n')
+    (project,) = load_projects(tmp_path)
+    monkeypatch.setenv(ENV_JOBS, "1")
+    serial = extract(project)
+    assert [t.name for t in serial.tables] == [f"t{i}" for i in range(8)]
+    codes = sorted(d.code for d in serial.diagnostics if d.code in ("not-exported", "duplicate-table"))
+    assert codes == ["duplicate-table", "not-exported"]
+    monkeypatch.setenv(ENV_JOBS, "2")
+    monkeypatch.setattr(parse_mod, "PARALLEL_MIN_EXPORTS", 0)
+    for share in range(1, 12):  # every way of cutting the exports in two
+        monkeypatch.setattr(parse_mod, "_split", _cut_at(share))
+        split = extract(project)
+        assert split == serial and split.diagnostics == serial.diagnostics, share
+
+
+def _cut_at(share):
+    def split(exports, modules):
+        first, second = list(range(share)), list(range(share, len(exports)))
+        return first, second, modules[:1], modules[1:]
+    return split

@@ -201,33 +201,54 @@ def extract(project: Project) -> Schema:
             gc.enable()
 
 
-def _extract(project: Project) -> Schema:
-    root = project.root.resolve()
-    files, diags = schema_files(project)
-    ev = new_evaluator(root)
-    builder = Builder(ev, project.casing)
+#: From this many exported values on, the second core evaluates about half of them.
+PARALLEL_MIN_EXPORTS = 200
 
-    exported: dict[int, Any] = {}
-    order: list[Any] = []
-    modules: list[Module] = []
-    for path in files:
-        module = ev.load(path)
-        if module is None:
+
+def _table_id(tv: TableValue) -> tuple:
+    """A table value's identity across processes: the same ``pgTable(...)`` call gives the same."""
+    return (tv.site, tv.schema, tv.name)
+
+
+class _Part:
+    """What one process made of its share of the exports (plain, picklable data).
+
+    Each item carries the position of its export in the serial order, so the parts merge
+    into exactly what a single process makes.
+    """
+
+    __slots__ = ("tables", "others", "relations", "policies", "exported", "hidden", "diagnostics")
+
+    def __init__(self) -> None:
+        self.tables: list[tuple[int, tuple, Optional[Table]]] = []  # (pos, table id, Table or None: failed)
+        self.others: list[tuple[int, tuple, Any]] = []  # enums, sequences, views: (pos, identity, model)
+        self.relations: list[tuple[int, tuple, Any]] = []  # (pos, id of the table they attach to, Relation)
+        self.policies: list[tuple[int, tuple, Any]] = []  # linked pgPolicy(...).link(table): (pos, table id, Policy)
+        self.exported: set[tuple] = set()  # ids of every exported table value
+        self.hidden: list[tuple[tuple, Site, str]] = []  # tables seen but not exported: (id, site, message)
+        self.diagnostics: list[Diagnostic] = []
+
+
+def _evaluate_part(ev: Evaluator, builder: Builder, exports: list[tuple[Module, str]], positions: Iterable[int],
+                   scan: list[Module], in_scope) -> _Part:
+    """Evaluate the exports at ``positions`` and build their model objects; look for tables
+    that the ``scan`` modules define but do not export."""
+    part = _Part()
+    seen: set[int] = set()
+    order: list[tuple[int, Any]] = []
+    for pos in positions:
+        module, name = exports[pos]
+        try:
+            value = module.export(name)
+        except RecursionError:
+            ev.report(ERROR, Site(module.rel, 1), f"export {name!r} is nested too deeply to read", "too-deep")
             continue
-        modules.append(module)
-        # drizzle-kit reads Object.values(module): the default export counts too
-        for name in [*module.export_names(), *(["default"] if "default" in module.exports else [])]:
-            try:
-                value = module.export(name)
-            except RecursionError:
-                ev.report(ERROR, Site(module.rel, 1), f"export {name!r} is nested too deeply to read", "too-deep")
-                continue
-            if id(value) not in exported:
-                exported[id(value)] = value
-                order.append(value)
+        if id(value) not in seen:
+            seen.add(id(value))
+            order.append((pos, value))
 
-    # Tables drizzle-kit would ignore: defined in a schema file but never exported.
-    for module in modules:
+    own_values = {id(v) for _, v in order}
+    for module in scan:  # tables drizzle-kit would ignore: defined in a schema file but never exported
         for name, binding in module.bindings.items():
             if binding[0] != "node" or binding[1] is None or binding[1].type not in ("call_expression", "member_expression"):
                 continue
@@ -235,74 +256,187 @@ def _extract(project: Project) -> Schema:
                 value = module.lookup(name, binding[2])
             except RecursionError:
                 continue
-            if isinstance(value, TableValue) and id(value) not in exported:
-                ev.report(WARNING, value.decl_site or value.site,
-                          f"table {value.name!r} (`{name}`) is not exported, so drizzle-kit ignores it; export it to document and migrate it",
-                          "not-exported")
+            if isinstance(value, TableValue) and id(value) not in own_values:
+                part.hidden.append((_table_id(value), value.decl_site or value.site,
+                                    f"table {value.name!r} (`{name}`) is not exported, so drizzle-kit ignores it; "
+                                    "export it to document and migrate it"))
+
+    for pos, value in order:
+        if isinstance(value, TableValue):
+            part.exported.add(_table_id(value))
+            if not in_scope(value.schema):
+                continue
+            try:
+                part.tables.append((pos, _table_id(value), builder.table(value)))
+            except RecursionError:
+                ev.report(ERROR, value.decl_site or value.site, f"table {value.name!r} is nested too deeply to read", "too-deep")
+                part.tables.append((pos, _table_id(value), None))
+        elif isinstance(value, EnumNative):
+            if in_scope(value.value.schema):
+                e = builder.enum(value)
+                part.others.append((pos, ("enum", e.key, e.file, e.line), e))
+        elif isinstance(value, SequenceValue):
+            if in_scope(value.schema):
+                q = builder.sequence(value)
+                part.others.append((pos, ("sequence", q.schema, q.name, q.file, q.line), q))
+        elif isinstance(value, ViewValue):
+            if in_scope(value.builder.schema):
+                v = builder.view(value)
+                if v is not None:
+                    part.others.append((pos, ("view", v.key, v.file, v.line), v))
+        elif isinstance(value, (RelationsValue, DefineRelationsValue)):
+            try:
+                pairs = builder.relations_v1(value, {}) if isinstance(value, RelationsValue) else builder.relations_v2(value)
+            except RecursionError:
+                continue
+            for n, (table_value, rel) in enumerate(pairs):
+                if isinstance(table_value, TableValue):
+                    part.relations.append((pos, _table_id(table_value), n, rel))
+        elif isinstance(value, PolicyValue) and isinstance(value.linked, TableValue):
+            if in_scope(value.linked.schema):
+                p = builder.policy(value)
+                if p is not None:
+                    part.policies.append((pos, _table_id(value.linked), p))
+    part.diagnostics = ev.diagnostics
+    return part
+
+
+def _split(exports: list[tuple[Module, str]], modules: list[Module]) -> tuple[list[int], list[int], list[Module], list[Module]]:
+    """Two shares of the exports (positions) and of the schema modules to scan, whole origins each.
+
+    Exports of one binding (an origin) stay together, so each value is made in one process;
+    a schema module is scanned by the share that holds most of what it defines.
+    """
+    groups: dict[tuple[str, str], list[int]] = {}
+    for pos, (module, name) in enumerate(exports):
+        try:
+            key = module.origin(name)
+        except RecursionError:
+            key = (module.rel, name)
+        groups.setdefault(key, []).append(pos)
+    first: list[int] = []
+    second: list[int] = []
+    half = len(exports) // 2
+    per_module: dict[str, list[int]] = {}
+    for key, positions in groups.items():  # in order of first export: files stay together
+        share = first if len(first) < half else second
+        share.extend(positions)
+        counts = per_module.setdefault(key[0], [0, 0])
+        counts[share is second] += len(positions)
+    scan_first = [m for m in modules if per_module.get(m.rel, [0, 0])[1] <= per_module.get(m.rel, [0, 0])[0]]
+    scan_second = [m for m in modules if per_module.get(m.rel, [0, 0])[1] > per_module.get(m.rel, [0, 0])[0]]
+    return sorted(first), sorted(second), scan_first, scan_second
+
+
+def _extract(project: Project) -> Schema:
+    from .. import background
+
+    root = project.root.resolve()
+    files, diags = schema_files(project)
+    ev = new_evaluator(root)
+    builder = Builder(ev, project.casing)
+
+    modules: list[Module] = []
+    exports: list[tuple[Module, str]] = []  # every (module, name) drizzle-kit reads, in order
+    for path in files:
+        module = ev.load(path)
+        if module is None:
+            continue
+        modules.append(module)
+        # drizzle-kit reads Object.values(module): the default export counts too
+        try:
+            names = module.export_names()
+        except RecursionError:
+            names = []
+        for name in [*names, *(["default"] if "default" in module.exports else [])]:
+            exports.append((module, name))
 
     schema_filter = set(project.schema_filter)
 
     def in_scope(schema: Optional[str]) -> bool:
         return not schema_filter or (schema or "public") in schema_filter
 
-    tables: list[Table] = []
-    table_by_value: dict[int, int] = {}
-    seen_keys: dict[tuple, Table] = {}
-    enums, views, sequences = [], [], []
-    relation_values: list = []
-    linked_policies: dict[int, list] = {}
-    for value in order:
-        if isinstance(value, PolicyValue) and isinstance(value.linked, TableValue):
-            linked_policies.setdefault(id(value.linked), []).append(value)
-    for value in order:
-        if isinstance(value, TableValue):
-            if not in_scope(value.schema):
-                continue
-            try:
-                t = builder.table(value, linked_policies.get(id(value), ()))
-            except RecursionError:
-                ev.report(ERROR, value.decl_site or value.site, f"table {value.name!r} is nested too deeply to read", "too-deep")
-                continue
-            key = (t.schema, t.name)
-            if key in seen_keys:
-                other = seen_keys[key]
-                ev.report(ERROR, Site(t.file, t.line),
-                          f"table {t.schema}.{t.name} is defined twice: here (`{t.variable}`) and at {other.file}:{other.line} (`{other.variable}`); drizzle-kit would fail",
-                          "duplicate-table")
-                continue
-            seen_keys[key] = t
-            table_by_value[id(value)] = len(tables)
-            tables.append(t)
-        elif isinstance(value, EnumNative):
-            if in_scope(value.value.schema):
-                enums.append(builder.enum(value))
-        elif isinstance(value, SequenceValue):
-            if in_scope(value.schema):
-                sequences.append(builder.sequence(value))
-        elif isinstance(value, ViewValue):
-            if in_scope(value.builder.schema):
-                v = builder.view(value)
-                if v is not None:
-                    views.append(v)
-        elif isinstance(value, (RelationsValue, DefineRelationsValue)):
-            relation_values.append(value)
-
-    # Relations attach to their source table.
-    extra_relations: dict[int, list] = {}
-    for rv in relation_values:
+    parts: list[_Part] = []
+    if len(exports) >= PARALLEL_MIN_EXPORTS and background.can_fork():
+        mine, theirs, scan_mine, scan_theirs = _split(exports, modules)
+        # the files are parsed and indexed; a forked child shares them and makes the second share
+        job = background.Background(_evaluate_part, ev, builder, exports, theirs, scan_theirs, in_scope)
         try:
-            pairs = builder.relations_v1(rv, {}) if isinstance(rv, RelationsValue) else builder.relations_v2(rv)
-        except RecursionError:
-            continue
-        for table_value, rel in pairs:
-            idx = table_by_value.get(id(table_value))
-            if idx is not None:
-                extra_relations.setdefault(idx, []).append(rel)
-    if extra_relations:
-        from dataclasses import replace
+            parts.append(_evaluate_part(ev, builder, exports, mine, scan_mine, in_scope))
+            parts.append(job.result())
+        finally:
+            job.close()
+    else:
+        parts.append(_evaluate_part(ev, builder, exports, range(len(exports)), modules, in_scope))
+    schema = _merge(project, ev, parts, files, diags)
+    # The syntax trees and values are not needed past this point.  Modules, their values and
+    # sites refer to each other; emptying the modules' tables lets reference counting free
+    # most of it now, instead of leaving a heap of cycles to the (paused) collector.
+    for module in ev.modules.values():
+        if module is not None:
+            for table in (module.bindings, module.exports, module.docs, module.cache, module.resolved):
+                table.clear()
+    ev.modules.clear()
+    return schema
 
-        for idx, rels in extra_relations.items():
-            tables[idx] = replace(tables[idx], relations=tables[idx].relations + tuple(rels))
+
+def _merge(project: Project, ev: Evaluator, parts: list[_Part], files: list[Path], diags: list[Diagnostic]) -> Schema:
+    """One model from the parts, as if one process had evaluated every export in order."""
+    from dataclasses import replace
+
+    exported = set().union(*(p.exported for p in parts))
+    hidden: dict[tuple, None] = {}
+    for part in parts:
+        for table_id, site, message in part.hidden:
+            if table_id not in exported and (table_id, site, message) not in hidden:
+                hidden[(table_id, site, message)] = None
+                ev.report(WARNING, site, message, "not-exported")
+
+    tables: list[Table] = []
+    index_of: dict[tuple, int] = {}  # table id -> index in tables
+    made_by: dict[tuple, int] = {}  # table id -> the part that made it first
+    seen_keys: dict[tuple, Table] = {}
+    for _pos, n, table_id, t in sorted(((x[0], n, *x[1:]) for n, p in enumerate(parts) for x in p.tables),
+                                       key=lambda x: (x[0], x[1])):
+        if made_by.setdefault(table_id, n) != n:  # one value exported twice, made by both processes
+            continue
+        if t is None:
+            continue
+        key = (t.schema, t.name)
+        if key in seen_keys:
+            other = seen_keys[key]
+            ev.report(ERROR, Site(t.file, t.line),
+                      f"table {t.schema}.{t.name} is defined twice: here (`{t.variable}`) and at {other.file}:{other.line} (`{other.variable}`); drizzle-kit would fail",
+                      "duplicate-table")
+            continue
+        seen_keys[key] = t
+        index_of[table_id] = len(tables)
+        tables.append(t)
+
+    extra: dict[int, tuple[list, list]] = {}
+    made_by = {}
+    for pos, n, table_id, i, rel in sorted(((x[0], n, *x[1:]) for n, p in enumerate(parts) for x in p.relations),
+                                           key=lambda x: (x[0], x[1], x[3])):
+        idx = index_of.get(table_id)
+        if idx is not None and made_by.setdefault((pos, i), n) == n:  # pos: the relations() value
+            extra.setdefault(idx, ([], []))[0].append(rel)
+    made_by = {}
+    for _pos, n, table_id, policy in sorted(((x[0], n, *x[1:]) for n, p in enumerate(parts) for x in p.policies),
+                                            key=lambda x: (x[0], x[1])):
+        idx = index_of.get(table_id)
+        if idx is not None and made_by.setdefault((table_id, policy), n) == n:
+            extra.setdefault(idx, ([], []))[1].append(policy)
+    for idx, (rels, policies) in extra.items():
+        tables[idx] = replace(tables[idx], relations=tables[idx].relations + tuple(rels),
+                              policies=tables[idx].policies + tuple(policies))
+
+    enums, views, sequences = [], [], []
+    made_by = {}
+    for _pos, n, identity, obj in sorted(((x[0], n, *x[1:]) for n, p in enumerate(parts) for x in p.others),
+                                         key=lambda x: (x[0], x[1])):
+        if made_by.setdefault(identity, n) != n:
+            continue
+        {"enum": enums, "sequence": sequences, "view": views}[identity[0]].append(obj)
 
     # Enums used by columns but not exported: drizzle-kit still needs them exported.
     enum_keys = {e.key for e in enums}
@@ -317,16 +451,10 @@ def _extract(project: Project) -> Schema:
     enums.sort(key=lambda e: (e.file, e.line, e.key))
     views.sort(key=lambda v: (v.file, v.line, v.key))
     sequences.sort(key=lambda s: (s.file, s.line, s.schema, s.name))
-    all_diags = sorted([*project.diagnostics, *diags, *ev.diagnostics], key=Diagnostic.sort_key)
+    found = {d: None for p in parts for d in p.diagnostics}
+    found.update((d, None) for d in ev.diagnostics)
+    all_diags = sorted([*project.diagnostics, *diags, *found], key=Diagnostic.sort_key)
     rel_files = tuple(sorted(ev.rel(f) for f in files))
-    # The syntax trees and values are not needed past this point.  Modules, their values and
-    # sites refer to each other; emptying the modules' tables lets reference counting free
-    # most of it now, instead of leaving a heap of cycles to the (paused) collector.
-    for module in ev.modules.values():
-        if module is not None:
-            for table in (module.bindings, module.exports, module.docs, module.cache, module.resolved):
-                table.clear()
-    ev.modules.clear()
     return Schema(
         dialect=project.dialect,
         tables=tuple(tables),

@@ -388,6 +388,38 @@ class Module:
                     return value
         return UNDEFINED
 
+    def origin(self, name: str, seen: Optional[set] = None) -> tuple[str, str]:
+        """Where ``export(name)`` is defined, without evaluating anything: ``(module rel, binding)``.
+
+        Re-exports, ``export *`` and imported-then-exported names are followed to the module
+        that binds the value; exports that are the same binding have the same origin.
+        """
+        seen = seen if seen is not None else set()
+        key = (self.rel, name)
+        if key in seen:
+            return key
+        seen.add(key)
+        entry = self.exports.get(name)
+        if entry is None:
+            if name != "default" and self.star_exports:
+                if self._star_map is None:
+                    self.export_names()
+                target = (self._star_map or {}).get(name)
+                if target is not None:
+                    return target.origin(name, seen)
+            return key
+        kind = entry[0]
+        if kind == "from":
+            target = self.ev.resolve_module(self, entry[1], entry[3])
+            return target.origin(entry[2], seen) if isinstance(target, Module) else key
+        if kind != "local":
+            return (self.rel, "\0" + name)  # export default <expr>, export * as x
+        binding = self.bindings.get(entry[1])
+        if binding is not None and binding[0] == "import":
+            target = self.ev.resolve_module(self, binding[1], binding[3])
+            return target.origin(binding[2], seen) if isinstance(target, Module) else (self.rel, entry[1])
+        return (self.rel, entry[1])
+
     def export_names(self) -> list[str]:
         """Every name this module exports (``export *`` followed), in source order; computed once."""
         if self._export_names is not None:
