@@ -17,14 +17,39 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import functools
+import importlib
 import json
 import re
 from dataclasses import dataclass
 from typing import Any, Optional, Union
 
-import pglast
-from pglast import ast, enums as pg_enums
-from pglast.stream import RawStream
+
+class _OnFirstUse:
+    """A module imported the first time one of its names is read, then bound in its place.
+
+    pglast takes about 65 ms to import, and most runs never parse SQL: drizzle-kit's own
+    statements are read from the snapshots (see :func:`parse_migration`).
+    """
+
+    def __init__(self, module: str, bound_as: str) -> None:
+        self._module, self._bound_as = module, bound_as
+
+    def __getattr__(self, name: str) -> Any:
+        module = importlib.import_module(self._module)
+        globals()[self._bound_as] = module
+        return getattr(module, name)
+
+
+pglast: Any = _OnFirstUse("pglast", "pglast")
+ast: Any = _OnFirstUse("pglast.ast", "ast")
+pg_enums: Any = _OnFirstUse("pglast.enums", "pg_enums")
+
+
+def RawStream() -> Any:  # noqa: N802 - stands in for the class until pglast is loaded
+    from pglast.stream import RawStream as cls
+
+    globals()["RawStream"] = cls
+    return cls()
 
 from .model import (
     ERROR,
