@@ -163,6 +163,34 @@ def _label(text: str) -> str:
     return _LABEL_BAD.sub("_", text)[:80] or "_"
 
 
+#: Entity blocks already drawn, by (id of the table, its Mermaid name): a table is drawn on its
+#: own page, on each neighbour's and in the overview.  The table itself is kept to check the id.
+_ENTITIES: dict[tuple[int, str], tuple[Table, str]] = {}
+
+
+def _entity(t: Table, ident: str) -> str:
+    """A table's ``erDiagram`` entity with its attributes."""
+    if not t.columns:
+        return f"    {ident} {{\n    }}"
+    fk_cols = {c for fk in t.foreign_keys for c in fk.columns}
+    pk_cols = set(t.primary_key.columns) if t.primary_key else set()
+    pk_cols |= {c.name for c in t.columns if c.primary_key}
+    uniq = {c.name for c in t.columns if c.unique}
+    lines = [f"    {ident} {{"]
+    for c in t.columns:
+        keys_ = [x for x, on in (("PK", c.name in pk_cols), ("FK", c.name in fk_cols),
+                                  ("UK", c.name in uniq and c.name not in pk_cols)) if on]
+        name = _IDENT_BAD.sub("_", c.name) or "_"
+        if not (name[0].isalpha() or name[0] == "_"):
+            name = "c_" + name
+        spec = f"        {mermaid_type(c.type)} {name}"
+        if keys_:
+            spec += " " + ",".join(keys_)
+        lines.append(spec)
+    lines.append("    }")
+    return "\n".join(lines)
+
+
 def er_diagram(schema: Schema, keys: Iterable[str], edges: Iterable[Edge], *,
                attributes: bool = True, focus: Optional[str] = None) -> str:
     """``erDiagram`` text (without the fence) for the tables in ``keys``.
@@ -175,26 +203,16 @@ def er_diagram(schema: Schema, keys: Iterable[str], edges: Iterable[Edge], *,
     ids = _ids(keys)
     lines = ["erDiagram"]
     for k in keys:
-        t = tables[k]
-        fk_cols = {c for fk in t.foreign_keys for c in fk.columns}
-        pk_cols = set(t.primary_key.columns) if t.primary_key else set()
-        pk_cols |= {c.name for c in t.columns if c.primary_key}
-        uniq = {c.name for c in t.columns if c.unique}
-        if not attributes or not t.columns:
-            lines.append(f"    {ids[k]} {{\n    }}" if attributes else f"    {ids[k]}")
+        if not attributes:
+            lines.append(f"    {ids[k]}")
             continue
-        lines.append(f"    {ids[k]} {{")
-        for c in t.columns:
-            keys_ = [x for x, on in (("PK", c.name in pk_cols), ("FK", c.name in fk_cols),
-                                      ("UK", c.name in uniq and c.name not in pk_cols)) if on]
-            name = _IDENT_BAD.sub("_", c.name) or "_"
-            if not (name[0].isalpha() or name[0] == "_"):
-                name = "c_" + name
-            spec = f"        {mermaid_type(c.type)} {name}"
-            if keys_:
-                spec += " " + ",".join(keys_)
-            lines.append(spec)
-        lines.append("    }")
+        t = tables[k]
+        cached = _ENTITIES.get((id(t), ids[k]))
+        if cached is None or cached[0] is not t:
+            if len(_ENTITIES) > 100_000:
+                _ENTITIES.clear()
+            cached = _ENTITIES[(id(t), ids[k])] = (t, _entity(t, ids[k]))
+        lines.append(cached[1])
     drawn = set(keys)
     seen: set[tuple] = set()
     if isinstance(edges, tuple):  # only the edges touching drawn tables, in their global order

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Optional
 
 MARKER_PREFIX = "drizzle-doc"
@@ -214,13 +215,15 @@ def is_generated_page(text: str) -> bool:
 
 # ---------------------------------------------------------------------------
 # Escaping: source text (JSDoc, defaults, names, SQL) can never break a table,
-# open a fence, inject HTML or fake a marker.
+# open a fence, inject HTML or fake a marker.  Pure functions of one string, cached:
+# the same types, names and defaults come back on page after page.
 # ---------------------------------------------------------------------------
 
 _HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _FENCE_LINE = re.compile(r"^( {0,3})(`{3,}|~{3,})", re.M)
 
 
+@lru_cache(maxsize=1 << 16)
 def md_text(s: str) -> str:
     """Free text (a JSDoc paragraph): Markdown kept, HTML and markers made inert."""
     s = s.replace("\r\n", "\n").replace("\r", "\n").translate(_HTML)
@@ -228,11 +231,13 @@ def md_text(s: str) -> str:
     return _FENCE_LINE.sub(lambda m: m.group(1) + "\\" + m.group(2), s).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def md_inline(s: str) -> str:
     """Free text on one line (a list item): no newlines."""
     return " ".join(md_text(s).split("\n")).strip()
 
 
+@lru_cache(maxsize=1 << 16)
 def md_cell(s: str) -> str:
     """Free text inside a Markdown table cell."""
     s = md_text(s)
@@ -240,6 +245,7 @@ def md_cell(s: str) -> str:
     return "<br>".join(line.strip() for line in s.split("\n") if line.strip())
 
 
+@lru_cache(maxsize=1 << 16)
 def md_code(s: str) -> str:
     """A code-ish value (type, default, SQL, name) as inline code, safe in a table cell.
 
@@ -253,6 +259,7 @@ def md_code(s: str) -> str:
     return f"<code>{esc}</code>"
 
 
+@lru_cache(maxsize=1 << 16)
 def js_string(s: str) -> str:
     """A JavaScript/JSON string literal that cannot close a fence or fake a marker."""
     import json
@@ -261,6 +268,7 @@ def js_string(s: str) -> str:
     return out.replace("<", "\\u003c").replace(">", "\\u003e").replace("`", "\\u0060")
 
 
+@lru_cache(maxsize=1 << 16)
 def code_comment(s: str) -> str:
     """Text for a ``//`` comment inside a code block: one line, no fence, no marker."""
     s = " ".join(s.replace("\r", "\n").split())

@@ -73,18 +73,24 @@ def sample_value(table: Table, col: Column) -> tuple[Optional[str], bool]:
     model does not record (``mode``, ``$type``): the literal is then only shown as
     data, never placed where the compiler would hold us to it.
     """
-    base = _base_type(col.type)
+    return _sample_value(table.key, col.name, col.type, col.enum_values, col.ts_type)
+
+
+@lru_cache(maxsize=1 << 16)  # a page's row and its query examples ask for the same columns
+def _sample_value(table_key: str, col_name: str, col_type: str, enum_values: tuple, ts_type: Optional[str]
+                  ) -> tuple[Optional[str], bool]:
+    base = _base_type(col_type)
     is_array = base.endswith("[]")
-    words = _words(col.name)
-    n = 1 + _stable_int(table.key, col.name, mod=97)
-    if col.enum_values:
-        return js_string(col.enum_values[0]), col.ts_type is None and not is_array
+    words = _words(col_name)
+    n = 1 + _stable_int(table_key, col_name, mod=97)
+    if enum_values:
+        return js_string(enum_values[0]), ts_type is None and not is_array
     if is_array:
         return "[]", False
     last = words[-1] if words else ""
-    certain = col.ts_type is None
+    certain = ts_type is None
     if base == "uuid":
-        h = hashlib.sha256(f"{table.key}.{col.name}".encode()).hexdigest()
+        h = hashlib.sha256(f"{table_key}.{col_name}".encode()).hexdigest()
         return js_string(f"{h[:8]}-{h[8:12]}-4{h[13:16]}-8{h[17:20]}-{h[20:32]}"), certain
     if base in ("boolean", "bool"):
         return ("true" if n % 2 else "false"), certain
@@ -108,7 +114,7 @@ def sample_value(table: Table, col: Column) -> tuple[Optional[str], bool]:
         if last in ("hash",) or "password" in words:
             return js_string("$argon2id$v=19$m=65536,t=3,p=4$c2FsdA$aGFzaA"), certain
         if last in ("token",) or "token" in words:
-            return js_string(hashlib.sha256(f"{table.key}.{col.name}".encode()).hexdigest()[:32]), certain
+            return js_string(hashlib.sha256(f"{table_key}.{col_name}".encode()).hexdigest()[:32]), certain
         if last in ("name", "title", "label"):
             return js_string(f"Example {' '.join(words)} {n}".replace("  ", " ")), certain
         if last in ("slug",):
