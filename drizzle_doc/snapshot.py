@@ -89,7 +89,7 @@ def _column(name: str, data: dict) -> Column:
         type=type_,
         not_null=bool(data.get("notNull", False)),
         primary_key=bool(data.get("primaryKey", False)),
-        default=None if default is None else str(default),
+        default=_default_text(default),
         identity=identity,
         generated=generated,
         unique=bool(data.get("isUnique", False)),
@@ -215,3 +215,12 @@ def snapshot_renames(data: Any) -> tuple[dict[str, str], dict[str, str]]:
     tables = {clean(k): clean(v) for k, v in _dict(meta.get("tables")).items()}
     columns = {clean(k): clean(v) for k, v in _dict(meta.get("columns")).items()}
     return tables, columns
+
+
+def _default_text(value: Any) -> Optional[str]:
+    """A snapshot default as SQL text: JSON ``false`` is ``false`` (not Python's ``False``)."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

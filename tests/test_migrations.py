@@ -588,3 +588,9 @@ def test_statements_the_snapshot_describes_are_counted_but_not_parsed():
              'CREATE TABLE "ghost" ("id" integer);')
     more, _ = sqlddl.parse_migration(sql + "--> statement-breakpoint\n" + extra, "x.sql", snap)
     assert [type(op).__name__ for s in more[28:] for op in s.ops] == ["CreateIndex", "AddConstraint", "CreateTable"]
+
+
+def test_snapshot_boolean_and_number_defaults_read_as_sql():
+    snap = load_snapshot(json.loads((FIXTURES / "barrel" / "drizzle" / "meta" / "0000_snapshot.json").read_text()))
+    defaults = {c.default for t in snap.tables for c in t.columns}
+    assert "false" in defaults and "0" in defaults and "False" not in defaults
