@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
+import functools
 import json
 import os
 import re
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -110,10 +112,9 @@ class History:
     migrations: tuple[Migration, ...] = ()
     tables: tuple[TableHistory, ...] = ()
     enums: tuple[tuple[str, MigrationRef], ...] = ()  # enum key -> migration that created it
-    latest: Schema = Schema()  # the schema the migrations leave behind
-    drift: tuple[Drift, ...] = ()
+    drift: tuple[Drift, ...] = ()  # the models against the schema the migrations leave behind
     diagnostics: tuple[Diagnostic, ...] = ()
-    _index: Optional[dict] = field(default=None, compare=False, hash=False, repr=False)
+    _index: Optional[dict] = field(default=None, init=False, compare=False, hash=False, repr=False)
 
     def table(self, key: str) -> Optional[TableHistory]:
         """History of a table by key (``public.users``) or bare name; live tables first."""
@@ -476,62 +477,110 @@ def _renames(statements, snap_data) -> tuple[dict[str, str], dict[str, dict[str,
 
 
 class HistoryHandle:
-    """A project's history without drift, as read (here or on the second core).
+    """A project's history without drift, and the schema its migrations leave behind
+    (``latest``), as read here or on the second core.
 
-    ``digest`` (sha256 of the history's deterministic ``repr``) and ``diagnostics``
-    are at hand at once; the history itself, which a child process sends pickled,
-    is only unpickled when :meth:`base` or :meth:`full` is called, so an unchanged
-    ``generate`` never pays for it.
+    ``digest`` (sha256 of their deterministic ``repr``) and ``diagnostics`` are at hand at
+    once; a child process sends the rest pickled, unpickled only when needed: not at all
+    by an unchanged ``generate``, and for ``latest`` only the tables whose drift
+    fingerprint differs from the models' (see :meth:`full`).
     """
 
-    __slots__ = ("_base", "_data", "_digest", "diagnostics")
+    __slots__ = ("_base", "_data", "_latest", "_packed", "_digest", "diagnostics")
 
-    def __init__(self, base: Optional[History] = None, data: Optional[bytes] = None,
-                 digest: Optional[str] = None, diagnostics: tuple = ()) -> None:
-        self._base, self._data, self._digest = base, data, digest
+    def __init__(self, base: Optional[History] = None, latest: Optional[Schema] = None, *,
+                 data: Optional[bytes] = None, packed: tuple = (), digest: Optional[str] = None,
+                 diagnostics: tuple = ()) -> None:
+        self._base, self._latest, self._data, self._digest = base, latest, data, digest
+        self._packed = packed  # ((table key, drift fingerprint, pickled Table), ...) of latest
         self.diagnostics = base.diagnostics if base is not None else diagnostics
 
     @classmethod
-    def packed(cls, history: History) -> "HistoryHandle":
-        """A handle that travels cheaply between processes: digest, diagnostics and pickled bytes."""
+    def packed(cls, history: History, latest: Schema) -> "HistoryHandle":
+        """A handle that travels cheaply between processes: digest, diagnostics and pickled bytes;
+        ``latest``'s tables are pickled one by one, each with its drift fingerprint."""
         import pickle
 
-        return cls(data=pickle.dumps(history, protocol=pickle.HIGHEST_PROTOCOL),
-                   digest=history_digest(history), diagnostics=history.diagnostics)
+        dump = functools.partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL)
+        packed = tuple((t.key, drift_fingerprint(t), dump(t)) for t in latest.tables)
+        return cls(data=dump((history, dataclasses.replace(latest, tables=()))), packed=packed,
+                   digest=history_digest(history, latest), diagnostics=history.diagnostics)
 
     @property
     def digest(self) -> str:
         if self._digest is None:
-            self._digest = history_digest(self.base())
+            self._digest = history_digest(self.base(), self.latest())
         return self._digest
 
     def base(self) -> History:
         if self._base is None:
             import pickle
 
-            self._base, self._data = pickle.loads(self._data), None
+            self._base, self._latest = pickle.loads(self._data)
+            self._data = None
         return self._base
+
+    def latest(self) -> Schema:
+        """The schema the migrations leave behind (every table unpickled)."""
+        self.base()
+        if self._packed:
+            import pickle
+
+            tables = tuple(pickle.loads(data) for _, _, data in self._packed)
+            self._latest, self._packed = dataclasses.replace(self._latest, tables=tables), ()
+        return self._latest
 
     def full(self, schema: Optional[Schema], project: Project) -> History:
         """The history, with drift against ``schema`` when one is given."""
         history = self.base()
-        if schema is not None and history.folder is not None:
-            history = dataclasses.replace(history, drift=compute_drift(schema, history.latest, project))
-        return history
+        if schema is None or history.folder is None:
+            return history
+        if not self._packed:
+            return dataclasses.replace(history, drift=compute_drift(schema, self._latest, project))
+        model = schema.tables_by_key()
+        same = {key for key, fp, _ in self._packed if key in model and drift_fingerprint(model[key]) == fp}
+        migrated = _PackedTables((key, data) for key, _, data in self._packed)
+        return dataclasses.replace(history, drift=_drift(schema, migrated, self._latest.enums, same))
 
 
-def history_digest(history: History) -> str:
-    """sha256 of ``repr(history)``: deterministic (tuples, strings and ints only)."""
+class _PackedTables(Mapping):
+    """``{table key: Table}`` whose tables are unpickled on first access."""
+
+    def __init__(self, items: Iterable[tuple[str, bytes]]) -> None:
+        self._data = dict(items)
+        self._done: dict[str, Table] = {}
+
+    def __getitem__(self, key: str) -> Table:
+        if key not in self._done:
+            import pickle
+
+            self._done[key] = pickle.loads(self._data[key])
+        return self._done[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+
+def history_digest(history: History, latest: Schema) -> str:
+    """sha256 of the history's and the latest schema's ``repr``: deterministic (tuples,
+    strings and ints only)."""
     import hashlib
 
-    return hashlib.sha256(repr(history).encode("utf-8", "surrogatepass")).hexdigest()
+    text = repr(history) + "\0" + repr(latest)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 _PREFETCHED: dict[int, tuple[Project, Any]] = {}
 
 
 def _prefetch_job(project: Project) -> HistoryHandle:
-    return HistoryHandle.packed(_read_history(project))
+    return HistoryHandle.packed(*_read_history(project))
 
 
 def prefetch_history(project: Project) -> None:
@@ -553,7 +602,7 @@ def history_handle(project: Project) -> HistoryHandle:
     entry = _PREFETCHED.pop(id(project), None)
     if entry is not None and entry[0] is project:
         return entry[1].result()
-    return HistoryHandle(base=_read_history(project))
+    return HistoryHandle(*_read_history(project))
 
 
 def load_history(project: Project, schema: Optional[Schema] = None) -> History:
@@ -561,15 +610,16 @@ def load_history(project: Project, schema: Optional[Schema] = None) -> History:
     return history_handle(project).full(schema, project)
 
 
-def _read_history(project: Project) -> History:
-    """The history of ``project``'s migrations folder, drift left empty."""
+def _read_history(project: Project) -> tuple[History, Schema]:
+    """The history of ``project``'s migrations folder (drift left empty) and the schema they
+    leave behind."""
     rel = project.rel
     folder = find_migrations_dir(project)
     if folder is None:
         looked = project.migrations or " or ".join(DEFAULT_MIGRATION_DIRS)
         diag = Diagnostic(WARNING, None, None, f"no migrations folder found (looked for {looked}); "
                                                f"{FIX} to create one", code="migration-none")
-        return History(folder=None, layout="none", diagnostics=(diag,))
+        return History(folder=None, layout="none", diagnostics=(diag,)), Schema()
 
     layout, entries, diags = _list_folder(folder, rel)
     state = Schema()
@@ -701,10 +751,9 @@ def _read_history(project: Project) -> History:
         migrations=tuple(migrations),
         tables=tuple(tables),
         enums=tuple(sorted(enum_created.items())),
-        latest=state,
         diagnostics=tuple(sorted(diags, key=Diagnostic.sort_key)),
     )
-    return history
+    return history, state
 
 
 # ---------------------------------------------------------------------------
@@ -725,18 +774,45 @@ def compute_drift(model: Schema, migrated: Schema, project: Optional[Project] = 
     Compared by name, as drizzle-kit's snapshot spells them; types, defaults and
     SQL expressions are compared after pglast re-prints them.
     """
+    return _drift(model, migrated.tables_by_key(), migrated.enums)
+
+
+def drift_fingerprint(t: Table) -> str:
+    """A digest of everything :func:`compute_drift` compares in one table: two tables with the
+    same fingerprint have no drift between them (different spellings of one type or default
+    give different fingerprints, and are then compared in full)."""
+    import hashlib
+
+    view = (
+        tuple((c.name, c.type, c.not_null, c.default) for c in t.columns),
+        _pk_columns(t),
+        tuple((pg_name(ix.name), ix.unique, ix.method, ix.where,
+               tuple((c.expression, c.is_expression, c.asc, c.nulls, c.opclass) for c in ix.columns))
+              for ix in t.indexes),
+        tuple((pg_name(f.name), _norm_fk(f)) for f in t.foreign_keys),
+        tuple((pg_name(u.name), u.columns, u.nulls_not_distinct) for u in t.uniques),
+        tuple((pg_name(c.name), c.expression) for c in t.checks),
+    )
+    return hashlib.sha256(repr(view).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _drift(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[Enum, ...],
+           same: Collection[str] = ()) -> tuple[Drift, ...]:
+    """:func:`compute_drift` against the migrated tables by key; tables in ``same`` are known
+    to match their model (equal :func:`drift_fingerprint`) and are not compared again."""
     out: list[Drift] = []
     mt = {t.key: t for t in model.tables}
-    dt = {t.key: t for t in migrated.tables}
 
     def add(sev, table, kind, msg, **kw):
         out.append(Drift(severity=sev, table=table, message=msg, kind=kind, **kw))
 
     for key, t in mt.items():
-        d = dt.get(key)
-        if d is None:
+        if key not in dt:
             add(ERROR, key, "table.missing", f"table {key} is in the models but in no migration")
             continue
+        if key in same:
+            continue
+        d = dt[key]
         dcols = {c.name: c for c in d.columns}
         for c in t.columns:
             dc = dcols.get(c.name)
@@ -794,7 +870,7 @@ def compute_drift(model: Schema, migrated: Schema, project: Optional[Project] = 
             add(WARNING, key, "table.extra", f"table {key} is in the migrations but not in the models")
 
     me = {e.key: e for e in model.enums}
-    de = {e.key: e for e in migrated.enums}
+    de = {e.key: e for e in migrated_enums}
     for key, e in me.items():
         if key not in de:
             add(ERROR, None, "enum.missing", f"enum {key} is in the models but in no migration", enum=key)

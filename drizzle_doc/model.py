@@ -348,7 +348,7 @@ class Schema:
     sequences: tuple[Sequence, ...] = ()
     files: tuple[str, ...] = ()  # schema files read, relative posix paths, sorted
     diagnostics: tuple[Diagnostic, ...] = ()
-    _by_key: Optional[dict] = field(default=None, compare=False, hash=False, repr=False)
+    _by_key: Optional[dict] = field(default=None, init=False, compare=False, hash=False, repr=False)  # not copied by replace()
 
     def tables_by_key(self) -> dict[str, Table]:
         """``{"schema.name": Table}``, built once (the model is immutable)."""

@@ -123,7 +123,11 @@ def test_prefetched_history_and_split_rendering_equal_serial(project, monkeypatc
     prefetch_history(project)
     handle = history_handle(project)  # digest and diagnostics before the history is unpacked
     assert handle.diagnostics == serial_history.diagnostics
-    assert handle.digest == history_digest(replace(serial_history, drift=())) == history_handle(project).digest
+    serial_latest = history_handle(project).latest()
+    assert handle.digest == history_digest(replace(serial_history, drift=()), serial_latest) \
+        == history_handle(project).digest
+    prefetch_history(project)
+    assert history_handle(project).latest() == serial_latest
     monkeypatch.setattr(render_mod, "PARALLEL_MIN_TABLES", 1)
     split = render_docs(schema, project, history=serial_history)
     monkeypatch.setenv(ENV_JOBS, "1")
@@ -180,3 +184,25 @@ def _cut_at(share):
         first, second = list(range(share)), list(range(share, len(exports)))
         return first, second, modules[:1], modules[1:]
     return split
+
+
+@forks
+def test_prefetched_drift_compares_only_changed_tables_and_finds_every_change():
+    """A history read on the second core unpickles only the migrated tables whose drift
+    fingerprint differs from the models', and finds the same drift as a serial run."""
+    import json
+
+    from drizzle_doc.migrations import compute_drift
+    from drizzle_doc.project import Project
+    from drizzle_doc.snapshot import load_snapshot
+
+    root = REPO / "fixtures" / "history-basic"
+    project = Project(root=root)
+    older = load_snapshot(json.loads((root / "drizzle" / "migrations" / "meta" / "0005_snapshot.json").read_text()))
+    serial = compute_drift(older, history_handle(Project(root=root)).latest())
+    assert serial  # the models are two migrations behind: real drift
+    prefetch_history(project)
+    handle = history_handle(project)
+    assert handle.full(older, project).drift == serial
+    latest = history_handle(Project(root=root)).latest()
+    assert handle.full(latest, project).drift == ()

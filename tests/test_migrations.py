@@ -16,6 +16,7 @@ from drizzle_doc.migrations import (
     augment_inspect,
     compute_drift,
     find_migrations_dir,
+    history_handle,
     history_json,
     history_text,
     load_history,
@@ -139,7 +140,7 @@ def test_basic_enum_created(basic):
 
 def test_basic_no_drift_against_its_own_last_snapshot(basic):
     model = snapshot("history-basic", "0007")
-    assert compute_drift(model, basic.latest) == ()
+    assert compute_drift(model, history_handle(project("history-basic")).latest()) == ()
     h = load_history(project("history-basic"), schema=model)
     assert h.drift == ()
 
@@ -189,7 +190,7 @@ def test_sql_only_history():
     assert ("0003_drop_legacy_slug", "column legacy_slug dropped") in summaries(h.table("posts"))
     assert h.table("posts").added_in("status").tag == "0006_comments_status_tweaks"
     # the schema rebuilt from SQL is the one drizzle-kit recorded after the same step
-    assert compute_drift(snapshot("history-basic", "0006"), h.latest) == ()
+    assert compute_drift(snapshot("history-basic", "0006"), history_handle(project("sql-only")).latest()) == ()
 
 
 # ---------------------------------------------------------------------------
@@ -423,7 +424,7 @@ def test_old_drizzle_kit_do_blocks(tmp_path):
     )
     h = load_history(project(tmp_path))
     assert h.folder == "drizzle" and h.diagnostics == ()
-    (fk,) = h.latest.table("posts").foreign_keys
+    (fk,) = history_handle(project(tmp_path)).latest().table("posts").foreign_keys
     assert (fk.name, fk.foreign_table, fk.on_delete) == ("posts_author_id_users_id_fk", "users", "cascade")
 
 
@@ -594,3 +595,10 @@ def test_snapshot_boolean_and_number_defaults_read_as_sql():
     snap = load_snapshot(json.loads((FIXTURES / "barrel" / "drizzle" / "meta" / "0000_snapshot.json").read_text()))
     defaults = {c.default for t in snap.tables for c in t.columns}
     assert "false" in defaults and "0" in defaults and "False" not in defaults
+
+
+def test_replaced_schema_does_not_keep_a_stale_table_index():
+    a = Schema(tables=(Table(name="a", columns=()),))
+    assert a.table("a") is not None  # builds the index
+    b = dataclasses.replace(a, tables=(*a.tables, Table(name="b", columns=())))
+    assert b.table("b") is not None and "public.b" in b.tables_by_key()
