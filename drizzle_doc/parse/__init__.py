@@ -175,7 +175,7 @@ def _on_named(value: Any, name: str, module: Module) -> None:
     if isinstance(target, (TableValue, SequenceValue, ViewValue, RelationsValue, DefineRelationsValue)) or hasattr(target, "variable"):
         if getattr(target, "variable", None) == "":
             target.variable = name
-            doc, site = module.docs.get(name, (None, None))
+            doc, site = module.doc_of(name)
             if doc is not None and hasattr(target, "doc"):
                 target.doc = doc
             if isinstance(target, TableValue) and site is not None:

@@ -137,7 +137,7 @@ class Module:
         self.exports: dict[str, tuple] = {}
         self.star_exports: list[tuple[str, Site]] = []
         self.default_export: Any = None
-        self.docs: dict[str, tuple[Doc, Site]] = {}
+        self.docs: dict[str, tuple[Any, Site]] = {}  # name -> (Doc, or the node it is read above, site)
         self.cache: dict[str, Any] = {}
         self.in_progress: set[str] = set()
         self.env = Env(self)
@@ -188,6 +188,17 @@ class Module:
             return NO_DOC
         return _parse_jsdoc(self.text(prev))
 
+    def doc_of(self, name: str) -> tuple[Optional[Doc], Optional[Site]]:
+        """The JSDoc and declaration site of top-level ``name`` (read once, on first use)."""
+        entry = self.docs.get(name)
+        if entry is None:
+            return None, None
+        doc, site = entry
+        if not isinstance(doc, Doc):
+            doc = self.doc_before(doc)
+            self.docs[name] = (doc, site)
+        return doc, site
+
     # -- indexing ----------------------------------------------------------------
     def _index(self) -> None:
         # every pattern of module.scm is anchored at (program …): matches start at depth 0
@@ -211,7 +222,7 @@ class Module:
                 self.default_export = caps["value"][0]
                 self.exports["default"] = ("node", caps["value"][0])
                 stmt = caps["export_default"][0]
-                self.docs["default"] = (self.doc_before(stmt), self.site(stmt))
+                self.docs["default"] = (stmt, LazySite(self, stmt))
             elif "commonjs_export" in caps:
                 self.default_export = caps["value"][0]
                 self.exports["default"] = ("node", caps["value"][0])
@@ -263,7 +274,7 @@ class Module:
 
     def _index_declaration(self, decl, doc_anchor) -> list[str]:
         names: list[str] = []
-        doc = self.doc_before(doc_anchor)
+        doc = doc_anchor  # the JSDoc above it is read by doc_of(), only for names that need one
         if decl.type in ("lexical_declaration", "variable_declaration"):
             for d in decl.named_children:
                 if d.type != "variable_declarator":
