@@ -240,7 +240,10 @@ class _Batch:
         """Make every staged file durable, then move each into place."""
         if not self.staged:
             return
-        if not _syncfs(next(iter(self.folders))):
+        by_device: dict[int, Path] = {}  # one folder per filesystem (a subfolder may be a mount)
+        for folder in self.folders:
+            by_device.setdefault(os.stat(folder).st_dev, folder)
+        if not all([_syncfs(folder) for folder in by_device.values()]):
             for tmp, _ in self.staged:
                 fd = os.open(tmp, os.O_RDONLY)
                 try:
