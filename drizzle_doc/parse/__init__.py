@@ -302,7 +302,8 @@ def _evaluate_part(ev: Evaluator, builder: Builder, exports: list[tuple[Module, 
 
 
 def _split(exports: list[tuple[Module, str]], modules: list[Module]) -> tuple[list[int], list[int], list[Module], list[Module]]:
-    """Two shares of the exports (positions) and of the schema modules to scan, whole origins each.
+    """Two shares of the exports (positions) and of the schema modules to scan, whole origins each
+    (the first for this process, the second for the child).
 
     Exports of one binding (an origin) stay together, so each value is made in one process;
     a schema module is scanned by the share that holds most of what it defines.
@@ -316,10 +317,12 @@ def _split(exports: list[tuple[Module, str]], modules: list[Module]) -> tuple[li
         groups.setdefault(key, []).append(pos)
     first: list[int] = []
     second: list[int] = []
-    half = len(exports) // 2
+    # a little over half for the first share (the parent's): the child also pickles its share
+    # and the parent unpickles it, so equal shares would leave the parent waiting
+    cut = len(exports) * 11 // 20
     per_module: dict[str, list[int]] = {}
     for key, positions in groups.items():  # in order of first export: files stay together
-        share = first if len(first) < half else second
+        share = first if len(first) < cut else second
         share.extend(positions)
         counts = per_module.setdefault(key[0], [0, 0])
         counts[share is second] += len(positions)
