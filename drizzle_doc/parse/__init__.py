@@ -222,7 +222,7 @@ class _Part:
     def __init__(self) -> None:
         self.tables: list[tuple[int, tuple, Optional[Table]]] = []  # (pos, table id, Table or None: failed)
         self.others: list[tuple[int, tuple, Any]] = []  # enums, sequences, views: (pos, identity, model)
-        self.relations: list[tuple[int, tuple, Any]] = []  # (pos, id of the table they attach to, Relation)
+        self.relations: list[tuple[int, tuple, int, Any]] = []  # (pos, id of their table, n-th of the value, Relation)
         self.policies: list[tuple[int, tuple, Any]] = []  # linked pgPolicy(...).link(table): (pos, table id, Policy)
         self.exported: set[tuple] = set()  # ids of every exported table value
         self.hidden: list[tuple[tuple, Site, str]] = []  # tables seen but not exported: (id, site, message)
