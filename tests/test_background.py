@@ -9,6 +9,7 @@ that cannot be pickled only means the parent does the work itself.
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import replace
 from pathlib import Path
 
@@ -146,6 +147,14 @@ def test_extraction_split_across_two_processes_equals_serial(project, monkeypatc
     calls = []
     real = parse_mod._split
     monkeypatch.setattr(parse_mod, "_split", lambda *a: calls.append(1) or real(*a))
+    evaluate = parse_mod._evaluate_part
+
+    def evaluate_and_pickle(*args):  # the child's share crosses as a pickle: so must the parent's
+        part = evaluate(*args)
+        assert pickle.loads(pickle.dumps(part)).tables == part.tables
+        return part
+
+    monkeypatch.setattr(parse_mod, "_evaluate_part", evaluate_and_pickle)
     split = extract(project)
     assert calls  # the split path ran
     assert split == serial

@@ -66,6 +66,9 @@ class LazySite:
     def column(self) -> int:
         return self._get().column
 
+    def __reduce__(self):  # crosses processes (the second core) as the plain Site it stands for
+        return Site, tuple(self._get())
+
 
 @dataclass(frozen=True, slots=True)
 class Unknown:
