@@ -386,9 +386,7 @@ class Module:
                 return self.ev.namespace_value(self, entry[1], entry[2])
         if name == "default" or not self.star_exports:
             return UNDEFINED
-        if self._star_map is None:
-            self.export_names()
-        target = (self._star_map or {}).get(name)
+        target = self._star_source(name)
         if target is not None:
             return target.export(name, seen)
         for spec, site in self.star_exports:  # native namespaces cannot list their names
@@ -398,6 +396,12 @@ class Module:
                 if value is not UNDEFINED:
                     return value
         return UNDEFINED
+
+    def _star_source(self, name: str) -> Optional["Module"]:
+        """The module an ``export *`` of this one takes ``name`` from, if any."""
+        if self._star_map is None:
+            self.export_names()
+        return (self._star_map or {}).get(name)
 
     def origin(self, name: str, seen: Optional[set] = None) -> tuple[str, str]:
         """Where ``export(name)`` is defined, without evaluating anything: ``(module rel, binding)``.
@@ -413,9 +417,7 @@ class Module:
         entry = self.exports.get(name)
         if entry is None:
             if name != "default" and self.star_exports:
-                if self._star_map is None:
-                    self.export_names()
-                target = (self._star_map or {}).get(name)
+                target = self._star_source(name)
                 if target is not None:
                     return target.origin(name, seen)
             return key
