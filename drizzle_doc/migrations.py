@@ -538,9 +538,9 @@ class HistoryHandle:
         if not self._packed:
             return dataclasses.replace(history, drift=compute_drift(schema, self._latest, project))
         model = schema.tables_by_key()
-        same = {key for key, fp, _ in self._packed if key in model and drift_fingerprint(model[key]) == fp}
+        unchanged = {key for key, fp, _ in self._packed if key in model and drift_fingerprint(model[key]) == fp}
         migrated = _PackedTables((key, data) for key, _, data in self._packed)
-        return dataclasses.replace(history, drift=_drift(schema, migrated, self._latest.enums, same))
+        return dataclasses.replace(history, drift=_drift(schema, migrated, self._latest.enums, unchanged))
 
 
 class _PackedTables(Mapping):
@@ -797,8 +797,8 @@ def drift_fingerprint(t: Table) -> str:
 
 
 def _drift(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[Enum, ...],
-           same: Collection[str] = ()) -> tuple[Drift, ...]:
-    """:func:`compute_drift` against the migrated tables by key; tables in ``same`` are known
+           unchanged: Collection[str] = ()) -> tuple[Drift, ...]:
+    """:func:`compute_drift` against the migrated tables by key; tables in ``unchanged`` are known
     to match their model (equal :func:`drift_fingerprint`) and are not compared again."""
     out: list[Drift] = []
     mt = {t.key: t for t in model.tables}
@@ -810,7 +810,7 @@ def _drift(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[Enum, .
         if key not in dt:
             add(ERROR, key, "table.missing", f"table {key} is in the models but in no migration")
             continue
-        if key in same:
+        if key in unchanged:
             continue
         d = dt[key]
         dcols = {c.name: c for c in d.columns}

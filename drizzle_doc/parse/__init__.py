@@ -383,6 +383,17 @@ def _extract(project: Project) -> Schema:
     return schema
 
 
+def _in_order(parts: list[_Part], name: str, identity) -> Iterable[tuple]:
+    """The items of every part's list ``name`` in export order (their first element), each
+    ``identity`` kept only from the first part that made it: a value exported twice may have
+    been made by both processes."""
+    made_by: dict[Any, int] = {}
+    for _pos, n, item in sorted(((x[0], n, x) for n, p in enumerate(parts) for x in getattr(p, name)),
+                                key=lambda e: (e[0], e[1])):  # stable: a value's items keep their order
+        if made_by.setdefault(identity(item), n) == n:
+            yield item
+
+
 def _merge(project: Project, ev: Evaluator, parts: list[_Part], files: list[Path], diags: list[Diagnostic]) -> Schema:
     """One model from the parts, as if one process had evaluated every export in order."""
     from dataclasses import replace
@@ -397,12 +408,8 @@ def _merge(project: Project, ev: Evaluator, parts: list[_Part], files: list[Path
 
     tables: list[Table] = []
     index_of: dict[tuple, int] = {}  # table id -> index in tables
-    made_by: dict[tuple, int] = {}  # table id -> the part that made it first
     seen_keys: dict[tuple, Table] = {}
-    for _pos, n, table_id, t in sorted(((x[0], n, *x[1:]) for n, p in enumerate(parts) for x in p.tables),
-                                       key=lambda x: (x[0], x[1])):
-        if made_by.setdefault(table_id, n) != n:  # one value exported twice, made by both processes
-            continue
+    for _pos, table_id, t in _in_order(parts, "tables", lambda x: x[1]):
         if t is None:
             continue
         key = (t.schema, t.name)
@@ -417,28 +424,18 @@ def _merge(project: Project, ev: Evaluator, parts: list[_Part], files: list[Path
         tables.append(t)
 
     extra: dict[int, tuple[list, list]] = {}
-    made_by = {}
-    for pos, n, table_id, i, rel in sorted(((x[0], n, *x[1:]) for n, p in enumerate(parts) for x in p.relations),
-                                           key=lambda x: (x[0], x[1], x[3])):
-        idx = index_of.get(table_id)
-        if idx is not None and made_by.setdefault((pos, i), n) == n:  # pos: the relations() value
-            extra.setdefault(idx, ([], []))[0].append(rel)
-    made_by = {}
-    for _pos, n, table_id, policy in sorted(((x[0], n, *x[1:]) for n, p in enumerate(parts) for x in p.policies),
-                                            key=lambda x: (x[0], x[1])):
-        idx = index_of.get(table_id)
-        if idx is not None and made_by.setdefault((table_id, policy), n) == n:
-            extra.setdefault(idx, ([], []))[1].append(policy)
+    for _pos, table_id, _n, rel in _in_order(parts, "relations", lambda x: (x[0], x[2])):
+        if table_id in index_of:
+            extra.setdefault(index_of[table_id], ([], []))[0].append(rel)
+    for _pos, table_id, policy in _in_order(parts, "policies", lambda x: (x[1], x[2])):
+        if table_id in index_of:
+            extra.setdefault(index_of[table_id], ([], []))[1].append(policy)
     for idx, (rels, policies) in extra.items():
         tables[idx] = replace(tables[idx], relations=tables[idx].relations + tuple(rels),
                               policies=tables[idx].policies + tuple(policies))
 
     enums, views, sequences = [], [], []
-    made_by = {}
-    for _pos, n, identity, obj in sorted(((x[0], n, *x[1:]) for n, p in enumerate(parts) for x in p.others),
-                                         key=lambda x: (x[0], x[1])):
-        if made_by.setdefault(identity, n) != n:
-            continue
+    for _pos, identity, obj in _in_order(parts, "others", lambda x: x[1]):
         {"enum": enums, "sequence": sequences, "view": views}[identity[0]].append(obj)
 
     # Enums used by columns but not exported: drizzle-kit still needs them exported.
