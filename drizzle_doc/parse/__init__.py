@@ -9,6 +9,7 @@ everything it could read.
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
@@ -236,6 +237,7 @@ def _evaluate_part(ev: Evaluator, builder: Builder, exports: list[tuple[Module, 
     part = _Part()
     seen: set[int] = set()
     order: list[tuple[int, Any]] = []
+    built: list[tuple[TableValue, int]] = []  # (value, index in part.tables)
     for pos in positions:
         module, name = exports[pos]
         try:
@@ -243,14 +245,38 @@ def _evaluate_part(ev: Evaluator, builder: Builder, exports: list[tuple[Module, 
         except RecursionError:
             ev.report(ERROR, Site(module.rel, 1), f"export {name!r} is nested too deeply to read", "too-deep")
             continue
-        if id(value) not in seen:
-            seen.add(id(value))
-            order.append((pos, value))
+        if id(value) in seen:
+            continue
+        seen.add(id(value))
+        order.append((pos, value))
+        # Tables and relations are built at once, while their file's syntax tree is likely still
+        # held (their callbacks are evaluated now); the rest waits for every export, as a
+        # `pgPolicy(...)` may be linked to its table by a later one.
+        if isinstance(value, TableValue):
+            part.exported.add(_table_id(value))
+            if not in_scope(value.schema):
+                continue
+            try:
+                table = builder.table(value)
+            except RecursionError:
+                ev.report(ERROR, value.decl_site or value.site, f"table {value.name!r} is nested too deeply to read", "too-deep")
+                table = None
+            if table is not None:
+                built.append((value, len(part.tables)))
+            part.tables.append((pos, _table_id(value), table))
+        elif isinstance(value, (RelationsValue, DefineRelationsValue)):
+            try:
+                pairs = builder.relations_v1(value, {}) if isinstance(value, RelationsValue) else builder.relations_v2(value)
+            except RecursionError:
+                continue
+            for n, (table_value, rel) in enumerate(pairs):
+                if isinstance(table_value, TableValue):
+                    part.relations.append((pos, _table_id(table_value), n, rel))
 
     own_values = {id(v) for _, v in order}
     for module in scan:  # tables drizzle-kit would ignore: defined in a schema file but never exported
         for name, binding in module.bindings.items():
-            if binding[0] != "node" or binding[1] is None or binding[1].type not in ("call_expression", "member_expression"):
+            if binding[0] != "node" or binding[1] is None or binding[1][2] not in ("call_expression", "member_expression"):
                 continue
             try:
                 value = module.lookup(name, binding[2])
@@ -261,17 +287,13 @@ def _evaluate_part(ev: Evaluator, builder: Builder, exports: list[tuple[Module, 
                                     f"table {value.name!r} (`{name}`) is not exported, so drizzle-kit ignores it; "
                                     "export it to document and migrate it"))
 
+    for value, i in built:  # `x.enableRLS()` in a later export turns RLS on for the table built before
+        pos, table_id, table = part.tables[i]
+        if value.rls and not table.rls_enabled:
+            part.tables[i] = (pos, table_id, replace(table, rls_enabled=True))
+
     for pos, value in order:
-        if isinstance(value, TableValue):
-            part.exported.add(_table_id(value))
-            if not in_scope(value.schema):
-                continue
-            try:
-                part.tables.append((pos, _table_id(value), builder.table(value)))
-            except RecursionError:
-                ev.report(ERROR, value.decl_site or value.site, f"table {value.name!r} is nested too deeply to read", "too-deep")
-                part.tables.append((pos, _table_id(value), None))
-        elif isinstance(value, EnumNative):
+        if isinstance(value, EnumNative):
             if in_scope(value.value.schema):
                 e = builder.enum(value)
                 part.others.append((pos, ("enum", e.key, e.file, e.line), e))
@@ -284,14 +306,6 @@ def _evaluate_part(ev: Evaluator, builder: Builder, exports: list[tuple[Module, 
                 v = builder.view(value)
                 if v is not None:
                     part.others.append((pos, ("view", v.key, v.file, v.line), v))
-        elif isinstance(value, (RelationsValue, DefineRelationsValue)):
-            try:
-                pairs = builder.relations_v1(value, {}) if isinstance(value, RelationsValue) else builder.relations_v2(value)
-            except RecursionError:
-                continue
-            for n, (table_value, rel) in enumerate(pairs):
-                if isinstance(table_value, TableValue):
-                    part.relations.append((pos, _table_id(table_value), n, rel))
         elif isinstance(value, PolicyValue) and isinstance(value.linked, TableValue):
             if in_scope(value.linked.schema):
                 p = builder.policy(value)
@@ -396,8 +410,6 @@ def _in_order(parts: list[_Part], name: str, identity) -> Iterable[tuple]:
 
 def _merge(project: Project, ev: Evaluator, parts: list[_Part], files: list[Path], diags: list[Diagnostic]) -> Schema:
     """One model from the parts, as if one process had evaluated every export in order."""
-    from dataclasses import replace
-
     exported = set().union(*(p.exported for p in parts))
     hidden: dict[tuple, None] = {}
     for part in parts:

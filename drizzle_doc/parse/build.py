@@ -683,8 +683,8 @@ def _float(text: str) -> float:
 
 def _element_docs(fn: JSFunction) -> list[Doc]:
     """JSDoc of each element of the array an extra-config callback returns, by position."""
-    body = fn.body
     module = fn.module
+    body = module.node(fn.body)
     if body is None:
         return []
     node = body

@@ -120,6 +120,12 @@ def parse_js_number(text: str) -> Any:
     return int(value) if value.is_integer() and "e" not in low and "." not in t else value
 
 
+#: Bytes of source whose syntax trees the evaluator keeps at once (about 25x that in memory).
+#: A project within it is parsed exactly once; a larger one releases the least recently
+#: used trees and parses a file again when it is needed again.
+TREE_BUDGET = 3 * 1024 * 1024
+
+
 class Module:
     """One source file: its tree, top-level bindings and exports (indexed once, evaluated lazily)."""
 
@@ -128,16 +134,16 @@ class Module:
         self.path = path
         self.rel = rel
         self.source = source
-        self.tree = ts.parse(source, tsx)
+        self.tsx = tsx
+        self._tree = ts.parse(source, tsx)
+        ev.keep_tree(self)
         self.ascii = source.isascii()
         # ASCII: byte offsets are character offsets, so slicing the decoded text once is the same
         self._str: Optional[str] = source.decode("ascii") if self.ascii else None
-        self.tsx = tsx
         self.bindings: dict[str, tuple] = {}
         self.exports: dict[str, tuple] = {}
         self.star_exports: list[tuple[str, Site]] = []
-        self.default_export: Any = None
-        self.docs: dict[str, tuple[Any, Site]] = {}  # name -> (Doc, or the node it is read above, site)
+        self.docs: dict[str, tuple[Any, Site]] = {}  # name -> (Doc, or the ref of the node it is read above, site)
         self.cache: dict[str, Any] = {}
         self.in_progress: set[str] = set()
         self.env = Env(self)
@@ -147,6 +153,40 @@ class Module:
         self._listing = False
         self._index()
 
+    # -- the syntax tree ---------------------------------------------------------------
+    @property
+    def tree(self):
+        """The syntax tree, parsed again if the evaluator released it (see ``Evaluator.keep_tree``).
+
+        Nothing long-lived holds a node (a node keeps its tree alive): bindings, functions and
+        positions keep :meth:`ref` s, and :meth:`node` finds the node again in today's tree.
+        """
+        tree = self._tree
+        if tree is None:
+            tree = self._tree = ts.parse(self.source, self.tsx)
+            self.ev.reparsed += 1
+        self.ev.keep_tree(self)
+        return tree
+
+    @staticmethod
+    def ref(node) -> Optional[tuple[int, int, str]]:
+        """A handle on ``node`` that does not keep the tree alive: (start byte, end byte, type)."""
+        return None if node is None else (node.start_byte, node.end_byte, node.type)
+
+    def node(self, ref: Optional[tuple[int, int, str]]):
+        """The node :meth:`ref` gave ``ref`` for (the same in a tree parsed again: parsing is deterministic)."""
+        if ref is None:
+            return None
+        start, end, kind = ref
+        node = self.tree.root_node.descendant_for_byte_range(start, end)
+        # the smallest node over the range; a wrapper with the same range (an expression
+        # statement around its call, say) is an ancestor
+        while node is not None and not (node.type == kind and node.start_byte == start and node.end_byte == end):
+            node = node.parent
+        if node is None:  # cannot happen for a ref of this module's source
+            raise LookupError(f"{self.rel}: no {kind} node at bytes {start}-{end}")
+        return node
+
     # -- positions -----------------------------------------------------------------
     def text(self, node) -> str:
         if self._str is not None:
@@ -154,15 +194,35 @@ class Module:
         return self.source[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def site(self, node) -> Site:
-        row, col = node.start_point
+        return self.site_at(node.start_point, node.start_byte)
+
+    def site_at(self, point: tuple[int, int], byte: int) -> Site:
+        """The site of a node that starts at ``point`` (row, byte column), byte offset ``byte``."""
+        row, col = point
         if self.ascii:  # byte columns are character columns
             return Site(self.rel, row + 1, col + 1)
-        line_start = self.source.rfind(b"\n", 0, node.start_byte) + 1
+        line_start = self.source.rfind(b"\n", 0, byte) + 1
         char_col = len(self.source[line_start : line_start + col].decode("utf-8", "replace"))
         return Site(self.rel, row + 1, char_col + 1)
 
     def doc_before(self, node, siblings: Optional[list] = None, index: int = 0) -> Doc:
-        """The JSDoc block directly above ``node`` (only blank space between).
+        """The JSDoc block directly above ``node`` (only blank space between)."""
+        return self.jsdoc(self.jsdoc_above(node, siblings, index))
+
+    def jsdoc(self, comment: Optional[tuple[int, int]]) -> Doc:
+        """The parsed JSDoc block at byte range ``comment`` (from :meth:`jsdoc_above`)."""
+        if comment is None:
+            return NO_DOC
+        return _parse_jsdoc(self.source[comment[0] : comment[1]].decode("utf-8", "replace"))
+
+    def prop_meta(self, child, siblings: list, index: int) -> PropMeta:
+        """The PropMeta of property ``child`` (``siblings[index]``): its JSDoc's place found now."""
+        prev = siblings[index - 1] if index > 0 else None
+        comment = self.jsdoc_above(child, siblings, index) if prev is not None and prev.type == "comment" else None
+        return PropMeta(None, None, self, comment, child.start_point, child.start_byte)
+
+    def jsdoc_above(self, node, siblings: Optional[list] = None, index: int = 0) -> Optional[tuple[int, int]]:
+        """The byte range of the JSDoc block directly above ``node`` (only blank space between), or None.
 
         ``siblings`` (the parent's ``children``, ``node`` at ``index``) spares the walk back with
         ``prev_sibling``, which tree-sitter answers by searching down from the root."""
@@ -172,7 +232,7 @@ class Module:
             while True:
                 prev = siblings[i] if i >= 0 else None
                 if prev is None or prev.type != "comment":
-                    return NO_DOC
+                    return None
                 if source.startswith(b"/**", prev.start_byte, prev.end_byte):
                     break
                 i -= 1
@@ -180,13 +240,13 @@ class Module:
             prev = node.prev_sibling
             while True:
                 if prev is None or prev.type != "comment":
-                    return NO_DOC
+                    return None
                 if source.startswith(b"/**", prev.start_byte, prev.end_byte):
                     break
                 prev = prev.prev_sibling
         if node.start_point[0] - prev.end_point[0] > 1:
-            return NO_DOC
-        return _parse_jsdoc(self.text(prev))
+            return None
+        return (prev.start_byte, prev.end_byte)
 
     def doc_of(self, name: str) -> tuple[Optional[Doc], Optional[Site]]:
         """The JSDoc and declaration site of top-level ``name`` (read once, on first use)."""
@@ -194,8 +254,8 @@ class Module:
         if entry is None:
             return None, None
         doc, site = entry
-        if not isinstance(doc, Doc):
-            doc = self.doc_before(doc)
+        if not isinstance(doc, Doc):  # the ref of the statement it is read above
+            doc = self.doc_before(self.node(doc))
             self.docs[name] = (doc, site)
         return doc, site
 
@@ -219,13 +279,11 @@ class Module:
                 for name in self._index_declaration(caps["declaration"][0], stmt):
                     self.exports[name] = ("local", name)
             elif "export_default" in caps:
-                self.default_export = caps["value"][0]
-                self.exports["default"] = ("node", caps["value"][0])
+                self.exports["default"] = ("node", self.ref(caps["value"][0]))
                 stmt = caps["export_default"][0]
-                self.docs["default"] = (stmt, LazySite(self, stmt))
+                self.docs["default"] = (self.ref(stmt), LazySite(self, stmt))
             elif "commonjs_export" in caps:
-                self.default_export = caps["value"][0]
-                self.exports["default"] = ("node", caps["value"][0])
+                self.exports["default"] = ("node", self.ref(caps["value"][0]))
             elif "declaration" in caps:
                 decl = caps["declaration"][0]
                 self._index_declaration(decl, decl)
@@ -274,7 +332,7 @@ class Module:
 
     def _index_declaration(self, decl, doc_anchor) -> list[str]:
         names: list[str] = []
-        doc = doc_anchor  # the JSDoc above it is read by doc_of(), only for names that need one
+        doc = self.ref(doc_anchor)  # the JSDoc above it is read by doc_of(), only for names that need one
         if decl.type in ("lexical_declaration", "variable_declaration"):
             for d in decl.named_children:
                 if d.type != "variable_declarator":
@@ -284,27 +342,27 @@ class Module:
                 if name_node is None or name_node.type != "identifier":
                     continue  # destructuring at top level: not something a schema needs
                 name = self.text(name_node)
-                self.bindings[name] = ("node", value, LazySite(self, name_node))
+                self.bindings[name] = ("node", self.ref(value), LazySite(self, name_node))
                 self.docs[name] = (doc, LazySite(self, doc_anchor))
                 names.append(name)
         elif decl.type == "function_declaration":
             name_node = decl.child_by_field_name("name")
             if name_node is not None:
                 name = self.text(name_node)
-                self.bindings[name] = ("function", decl, LazySite(self, name_node))
+                self.bindings[name] = ("function", self.ref(decl), LazySite(self, name_node))
                 self.docs[name] = (doc, LazySite(self, doc_anchor))
                 names.append(name)
         elif decl.type == "enum_declaration":
             name_node = decl.child_by_field_name("name")
             if name_node is not None:
                 name = self.text(name_node)
-                self.bindings[name] = ("enum", decl, LazySite(self, name_node))
+                self.bindings[name] = ("enum", self.ref(decl), LazySite(self, name_node))
                 self.docs[name] = (doc, LazySite(self, doc_anchor))
                 names.append(name)
         elif decl.type in ("class_declaration", "abstract_class_declaration", "interface_declaration", "type_alias_declaration"):
             name_node = decl.child_by_field_name("name")
             if name_node is not None:
-                self.bindings[self.text(name_node)] = ("opaque", decl, LazySite(self, name_node))
+                self.bindings[self.text(name_node)] = ("opaque", self.ref(decl), LazySite(self, name_node))
         return names
 
     # -- evaluation ----------------------------------------------------------------
@@ -329,17 +387,16 @@ class Module:
     def _evaluate_binding(self, name: str, binding: tuple) -> Any:
         kind = binding[0]
         if kind == "node":
-            node = binding[1]
-            if node is None:
+            if binding[1] is None:
                 return UNDEFINED
-            value = self.ev.eval(node, self.env)
+            value = self.ev.eval(self.node(binding[1]), self.env)
             self.ev.named(value, name, self)
             return value
         if kind == "function":
-            decl = binding[1]
+            decl = self.node(binding[1])
             return JSFunction(
-                decl.child_by_field_name("parameters"),
-                decl.child_by_field_name("body"),
+                self.ref(decl.child_by_field_name("parameters")),
+                self.ref(decl.child_by_field_name("body")),
                 self,
                 self.env,
                 name,
@@ -347,7 +404,7 @@ class Module:
                 self.text(decl),
             )
         if kind == "enum":
-            return self.ev.eval_ts_enum(binding[1], self)
+            return self.ev.eval_ts_enum(self.node(binding[1]), self)
         if kind == "import":
             _, spec, imported, site = binding
             return self.ev.import_value(self, spec, imported, site)
@@ -370,7 +427,7 @@ class Module:
             if kind == "node":
                 cache_key = "\0export:" + name
                 if cache_key not in self.cache:
-                    value = self.ev.eval(entry[1], self.env)
+                    value = self.ev.eval(self.node(entry[1]), self.env)
                     self.ev.named(value, name, self)  # `export default pgTable(...)`: variable "default"
                     self.cache[cache_key] = value
                 return self.cache[cache_key]
@@ -471,6 +528,32 @@ class Evaluator:
         self._diags: dict[tuple, Diagnostic] = {}
         self.globals = _make_globals()
         self.on_named = None  # hook: (value, name, module) -> None, set by pgcore
+        # Syntax trees kept alive, least recently used first, and the bytes of source they cover.
+        # Trees take ~25 bytes per byte of source: past the budget the oldest is released
+        # (Module.tree parses it again if it is needed again).
+        self.tree_budget = TREE_BUDGET
+        self.reparsed = 0  # how many trees were parsed again
+        self._live: dict[Module, None] = {}
+        self._live_bytes = 0
+        self._last: Optional[Module] = None
+
+    def keep_tree(self, module: Module) -> None:
+        """Note that ``module``'s tree is in use; release the least recently used past the budget."""
+        if module is self._last:
+            return
+        self._last = module
+        live = self._live
+        if module in live:
+            del live[module]
+            live[module] = None
+            return
+        live[module] = None
+        self._live_bytes += len(module.source)
+        while self._live_bytes > self.tree_budget and len(live) > 1:
+            old = next(iter(live))
+            del live[old]
+            self._live_bytes -= len(old.source)
+            old._tree = None  # freed once no evaluation in progress holds one of its nodes
 
     # -- diagnostics ---------------------------------------------------------------
     def report(self, severity: str, site: Optional[Site], message: str, code: str = "") -> None:
@@ -719,7 +802,7 @@ class Evaluator:
     def call_function(self, fn: JSFunction, args: list[Any]) -> Any:
         module: Module = fn.module
         env = Env(module, fn.env)
-        params = fn.params
+        params = module.node(fn.params)
         if params is not None:
             if params.type == "identifier":
                 env.vars[module.text(params)] = args[0] if args else UNDEFINED
@@ -743,7 +826,7 @@ class Evaluator:
                     elif p.type == "identifier":  # plain JS parameters
                         env.vars[module.text(p)] = args[i] if i < len(args) else UNDEFINED
                         i += 1
-        body = fn.body
+        body = module.node(fn.body)
         if body is None:
             return UNDEFINED
         if body.type == "statement_block":
@@ -813,7 +896,7 @@ class Evaluator:
                 name = stmt.child_by_field_name("name")
                 if name is not None:
                     env.vars[module.text(name)] = JSFunction(
-                        stmt.child_by_field_name("parameters"), stmt.child_by_field_name("body"), module, env,
+                        module.ref(stmt.child_by_field_name("parameters")), module.ref(stmt.child_by_field_name("body")), module, env,
                         module.text(name), module.site(stmt), module.text(stmt),
                     )
             elif t == "return_statement":
@@ -944,11 +1027,11 @@ def _object(ev: Evaluator, node, env: Env) -> Any:
                 props[key] = ev.eval(value_node, env) if value_node is not None else UNDEFINED
             except RecursionError:  # thousands of nested levels: this property only is lost
                 props[key] = Unknown("expression nested too deeply to read", module.site(child))
-            meta[key] = PropMeta(None, None, module, child, children, i)
+            meta[key] = module.prop_meta(child, children, i)
         elif t == "shorthand_property_identifier":
             key = module.text(child)
             props[key] = env.lookup(key, LazySite(module, child))
-            meta[key] = PropMeta(None, None, module, child, children, i)
+            meta[key] = module.prop_meta(child, children, i)
         elif t == "spread_element":
             inner = child.named_children[0] if child.named_children else None
             value = ev.eval(inner, env) if inner is not None else UNDEFINED
@@ -967,10 +1050,10 @@ def _object(ev: Evaluator, node, env: Env) -> Any:
             key = ev.prop_key(name, module, env)
             if isinstance(key, str):
                 obj.props[key] = JSFunction(
-                    child.child_by_field_name("parameters"), child.child_by_field_name("body"), module, env,
+                    module.ref(child.child_by_field_name("parameters")), module.ref(child.child_by_field_name("body")), module, env,
                     key, module.site(child), module.text(child),
                 )
-                obj.meta[key] = PropMeta(None, None, module, child, children, i)
+                obj.meta[key] = module.prop_meta(child, children, i)
     return obj
 
 
@@ -994,7 +1077,8 @@ def _array(ev: Evaluator, node, env: Env) -> Any:
 def _function(ev: Evaluator, node, env: Env) -> Any:
     module = env.module
     params = node.child_by_field_name("parameters") or node.child_by_field_name("parameter")
-    return JSFunction(params, node.child_by_field_name("body"), module, env, "", LazySite(module, node), module.text(node))
+    return JSFunction(module.ref(params), module.ref(node.child_by_field_name("body")), module, env, "", LazySite(module, node),
+                      module.text(node))
 
 
 def _unwrap(ev: Evaluator, node, env: Env) -> Any:

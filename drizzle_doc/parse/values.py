@@ -40,18 +40,23 @@ class Site(NamedTuple):
 
 
 class LazySite:
-    """A :class:`Site` computed only when read (most positions are never needed)."""
+    """A :class:`Site` computed only when read (most positions are never needed).
 
-    __slots__ = ("_module", "_node", "_site")
+    It keeps the node's start (row, byte column, byte offset), never the node: a node keeps
+    its whole syntax tree alive, and trees are released during evaluation (see ``Module.tree``).
+    """
+
+    __slots__ = ("_module", "_point", "_byte", "_site")
 
     def __init__(self, module: Any, node: Any):
         self._module = module
-        self._node = node
+        self._point = node.start_point
+        self._byte = node.start_byte
         self._site: Optional[Site] = None
 
     def _get(self) -> Site:
         if self._site is None:
-            self._site = self._module.site(self._node)
+            self._site = self._module.site_at(self._point, self._byte)
         return self._site
 
     @property
@@ -80,29 +85,33 @@ class Unknown:
 
 
 class PropMeta:
-    """A property's JSDoc and position, read from the syntax tree only when asked for."""
+    """A property's JSDoc and position; the JSDoc text is parsed only when asked for.
 
-    __slots__ = ("_module", "_node", "_doc", "_site", "_siblings", "_index")
+    Made by ``Module.prop_meta``, which finds the comment above the property while the tree
+    is at hand; no node is kept (see :class:`LazySite`).
+    """
 
-    def __init__(self, doc: Optional[Doc] = None, site: Optional[Site] = None, module: Any = None, node: Any = None,
-                 siblings: Optional[list] = None, index: int = 0):
+    __slots__ = ("_module", "_comment", "_point", "_byte", "_doc", "_site")
+
+    def __init__(self, doc: Optional[Doc] = None, site: Optional[Site] = None, module: Any = None,
+                 comment: Optional[tuple[int, int]] = None, point: Optional[tuple[int, int]] = None, byte: int = 0):
         self._doc = doc
         self._site = site
         self._module = module
-        self._node = node
-        self._siblings = siblings  # node's parent's children (node at ``index``), when known: see Module.doc_before
-        self._index = index
+        self._comment = comment  # byte range of the JSDoc block directly above, if any
+        self._point = point  # the property's start (row, byte column), for its site
+        self._byte = byte
 
     @property
     def doc(self) -> Doc:
         if self._doc is None:
-            self._doc = self._module.doc_before(self._node, self._siblings, self._index) if self._node is not None else NO_DOC
+            self._doc = self._module.jsdoc(self._comment) if self._comment is not None else NO_DOC
         return self._doc
 
     @property
     def site(self) -> Optional[Site]:
-        if self._site is None and self._node is not None:
-            self._site = self._module.site(self._node)
+        if self._site is None and self._point is not None:
+            self._site = self._module.site_at(self._point, self._byte)
         return self._site
 
 
@@ -132,8 +141,8 @@ class JSObject:
 class JSFunction:
     """An arrow function, function expression/declaration or method: evaluated on call."""
 
-    params: Any  # tree-sitter formal_parameters node (or a single identifier for `x => …`)
-    body: Any  # expression node or statement_block node
+    params: Any  # Ref of the formal_parameters node (or of the single identifier of `x => …`), or None
+    body: Any  # Ref of the expression or statement_block node, or None; Module.node() gives the node
     module: Any  # the Module it was written in
     env: Any  # the Env it closes over
     name: str = ""
@@ -183,7 +192,7 @@ class Call:
     def lazy_site(self) -> Any:
         """:attr:`site`, but computed only when read (for values that rarely need their position)."""
         if self._site is None and self._node is not None:
-            return LazySite(self._module, self._node)
+            return LazySite(self._module, self._node)  # keeps positions only, never the node
         return self.site
 
     @property

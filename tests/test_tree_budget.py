@@ -1,0 +1,74 @@
+"""Syntax trees released during evaluation (issue 7: memory at 10,000 tables).
+
+Past ``TREE_BUDGET`` bytes of source the evaluator lets go of the least recently used
+trees and parses a file again when it needs it again.  Nothing may depend on which
+trees happen to be held: with a budget of zero (every file but the one in use is
+released at once) every fixture gives exactly the model it gives with all trees held.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import drizzle_doc.parse.evaluate as evaluate_mod
+import drizzle_doc.parse.ts as ts_mod
+from drizzle_doc.background import ENV_JOBS
+from drizzle_doc.config import load_projects
+from drizzle_doc.parse import extract
+from drizzle_doc.serialize import schema_json
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = sorted(p for p in (REPO / "fixtures").iterdir() if p.is_dir())
+
+
+def _projects():
+    for root in FIXTURES:
+        yield from load_projects(root)
+
+
+def _counting_parses(monkeypatch) -> list:
+    parsed: list = []
+    real = ts_mod.parse
+    monkeypatch.setattr(ts_mod, "parse", lambda source, tsx=False: parsed.append(source) or real(source, tsx))
+    return parsed
+
+
+@pytest.mark.parametrize("project", list(_projects()), ids=lambda p: p.root.relative_to(REPO).as_posix())
+def test_released_trees_give_the_same_model(project, monkeypatch):
+    monkeypatch.setenv(ENV_JOBS, "1")  # one evaluator, so the parses are counted here
+    parsed = _counting_parses(monkeypatch)
+    held = extract(project)
+    once = len(parsed)
+    assert len(set(parsed)) == once  # within the budget, every file is parsed exactly once
+    parsed.clear()
+    monkeypatch.setattr(evaluate_mod, "TREE_BUDGET", 0)
+    released = extract(project)
+    assert released == held
+    assert schema_json(released) == schema_json(held)  # lines, files and diagnostics too
+    if once > 1:  # files were let go of and parsed again when needed again
+        assert len(parsed) > once
+
+
+def test_a_later_export_still_changes_a_table_built_before_it(tmp_path, monkeypatch):
+    """Tables are built right after their export is read (their file's tree is still held);
+    an ``enableRLS()`` or a ``pgPolicy(...).link()`` in a later export still counts."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.ts").write_text(
+        'import { pgTable, integer } from "drizzle-orm/pg-core";\n'
+        'export const notes = pgTable("notes", { id: integer().primaryKey() });\n')
+    (tmp_path / "src" / "b.ts").write_text(
+        'import { pgPolicy } from "drizzle-orm/pg-core";\nimport { sql } from "drizzle-orm";\n'
+        'import { notes } from "./a";\n'
+        'export const owner = pgPolicy("owner_only", { for: "select", using: sql`true` });\n'
+        'export const secured = notes.enableRLS();\n'
+        'export const linked = owner.link(notes);\n')
+    (tmp_path / "drizzle.config.ts").write_text(
+        'export default { dialect: "postgresql", schema: "./src/*.ts" };\n')
+    (project,) = load_projects(tmp_path)
+    for budget in (evaluate_mod.TREE_BUDGET, 0):
+        monkeypatch.setattr(evaluate_mod, "TREE_BUDGET", budget)
+        (table,) = extract(project).tables
+        assert table.rls_enabled, budget
+        assert [p.name for p in table.policies] == ["owner_only"], budget
