@@ -136,53 +136,108 @@ def test_prefetched_history_and_split_rendering_equal_serial(project, monkeypatc
     assert list(split.items()) == list(serial.items())
 
 
+def _units_of(project):
+    files, _ = parse_mod.schema_files(project)
+    return parse_mod._units(parse_mod.new_evaluator(project.root.resolve()), files)
+
+
+def _pickling(monkeypatch):
+    """Every share's part must cross as a pickle (the child's does): check the parent's too."""
+    for name in ("_evaluate_part", "_evaluate_units"):
+        real = getattr(parse_mod, name)
+
+        def evaluate_and_pickle(*args, real=real):
+            part = real(*args)
+            assert pickle.loads(pickle.dumps(part)).tables == part.tables
+            return part
+
+        monkeypatch.setattr(parse_mod, name, evaluate_and_pickle)
+
+
+def _cut_units_at(k, calls):
+    def cut(units):
+        calls.append(k)
+        return [u for u, _ in units[:k]], [u for u, _ in units[k:]]
+    return cut
+
+
 @forks
 @pytest.mark.parametrize("project", list(_projects()), ids=lambda p: p.root.relative_to(REPO).as_posix())
 def test_extraction_split_across_two_processes_equals_serial(project, monkeypatch):
-    """The second core evaluates about half of the exports; the merged model is the serial one."""
+    """The second core evaluates a share of the files, cut anywhere; the merged model is the serial one."""
     monkeypatch.setenv(ENV_JOBS, "1")
     serial = extract(project)
+    monkeypatch.setenv(ENV_JOBS, "2")
+    monkeypatch.setattr(parse_mod, "PARALLEL_MIN_BYTES", 0)
+    _pickling(monkeypatch)
+    units = _units_of(project)
+    assert units is not None  # every fixture is read file by file
+    for k in range(1, len(units)):
+        calls: list = []
+        monkeypatch.setattr(parse_mod, "_cut", _cut_units_at(k, calls))
+        split = extract(project)
+        assert calls == [k]  # the split path ran
+        assert split == serial, k
+        assert schema_json(split) == schema_json(serial), k  # fields that equality skips (files, lines) too
+
+
+@forks
+@pytest.mark.parametrize("project", list(_projects()), ids=lambda p: p.root.relative_to(REPO).as_posix())
+def test_extraction_split_by_exports_equals_serial(project, monkeypatch):
+    """The general way (every file indexed first, exports cut by where they are bound), used when
+    a barrel's `export *` names a package: also the serial model."""
+    monkeypatch.setenv(ENV_JOBS, "1")
+    serial = extract(project)
+    monkeypatch.setattr(parse_mod, "_units", lambda ev, files: None)
+    assert extract(project) == serial
     monkeypatch.setenv(ENV_JOBS, "2")
     monkeypatch.setattr(parse_mod, "PARALLEL_MIN_EXPORTS", 0)
     calls = []
     real = parse_mod._split
     monkeypatch.setattr(parse_mod, "_split", lambda *a: calls.append(1) or real(*a))
-    evaluate = parse_mod._evaluate_part
-
-    def evaluate_and_pickle(*args):  # the child's share crosses as a pickle: so must the parent's
-        part = evaluate(*args)
-        assert pickle.loads(pickle.dumps(part)).tables == part.tables
-        return part
-
-    monkeypatch.setattr(parse_mod, "_evaluate_part", evaluate_and_pickle)
+    _pickling(monkeypatch)
     split = extract(project)
     assert calls  # the split path ran
     assert split == serial
-    assert schema_json(split) == schema_json(serial)  # fields that equality skips (files, lines) too
+    assert schema_json(split) == schema_json(serial)
+
+
+def _alias_project(tmp_path):
+    (tmp_path / "src").mkdir()
+    imports = 'import { pgTable, integer } from "drizzle-orm/pg-core";\n'
+    tables = "".join(f'export const t{i} = pgTable("t{i}", {{ id: integer().primaryKey() }});\n' for i in range(4))
+    (tmp_path / "src" / "a.ts").write_text(
+        imports + tables
+        + 'const hidden = pgTable("hidden", { id: integer() });\n'
+        + 'export const twin = pgTable("t0", { id: integer() });\n')
+    (tmp_path / "src" / "b.ts").write_text(
+        'import { t1 } from "./a";\nexport const alias = t1;\nexport { t2 as again } from "./a";\n')
+    (tmp_path / "src" / "c.ts").write_text(
+        imports + "".join(f'export const t{i} = pgTable("t{i}", {{ id: integer().primaryKey() }});\n' for i in range(4, 8)))
+    (tmp_path / "drizzle.config.ts").write_text(
+        'export default { dialect: "postgresql", schema: "./src/*.ts" };\n')
+    (project,) = load_projects(tmp_path)
+    return project
 
 
 def test_extraction_split_keeps_aliases_once_and_spots_unexported_tables(tmp_path, monkeypatch):
     """A table exported under two names (made in both processes) is one table, a table kept
     private is still reported, and a duplicate name is still an error, whichever process made it."""
-    (tmp_path / "src").mkdir()
-    tables = "".join(f'export const t{i} = pgTable("t{i}", {{ id: integer().primaryKey() }});\n' for i in range(8))
-    (tmp_path / "src" / "a.ts").write_text(
-        'import { pgTable, integer } from "drizzle-orm/pg-core";\n' + tables
-        + 'const hidden = pgTable("hidden", { id: integer() });\n'
-        + 'export const twin = pgTable("t0", { id: integer() });\n')
-    (tmp_path / "src" / "b.ts").write_text(
-        'import { t1 } from "./a";\nexport const alias = t1;\nexport { t2 as again } from "./a";\n')
-    (tmp_path / "drizzle.config.ts").write_text(
-        'export default { dialect: "postgresql", schema: "./src/*.ts" };\n')
-    (project,) = load_projects(tmp_path)
+    project = _alias_project(tmp_path)
     monkeypatch.setenv(ENV_JOBS, "1")
     serial = extract(project)
     assert [t.name for t in serial.tables] == [f"t{i}" for i in range(8)]
     codes = sorted(d.code for d in serial.diagnostics if d.code in ("not-exported", "duplicate-table"))
     assert codes == ["duplicate-table", "not-exported"]
     monkeypatch.setenv(ENV_JOBS, "2")
+    monkeypatch.setattr(parse_mod, "PARALLEL_MIN_BYTES", 0)
+    for k in (1, 2):  # every way of cutting the three files in two
+        monkeypatch.setattr(parse_mod, "_cut", _cut_units_at(k, []))
+        split = extract(project)
+        assert split == serial and split.diagnostics == serial.diagnostics, k
+    monkeypatch.setattr(parse_mod, "_units", lambda ev, files: None)  # the general way
     monkeypatch.setattr(parse_mod, "PARALLEL_MIN_EXPORTS", 0)
-    for share in range(1, 12):  # every way of cutting the exports in two
+    for share in range(1, 11):  # every way of cutting the 11 exports in two
         monkeypatch.setattr(parse_mod, "_split", _cut_at(share))
         split = extract(project)
         assert split == serial and split.diagnostics == serial.diagnostics, share
@@ -193,6 +248,34 @@ def _cut_at(share):
         first, second = list(range(share)), list(range(share, len(exports)))
         return first, second, modules[:1], modules[1:]
     return split
+
+
+def test_a_barrel_name_given_by_two_export_stars_is_the_first_ones(tmp_path, monkeypatch):
+    """`export *` from two files that both export `users`: the barrel gives the first file's
+    (as Module.export_names has it), even when each file was read by a different process."""
+    (tmp_path / "src").mkdir()
+    imports = 'import { pgTable, integer } from "drizzle-orm/pg-core";\n'
+    (tmp_path / "src" / "a.ts").write_text(imports + 'export const users = pgTable("users_a", { id: integer() });\n')
+    (tmp_path / "src" / "b.ts").write_text(imports + 'export const users = pgTable("users_b", { id: integer() });\n'
+                                           'export const posts = pgTable("posts", { id: integer() });\n')
+    (tmp_path / "src" / "index.ts").write_text(
+        imports + 'export * from "./a";\nexport * from "./b";\nexport const own = pgTable("own", { id: integer() });\n')
+    (tmp_path / "drizzle.config.ts").write_text(
+        'export default { dialect: "postgresql", schema: "./src/index.ts" };\n')
+    (project,) = load_projects(tmp_path)
+    monkeypatch.setenv(ENV_JOBS, "1")
+    serial = extract(project)
+    assert [t.name for t in serial.tables] == ["users_a", "posts", "own"]
+    monkeypatch.setattr(parse_mod, "_units", lambda ev, files: None)
+    assert extract(project) == serial  # the general way agrees
+    monkeypatch.undo()
+    monkeypatch.setenv(ENV_JOBS, "2")
+    monkeypatch.setattr(parse_mod, "PARALLEL_MIN_BYTES", 0)
+    for k in (1, 2):
+        calls: list = []
+        monkeypatch.setattr(parse_mod, "_cut", _cut_units_at(k, calls))
+        split = extract(project)
+        assert calls == [k] and split == serial and split.diagnostics == serial.diagnostics, k
 
 
 @forks

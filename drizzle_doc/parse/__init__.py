@@ -204,6 +204,8 @@ def extract(project: Project) -> Schema:
 
 #: From this many exported values on, the second core evaluates about half of them.
 PARALLEL_MIN_EXPORTS = 200
+#: The same, for schemas read file by file (see ``_units``): from this many bytes of source.
+PARALLEL_MIN_BYTES = 128 * 1024
 
 
 def _table_id(tv: TableValue) -> tuple:
@@ -218,7 +220,7 @@ class _Part:
     into exactly what a single process makes.
     """
 
-    __slots__ = ("tables", "others", "relations", "policies", "exported", "hidden", "diagnostics")
+    __slots__ = ("tables", "others", "relations", "policies", "exported", "hidden", "star_names", "diagnostics")
 
     def __init__(self) -> None:
         self.tables: list[tuple[int, tuple, Optional[Table]]] = []  # (pos, table id, Table or None: failed)
@@ -227,6 +229,7 @@ class _Part:
         self.policies: list[tuple[int, tuple, Any]] = []  # linked pgPolicy(...).link(table): (pos, table id, Policy)
         self.exported: set[tuple] = set()  # ids of every exported table value
         self.hidden: list[tuple[tuple, Site, str]] = []  # tables seen but not exported: (id, site, message)
+        self.star_names: list[tuple[Any, str]] = []  # (pos, name) of names an `export *` took: the first wins
         self.diagnostics: list[Diagnostic] = []
 
 
@@ -234,12 +237,83 @@ def _evaluate_part(ev: Evaluator, builder: Builder, exports: list[tuple[Module, 
                    scan: list[Module], in_scope) -> _Part:
     """Evaluate the exports at ``positions`` and build their model objects; look for tables
     that the ``scan`` modules define but do not export."""
+    return _evaluate(ev, builder, ((pos, *exports[pos]) for pos in positions), scan, in_scope, _Part())
+
+
+def _evaluate_units(ev: Evaluator, builder: Builder, units: list[tuple], in_scope) -> _Part:
+    """:func:`_evaluate_part` for a share of :func:`_units`: each file is loaded when reached."""
     part = _Part()
+    scan: list[Module] = []
+    return _evaluate(ev, builder, _unit_exports(ev, units, scan, part.star_names), scan, in_scope, part)
+
+
+def _unit_exports(ev: Evaluator, units: list[tuple], scan: list[Module], star_names: list) -> Iterable[tuple]:
+    """(position, module, name) of every export the units hold, in order; the schema files met
+    are added to ``scan``, the names taken through the barrel's ``export *`` to ``star_names``."""
+    for unit in units:
+        kind, i = unit[0], unit[1]
+        if kind == "own":  # the barrel's own exports (and, last of all, its default)
+            _, _, module, listed, scanned = unit
+            if scanned:
+                scan.append(module)
+        else:
+            module = ev.load(unit[2])
+            if module is None:
+                continue
+            try:
+                listed = module.export_names()
+            except RecursionError:
+                listed = []
+            if kind == "file":
+                scan.append(module)
+                if "default" in module.exports:  # drizzle-kit reads Object.values(module)
+                    listed = [*listed, "default"]
+            else:  # "star": what `export * from` it gives the barrel
+                own = unit[3]
+                listed = [n for n in listed if n not in own]
+                star_names.extend(((i, k), n) for k, n in enumerate(listed))
+        for k, name in enumerate(listed):
+            yield (i, k), module, name
+
+
+def _units(ev: Evaluator, files: list[Path]) -> Optional[list[tuple[tuple, int]]]:
+    """The schema as units of files, in drizzle-kit's order, found without parsing them:
+    [(unit, bytes of source)], or None when it cannot be cut so.
+
+    Each schema file is a unit (``("file", i, path)``).  A single schema file that is a barrel
+    (``export * from "./users"`` …) is its own exports (``("own", …)``), then one unit per
+    ``export *`` target (``("star", i, path, own names)``), then its default.  A unit holds whole
+    files, so each share of them parses only its own files (and what they import).
+    """
+    def size(path: Path) -> int:
+        try:
+            return path.stat().st_size
+        except OSError:
+            return 0
+
+    if len(files) != 1:
+        return [(("file", i, path), size(path)) for i, path in enumerate(files)]
+    barrel = ev.load(files[0])
+    if barrel is None:
+        return []
+    targets = [ev.module_path(barrel, spec) for spec, _site in barrel.star_exports]
+    if not targets:
+        return [(("file", 0, files[0]), size(files[0]))]
+    if None in targets:  # a package or an unresolved target: the general way
+        return None
+    own = [n for n in barrel.exports if n != "default"]
+    units: list[tuple[tuple, int]] = [(("own", 0, barrel, own, True), 0)]
+    units += [(("star", i + 1, path, frozenset(own)), size(path)) for i, path in enumerate(targets)]
+    if "default" in barrel.exports:
+        units.append((("own", len(units), barrel, ["default"], False), 0))
+    return units
+
+
+def _evaluate(ev: Evaluator, builder: Builder, items: Iterable[tuple], scan: list[Module], in_scope, part: _Part) -> _Part:
     seen: set[int] = set()
-    order: list[tuple[int, Any]] = []
+    order: list[tuple[Any, Any]] = []
     built: list[tuple[TableValue, int]] = []  # (value, index in part.tables)
-    for pos in positions:
-        module, name = exports[pos]
+    for pos, module, name in items:
         try:
             value = module.export(name)
         except RecursionError:
@@ -353,6 +427,26 @@ def _extract(project: Project) -> Schema:
     ev = new_evaluator(root)
     builder = Builder(ev, project.casing)
 
+    schema_filter = set(project.schema_filter)
+
+    def in_scope(schema: Optional[str]) -> bool:
+        return not schema_filter or (schema or "public") in schema_filter
+
+    parts: list[_Part] = []
+    units = _units(ev, files)
+    if units is not None:  # file by file: each file is parsed when its turn comes
+        if sum(n for _, n in units) >= PARALLEL_MIN_BYTES and len(units) > 1 and background.can_fork():
+            mine, theirs = _cut(units)
+            job = background.Background(_evaluate_units, ev, builder, theirs, in_scope)
+            try:
+                parts.append(_evaluate_units(ev, builder, mine, in_scope))
+                parts.append(job.result())
+            finally:
+                job.close()
+        else:
+            parts.append(_evaluate_units(ev, builder, [u for u, _ in units], in_scope))
+        return _finish(project, ev, parts, files, diags)
+
     modules: list[Module] = []
     exports: list[tuple[Module, str]] = []  # every (module, name) drizzle-kit reads, in order
     for path in files:
@@ -368,12 +462,6 @@ def _extract(project: Project) -> Schema:
         for name in [*names, *(["default"] if "default" in module.exports else [])]:
             exports.append((module, name))
 
-    schema_filter = set(project.schema_filter)
-
-    def in_scope(schema: Optional[str]) -> bool:
-        return not schema_filter or (schema or "public") in schema_filter
-
-    parts: list[_Part] = []
     if len(exports) >= PARALLEL_MIN_EXPORTS and background.can_fork():
         mine, theirs, scan_mine, scan_theirs = _split(exports, modules)
         # the files are parsed and indexed; a forked child shares them and makes the second share
@@ -385,6 +473,24 @@ def _extract(project: Project) -> Schema:
             job.close()
     else:
         parts.append(_evaluate_part(ev, builder, exports, range(len(exports)), modules, in_scope))
+    return _finish(project, ev, parts, files, diags)
+
+
+def _cut(units: list[tuple[tuple, int]]) -> tuple[list[tuple], list[tuple]]:
+    """Two shares of the units, in order: a little over half of the source for the first
+    (this process's; the child also pickles its share and this process unpickles it)."""
+    total = sum(n for _, n in units)
+    first: list[tuple] = []
+    done = 0
+    for k, (unit, n) in enumerate(units):
+        if first and done + n / 2 > total * 11 / 20:
+            return first, [u for u, _ in units[k:]]
+        first.append(unit)
+        done += n
+    return first[:-1], first[-1:]
+
+
+def _finish(project: Project, ev: Evaluator, parts: list[_Part], files: list[Path], diags: list[Diagnostic]) -> Schema:
     schema = _merge(project, ev, parts, files, diags)
     # The syntax trees and values are not needed past this point.  Modules, their values and
     # sites refer to each other; emptying the modules' tables lets reference counting free
@@ -397,19 +503,29 @@ def _extract(project: Project) -> Schema:
     return schema
 
 
-def _in_order(parts: list[_Part], name: str, identity) -> Iterable[tuple]:
+def _in_order(parts: list[_Part], name: str, identity, shadowed: frozenset = frozenset()) -> Iterable[tuple]:
     """The items of every part's list ``name`` in export order (their first element), each
     ``identity`` kept only from the first part that made it: a value exported twice may have
-    been made by both processes."""
+    been made by both processes.  Items of ``shadowed`` positions are left out."""
     made_by: dict[Any, int] = {}
-    for _pos, n, item in sorted(((x[0], n, x) for n, p in enumerate(parts) for x in getattr(p, name)),
-                                key=lambda e: (e[0], e[1])):  # stable: a value's items keep their order
-        if made_by.setdefault(identity(item), n) == n:
+    for pos, n, item in sorted(((x[0], n, x) for n, p in enumerate(parts) for x in getattr(p, name)),
+                               key=lambda e: (e[0], e[1])):  # stable: a value's items keep their order
+        if pos not in shadowed and made_by.setdefault(identity(item), n) == n:
             yield item
+
+
+def _shadowed(parts: list[_Part]) -> frozenset:
+    """Positions of names a barrel's earlier ``export *`` already gave (the first one wins,
+    as ``Module.export_names`` has it); each share only saw its own targets."""
+    first: dict[str, Any] = {}
+    for pos, name in sorted(x for p in parts for x in p.star_names):
+        first.setdefault(name, pos)
+    return frozenset(pos for p in parts for pos, name in p.star_names if first[name] != pos)
 
 
 def _merge(project: Project, ev: Evaluator, parts: list[_Part], files: list[Path], diags: list[Diagnostic]) -> Schema:
     """One model from the parts, as if one process had evaluated every export in order."""
+    shadowed = _shadowed(parts)
     exported = set().union(*(p.exported for p in parts))
     hidden: dict[tuple, None] = {}
     for part in parts:
@@ -421,7 +537,7 @@ def _merge(project: Project, ev: Evaluator, parts: list[_Part], files: list[Path
     tables: list[Table] = []
     index_of: dict[tuple, int] = {}  # table id -> index in tables
     seen_keys: dict[tuple, Table] = {}
-    for _pos, table_id, t in _in_order(parts, "tables", lambda x: x[1]):
+    for _pos, table_id, t in _in_order(parts, "tables", lambda x: x[1], shadowed):
         if t is None:
             continue
         key = (t.schema, t.name)
@@ -436,10 +552,10 @@ def _merge(project: Project, ev: Evaluator, parts: list[_Part], files: list[Path
         tables.append(t)
 
     extra: dict[int, tuple[list, list]] = {}
-    for _pos, table_id, _n, rel in _in_order(parts, "relations", lambda x: (x[0], x[2])):
+    for _pos, table_id, _n, rel in _in_order(parts, "relations", lambda x: (x[0], x[2]), shadowed):
         if table_id in index_of:
             extra.setdefault(index_of[table_id], ([], []))[0].append(rel)
-    for _pos, table_id, policy in _in_order(parts, "policies", lambda x: (x[1], x[2])):
+    for _pos, table_id, policy in _in_order(parts, "policies", lambda x: (x[1], x[2]), shadowed):
         if table_id in index_of:
             extra.setdefault(index_of[table_id], ([], []))[1].append(policy)
     for idx, (rels, policies) in extra.items():
@@ -447,7 +563,7 @@ def _merge(project: Project, ev: Evaluator, parts: list[_Part], files: list[Path
                               policies=tables[idx].policies + tuple(policies))
 
     enums, views, sequences = [], [], []
-    for _pos, identity, obj in _in_order(parts, "others", lambda x: x[1]):
+    for _pos, identity, obj in _in_order(parts, "others", lambda x: x[1], shadowed):
         {"enum": enums, "sequence": sequences, "view": views}[identity[0]].append(obj)
 
     # Enums used by columns but not exported: drizzle-kit still needs them exported.

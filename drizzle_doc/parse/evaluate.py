@@ -658,6 +658,22 @@ class Evaluator:
         module.resolved[spec] = target
         return target
 
+    def module_path(self, module: Module, spec: str) -> Optional[Path]:
+        """The file ``spec`` names from ``module`` (relative or a tsconfig path alias), or None
+        (a package, or nothing there); nothing is loaded or reported."""
+        if spec in self.natives:
+            return None
+        if spec.startswith("."):
+            return self.resolve_path(module.path.parent, spec)
+        for prefix, suffix, targets in self.path_aliases:
+            if spec.startswith(prefix) and spec.endswith(suffix) and len(spec) >= len(prefix) + len(suffix):
+                middle = spec[len(prefix) : len(spec) - len(suffix) if suffix else None]
+                for t in targets:
+                    path = self.resolve_path(Path("/"), str(t).replace("*", middle, 1))
+                    if path is not None:
+                        return path
+        return None
+
     def _resolve_module(self, module: Module, spec: str, site: Site) -> Any:
         if spec.startswith("."):
             path = self.resolve_path(module.path.parent, spec)
