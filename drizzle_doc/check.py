@@ -180,7 +180,7 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
 
         if cache.lookup(project, out, cache.render_key(project, schema, handle.digest, templates)) is not None:
             return findings + run_rules(schema, settings)
-    pages = render_project(project, schema, templates, history=history)
+    pages = render_project(project, schema, templates, history=history, lazy=True)
     files, diags = plan_docs(out, pages, display_out=project.out)
     shown_out = project.out.rstrip("/") + "/"
     fix = f"run `{generate_cmd}`"

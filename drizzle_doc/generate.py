@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import click
 
@@ -32,12 +32,16 @@ def history_for(project: Any, schema: Schema) -> Any:
 
 
 def render_project(project: Any, schema: Schema, templates: Optional[Path] = None,
-                   history: Any = None) -> dict[str, str]:
-    """The pages ``generate`` would write; pass ``history`` when it was already loaded."""
-    from .render import render_docs
+                   history: Any = None, lazy: bool = False) -> Mapping[str, str]:
+    """The pages ``generate`` would write (sorted by path); pass ``history`` when it was
+    already loaded.  ``lazy``: a :class:`~drizzle_doc.render.Pages` that renders each page
+    when read, in no particular order, instead of a dict of all of them."""
+    from .render import render_docs, render_pages
 
     if history is None:
         history = history_for(project, schema)
+    if lazy:
+        return render_pages(schema, project, history=history, templates=templates)
     return render_docs(schema, project, history=history, templates=templates)
 
 
@@ -66,7 +70,7 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
             summary = WriteSummary(unchanged=hit)
         else:
             history = handle.full(schema, project)
-            pages = render_project(project, schema, templates, history=history)
+            pages = render_project(project, schema, templates, history=history, lazy=True)
             big = len(pages) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
 
             def progress(files):

@@ -25,6 +25,7 @@ import unicodedata
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
+from collections import abc
 from typing import Any, Iterable, Mapping, Optional
 from urllib.parse import quote
 
@@ -622,6 +623,75 @@ def render_docs(schema: Schema, project: Any, history: Any = None, settings: Opt
     ``split_threshold``); ``templates`` is a folder whose templates override the
     bundled ones.
     """
+    pages = render_pages(schema, project, history, settings, templates)
+    return {path: pages[path] for path in sorted(pages)}
+
+
+class Pages(abc.Mapping):
+    """The pages of :func:`render_pages`: ``{path: content}``, each table page made when read.
+
+    Nothing holds every page at once (at 10,000 tables they are ~130 MB of text): a table
+    page of this process's share is rendered when asked for, the second core's share
+    arrives compressed and is inflated when asked for.  Iteration gives this process's
+    pages first (the second core works meanwhile), then the rest; every read of a page
+    gives the same text.
+    """
+
+    def __init__(self, job: tuple, mine: dict[str, int], theirs: Any, their_paths: list[str],
+                 others: dict[str, str]) -> None:
+        self._job = job
+        self._mine = mine  # path -> index in schema.tables, rendered on each read
+        self._theirs = theirs  # the Background job rendering the other share, until read
+        self._their_paths = dict.fromkeys(their_paths)
+        self._packed: Optional[dict[str, bytes]] = None
+        self._others = others  # index, diagrams, groups: made at once
+        self._len = len(mine) + len(their_paths) + len(others)
+
+    def _their_pages(self) -> dict[str, bytes]:
+        if self._packed is None:
+            job, self._theirs = self._theirs, None
+            try:
+                self._packed = dict(job.result())
+            finally:
+                job.close()
+        return self._packed
+
+    def __getitem__(self, path: str) -> str:
+        if path in self._mine:
+            i = self._mine[path]
+            return _table_pages(self._job, i, i + 1)[0][1]
+        if path in self._others:
+            return self._others[path]
+        if self._theirs is not None or self._packed is not None:
+            packed = self._their_pages().get(path)
+            if packed is not None:
+                import zlib
+
+                return zlib.decompress(packed).decode("utf-8", "surrogatepass")
+        raise KeyError(path)
+
+    def __iter__(self):
+        yield from self._mine
+        yield from self._their_paths
+        yield from self._others
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._mine or path in self._others or path in self._their_paths
+
+
+def _packed_table_pages(job: tuple, lo: int, hi: int) -> list[tuple[str, bytes]]:
+    """:func:`_table_pages`, each page compressed (for the trip from the second core)."""
+    import zlib
+
+    return [(path, zlib.compress(text.encode("utf-8", "surrogatepass"), 1)) for path, text in _table_pages(job, lo, hi)]
+
+
+def render_pages(schema: Schema, project: Any, history: Any = None, settings: Optional[Mapping] = None,
+                 templates: Optional[Path] = None) -> Pages:
+    """The pages :func:`render_docs` gives, as a :class:`Pages` mapping that renders on demand."""
     if settings is None:
         settings = getattr(project, "settings", None) or {}
     threshold = int(settings.get("split_threshold", SPLIT_THRESHOLD) or SPLIT_THRESHOLD)
@@ -638,15 +708,12 @@ def render_docs(schema: Schema, project: Any, history: Any = None, settings: Opt
     n = len(schema.tables)
     from .background import Background, can_fork
 
+    theirs, their_paths, lo = None, [], 0
     if n >= PARALLEL_MIN_TABLES and can_fork():  # the first half on the second core
-        first = Background(_table_pages, job, 0, n // 2)
-        try:
-            rest = _table_pages(job, n // 2, n)
-            table_pages = dict(first.result() + rest)
-        finally:
-            first.close()
-    else:
-        table_pages = dict(_table_pages(job, 0, n))
+        theirs = Background(_packed_table_pages, job, 0, n // 2)
+        their_paths = [paths[t.key] for t in schema.tables[: n // 2]]
+        lo = n // 2
+    mine = {paths[schema.tables[i].key]: i for i in range(lo, n)}
 
     # diagrams: one block, or split pages
     parts = _split_diagrams(schema, edges, threshold)
@@ -711,8 +778,7 @@ def render_docs(schema: Schema, project: Any, history: Any = None, settings: Opt
     )
     from .pages import add_record
 
-    table_pages.update((path, add_record(text)) for path, text in pages.items())
-    return dict(sorted(table_pages.items()))
+    return Pages(job, mine, theirs, their_paths, {path: add_record(text) for path, text in sorted(pages.items())})
 
 
 #: From this many tables on, table pages are rendered on two cores.

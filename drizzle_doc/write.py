@@ -15,7 +15,7 @@ import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, Optional
+from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from .errors import DrizzleDocError
 from .model import ERROR, WARNING, Diagnostic
@@ -97,48 +97,62 @@ def _existing_pages(out: Path) -> list[str]:
 
 def plan_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False,
               display_out: str = "") -> tuple[tuple[PlannedFile, ...], tuple[Diagnostic, ...]]:
-    """What writing ``pages`` into ``out`` would do, file by file, plus diagnostics."""
+    """What writing ``pages`` into ``out`` would do, file by file, plus diagnostics.
+
+    An unchanged file's texts are not kept (``old`` and ``new`` are None): only what changes
+    is held, not every page of a large schema twice.
+    """
+    diags: list[Diagnostic] = []
+    files = [f if f.status != UNCHANGED else PlannedFile(f.path, UNCHANGED, None, None)
+             for f in _planned(Path(out), pages, prune=prune, display_out=display_out, diags=diags)]
+    return tuple(sorted(files, key=lambda f: f.path)), tuple(diags)
+
+
+def _planned(out: Path, pages: Mapping[str, str], *, prune: bool, display_out: str,
+             diags: list[Diagnostic]) -> Iterator[PlannedFile]:
+    """Each file's plan, one at a time, in the order ``pages`` gives them (then the orphans);
+    ``diags`` gets the diagnostics, in path order once the pages are done."""
     try:
-        return _plan_docs(Path(out), pages, prune=prune, display_out=display_out)
+        yield from _plan_files(out, pages, prune=prune, display_out=display_out, diags=diags)
     except OSError as exc:  # a folder named like a page, a name too long, no permission, ...
         where = f"{display_out or out}" + (f" ({exc.filename})" if getattr(exc, "filename", None) else "")
         raise WriteError(f"cannot read the docs folder {where}: {exc.strerror or exc}") from exc
 
 
-def _plan_docs(out: Path, pages: Mapping[str, str], *, prune: bool,
-               display_out: str) -> tuple[tuple[PlannedFile, ...], tuple[Diagnostic, ...]]:
+def _plan_files(out: Path, pages: Mapping[str, str], *, prune: bool, display_out: str,
+                diags: list[Diagnostic]) -> Iterator[PlannedFile]:
     shown = (display_out.rstrip("/") + "/") if display_out else ""
-    files: list[PlannedFile] = []
-    diags: list[Diagnostic] = []
-    for rel in sorted(pages):
+    page_diags: list[Diagnostic] = []
+    for rel in pages:
         path = _inside(out, rel)
         old = _read(path)
         if old == "\x00binary":
-            files.append(PlannedFile(rel, SKIPPED, None, None))
-            diags.append(Diagnostic(WARNING, shown + rel, None,
-                                    "page is not UTF-8 text; left untouched", code="page-unreadable"))
+            yield PlannedFile(rel, SKIPPED, None, None)
+            page_diags.append(Diagnostic(WARNING, shown + rel, None,
+                                         "page is not UTF-8 text; left untouched", code="page-unreadable"))
             continue
         try:
-            res = merge_page(old, pages[rel])
+            res = merge_page(old, pages[rel])  # a page of a large schema is rendered here
         except ValueError as exc:  # a custom template (or a bug) produced broken markers
             raise WriteError(f"{shown}{rel}: {exc}; nothing was written") from exc
         if res.status == DAMAGED:
-            files.append(PlannedFile(rel, SKIPPED, old, None))
-            diags.append(Diagnostic(ERROR, shown + rel, None,
-                                    "drizzle-doc markers are damaged, page left untouched: "
-                                    + "; ".join(res.problems)
-                                    + ". Restore the markers (or delete the page to regenerate it).",
-                                    code="page-damaged"))
+            yield PlannedFile(rel, SKIPPED, old, None)
+            page_diags.append(Diagnostic(ERROR, shown + rel, None,
+                                         "drizzle-doc markers are damaged, page left untouched: "
+                                         + "; ".join(res.problems)
+                                         + ". Restore the markers (or delete the page to regenerate it).",
+                                         code="page-damaged"))
         elif res.status == UNMANAGED:
-            files.append(PlannedFile(rel, SKIPPED, old, None))
-            diags.append(Diagnostic(WARNING, shown + rel, None,
-                                    "page has no drizzle-doc markers, so it is treated as hand-written "
-                                    "and left untouched. Delete or rename it to let generate write it.",
-                                    code="page-unmanaged"))
+            yield PlannedFile(rel, SKIPPED, old, None)
+            page_diags.append(Diagnostic(WARNING, shown + rel, None,
+                                         "page has no drizzle-doc markers, so it is treated as hand-written "
+                                         "and left untouched. Delete or rename it to let generate write it.",
+                                         code="page-unmanaged"))
         elif old == res.text:
-            files.append(PlannedFile(rel, UNCHANGED, old, old))
+            yield PlannedFile(rel, UNCHANGED, old, old)
         else:
-            files.append(PlannedFile(rel, WRITTEN, old, res.text))
+            yield PlannedFile(rel, WRITTEN, old, res.text)
+    diags.extend(sorted(page_diags, key=lambda d: d.file or ""))  # as if the pages came sorted
     for rel in _existing_pages(out):
         if rel in pages:
             continue
@@ -146,14 +160,13 @@ def _plan_docs(out: Path, pages: Mapping[str, str], *, prune: bool,
         if old is None or old == "\x00binary" or not is_generated_page(old):
             continue  # a human's own file: none of our business
         if prune:
-            files.append(PlannedFile(rel, PRUNED, old, None))
+            yield PlannedFile(rel, PRUNED, old, None)
         else:
-            files.append(PlannedFile(rel, ORPHANED, old, None))
+            yield PlannedFile(rel, ORPHANED, old, None)
             diags.append(Diagnostic(WARNING, shown + rel, None,
                                     "orphaned page: its table is no longer in the models. "
                                     "Run `drizzle-doc generate --prune` to remove it.",
                                     code="page-orphaned"))
-    return tuple(sorted(files, key=lambda f: f.path)), tuple(diags)
 
 
 #: Temp files of :func:`atomic_write`; one left by a killed run is removed by the next one.
@@ -316,11 +329,16 @@ def write_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False, disp
 
     ``progress`` wraps the iteration over files (a progress bar); ``display_out``
     is how the out dir is named in diagnostics (relative to the project root).
+    Each page is merged and staged as a temp file in turn, so its text is not held
+    past that (the summary's files carry paths and statuses, no texts); nothing is
+    renamed into place before every page is staged.
     """
     out = Path(out)
-    files, diags = plan_docs(out, pages, prune=prune, display_out=display_out)
+    diags: list[Diagnostic] = []
+    files: list[PlannedFile] = []
     counts = {WRITTEN: 0, UNCHANGED: 0, ORPHANED: 0, PRUNED: 0, SKIPPED: 0}
-    todo = progress(files) if progress else files
+    planned = _planned(out, pages, prune=prune, display_out=display_out, diags=diags)
+    todo = progress(_Sized(planned, len(pages))) if progress else planned
     safe = _SafePaths(out)
     batch = _Batch()
     pruned: list[Path] = []
@@ -339,6 +357,7 @@ def write_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False, disp
             elif f.status == PRUNED:
                 pruned.append(safe(f.path))
             counts[f.status] += 1
+            files.append(PlannedFile(f.path, f.status, None, None))
         batch.commit()
         for path in pruned:
             path.unlink()
@@ -350,4 +369,17 @@ def write_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False, disp
     finally:
         batch.discard()
     return WriteSummary(counts[WRITTEN], counts[UNCHANGED], counts[ORPHANED], counts[PRUNED],
-                        counts[SKIPPED], files, diags)
+                        counts[SKIPPED], tuple(sorted(files, key=lambda f: f.path)), tuple(diags))
+
+
+class _Sized:
+    """An iterator with a length (the pages; orphans come on top), for a progress bar."""
+
+    def __init__(self, items: Iterator, n: int) -> None:
+        self._items, self._n = items, n
+
+    def __iter__(self) -> Iterator:
+        return self._items
+
+    def __len__(self) -> int:
+        return self._n

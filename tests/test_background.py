@@ -155,7 +155,7 @@ def _pickling(monkeypatch):
 
 
 def _cut_units_at(k, calls):
-    def cut(units):
+    def cut(units, first_share=None):
         calls.append(k)
         return [u for u, _ in units[:k]], [u for u, _ in units[k:]]
     return cut
@@ -164,7 +164,8 @@ def _cut_units_at(k, calls):
 @forks
 @pytest.mark.parametrize("project", list(_projects()), ids=lambda p: p.root.relative_to(REPO).as_posix())
 def test_extraction_split_across_two_processes_equals_serial(project, monkeypatch):
-    """The second core evaluates a share of the files, cut anywhere; the merged model is the serial one."""
+    """The second core evaluates a share of the files, cut anywhere (and, for large schemas,
+    two children evaluate both shares); the merged model is the serial one."""
     monkeypatch.setenv(ENV_JOBS, "1")
     serial = extract(project)
     monkeypatch.setenv(ENV_JOBS, "2")
@@ -172,13 +173,15 @@ def test_extraction_split_across_two_processes_equals_serial(project, monkeypatc
     _pickling(monkeypatch)
     units = _units_of(project)
     assert units is not None  # every fixture is read file by file
-    for k in range(1, len(units)):
-        calls: list = []
-        monkeypatch.setattr(parse_mod, "_cut", _cut_units_at(k, calls))
-        split = extract(project)
-        assert calls == [k]  # the split path ran
-        assert split == serial, k
-        assert schema_json(split) == schema_json(serial), k  # fields that equality skips (files, lines) too
+    for isolate in (1 << 60, 0):
+        monkeypatch.setattr(parse_mod, "ISOLATE_MIN_BYTES", isolate)
+        for k in range(1, len(units)):
+            calls: list = []
+            monkeypatch.setattr(parse_mod, "_cut", _cut_units_at(k, calls))
+            split = extract(project)
+            assert calls == [k]  # the split path ran
+            assert split == serial, (isolate, k)
+            assert schema_json(split) == schema_json(serial), (isolate, k)  # fields equality skips (files, lines) too
 
 
 @forks

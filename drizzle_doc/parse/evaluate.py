@@ -123,7 +123,7 @@ def parse_js_number(text: str) -> Any:
 #: Bytes of source whose syntax trees the evaluator keeps at once (about 25x that in memory).
 #: A project within it is parsed exactly once; a larger one releases the least recently
 #: used trees and parses a file again when it is needed again.
-TREE_BUDGET = 3 * 1024 * 1024
+TREE_BUDGET = 2 * 1024 * 1024
 
 
 class Module:
