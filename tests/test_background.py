@@ -301,3 +301,42 @@ def test_prefetched_drift_compares_only_changed_tables_and_finds_every_change():
     assert handle.full(older, project).drift == serial
     latest = history_handle(Project(root=root)).latest()
     assert handle.full(latest, project).drift == ()
+
+
+@forks
+def test_generate_with_pages_made_on_two_cores_writes_what_one_core_writes(tmp_path, monkeypatch):
+    """Table pages rendered when merged (this process's share) or inflated from the second
+    core's: the files written, a hand-edited page and an orphan included, are the same."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from drizzle_doc.cli import cli
+    from drizzle_doc.render import render_pages
+
+    results = {}
+    for jobs in ("1", "2"):
+        root = tmp_path / jobs
+        shutil.copytree(REPO / "fixtures" / "example", root, ignore=shutil.ignore_patterns("docs"))
+        (project,) = load_projects(root)
+        out = root / project.out
+        monkeypatch.setenv(ENV_JOBS, "1")
+        runner = CliRunner()
+        assert runner.invoke(cli, ["generate", "--root", str(root), "--no-cache"]).exit_code == 0
+        page = sorted(out.rglob("*.md"))[-1]
+        page.write_text(page.read_text() + "\nA note a human added.\n")
+        (out / "tables").mkdir(exist_ok=True)
+        orphan = out / "tables" / "gone.md"
+        orphan.write_text(page.read_text())
+        monkeypatch.setenv(ENV_JOBS, jobs)
+        monkeypatch.setattr(render_mod, "PARALLEL_MIN_TABLES", 1)
+        schema = extract(project)
+        pages = render_pages(schema, project, history=load_history(project, schema))
+        assert sorted(pages) == sorted(render_docs(schema, project, history=load_history(project, schema)))
+        assert all(pages[p] == pages[p] for p in pages) and all(p in pages for p in pages)
+        result = runner.invoke(cli, ["generate", "--root", str(root), "--no-cache"])
+        assert result.exit_code == 0, result.output
+        results[jobs] = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert results["1"] == results["2"]
+    assert any(b"A note a human added." in data for data in results["2"].values())
+

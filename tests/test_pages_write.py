@@ -131,3 +131,26 @@ def test_symlinked_subfolder_leading_out_is_refused(tmp_path):
     with pytest.raises(WriteError, match="symlinked folder"):
         write_docs(out, {"groups/auth.md": pg("x")})
     assert not list(outside.iterdir())
+
+
+def test_a_broken_page_late_in_the_run_writes_nothing_at_all(tmp_path):
+    """Pages are merged and staged one at a time: a page found broken after others were
+    staged still leaves the docs folder exactly as it was, with no temp file behind."""
+    out = tmp_path / "docs"
+    write_docs(out, {"a.md": pg("one"), "c.md": pg("three")})
+    before = snapshot(out)
+    pages = {"a.md": pg("uno"), "b.md": pg("dos"), "c.md": f"# page\n{begin_marker('a')}\nno end\n"}
+    with pytest.raises(WriteError, match="nothing was written"):
+        write_docs(out, pages)
+    assert snapshot(out) == before
+
+
+def test_plan_keeps_texts_only_for_what_changes(tmp_path):
+    out = tmp_path / "docs"
+    write_docs(out, {"a.md": pg("one"), "b.md": pg("two")})
+    files, _ = plan_docs(out, {"a.md": pg("one"), "b.md": pg("zwei")})
+    assert [(f.path, f.status, f.old is None, f.new is None) for f in files] == [
+        ("a.md", "unchanged", True, True), ("b.md", "written", False, False)]
+    summary = write_docs(out, {"a.md": pg("one"), "b.md": pg("zwei")})
+    assert [(f.path, f.status, f.old, f.new) for f in summary.files] == [
+        ("a.md", "unchanged", None, None), ("b.md", "written", None, None)]
