@@ -8,7 +8,7 @@ parse               raw tree-sitter: read and parse every ``.ts`` file of the pr
                     (tree_sitter + tree_sitter_typescript only; the physical limit)
 drizzle-kit         ``drizzle-kit generate`` into a fresh ``./drizzle`` (Node + tests/oracle);
                     its output stays, so the drizzle-doc steps below also read the migrations
-inspect (lib)       in-process: ``load_projects`` + ``extract`` + ``schema_json`` + the JSON text
+inspect (lib)       in-process: ``load_projects`` + ``extract`` + ``schema_json`` + the JSON text, chunk by chunk as the CLI writes it
 inspect             ``drizzle-doc inspect`` as a subprocess (JSON to a file)
 generate            ``drizzle-doc generate`` into an empty docs folder
 generate (re-run)   the same again on unchanged input: must write nothing (mtimes compared);
@@ -24,7 +24,8 @@ bytecode to ``<--out>/pycache`` (made once before the first step, as an installe
 
 Every step runs in a fresh subprocess: in-process steps time themselves after their
 imports, CLI steps are timed from spawn to exit (interpreter start included).  Peak
-memory is the child's ``ru_maxrss`` from ``os.wait4``.  Seconds are the best of
+memory is the step's ``ru_maxrss`` from ``os.wait4`` (its own children included), taken by a
+small launcher process (see ``launch``).  Seconds are the best of
 ``--repeat`` runs (default 3, 1 at 10,000 tables and above); peak MB the largest.
 A command drizzle-doc does not have yet prints ``n/a``.
 
@@ -101,11 +102,12 @@ def worker_inspect(root: Path) -> dict:
     t0 = time.perf_counter()
     projects = load_projects(root=root, config=None, schema=None, migrations=None, casing=None, out=None)
     payloads = [schema_json(extract(p)) for p in projects]
-    text = "".join(pretty_chunks(payloads[0] if len(payloads) == 1 else payloads))
+    # the JSON text chunk by chunk, as the CLI writes it to its output
+    size = sum(len(chunk) for chunk in pretty_chunks(payloads[0] if len(payloads) == 1 else payloads))
     seconds = time.perf_counter() - t0
     tables = sum(len(p["tables"]) for p in payloads)
     errors = sum(d["severity"] == "error" for p in payloads for d in p["diagnostics"])
-    return {"seconds": seconds, "note": f"{tables} tables, {len(text) / 1024:.0f} KiB JSON"
+    return {"seconds": seconds, "note": f"{tables} tables, {size / 1024:.0f} KiB JSON"
             + (f", {errors} error diagnostics" if errors else "")}
 
 
@@ -126,26 +128,46 @@ class Run:
     stderr: str
 
 
+def launch(result: Path, cmd: list[str]) -> int:
+    """Run ``cmd`` (stdin closed, output inherited); write its wall seconds, peak RSS and exit
+    code to ``result`` as JSON.
+
+    ``measure`` runs this in a small process of its own.  A process's peak RSS starts from
+    the high-water mark of the process it was spawned from (Linux carries it across
+    ``exec``), so the benchmark's own memory (a generated project, a parsed snapshot) would
+    otherwise be counted as the command's.
+    """
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    timer = threading.Timer(TIMEOUT, lambda: os.kill(proc.pid, signal.SIGKILL))
+    timer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    seconds = time.perf_counter() - t0
+    # ru_maxrss is in KiB on Linux, bytes on macOS; it covers the command's own children too.
+    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    result.write_text(json.dumps({"seconds": seconds, "peak_mb": peak, "code": os.waitstatus_to_exitcode(status)}))
+    return 0
+
+
 def measure(cmd: list[str], cwd: Path, log: Path) -> Run:
-    """Run ``cmd``; wall seconds, the child's peak RSS (MB), exit code, output."""
+    """Run ``cmd``; wall seconds (from spawn to exit), peak RSS (MB) of it and its children,
+    exit code, output (see :func:`launch`)."""
     log.parent.mkdir(parents=True, exist_ok=True)
-    out_path, err_path = log.with_suffix(".out"), log.with_suffix(".err")
+    out_path, err_path, res_path = log.with_suffix(".out"), log.with_suffix(".err"), log.with_suffix(".json")
     env = dict(os.environ, NO_COLOR="1", FORCE_COLOR="0", PYTHONHASHSEED="0", **CACHE_ENV)
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # see CACHE_ENV
+    res_path.unlink(missing_ok=True)
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
-        timer = threading.Timer(TIMEOUT, lambda: os.kill(proc.pid, signal.SIGKILL))
-        timer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    # ru_maxrss is in KiB on Linux, bytes on macOS.
-    peak = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
-    return Run(seconds, peak, proc.returncode,
+        subprocess.run([sys.executable, str(Path(__file__).resolve()), "_launch", str(res_path), "--", *cmd],
+                       cwd=cwd, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env, check=False)
+    try:
+        res = json.loads(res_path.read_text())
+    except (OSError, ValueError):
+        res = {"seconds": float("nan"), "peak_mb": 0.0, "code": -1}
+    return Run(res["seconds"], res["peak_mb"], res["code"],
                out_path.read_text(errors="replace"), err_path.read_text(errors="replace"))
 
 
@@ -499,6 +521,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     if argv[:1] == ["_worker"]:
         print(json.dumps(WORKERS[argv[1]](Path(argv[2]))))
         return 0
+    if argv[:1] == ["_launch"] and argv[2:3] == ["--"]:
+        return launch(Path(argv[1]), argv[3:])
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="100,1000", help="comma-separated table counts (default: 100,1000)")
     ap.add_argument("--repeat", type=int, default=None,
