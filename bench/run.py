@@ -8,7 +8,8 @@ parse               raw tree-sitter: read and parse every ``.ts`` file of the pr
                     (tree_sitter + tree_sitter_typescript only; the physical limit)
 drizzle-kit         ``drizzle-kit generate`` into a fresh ``./drizzle`` (Node + tests/oracle);
                     its output stays, so the drizzle-doc steps below also read the migrations
-inspect (lib)       in-process: ``load_projects`` + ``extract`` + ``schema_json`` + the JSON text, chunk by chunk as the CLI writes it
+inspect (lib)       in-process: ``load_projects`` + ``extract`` + ``schema_json`` + the JSON text
+                    (made chunk by chunk, as the CLI writes it)
 inspect             ``drizzle-doc inspect`` as a subprocess (JSON to a file)
 generate            ``drizzle-doc generate`` into an empty docs folder
 generate (re-run)   the same again on unchanged input: must write nothing (mtimes compared);
