@@ -644,7 +644,7 @@ class Pages(abc.Mapping):
         self._theirs = theirs  # the Background job rendering the other share, until read
         self._their_paths = dict.fromkeys(their_paths)
         self._packed: Optional[dict[str, bytes]] = None
-        self._others = others  # index, diagrams, groups: made at once
+        self._others = others  # index, diagrams, groups (and every table page of a small schema): made at once
         self._len = len(mine) + len(their_paths) + len(others)
 
     def _their_pages(self) -> dict[str, bytes]:
@@ -709,7 +709,19 @@ def render_pages(schema: Schema, project: Any, history: Any = None, settings: Op
     from .background import Background, can_fork
 
     theirs, their_paths, lo = None, [], 0
-    if n >= PARALLEL_MIN_TABLES and can_fork():  # the first half on the second core
+    ready: dict[str, str] = {}
+    if n < LAZY_MIN_TABLES:  # every page at once (a few MB): both halves rendered side by side
+        if n >= PARALLEL_MIN_TABLES and can_fork():  # the first half on the second core
+            first = Background(_table_pages, job, 0, n // 2)
+            try:
+                rest = _table_pages(job, n // 2, n)
+                ready = dict(first.result() + rest)
+            finally:
+                first.close()
+        else:
+            ready = dict(_table_pages(job, 0, n))
+        lo = n
+    elif n >= PARALLEL_MIN_TABLES and can_fork():  # the first half on the second core
         theirs = Background(_packed_table_pages, job, 0, n // 2)
         their_paths = [paths[t.key] for t in schema.tables[: n // 2]]
         lo = n // 2
@@ -778,11 +790,15 @@ def render_pages(schema: Schema, project: Any, history: Any = None, settings: Op
     )
     from .pages import add_record
 
-    return Pages(job, mine, theirs, their_paths, {path: add_record(text) for path, text in sorted(pages.items())})
+    ready.update((path, add_record(text)) for path, text in pages.items())
+    return Pages(job, mine, theirs, their_paths, dict(sorted(ready.items())))
 
 
 #: From this many tables on, table pages are rendered on two cores.
 PARALLEL_MIN_TABLES = 200
+#: From this many tables on, :class:`Pages` renders a table page only when it is read (below,
+#: every page is made at once, both halves side by side: ~13 MB of text at 1,000 tables).
+LAZY_MIN_TABLES = 3000
 
 
 def _table_pages(job: tuple, lo: int, hi: int) -> list[tuple[str, str]]:

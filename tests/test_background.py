@@ -131,9 +131,13 @@ def test_prefetched_history_and_split_rendering_equal_serial(project, monkeypatc
     assert history_handle(project).latest() == serial_latest
     monkeypatch.setattr(render_mod, "PARALLEL_MIN_TABLES", 1)
     split = render_docs(schema, project, history=serial_history)
+    monkeypatch.setattr(render_mod, "LAZY_MIN_TABLES", 0)  # pages made when read, half inflated
+    lazy_split = render_docs(schema, project, history=serial_history)
     monkeypatch.setenv(ENV_JOBS, "1")
+    lazy = render_docs(schema, project, history=serial_history)
+    monkeypatch.setattr(render_mod, "LAZY_MIN_TABLES", 1 << 60)
     serial = render_docs(schema, project, history=serial_history)
-    assert list(split.items()) == list(serial.items())
+    assert list(split.items()) == list(serial.items()) == list(lazy_split.items()) == list(lazy.items())
 
 
 def _units_of(project):
@@ -315,6 +319,7 @@ def test_generate_with_pages_made_on_two_cores_writes_what_one_core_writes(tmp_p
     from drizzle_doc.render import render_pages
 
     results = {}
+    monkeypatch.setattr(render_mod, "LAZY_MIN_TABLES", 0)
     for jobs in ("1", "2"):
         root = tmp_path / jobs
         shutil.copytree(REPO / "fixtures" / "example", root, ignore=shutil.ignore_patterns("docs"))
