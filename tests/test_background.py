@@ -174,6 +174,7 @@ def test_extraction_split_across_two_processes_equals_serial(project, monkeypatc
     serial = extract(project)
     monkeypatch.setenv(ENV_JOBS, "2")
     monkeypatch.setattr(parse_mod, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parse_mod, "UNITS_MIN_BYTES", 0)
     _pickling(monkeypatch)
     units = _units_of(project)
     assert units is not None  # every fixture is read file by file
@@ -238,6 +239,7 @@ def test_extraction_split_keeps_aliases_once_and_spots_unexported_tables(tmp_pat
     assert codes == ["duplicate-table", "not-exported"]
     monkeypatch.setenv(ENV_JOBS, "2")
     monkeypatch.setattr(parse_mod, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parse_mod, "UNITS_MIN_BYTES", 0)
     for k in (1, 2):  # every way of cutting the three files in two
         monkeypatch.setattr(parse_mod, "_cut", _cut_units_at(k, []))
         split = extract(project)
@@ -278,6 +280,7 @@ def test_a_barrel_name_given_by_two_export_stars_is_the_first_ones(tmp_path, mon
     monkeypatch.undo()
     monkeypatch.setenv(ENV_JOBS, "2")
     monkeypatch.setattr(parse_mod, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(parse_mod, "UNITS_MIN_BYTES", 0)
     for k in (1, 2):
         calls: list = []
         monkeypatch.setattr(parse_mod, "_cut", _cut_units_at(k, calls))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import drizzle_doc.parse as parse_mod
 import drizzle_doc.parse.evaluate as evaluate_mod
 import drizzle_doc.parse.ts as ts_mod
 from drizzle_doc.background import ENV_JOBS
@@ -42,12 +43,14 @@ def test_released_trees_give_the_same_model(project, monkeypatch):
     held = extract(project)
     once = len(parsed)
     assert len(set(parsed)) == once  # within the budget, every file is parsed exactly once
-    parsed.clear()
     monkeypatch.setattr(evaluate_mod, "TREE_BUDGET", 0)
-    released = extract(project)
-    assert released == held
-    assert schema_json(released) == schema_json(held)  # lines, files and diagnostics too
-    assert len(parsed) >= once  # files read in turn need no tree parsed again; the rest do
+    for units in (parse_mod.UNITS_MIN_BYTES, 0):  # indexed whole first, or read file by file
+        monkeypatch.setattr(parse_mod, "UNITS_MIN_BYTES", units)
+        parsed.clear()
+        released = extract(project)
+        assert released == held
+        assert schema_json(released) == schema_json(held)  # lines, files and diagnostics too
+        assert len(parsed) >= once  # files read in turn need no tree parsed again; the rest do
 
 
 def test_a_released_tree_is_parsed_again_when_needed(tmp_path, monkeypatch):

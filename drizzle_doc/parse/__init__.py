@@ -206,6 +206,10 @@ def extract(project: Project) -> Schema:
 PARALLEL_MIN_EXPORTS = 200
 #: The same, for schemas read file by file (see ``_units``): from this many bytes of source.
 PARALLEL_MIN_BYTES = 128 * 1024
+#: Schemas with more source than this are read file by file (``_units``): each file parsed when
+#: its turn comes, by the process that evaluates it.  Smaller ones (every tree fits in
+#: ``evaluate.TREE_BUDGET``) are indexed whole first, and a forked child shares the trees.
+UNITS_MIN_BYTES = 2 * 1024 * 1024
 #: From this many bytes of source on, both shares are evaluated in children and this process
 #: only merges their parts: the evaluation's garbage (several hundred MB at 10,000 tables)
 #: then never fragments this process's heap, and what it forks later (pages rendered on
@@ -439,6 +443,8 @@ def _extract(project: Project) -> Schema:
 
     parts: list[_Part] = []
     units = _units(ev, files)
+    if units is not None and sum(n for _, n in units) <= UNITS_MIN_BYTES:
+        units = None  # small: index every file first (below)
     if units is not None:  # file by file: each file is parsed when its turn comes
         total = sum(n for _, n in units)
         if total >= ISOLATE_MIN_BYTES and len(units) > 1 and background.can_fork():
