@@ -675,21 +675,9 @@ class Evaluator:
         return None
 
     def _resolve_module(self, module: Module, spec: str, site: Site) -> Any:
-        if spec.startswith("."):
-            path = self.resolve_path(module.path.parent, spec)
-        else:
-            path = None
-            for prefix, suffix, targets in self.path_aliases:
-                if spec.startswith(prefix) and spec.endswith(suffix) and len(spec) >= len(prefix) + len(suffix):
-                    middle = spec[len(prefix) : len(spec) - len(suffix) if suffix else None]
-                    for t in targets:
-                        path = self.resolve_path(Path("/"), str(t).replace("*", middle, 1))
-                        if path is not None:
-                            break
-                if path is not None:
-                    break
-            if path is None:
-                return Unknown(f"import from package {spec!r} is not followed", site)
+        path = self.module_path(module, spec)  # (native packages were answered before)
+        if path is None and not spec.startswith("."):
+            return Unknown(f"import from package {spec!r} is not followed", site)
         if path is None:
             self.report(ERROR, site, f"cannot resolve import {spec!r}", "unresolved-import")
             return Unknown(f"cannot resolve import {spec!r}", site)
