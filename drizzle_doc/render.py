@@ -643,11 +643,11 @@ class Pages(abc.Mapping):
         self._mine = mine  # path -> index in schema.tables, rendered on each read
         self._theirs = theirs  # the Background job rendering the other share, until read
         self._their_paths = dict.fromkeys(their_paths)
-        self._packed: Optional[dict[str, bytes]] = None
+        self._packed: Optional[dict[str, Any]] = None  # path -> page (compressed for a large schema)
         self._others = others  # index, diagrams, groups (and every table page of a small schema): made at once
         self._len = len(mine) + len(their_paths) + len(others)
 
-    def _their_pages(self) -> dict[str, bytes]:
+    def _their_pages(self) -> dict[str, Any]:
         if self._packed is None:
             job, self._theirs = self._theirs, None
             try:
@@ -664,10 +664,12 @@ class Pages(abc.Mapping):
             return self._others[path]
         if self._theirs is not None or self._packed is not None:
             packed = self._their_pages().get(path)
-            if packed is not None:
+            if isinstance(packed, bytes):
                 import zlib
 
                 return zlib.decompress(packed).decode("utf-8", "surrogatepass")
+            if packed is not None:  # a small schema's pages cross as they are
+                return packed
         raise KeyError(path)
 
     def __iter__(self):
@@ -691,7 +693,8 @@ def _packed_table_pages(job: tuple, lo: int, hi: int) -> list[tuple[str, bytes]]
 
 def render_pages(schema: Schema, project: Any, history: Any = None, settings: Optional[Mapping] = None,
                  templates: Optional[Path] = None) -> Pages:
-    """The pages :func:`render_docs` gives, as a :class:`Pages` mapping that renders on demand."""
+    """The pages :func:`render_docs` gives, as a :class:`Pages` mapping; from
+    ``LAZY_MIN_TABLES`` tables on it renders each table page when read."""
     if settings is None:
         settings = getattr(project, "settings", None) or {}
     threshold = int(settings.get("split_threshold", SPLIT_THRESHOLD) or SPLIT_THRESHOLD)
@@ -708,24 +711,13 @@ def render_pages(schema: Schema, project: Any, history: Any = None, settings: Op
     n = len(schema.tables)
     from .background import Background, can_fork
 
-    theirs, their_paths, lo = None, [], 0
-    ready: dict[str, str] = {}
-    if n < LAZY_MIN_TABLES:  # every page at once (a few MB): both halves rendered side by side
-        if n >= PARALLEL_MIN_TABLES and can_fork():  # the first half on the second core
-            first = Background(_table_pages, job, 0, n // 2)
-            try:
-                rest = _table_pages(job, n // 2, n)
-                ready = dict(first.result() + rest)
-            finally:
-                first.close()
-        else:
-            ready = dict(_table_pages(job, 0, n))
-        lo = n
-    elif n >= PARALLEL_MIN_TABLES and can_fork():  # the first half on the second core
-        theirs = Background(_packed_table_pages, job, 0, n // 2)
-        their_paths = [paths[t.key] for t in schema.tables[: n // 2]]
-        lo = n // 2
-    mine = {paths[schema.tables[i].key]: i for i in range(lo, n)}
+    lazy = n >= LAZY_MIN_TABLES
+    theirs, half = None, 0
+    if n >= PARALLEL_MIN_TABLES and can_fork():  # the first half on the second core
+        half = n // 2
+        theirs = Background(_packed_table_pages if lazy else _table_pages, job, 0, half)
+    mine = {paths[schema.tables[i].key]: i for i in range(half, n)}
+    their_paths = [paths[t.key] for t in schema.tables[:half]]
 
     # diagrams: one block, or split pages
     parts = _split_diagrams(schema, edges, threshold)
@@ -790,8 +782,12 @@ def render_pages(schema: Schema, project: Any, history: Any = None, settings: Op
     )
     from .pages import add_record
 
-    ready.update((path, add_record(text)) for path, text in pages.items())
-    return Pages(job, mine, theirs, their_paths, dict(sorted(ready.items())))
+    others = {path: add_record(text) for path, text in sorted(pages.items())}
+    made = Pages(job, mine, theirs, their_paths, others)
+    if lazy:
+        return made
+    # a small schema: every page at once (a few MB), this half rendered while the child renders its own
+    return Pages(job, {}, None, [], dict(sorted((path, made[path]) for path in made)))
 
 
 #: From this many tables on, table pages are rendered on two cores.

@@ -441,31 +441,19 @@ def _extract(project: Project) -> Schema:
     def in_scope(schema: Optional[str]) -> bool:
         return not schema_filter or (schema or "public") in schema_filter
 
-    parts: list[_Part] = []
     units = _units(ev, files)
-    if units is not None and sum(n for _, n in units) <= UNITS_MIN_BYTES:
-        units = None  # small: index every file first (below)
-    if units is not None:  # file by file: each file is parsed when its turn comes
-        total = sum(n for _, n in units)
-        if total >= ISOLATE_MIN_BYTES and len(units) > 1 and background.can_fork():
-            jobs = [background.Background(_evaluate_units, ev, builder, share, in_scope)
-                    for share in _cut(units, 0.55)]
-            try:
-                parts.extend(job.result() for job in jobs)
-            finally:
-                for job in jobs:
-                    job.close()
-        elif total >= PARALLEL_MIN_BYTES and len(units) > 1 and background.can_fork():
-            mine, theirs = _cut(units)
-            job = background.Background(_evaluate_units, ev, builder, theirs, in_scope)
-            try:
-                parts.append(_evaluate_units(ev, builder, mine, in_scope))
-                parts.append(job.result())
-            finally:
-                job.close()
+    total = sum(n for _, n in units) if units is not None else 0
+    if total > UNITS_MIN_BYTES:  # file by file: each file is parsed when its turn comes
+        if total >= PARALLEL_MIN_BYTES and len(units) > 1 and background.can_fork():
+            isolate = total >= ISOLATE_MIN_BYTES
+            first, second = _cut(units, 0.55) if isolate else _cut(units)
+            parts = _in_two(background, (_evaluate_units, ev, builder, first, in_scope),
+                            (_evaluate_units, ev, builder, second, in_scope), isolate)
         else:
-            parts.append(_evaluate_units(ev, builder, [u for u, _ in units], in_scope))
+            parts = [_evaluate_units(ev, builder, [u for u, _ in units], in_scope)]
         return _finish(project, ev, parts, files, diags)
+
+    # small (or a barrel whose `export *` names a package): index every file first
 
     modules: list[Module] = []
     exports: list[tuple[Module, str]] = []  # every (module, name) drizzle-kit reads, in order
@@ -485,15 +473,23 @@ def _extract(project: Project) -> Schema:
     if len(exports) >= PARALLEL_MIN_EXPORTS and background.can_fork():
         mine, theirs, scan_mine, scan_theirs = _split(exports, modules)
         # the files are parsed and indexed; a forked child shares them and makes the second share
-        job = background.Background(_evaluate_part, ev, builder, exports, theirs, scan_theirs, in_scope)
-        try:
-            parts.append(_evaluate_part(ev, builder, exports, mine, scan_mine, in_scope))
-            parts.append(job.result())
-        finally:
-            job.close()
+        parts = _in_two(background, (_evaluate_part, ev, builder, exports, mine, scan_mine, in_scope),
+                        (_evaluate_part, ev, builder, exports, theirs, scan_theirs, in_scope))
     else:
-        parts.append(_evaluate_part(ev, builder, exports, range(len(exports)), modules, in_scope))
+        parts = [_evaluate_part(ev, builder, exports, range(len(exports)), modules, in_scope)]
     return _finish(project, ev, parts, files, diags)
+
+
+def _in_two(background, first: tuple, second: tuple, isolate: bool = False) -> list[_Part]:
+    """The parts of two shares, each ``(fn, *args)``: ``second`` in a forked child, ``first``
+    in this process, or with ``isolate`` in a child of its own too."""
+    jobs = [background.Background(*share) for share in ((first, second) if isolate else (second,))]
+    try:
+        mine = jobs[0].result() if isolate else first[0](*first[1:])
+        return [mine, jobs[-1].result()]
+    finally:
+        for job in jobs:
+            job.close()
 
 
 def _cut(units: list[tuple[tuple, int]], first_share: float = 0.55) -> tuple[list[tuple], list[tuple]]:
