@@ -222,105 +222,152 @@ def normalize_expr(expr: Optional[Any]) -> Optional[str]:
 # Reading
 # ---------------------------------------------------------------------------
 
-_RELATIONS_SQL = """
+# Every function and operator below is schema-qualified, and verify's session runs
+# with search_path = pg_catalog only: a function or operator planted in a schema the
+# database's users may CREATE in (``public.quote_ident(name)`` is an exact match that
+# would beat pg_catalog's) can never be picked (tests/test_verify_pg.py plants them).
+# ``EQ`` / ``ANY`` spell the only operators used; IN lists are written as ``= ANY``.
+EQ = "OPERATOR(pg_catalog.=)"
+_IN_SCHEMAS = f"n.nspname {EQ} ANY(%(schemas)s::pg_catalog.name[])"
+_REL_KINDS = f"c.relkind {EQ} ANY('{{r,p,v,m}}'::pg_catalog.\"char\"[])"
+
+_RELATIONS_SQL = f"""
 SELECT c.oid, n.nspname, c.relname, c.relkind, c.relrowsecurity,
-       obj_description(c.oid, 'pg_class')
+       pg_catalog.obj_description(c.oid, 'pg_class'::pg_catalog.name)
 FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'v', 'm')
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+WHERE {_REL_KINDS}
   AND NOT c.relispartition
-  AND n.nspname = ANY(%(schemas)s)
+  AND {_IN_SCHEMAS}
 ORDER BY n.nspname, c.relname
 """
 
-_COLUMNS_SQL = """
+_COLUMNS_SQL = f"""
 SELECT a.attrelid, a.attnum, a.attname, a.attnotnull, a.attndims,
-       format_type(a.atttypid, a.atttypmod),
+       pg_catalog.format_type(a.atttypid, a.atttypmod),
        t.typtype, et.typtype, coalesce(etn.nspname, tn.nspname), coalesce(et.typname, t.typname),
        a.attidentity, a.attgenerated,
-       pg_get_expr(d.adbin, d.adrelid),
-       pg_get_serial_sequence(quote_ident(n.nspname) || '.' || quote_ident(c.relname), a.attname),
-       col_description(a.attrelid, a.attnum)
+       pg_catalog.pg_get_expr(d.adbin, d.adrelid),
+       pg_catalog.pg_get_serial_sequence(
+           pg_catalog.format('%%I.%%I'::pg_catalog.text, n.nspname, c.relname),
+           a.attname::pg_catalog.text),
+       pg_catalog.col_description(a.attrelid, a.attnum::pg_catalog.int4)
 FROM pg_catalog.pg_attribute a
-JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-JOIN pg_catalog.pg_namespace tn ON tn.oid = t.typnamespace
-LEFT JOIN pg_catalog.pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
-LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid = et.typnamespace
-LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-WHERE a.attnum > 0 AND NOT a.attisdropped
-  AND c.relkind IN ('r', 'p', 'v', 'm') AND NOT c.relispartition
-  AND n.nspname = ANY(%(schemas)s)
+JOIN pg_catalog.pg_class c ON c.oid {EQ} a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+JOIN pg_catalog.pg_type t ON t.oid {EQ} a.atttypid
+JOIN pg_catalog.pg_namespace tn ON tn.oid {EQ} t.typnamespace
+LEFT JOIN pg_catalog.pg_type et ON et.oid {EQ} t.typelem AND t.typcategory {EQ} 'A'::pg_catalog."char"
+LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid {EQ} et.typnamespace
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid {EQ} a.attrelid AND d.adnum {EQ} a.attnum
+WHERE a.attnum OPERATOR(pg_catalog.>) 0::pg_catalog.int2 AND NOT a.attisdropped
+  AND {_REL_KINDS} AND NOT c.relispartition
+  AND {_IN_SCHEMAS}
 ORDER BY a.attrelid, a.attnum
 """
 
-_SEQ_SQL = """
-SELECT n.nspname || '.' || c.relname, s.seqincrement, s.seqstart, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+_SEQ_SQL = f"""
+SELECT pg_catalog.format('%%s.%%s'::pg_catalog.text, n.nspname, c.relname),
+       s.seqincrement, s.seqstart, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
 FROM pg_catalog.pg_sequence s
-JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_catalog.pg_class c ON c.oid {EQ} s.seqrelid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
 """
 
-_CONSTRAINTS_SQL = """
+_CONSTRAINTS_SQL = f"""
 SELECT con.conrelid, con.conname, con.contype, con.conkey, con.confrelid, con.confkey,
-       con.confdeltype, con.confupdtype, pg_get_expr(con.conbin, con.conrelid),
-       pg_get_constraintdef(con.oid), fn.nspname, fc.relname
+       con.confdeltype, con.confupdtype, pg_catalog.pg_get_expr(con.conbin, con.conrelid),
+       pg_catalog.pg_get_constraintdef(con.oid), fn.nspname, fc.relname
 FROM pg_catalog.pg_constraint con
-JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-LEFT JOIN pg_catalog.pg_class fc ON fc.oid = con.confrelid
-LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
-WHERE con.contype IN ('p', 'u', 'f', 'c')
-  AND n.nspname = ANY(%(schemas)s)
+JOIN pg_catalog.pg_class c ON c.oid {EQ} con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+LEFT JOIN pg_catalog.pg_class fc ON fc.oid {EQ} con.confrelid
+LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid {EQ} fc.relnamespace
+WHERE con.contype {EQ} ANY('{{p,u,f,c}}'::pg_catalog."char"[])
+  AND {_IN_SCHEMAS}
 ORDER BY con.conrelid, con.conname
 """
 
-_INDEXES_SQL = """
+_INDEXES_SQL = f"""
 SELECT i.indexrelid, i.indrelid, ic.relname, i.indisunique, am.amname, ic.reloptions,
-       pg_get_expr(i.indpred, i.indrelid), obj_description(ic.oid, 'pg_class')
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid),
+       pg_catalog.obj_description(ic.oid, 'pg_class'::pg_catalog.name)
 FROM pg_catalog.pg_index i
-JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
-JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-WHERE n.nspname = ANY(%(schemas)s)
+JOIN pg_catalog.pg_class ic ON ic.oid {EQ} i.indexrelid
+JOIN pg_catalog.pg_class c ON c.oid {EQ} i.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+JOIN pg_catalog.pg_am am ON am.oid {EQ} ic.relam
+WHERE {_IN_SCHEMAS}
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
-                  WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+                  WHERE con.conindid {EQ} i.indexrelid
+                    AND con.contype {EQ} ANY('{{p,u,x}}'::pg_catalog."char"[]))
 ORDER BY i.indrelid, ic.relname
 """
 
-_INDEX_KEYS_SQL = """
-SELECT i.indexrelid, k, pg_get_indexdef(i.indexrelid, k, false), i.indkey[k - 1], i.indoption[k - 1],
+# indkey / indoption / indclass are 0-based vectors; key numbers k start at 1.
+_INDEX_KEYS_SQL = f"""
+SELECT i.indexrelid, k, pg_catalog.pg_get_indexdef(i.indexrelid, k, false),
+       i.indkey[k OPERATOR(pg_catalog.-) 1], i.indoption[k OPERATOR(pg_catalog.-) 1],
        opc.opcname, opc.opcdefault
 FROM pg_catalog.pg_index i
-CROSS JOIN LATERAL generate_series(1, i.indnkeyatts) AS k
-LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid = i.indclass[k - 1]
-WHERE i.indexrelid = ANY(%(oids)s)
+CROSS JOIN LATERAL pg_catalog.generate_series(1, i.indnkeyatts::pg_catalog.int4) AS k
+LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid {EQ} i.indclass[k OPERATOR(pg_catalog.-) 1]
+WHERE i.indexrelid {EQ} ANY(%(oids)s::pg_catalog.oid[])
 ORDER BY i.indexrelid, k
 """
 
-_UNIQUE_NND_SQL = """
+_UNIQUE_NND_SQL = f"""
 SELECT con.conname, con.conrelid
 FROM pg_catalog.pg_constraint con
-JOIN pg_catalog.pg_index i ON i.indexrelid = con.conindid
-JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE con.contype = 'u' AND i.indnullsnotdistinct AND n.nspname = ANY(%(schemas)s)
+JOIN pg_catalog.pg_index i ON i.indexrelid {EQ} con.conindid
+JOIN pg_catalog.pg_class c ON c.oid {EQ} con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+WHERE con.contype {EQ} 'u'::pg_catalog."char" AND i.indnullsnotdistinct AND {_IN_SCHEMAS}
 """
 
-_ENUMS_SQL = """
-SELECT n.nspname, t.typname, array_agg(e.enumlabel ORDER BY e.enumsortorder),
-       obj_description(t.oid, 'pg_type')
+_ENUMS_SQL = f"""
+SELECT n.nspname, t.typname, pg_catalog.array_agg(e.enumlabel ORDER BY e.enumsortorder),
+       pg_catalog.obj_description(t.oid, 'pg_type'::pg_catalog.name)
 FROM pg_catalog.pg_type t
-JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-JOIN pg_catalog.pg_enum e ON e.enumtypid = t.oid
-WHERE n.nspname = ANY(%(schemas)s)
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} t.typnamespace
+JOIN pg_catalog.pg_enum e ON e.enumtypid {EQ} t.oid
+WHERE {_IN_SCHEMAS}
 GROUP BY n.nspname, t.typname, t.oid
 ORDER BY n.nspname, t.typname
 """
 
-_VIEW_DEF_SQL = "SELECT pg_get_viewdef(%(oid)s::oid, true)"
+_VIEW_DEF_SQL = "SELECT pg_catalog.pg_get_viewdef(%(oid)s::pg_catalog.oid, true)"
+
+_ATTNAMES_SQL = f"""
+SELECT attnum, attname FROM pg_catalog.pg_attribute
+WHERE attrelid {EQ} %(oid)s::pg_catalog.oid AND attnum OPERATOR(pg_catalog.>) 0::pg_catalog.int2
+"""
+
+_TABLE_COMMENTS_SQL = f"""
+SELECT n.nspname, c.relname, d.description
+FROM pg_catalog.pg_description d
+JOIN pg_catalog.pg_class c ON c.oid {EQ} d.objoid
+  AND d.classoid {EQ} 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+WHERE d.objsubid {EQ} 0 AND {_IN_SCHEMAS}
+ORDER BY 1, 2
+"""
+
+_COLUMN_COMMENTS_SQL = f"""
+SELECT n.nspname, c.relname, a.attname, d.description
+FROM pg_catalog.pg_description d
+JOIN pg_catalog.pg_class c ON c.oid {EQ} d.objoid
+  AND d.classoid {EQ} 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+JOIN pg_catalog.pg_attribute a ON a.attrelid {EQ} c.oid AND a.attnum::pg_catalog.int4 {EQ} d.objsubid
+WHERE d.objsubid OPERATOR(pg_catalog.>) 0 AND {_IN_SCHEMAS}
+ORDER BY 1, 2, 3
+"""
+
+#: Every statement verify sends (tests parse each one and check every name is pg_catalog's).
+QUERIES = (_RELATIONS_SQL, _COLUMNS_SQL, _SEQ_SQL, _CONSTRAINTS_SQL, _INDEXES_SQL, _INDEX_KEYS_SQL,
+           _UNIQUE_NND_SQL, _ENUMS_SQL, _VIEW_DEF_SQL, _ATTNAMES_SQL, _TABLE_COMMENTS_SQL,
+           _COLUMN_COMMENTS_SQL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -493,10 +540,7 @@ def _safe_fetch(conn, sql: str, params: dict) -> list[tuple]:
 
 def _foreign_columns(conn, frelid, confkey, attnames) -> tuple[str, ...]:
     if frelid not in attnames:
-        rows = conn.execute(
-            "SELECT attnum, attname FROM pg_catalog.pg_attribute WHERE attrelid = %s AND attnum > 0",
-            (frelid,),
-        ).fetchall()
+        rows = conn.execute(_ATTNAMES_SQL, {"oid": frelid}).fetchall()
         attnames[frelid] = dict(rows)
     return _names(confkey, attnames[frelid])
 
@@ -527,21 +571,8 @@ def _balanced(s: str) -> bool:
 def read_comments(conn, schemas: Iterable[str]) -> CatalogComments:
     """``COMMENT ON TABLE / COLUMN`` text for the relations in ``schemas``."""
     params = {"schemas": sorted(set(schemas))}
-    tables = conn.execute(
-        """SELECT n.nspname, c.relname, d.description
-           FROM pg_catalog.pg_description d
-           JOIN pg_catalog.pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_catalog.pg_class'::regclass
-           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-           WHERE d.objsubid = 0 AND n.nspname = ANY(%(schemas)s)
-           ORDER BY 1, 2""", params).fetchall()
-    columns = conn.execute(
-        """SELECT n.nspname, c.relname, a.attname, d.description
-           FROM pg_catalog.pg_description d
-           JOIN pg_catalog.pg_class c ON c.oid = d.objoid AND d.classoid = 'pg_catalog.pg_class'::regclass
-           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-           JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.objsubid
-           WHERE d.objsubid > 0 AND n.nspname = ANY(%(schemas)s)
-           ORDER BY 1, 2, 3""", params).fetchall()
+    tables = conn.execute(_TABLE_COMMENTS_SQL, params).fetchall()
+    columns = conn.execute(_COLUMN_COMMENTS_SQL, params).fetchall()
     return CatalogComments(
         tables=tuple(((s, t), d) for s, t, d in tables),
         columns=tuple(((s, t, c), d) for s, t, c, d in columns),

@@ -44,17 +44,32 @@ DRIZZLE_MIGRATIONS_TABLE = "__drizzle_migrations"
 # URLs and passwords
 # ---------------------------------------------------------------------------
 
-_KV_PASSWORD = re.compile(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
-_QUERY_PASSWORD = re.compile(r"([?&]password=)([^&#]*)", re.IGNORECASE)
+# libpq's secret parameters; a URI may carry them in its userinfo or its query.
+_SECRET_KEYS = ("password", "sslpassword")
+_KV_PASSWORD = re.compile(r"(\b(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+_QUERY_PASSWORD = re.compile(r"([?&](?:ssl)?password=)([^&#]*)", re.IGNORECASE)
 MASK = "***"
+
+
+def _userinfo_end(rest: str) -> int:
+    """Where a URI's userinfo ends (the ``@``), or -1.
+
+    libpq ends it at the first ``@`` before the first ``/``, so a password holding ``?`` or ``#``
+    stays in the userinfo; here the last ``@`` before that ``/`` is taken (``u:pa@ss@db`` keeps
+    ``ss`` hidden too).  When none comes before it but one comes later (``u:pa/ss@h``, which
+    libpq misreads), everything up to the last ``@`` is treated as userinfo: masking more is safe."""
+    slash = rest.find("/")
+    at = rest.rfind("@", 0, slash if slash >= 0 else len(rest))
+    return at if at >= 0 else rest.rfind("@")
 
 
 def mask_url(url: Optional[str]) -> str:
     """The URL (or ``key=value`` conninfo) with its password replaced by ``***``.
 
     ``postgresql://app:s3cret@db:5432/app`` -> ``postgresql://app:***@db:5432/app``;
-    ``host=db password=s3cret`` -> ``host=db password=***``; a ``?password=`` query
-    parameter is masked too.  Anything unparseable is still scrubbed, never echoed raw.
+    ``host=db password=s3cret`` -> ``host=db password=***``; ``password`` and ``sslpassword``
+    query parameters are masked too, and any secret libpq itself reads from the text is
+    removed wherever else it stands.  Anything unparseable is still scrubbed, never echoed raw.
     """
     if not url:
         return ""
@@ -62,26 +77,41 @@ def mask_url(url: Optional[str]) -> str:
     scheme_end = text.find("://")
     if scheme_end >= 0:
         head, rest = text[: scheme_end + 3], text[scheme_end + 3:]
-        query_at = rest.find("?")
-        limit = query_at if query_at >= 0 else len(rest)
-        at = rest.rfind("@", 0, limit)
-        if at >= 0:
-            userinfo = rest[:at]
-            if ":" in userinfo:
-                user = userinfo.split(":", 1)[0]
-                rest = f"{user}:{MASK}{rest[at:]}"
+        at = _userinfo_end(rest)
+        if at >= 0 and ":" in rest[:at]:
+            rest = f"{rest[:at].split(':', 1)[0]}:{MASK}{rest[at:]}"
         text = head + _QUERY_PASSWORD.sub(lambda m: m.group(1) + MASK, rest)
-        return text
-    return _KV_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
+    else:
+        text = _KV_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
+    text = _scrub(text, str(url))
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+_SHOWN = 200  # characters of a URL shown in a message
+_SHORTEST_SCRUBBED = 3  # shorter secrets are masked where they stand, not searched for in free text
+
+
+def _scrub(text: str, url: str) -> str:
+    for secret in _passwords(url):
+        if len(secret) >= _SHORTEST_SCRUBBED:
+            text = text.replace(secret, MASK)
+    return text
 
 
 def _passwords(url: str) -> list[str]:
+    """Every secret in ``url``: as libpq parses it, as written, and percent-decoded; longest first."""
     found: list[str] = []
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        parsed = conninfo_to_dict(url)
+        found += [str(parsed[k]) for k in _SECRET_KEYS if parsed.get(k)]
+    except Exception:  # unparseable, or psycopg missing: the textual rules below still apply
+        pass
     scheme_end = url.find("://")
     if scheme_end >= 0:
         rest = url[scheme_end + 3:]
-        query_at = rest.find("?")
-        at = rest.rfind("@", 0, query_at if query_at >= 0 else len(rest))
+        at = _userinfo_end(rest)
         if at >= 0 and ":" in rest[:at]:
             found.append(rest[:at].split(":", 1)[1])
         found += [m.group(2) for m in _QUERY_PASSWORD.finditer(rest)]
@@ -90,7 +120,7 @@ def _passwords(url: str) -> list[str]:
     out = []
     for p in found:
         for variant in (p, unquote(p)):
-            if variant and variant not in out:
+            if variant and variant != MASK and variant not in out:
                 out.append(variant)
     return sorted(out, key=len, reverse=True)
 
@@ -99,11 +129,7 @@ def mask_text(text: str, url: Optional[str]) -> str:
     """``text`` with the URL masked and every occurrence of its password removed."""
     if not url:
         return text
-    text = text.replace(url, mask_url(url))
-    for secret in _passwords(url):
-        if len(secret) >= 1:
-            text = text.replace(secret, MASK)
-    return text
+    return _scrub(text.replace(url, mask_url(url)), url)
 
 
 # ---------------------------------------------------------------------------
@@ -124,22 +150,29 @@ def connect(url: str, *, connect_timeout: int = CONNECT_TIMEOUT,
 
     if not url or not url.strip():
         raise UsageError("no database URL: pass --database-url or set DATABASE_URL")
+    # search_path=pg_catalog from the start of the session (it overrides ALTER ROLE/DATABASE
+    # defaults): no function or operator a database user planted in another schema can be
+    # picked, and every call in catalog.py is schema-qualified as well.
     options = (f"-c default_transaction_read_only=on -c statement_timeout={statement_timeout_ms} "
-               f"-c lock_timeout={LOCK_TIMEOUT_MS} -c idle_in_transaction_session_timeout=60000")
+               f"-c lock_timeout={LOCK_TIMEOUT_MS} -c idle_in_transaction_session_timeout=60000 "
+               "-c search_path=pg_catalog")
     try:
         info = ci.make_conninfo(url, connect_timeout=str(connect_timeout),
                                 application_name="drizzle-doc verify", options=options)
-    except psycopg.Error as exc:
+    except (psycopg.Error, ValueError, TypeError) as exc:
         raise DatabaseError(f"bad database URL {mask_url(url)}: {mask_text(_first_line(exc), url)}") from None
     try:
         conn = psycopg.connect(info, autocommit=False)
     except psycopg.Error as exc:
         raise DatabaseError(_connect_message(url, exc)) from None
+    except (UnicodeError, ValueError, OSError) as exc:
+        # e.g. a host name over 63 characters a label, which the resolver's IDNA step refuses
+        raise DatabaseError(f"bad database host in {mask_url(url)}: {mask_text(_first_line(exc), url)}") from None
     try:
         try:
             conn.execute("SET TRANSACTION READ ONLY")
             conn.execute(f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}")
-            conn.execute("SET LOCAL search_path = public")
+            conn.execute("SET LOCAL search_path = pg_catalog")
             yield conn
         except psycopg.errors.InsufficientPrivilege as exc:
             raise DatabaseError(

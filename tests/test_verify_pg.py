@@ -465,6 +465,26 @@ def test_cli_connection_and_usage_errors(cli_with_model):
     assert "DATABASE_URL" in result.output
 
 
+@pytest.mark.parametrize("url, secret", [
+    ("postgresql://app:pa?ss-hunter2@127.0.0.1:1/app", "hunter2"),  # libpq keeps ? in the password
+    ("postgresql://app:hunter2@" + "h" * 300 + "/app", "hunter2"),  # the resolver's IDNA step refuses it
+    ("postgresql://app:hunter2@127.0.0.1:notaport/app", "hunter2"),
+    ("postgresql://app:hun%zzter2@127.0.0.1/app", "ter2"),
+    ("postgresql://127.0.0.1:1/app?sslpassword=hunter2&password=hunter3", "hunter"),
+    ("host=127.0.0.1 port=1 password='hunter2 x'", "hunter2"),
+    ("postgresql://[::1/app", None),
+])
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_cli_bad_url_or_host_is_one_clean_masked_line(cli_with_model, url, secret, fmt):
+    result = cli_with_model.invoke(cli_module.cli, ["verify", "--format", fmt, "--database-url", url])
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("drizzle-doc: error: "), result.output
+    assert "internal error" not in result.output and "Traceback" not in result.output
+    if secret:
+        assert secret not in result.output
+
+
 # ---------------------------------------------------------------------------
 # Comments: comments-sql applied for real, then read back
 # ---------------------------------------------------------------------------
@@ -628,3 +648,101 @@ def test_without_a_server_skips_but_fails_under_ci(tmp_path):
     failed = subprocess.run(args, env={**base, "CI": "1"}, capture_output=True, text=True, cwd=tmp_path)
     assert failed.returncode == 1, failed.stdout
     assert "CI is set, so the live-database tests must run" in failed.stdout
+
+
+# ---------------------------------------------------------------------------
+# Planted code: a role that may only CREATE in public cannot make verify run its functions
+# ---------------------------------------------------------------------------
+
+# Exact-type matches for every function verify calls (an exact match in a schema on the
+# search_path beats pg_catalog's coercible one), and operators on the types its joins use.
+PLANTED_FUNCTIONS = (
+    "quote_ident(name)", "obj_description(oid, name)", "obj_description(oid, unknown)",
+    "format_type(oid, integer)", "pg_get_expr(pg_node_tree, oid)", "pg_get_serial_sequence(text, text)",
+    "pg_get_serial_sequence(text, name)", "col_description(oid, integer)", "col_description(oid, smallint)",
+    "pg_get_constraintdef(oid)", "pg_get_indexdef(oid, integer, boolean)", "pg_get_viewdef(oid, boolean)",
+    "format(text, name, name)", "generate_series(integer, smallint)", "generate_series(integer, integer)",
+)
+PLANTED_OPERATORS = (("=", "oid"), ("=", "name"), ("=", '"char"'), ("=", "smallint"), ("=", "integer"),
+                     (">", "smallint"), (">", "integer"), ("-", "integer"), ("-", "smallint"))
+
+
+def _plant(admin_url: str, url: str, role: str) -> None:
+    dbname = url.rsplit("/", 1)[1]
+    execute(admin_url, f'CREATE ROLE "{role}" NOLOGIN')
+    statements = [f'GRANT CREATE, USAGE ON SCHEMA public TO "{role}"', f'SET ROLE "{role}"']
+    for i, sig in enumerate(PLANTED_FUNCTIONS):
+        name, args = sig.split("(", 1)
+        args = args.rstrip(")")
+        if "unknown" in args:
+            continue  # not a type a function can take; kept in the list as the call's spelling
+        ret = "SETOF integer" if name == "generate_series" else "text"
+        statements.append(
+            f"CREATE FUNCTION public.{name}({args}) RETURNS {ret} LANGUAGE plpgsql AS "
+            f"$$ BEGIN RAISE EXCEPTION 'planted public.{name}({args}) ran'; END $$")
+    for i, (op, typ) in enumerate(PLANTED_OPERATORS):
+        ret = "boolean" if op in ("=", ">") else typ
+        statements += [
+            f"CREATE FUNCTION public.planted_op_{i}(a {typ}, b {typ}) RETURNS {ret} LANGUAGE plpgsql AS "
+            f"$$ BEGIN RAISE EXCEPTION 'planted public.{op}({typ}, {typ}) ran'; END $$",
+            f"CREATE OPERATOR public.{op} (LEFTARG = {typ}, RIGHTARG = {typ}, FUNCTION = public.planted_op_{i})",
+        ]
+    statements.append("RESET ROLE")
+    with psycopg.connect(url, autocommit=True) as conn:
+        for s in statements:
+            conn.execute(s)
+    # A hostile default path for every session of this database, public first.
+    execute(admin_url, f'ALTER DATABASE "{dbname}" SET search_path = public, pg_catalog')
+
+
+def test_verify_runs_no_function_or_operator_planted_in_public(admin_url, own_db):
+    role = f"drizzle_doc_planter_{uuid.uuid4().hex[:8]}"
+    _plant(admin_url, own_db, role)
+    try:
+        # The trap is armed: an ordinary session of this database runs the planted code.
+        with psycopg.connect(own_db) as conn:
+            for probe in ("SELECT quote_ident('users'::name)", "SELECT 1::oid = 1::oid",
+                          "SELECT 'a'::name = 'a'::name", "SELECT obj_description(1::oid, 'pg_class'::name)"):
+                with pytest.raises(psycopg.errors.RaiseException, match="planted"):
+                    conn.execute(probe)
+                conn.rollback()
+        # verify's session resolves nothing in public, so the schema reads exactly as before.
+        result = verify(own_model(), own_db, db_comments=True)
+        assert result.diagnostics == ()
+        with connect(own_db) as conn:
+            assert conn.execute("SHOW search_path").fetchone()[0] == "pg_catalog"
+            assert len(read_catalog(conn, ["public", "catalog"]).tables) == len(own_model().tables)
+    finally:
+        dbname = own_db.rsplit("/", 1)[1]
+        execute(admin_url, f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)', f'DROP ROLE IF EXISTS "{role}"')
+
+
+def _calls(node, found):
+    """Every function name and operator name in a pglast parse tree, as (kind, qualified name tuple)."""
+    from pglast import ast
+
+    if isinstance(node, ast.FuncCall):
+        found.append(("function", tuple(n.sval for n in node.funcname)))
+    elif isinstance(node, ast.A_Expr) and node.name:
+        found.append(("operator", tuple(n.sval for n in node.name)))
+    if isinstance(node, ast.Node):
+        for attr in node:
+            _calls(getattr(node, attr), found)
+    elif isinstance(node, tuple):
+        for item in node:
+            _calls(item, found)
+    return found
+
+
+def test_every_catalog_call_and_operator_is_pg_catalog_qualified():
+    from pglast import parse_sql
+
+    from drizzle_doc import catalog
+
+    assert len(catalog.QUERIES) >= 12
+    seen = 0
+    for sql in catalog.QUERIES:
+        for kind, name in _calls(parse_sql(re.sub(r"%\((\w+)\)s", "$1", sql).replace("%%", "%")), []):
+            seen += 1
+            assert name[0] == "pg_catalog" and len(name) == 2, f"{kind} {'.'.join(name)} unqualified in:\n{sql}"
+    assert seen > 60

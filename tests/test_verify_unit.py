@@ -54,10 +54,24 @@ from drizzle_doc.verify import (
     ("postgresql://app:@db/app", "postgresql://app:***@db/app"),
     ("host=db user=app password=s3cret dbname=app", "host=db user=app password=*** dbname=app"),
     ("host=db password='s3 cret' dbname=app", "host=db password=*** dbname=app"),
+    # every form libpq accepts: ? # / in the password, sslpassword, query and key=value spellings
+    ("postgresql://u:pa?ss@host/db", "postgresql://u:***@host/db"),
+    ("postgresql://u:pa#ss@host/db", "postgresql://u:***@host/db"),
+    ("postgresql://u:pa/ss@host/db", "postgresql://u:***@host/db"),
+    ("postgresql://u:pw@h/db?sslpassword=k3y&password=qq", "postgresql://u:***@h/db?sslpassword=***&password=***"),
+    ("postgresql://h/db?password=s3cret&user=u", "postgresql://h/db?password=***&user=u"),
+    ("host=h sslpassword=k3y password = s3cret", "host=h sslpassword=*** password = ***"),
+    ("postgresql://u:pw@h1:5432,h2:5433/db", "postgresql://u:***@h1:5432,h2:5433/db"),
+    ("postgresql://u:s3cret@h/db?options=-c%20x%3Ds3cret", "postgresql://u:***@h/db?options=-c%20x%3D***"),
     ("", ""),
 ])
 def test_mask_url(url, masked):
     assert mask_url(url) == masked
+
+
+def test_mask_url_is_one_bounded_line():
+    shown = mask_url("postgresql://u:s3cret@" + "h" * 300 + "/db")
+    assert len(shown) == 200 and shown.endswith("…") and "s3cret" not in shown
 
 
 def test_mask_text_removes_the_password_in_any_spelling():
