@@ -20,7 +20,7 @@ generate (re-run,   (info) the re-run with ``--no-cache``: renders, merges and c
 check (--no-cache)  (info) ``check --no-cache``: what CI pays on a fresh clone
 ==================  ==========================================================================
 
-generate's record (``drizzle_doc.cache``) goes to ``<--out>/cache``, drizzle-doc's compiled
+generate's record (``drizzle_doc.perf.cache``) goes to ``<--out>/cache``, drizzle-doc's compiled
 bytecode to ``<--out>/pycache`` (made once before the first step, as an installed wheel has it).
 
 Every step runs in a fresh subprocess: in-process steps time themselves after their
@@ -95,10 +95,10 @@ def worker_parse(root: Path) -> dict:
 
 
 def worker_inspect(root: Path) -> dict:
-    from drizzle_doc.config import load_projects
-    from drizzle_doc.parse import extract
-    from drizzle_doc.jsonout import pretty_chunks
-    from drizzle_doc.serialize import schema_json
+    from drizzle_doc.project.config import load_projects
+    from drizzle_doc.drizzle.extract import extract
+    from drizzle_doc.output.jsonout import pretty_chunks
+    from drizzle_doc.output.serialize import schema_json
 
     t0 = time.perf_counter()
     projects = load_projects(root=root, config=None, schema=None, migrations=None, casing=None, out=None)
@@ -224,7 +224,7 @@ def oracle_reason() -> Optional[str]:
 ALL_STEPS = ("parse", "drizzle-kit", "inspect (lib)", "inspect", "generate", "generate (re-run)", "check",
              "generate (re-run --no-cache)", "check (--no-cache)")
 
-#: generate's record of its last clean run (drizzle_doc.cache) goes under --out, not the project;
+#: generate's record of its last clean run (drizzle_doc.perf.cache) goes under --out, not the project;
 #: so does drizzle-doc's compiled bytecode (``PYTHONPYCACHEPREFIX``, made before the first step),
 #: as an installed wheel has it: a ``PYTHONDONTWRITEBYTECODE`` in the environment would otherwise
 #: make every step compile drizzle-doc's sources again (about 0.12 s a run here).

@@ -16,8 +16,8 @@ from typing import Optional
 
 import click
 
-from . import __version__
-from .errors import DrizzleDocError
+from drizzle_doc import __version__
+from drizzle_doc.errors import DrizzleDocError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -71,9 +71,9 @@ def load(root, config_path, schema_globs, migrations_dir, casing, out=None, hist
     ``history``: the command reads the migrations too, so each project's history
     is read on the second core while its models are extracted.
     """
-    from .config import load_projects
-    from .migrations import prefetch_history
-    from .parse import extract
+    from drizzle_doc.project.config import load_projects
+    from drizzle_doc.history.migrations import prefetch_history
+    from drizzle_doc.drizzle.extract import extract
 
     def extracted(p):
         if history:
@@ -117,9 +117,9 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
         drizzle-doc inspect --root fixtures/example > schema.json
         drizzle-doc inspect --format text
     """
-    from .migrations import augment_inspect, load_history
-    from .serialize import schema_json
-    from .textout import schema_text
+    from drizzle_doc.history.migrations import augment_inspect, load_history
+    from drizzle_doc.output.serialize import schema_json
+    from drizzle_doc.output.textout import schema_text
 
     results = load(root, config_path, schema_globs, migrations_dir, casing, history=True)
     worst = 0
@@ -163,7 +163,7 @@ def generate(root, config_path, schema_globs, migrations_dir, casing, out, prune
         drizzle-doc generate --root fixtures/example
         drizzle-doc generate --out docs/db --prune
     """
-    from .generate import run_generate
+    from drizzle_doc.commands.generate import run_generate
 
     sys.exit(run_generate(load(root, config_path, schema_globs, migrations_dir, casing, out=out, history=True),
                           prune=prune, templates=templates_dir, use_cache=not no_cache))
@@ -189,8 +189,8 @@ def verify(root, config_path, schema_globs, migrations_dir, casing, database_url
     """
     from dataclasses import replace as _replace
 
-    from .errors import UsageError
-    from .verify import mask_url, render_github, render_json, render_text, verify as run_verify
+    from drizzle_doc.errors import UsageError
+    from drizzle_doc.commands.verify import mask_url, render_github, render_json, render_text, verify as run_verify
 
     if not database_url:
         raise UsageError("no database URL: pass --database-url or set DATABASE_URL")
@@ -237,7 +237,7 @@ def comments_sql_command(root, config_path, schema_globs, migrations_dir, casing
         npx drizzle-kit generate --custom --name=comments
         drizzle-doc comments-sql --output drizzle/0007_comments.sql
     """
-    from .comments import comments_sql
+    from drizzle_doc.dialects.postgres.comments import comments_sql
 
     results = load(root, config_path, schema_globs, migrations_dir, casing)
     text = "".join(comments_sql(schema) for _, schema in results)
@@ -262,7 +262,7 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
         drizzle-doc migrations
         drizzle-doc migrations --format json --migrations db/migrations
     """
-    from .migrations import history_json, history_text, load_history
+    from drizzle_doc.history.migrations import history_json, history_text, load_history
 
     results = load(root, config_path, schema_globs, migrations_dir, casing, history=True)
     worst = 0
@@ -313,9 +313,9 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
     import os
     import shlex
 
-    from .check import run_check
-    from .errors import UsageError
-    from .report import exit_code, render_github, render_json, render_text
+    from drizzle_doc.commands.check import run_check
+    from drizzle_doc.errors import UsageError
+    from drizzle_doc.output.report import exit_code, render_github, render_json, render_text
 
     rules = {}
     for item in rule_levels:
@@ -359,7 +359,7 @@ def init(root, force):
         drizzle-doc init
         npm run db:docs && npm run db:docs:check
     """
-    from .init import init_project
+    from drizzle_doc.commands.init import init_project
 
     result = init_project(root or Path.cwd(), force=force)
     for f in result.created:
@@ -375,7 +375,7 @@ def _write_json(doc) -> None:
     out = sys.stdout
     pieces: list[str] = []
     size = 0
-    from .jsonout import pretty_chunks
+    from drizzle_doc.output.jsonout import pretty_chunks
 
     for chunk in pretty_chunks(doc):
         pieces.append(chunk)

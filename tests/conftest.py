@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 ORACLE_DIR = REPO / "tests" / "oracle"
 
-# generate's cache of clean runs (drizzle_doc.cache) goes to a folder of this test
+# generate's cache of clean runs (drizzle_doc.perf.cache) goes to a folder of this test
 # session, never to ~/.cache; subprocesses inherit it.
 os.environ["DRIZZLE_DOC_CACHE_DIR"] = tempfile.mkdtemp(prefix="drizzle-doc-test-cache-")
 

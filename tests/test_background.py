@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-import drizzle_doc.parse as parse_mod
-import drizzle_doc.render as render_mod
-from drizzle_doc.background import ENV_JOBS, Background, can_fork
-from drizzle_doc.config import load_projects
-from drizzle_doc.migrations import history_digest, history_handle, load_history, prefetch_history
-from drizzle_doc.parse import extract
-from drizzle_doc.render import render_docs
-from drizzle_doc.serialize import schema_json
+import drizzle_doc.drizzle.extract as parse_mod
+import drizzle_doc.docs.render as render_mod
+from drizzle_doc.perf.background import ENV_JOBS, Background, can_fork
+from drizzle_doc.project.config import load_projects
+from drizzle_doc.history.migrations import history_digest, history_handle, load_history, prefetch_history
+from drizzle_doc.drizzle.extract import extract
+from drizzle_doc.docs.render import render_docs
+from drizzle_doc.output.serialize import schema_json
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(p for p in (REPO / "fixtures").iterdir() if p.is_dir())
@@ -294,9 +294,9 @@ def test_prefetched_drift_compares_only_changed_tables_and_finds_every_change():
     fingerprint differs from the models', and finds the same drift as a serial run."""
     import json
 
-    from drizzle_doc.migrations import compute_drift
+    from drizzle_doc.history.migrations import compute_drift
     from drizzle_doc.project import Project
-    from drizzle_doc.snapshot import load_snapshot
+    from drizzle_doc.dialects.postgres.snapshot import load_snapshot
 
     root = REPO / "fixtures" / "history-basic"
     project = Project(root=root)
@@ -319,7 +319,7 @@ def test_generate_with_pages_made_on_two_cores_writes_what_one_core_writes(tmp_p
     from click.testing import CliRunner
 
     from drizzle_doc.cli import cli
-    from drizzle_doc.render import render_pages
+    from drizzle_doc.docs.render import render_pages
 
     results = {}
     monkeypatch.setattr(render_mod, "LAZY_MIN_TABLES", 0)

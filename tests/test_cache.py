@@ -25,12 +25,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import drizzle_doc.generate as generate_mod
-from drizzle_doc import cache
-from drizzle_doc.check import run_check
-from drizzle_doc.config import load_projects
-from drizzle_doc.generate import run_generate
-from drizzle_doc.parse import extract
+import drizzle_doc.commands.generate as generate_mod
+from drizzle_doc.perf import cache
+from drizzle_doc.commands.check import run_check
+from drizzle_doc.project.config import load_projects
+from drizzle_doc.commands.generate import run_generate
+from drizzle_doc.drizzle.extract import extract
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "fixtures" / "example"
@@ -227,7 +227,7 @@ def test_a_hit_renders_nothing_and_writes_nothing(tmp_path):
     assert again.strip().endswith(f"0 written, {len(_pages(root))} unchanged, 0 orphaned")
     assert {p: p.stat().st_mtime_ns for p in [entry, *(root / OUT).rglob("*")]} == before
     # and check agrees without rendering either
-    with mock.patch("drizzle_doc.generate.render_project", side_effect=AssertionError("rendered")):
+    with mock.patch("drizzle_doc.commands.generate.render_project", side_effect=AssertionError("rendered")):
         assert [f for f in chk(root) if f.rule.startswith(("page", "docs"))] == []
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drizzle_doc.comments import (
+from drizzle_doc.dialects.postgres.comments import (
     BREAKPOINT,
     HEADER,
     comment_statements,

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from drizzle_doc.casing import to_camel_case, to_snake_case
+from drizzle_doc.drizzle.casing import to_camel_case, to_snake_case
 from drizzle_doc.cli import cli
-from drizzle_doc.config import load_projects
-from drizzle_doc.parse import extract
-from drizzle_doc.parse import ts as tsmod
-from drizzle_doc.parse.jsdoc import parse_jsdoc
-from drizzle_doc.parse.values import js_number
+from drizzle_doc.project.config import load_projects
+from drizzle_doc.drizzle.extract import extract
+from drizzle_doc.ts import syntax as tsmod
+from drizzle_doc.ts.jsdoc import parse_jsdoc
+from drizzle_doc.ts.values import js_number
 from drizzle_doc.resources import resource_dir
 
 REPO = Path(__file__).resolve().parents[1]

@@ -8,8 +8,8 @@ import sys
 from click.testing import CliRunner
 
 from drizzle_doc.cli import cli
-from drizzle_doc.init import starter_toml
-from drizzle_doc.settings import RULE_DEFAULTS, load_settings
+from drizzle_doc.commands.init import starter_toml
+from drizzle_doc.project.settings import RULE_DEFAULTS, load_settings
 
 if sys.version_info >= (3, 11):
     import tomllib

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from drizzle_doc.config import load_projects
-from drizzle_doc.jsonout import pretty_chunks
-from drizzle_doc.parse import extract
-from drizzle_doc.serialize import schema_json
+from drizzle_doc.project.config import load_projects
+from drizzle_doc.output.jsonout import pretty_chunks
+from drizzle_doc.drizzle.extract import extract
+from drizzle_doc.output.serialize import schema_json
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from drizzle_doc import sqlddl
-from drizzle_doc.migrations import (
+from drizzle_doc.dialects.postgres import ddl as sqlddl
+from drizzle_doc.history.migrations import (
     augment_inspect,
     compute_drift,
     find_migrations_dir,
@@ -23,8 +23,8 @@ from drizzle_doc.migrations import (
 )
 from drizzle_doc.model import Column, Enum, Index, IndexColumn, Schema, Table
 from drizzle_doc.project import Project
-from drizzle_doc.serialize import schema_json
-from drizzle_doc.snapshot import load_snapshot
+from drizzle_doc.output.serialize import schema_json
+from drizzle_doc.dialects.postgres.snapshot import load_snapshot
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -532,9 +532,9 @@ def test_deeply_nested_journal_and_snapshot_json_are_diagnostics_not_crashes(tmp
     """JSON nested past Python's recursion limit is reported like any malformed file."""
     import shutil
 
-    from drizzle_doc.config import load_projects
-    from drizzle_doc.migrations import load_history
-    from drizzle_doc.parse import extract
+    from drizzle_doc.project.config import load_projects
+    from drizzle_doc.history.migrations import load_history
+    from drizzle_doc.drizzle.extract import extract
 
     src = Path(__file__).resolve().parents[1] / "fixtures" / "history-basic"
     shutil.copytree(src, tmp_path / "p", ignore=shutil.ignore_patterns("node_modules"))
@@ -552,7 +552,7 @@ def test_deeply_nested_journal_and_snapshot_json_are_diagnostics_not_crashes(tmp
 
 def test_index_and_expression_equality_ignores_spelling_only():
     """Drift compares expressions as PostgreSQL re-prints them; equal text is equal without parsing."""
-    from drizzle_doc.migrations import _same_index
+    from drizzle_doc.history.migrations import _same_index
 
     assert sqlddl.same_expr('"users"."age" > 0', '("users"."age" > 0)')
     assert sqlddl.same_expr(None, None) and not sqlddl.same_expr("0", None)

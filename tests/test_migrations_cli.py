@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 try:
-    from drizzle_doc.config import load_projects
-    from drizzle_doc.parse import extract
+    from drizzle_doc.project.config import load_projects
+    from drizzle_doc.drizzle.extract import extract
 except ImportError:  # pragma: no cover - until the extractor lands
-    pytest.skip("drizzle_doc.config / drizzle_doc.parse.extract not available yet", allow_module_level=True)
+    pytest.skip("drizzle_doc.project.config / drizzle_doc.drizzle.extract.extract not available yet", allow_module_level=True)
 
 from drizzle_doc.cli import cli
-from drizzle_doc.migrations import load_history
+from drizzle_doc.history.migrations import load_history
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MIG = "drizzle/migrations"

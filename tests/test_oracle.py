@@ -314,9 +314,9 @@ def _require_oracle() -> None:
 
 def our_json(fixture: FixtureProject) -> dict:
     """Our extractor on the fixture project (read in place: it is static and writes nothing)."""
-    from drizzle_doc.config import load_projects
-    from drizzle_doc.parse import extract
-    from drizzle_doc.serialize import schema_json
+    from drizzle_doc.project.config import load_projects
+    from drizzle_doc.drizzle.extract import extract
+    from drizzle_doc.output.serialize import schema_json
 
     projects = load_projects(root=fixture.path)
     assert projects, f"load_projects found no project in {fixture.id}"

@@ -1,4 +1,4 @@
-"""Markers, merging and escaping (drizzle_doc.pages)."""
+"""Markers, merging and escaping (drizzle_doc.docs.pages)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from drizzle_doc.pages import (
+from drizzle_doc.docs.pages import (
     DAMAGED,
     MERGED,
     NEW,
@@ -214,7 +214,7 @@ def _rendered(version: int) -> dict[str, str]:
 
     from drizzle_doc.model import Column, Doc
     from drizzle_doc.project import Project
-    from drizzle_doc.render import render_docs
+    from drizzle_doc.docs.render import render_docs
     from test_render import hand_schema
 
     s = hand_schema()
@@ -260,7 +260,7 @@ def test_property_rendered_pages_keep_edits_and_refresh(page_name, edits):
 # lives inside the first generated section, so no human text changes.
 # ---------------------------------------------------------------------------
 
-from drizzle_doc.pages import add_record, merge_page as _merge
+from drizzle_doc.docs.pages import add_record, merge_page as _merge
 
 
 def _page(*names, body="x"):

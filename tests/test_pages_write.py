@@ -1,4 +1,4 @@
-"""Writing pages to disk (drizzle_doc.write): merge, atomicity, unchanged files, orphans, safety."""
+"""Writing pages to disk (drizzle_doc.docs.write): merge, atomicity, unchanged files, orphans, safety."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from drizzle_doc.model import Column, Schema, Table
-from drizzle_doc.pages import begin_marker, end_marker
+from drizzle_doc.docs.pages import begin_marker, end_marker
 from drizzle_doc.project import Project
-from drizzle_doc.render import render_docs
-from drizzle_doc.write import WriteError, plan_docs, write_docs
+from drizzle_doc.docs.render import render_docs
+from drizzle_doc.docs.write import WriteError, plan_docs, write_docs
 
 
 def pg(body: str) -> str:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from drizzle_doc.erd import MERMAID_MAX_TEXT, schema_edges
+from drizzle_doc.docs.erd import MERMAID_MAX_TEXT, schema_edges
 from drizzle_doc.model import (
     Check,
     Column,
@@ -31,9 +31,9 @@ from drizzle_doc.model import (
     UniqueConstraint,
     View,
 )
-from drizzle_doc.pages import parse_page, section_bodies
+from drizzle_doc.docs.pages import parse_page, section_bodies
 from drizzle_doc.project import Project
-from drizzle_doc.render import PURPOSE_PLACEHOLDER, page_paths, render_docs, safe_stem
+from drizzle_doc.docs.render import PURPOSE_PLACEHOLDER, page_paths, render_docs, safe_stem
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden"
@@ -456,8 +456,8 @@ EXAMPLE = FIXTURES / "example"
 
 def _extractor():
     try:
-        from drizzle_doc.config import load_projects
-        from drizzle_doc.parse import extract
+        from drizzle_doc.project.config import load_projects
+        from drizzle_doc.drizzle.extract import extract
     except ImportError as exc:  # pragma: no cover - only before the extractor exists
         pytest.skip(f"extractor not available yet: {exc}")
     return load_projects, extract
@@ -470,7 +470,7 @@ def fixture_projects():
 @pytest.mark.parametrize("name", fixture_projects())
 def test_golden_fixture(name):
     load_projects, extract = _extractor()
-    from drizzle_doc.generate import render_project
+    from drizzle_doc.commands.generate import render_project
 
     pages: dict[str, str] = {}
     projects = load_projects(FIXTURES / name)
@@ -485,8 +485,8 @@ def test_golden_fixture(name):
 def test_example_docs_are_current():
     """fixtures/example/docs/data/schemas is committed; regenerating changes nothing."""
     load_projects, extract = _extractor()
-    from drizzle_doc.generate import out_dir, render_project
-    from drizzle_doc.write import UNCHANGED, plan_docs, write_docs
+    from drizzle_doc.commands.generate import out_dir, render_project
+    from drizzle_doc.docs.write import UNCHANGED, plan_docs, write_docs
 
     [proj] = load_projects(EXAMPLE)
     pages = render_project(proj, extract(proj))

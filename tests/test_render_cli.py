@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 import drizzle_doc.cli as cli_mod
 from drizzle_doc.cli import cli
-from drizzle_doc.pages import begin_marker
+from drizzle_doc.docs.pages import begin_marker
 from drizzle_doc.project import Project
 
 
@@ -84,7 +84,7 @@ def test_generate_help_has_example():
 
 
 def test_progress_bar_only_on_a_terminal(stub, tmp_path, monkeypatch, capsys):
-    import drizzle_doc.generate as gen
+    import drizzle_doc.commands.generate as gen
 
     monkeypatch.setattr(gen, "PROGRESS_MIN_FILES", 1)
     results = cli_mod.load(None, None, (), None, None)

@@ -17,9 +17,9 @@ from pathlib import Path
 import pytest
 
 from drizzle_doc.model import Schema
-from drizzle_doc.pages import section_bodies
+from drizzle_doc.docs.pages import section_bodies
 from drizzle_doc.project import Project
-from drizzle_doc.render import render_docs
+from drizzle_doc.docs.render import render_docs
 
 REPO = Path(__file__).resolve().parent.parent
 NODE_MODULES = REPO / "tests" / "oracle" / "node_modules"
@@ -186,11 +186,11 @@ def _fixture_names() -> list[str]:
 def test_fixture_examples_compile(tmp_path, name):
     need_tsc()
     try:
-        from drizzle_doc.config import load_projects
-        from drizzle_doc.parse import extract
+        from drizzle_doc.project.config import load_projects
+        from drizzle_doc.drizzle.extract import extract
     except ImportError as exc:  # pragma: no cover - only before the extractor exists
         pytest.skip(f"extractor not available yet: {exc}")
-    from drizzle_doc.generate import render_project
+    from drizzle_doc.commands.generate import render_project
 
     for i, proj in enumerate(load_projects(FIXTURES / name)):
         schema = extract(proj)

@@ -26,7 +26,7 @@ import pytest
 from click.testing import CliRunner
 
 from drizzle_doc.cli import cli
-from drizzle_doc.pages import MARKER_RE, parse_page, section_bodies
+from drizzle_doc.docs.pages import MARKER_RE, parse_page, section_bodies
 
 HDR = 'import { pgTable, pgEnum, integer, text, varchar, uuid } from "drizzle-orm/pg-core";\n'
 CONFIG = 'export default { dialect: "postgresql", schema: "./src/*.ts", out: "./drizzle" };\n'
@@ -239,7 +239,7 @@ def test_ten_megabyte_models_file(tmp_path):
 
 
 def test_an_unexpected_exception_is_one_clear_line(tmp_path, monkeypatch):
-    import drizzle_doc.parse as parse
+    import drizzle_doc.drizzle.extract as parse
 
     write(tmp_path, {"drizzle.config.ts": CONFIG, "src/a.ts": HDR + table("t")})
 

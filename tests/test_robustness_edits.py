@@ -21,12 +21,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from drizzle_doc.config import load_projects
+from drizzle_doc.project.config import load_projects
 from drizzle_doc.model import Column, Doc
-from drizzle_doc.pages import DAMAGED, MERGED, MARKER_RE, merge_page, parse_page, section_bodies
-from drizzle_doc.parse import extract
-from drizzle_doc.render import render_docs
-from drizzle_doc.write import write_docs
+from drizzle_doc.docs.pages import DAMAGED, MERGED, MARKER_RE, merge_page, parse_page, section_bodies
+from drizzle_doc.drizzle.extract import extract
+from drizzle_doc.docs.render import render_docs
+from drizzle_doc.docs.write import write_docs
 from test_robustness import OUT, drizzle_doc
 
 REPO = Path(__file__).resolve().parent.parent

@@ -50,8 +50,8 @@ def test_a_schema_path_too_long_for_the_file_system_is_one_clear_line_in_the_cli
 
 
 def test_extract_reports_a_schema_path_too_long_as_matching_nothing(tmp_path):
-    from drizzle_doc.config import load_projects
-    from drizzle_doc.parse import extract
+    from drizzle_doc.project.config import load_projects
+    from drizzle_doc.drizzle.extract import extract
 
     long = "y" * 300
     write(tmp_path, {"drizzle.config.ts": CONFIG.replace('"./src/*.ts"', f'["./{long}", "./src/a.ts"]'),
@@ -63,8 +63,8 @@ def test_extract_reports_a_schema_path_too_long_as_matching_nothing(tmp_path):
 
 
 def _extract_src(tmp_path, source: str):
-    from drizzle_doc.config import load_projects
-    from drizzle_doc.parse import extract
+    from drizzle_doc.project.config import load_projects
+    from drizzle_doc.drizzle.extract import extract
 
     write(tmp_path, {"drizzle.config.ts": CONFIG, "src/a.ts": source})
     (project,) = load_projects(tmp_path)

@@ -26,7 +26,7 @@ SEED = 20240506
 
 KILLER = r"""
 import os, signal, sys
-import drizzle_doc.write as w
+import drizzle_doc.docs.write as w
 k = int(os.environ["KILL_AT"]); n = [0]
 def tick():
     n[0] += 1

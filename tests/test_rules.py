@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from drizzle_doc.config import load_projects
+from drizzle_doc.project.config import load_projects
 from drizzle_doc.model import Column, Doc, DocTag, ForeignKey, Index, IndexColumn, PrimaryKey, Relation, Schema, Table
-from drizzle_doc.parse import extract
-from drizzle_doc.rules import assumption_exceptions, collect_exceptions, run_rules
-from drizzle_doc.settings import settings_of, validate
+from drizzle_doc.drizzle.extract import extract
+from drizzle_doc.lint.rules import assumption_exceptions, collect_exceptions, run_rules
+from drizzle_doc.project.settings import settings_of, validate
 
 F = "server/src/models/x.ts"
 D = Doc("Described.")

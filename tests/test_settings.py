@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from drizzle_doc.cli import cli
-from drizzle_doc.config import load_projects
+from drizzle_doc.project.config import load_projects
 from drizzle_doc.errors import ConfigError
-from drizzle_doc.settings import KNOWN_KEYS, RULE_DEFAULTS, load_settings, settings_of, validate, with_overrides
+from drizzle_doc.project.settings import KNOWN_KEYS, RULE_DEFAULTS, load_settings, settings_of, validate, with_overrides
 from tests.conftest import FIXTURES
 
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-import drizzle_doc.parse as parse_mod
-import drizzle_doc.parse.evaluate as evaluate_mod
-import drizzle_doc.parse.ts as ts_mod
-from drizzle_doc.background import ENV_JOBS
-from drizzle_doc.config import load_projects
-from drizzle_doc.parse import extract
-from drizzle_doc.serialize import schema_json
+import drizzle_doc.drizzle.extract as parse_mod
+import drizzle_doc.ts.evaluate as evaluate_mod
+import drizzle_doc.ts.syntax as ts_mod
+from drizzle_doc.perf.background import ENV_JOBS
+from drizzle_doc.project.config import load_projects
+from drizzle_doc.drizzle.extract import extract
+from drizzle_doc.output.serialize import schema_json
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(p for p in (REPO / "fixtures").iterdir() if p.is_dir())
@@ -62,7 +62,7 @@ def test_a_released_tree_is_parsed_again_when_needed(tmp_path, monkeypatch):
         'export function named(n: string) { return n + "_x"; }\n')
     (tmp_path / "b.ts").write_text('import { named } from "./a";\nexport const label = named("b");\n')
     monkeypatch.setattr(evaluate_mod, "TREE_BUDGET", 0)
-    from drizzle_doc.parse import new_evaluator
+    from drizzle_doc.drizzle.extract import new_evaluator
 
     ev = new_evaluator(tmp_path)
     a = ev.load(tmp_path / "a.ts")

@@ -20,8 +20,8 @@ from click.testing import CliRunner
 psycopg = pytest.importorskip("psycopg")
 
 from drizzle_doc import cli as cli_module  # noqa: E402
-from drizzle_doc.catalog import read_catalog, read_comments  # noqa: E402
-from drizzle_doc.comments import comments_sql  # noqa: E402
+from drizzle_doc.dialects.postgres.catalog import read_catalog, read_comments  # noqa: E402
+from drizzle_doc.dialects.postgres.comments import comments_sql  # noqa: E402
 from drizzle_doc.errors import DatabaseError  # noqa: E402
 from drizzle_doc.model import (  # noqa: E402
     Check,
@@ -40,7 +40,7 @@ from drizzle_doc.model import (  # noqa: E402
     View,
 )
 from drizzle_doc.project import Project  # noqa: E402
-from drizzle_doc.verify import (  # noqa: E402
+from drizzle_doc.commands.verify import (  # noqa: E402
     DB_ONLY,
     DIFFERS,
     MODEL_ONLY,
@@ -573,7 +573,7 @@ JOURNALS = _journals()
                                                     for j in JOURNALS])
 def test_fixture_migrations_match_their_snapshot(fresh_db, journal):
     """The catalog read back equals drizzle-kit's own snapshot after the last migration."""
-    snapshot = pytest.importorskip("drizzle_doc.snapshot")
+    snapshot = pytest.importorskip("drizzle_doc.dialects.postgres.snapshot")
     migrations = journal.parent.parent
     apply_migrations(fresh_db, migrations)
     model = snapshot.load_snapshot(_last_snapshot(migrations))
@@ -581,10 +581,10 @@ def test_fixture_migrations_match_their_snapshot(fresh_db, journal):
 
 
 def _extracted(project_root: Path):
-    config = pytest.importorskip("drizzle_doc.config")
-    parse = pytest.importorskip("drizzle_doc.parse")
+    config = pytest.importorskip("drizzle_doc.project.config")
+    parse = pytest.importorskip("drizzle_doc.drizzle.extract")
     if not hasattr(parse, "extract"):
-        pytest.skip("drizzle_doc.parse.extract is not there yet")
+        pytest.skip("drizzle_doc.drizzle.extract.extract is not there yet")
     return [(p, parse.extract(p)) for p in config.load_projects(project_root)]
 
 
@@ -737,7 +737,7 @@ def _calls(node, found):
 def test_every_catalog_call_and_operator_is_pg_catalog_qualified():
     from pglast import parse_sql
 
-    from drizzle_doc import catalog
+    from drizzle_doc.dialects.postgres import catalog
 
     assert len(catalog.QUERIES) >= 12
     seen = 0

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from drizzle_doc.catalog import CatalogComments, drizzle_type, normalize_expr
+from drizzle_doc.dialects.postgres.catalog import CatalogComments, drizzle_type, normalize_expr
 from drizzle_doc.model import (
     Check,
     Column,
@@ -23,7 +23,7 @@ from drizzle_doc.model import (
     UniqueConstraint,
     View,
 )
-from drizzle_doc.verify import (
+from drizzle_doc.commands.verify import (
     DB_ONLY,
     DIFFERS,
     MODEL_ONLY,
@@ -159,7 +159,7 @@ def test_type_key_tolerates_spacing_and_public_prefix():
 
 
 def test_long_names_compare_as_postgres_stores_them():
-    from drizzle_doc.verify import pg_name
+    from drizzle_doc.commands.verify import pg_name
     long = "reviews_author_id_favourite_product_id_favourites_person_id_product_id_fk"
     assert pg_name(long) == long[:63]
     assert pg_name("é" * 40) == "é" * 31  # cut on a character boundary (63 bytes)

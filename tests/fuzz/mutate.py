@@ -196,13 +196,13 @@ def run_pipeline(root: Path, tolerate_known: bool = False) -> Any:
 
 
 def _run_pipeline(root: Path) -> Any:
-    from drizzle_doc.check import run_check
-    from drizzle_doc.config import load_projects
+    from drizzle_doc.commands.check import run_check
+    from drizzle_doc.project.config import load_projects
     from drizzle_doc.errors import DrizzleDocError
-    from drizzle_doc.migrations import history_json, load_history
-    from drizzle_doc.parse import extract
-    from drizzle_doc.render import render_docs
-    from drizzle_doc.serialize import schema_json
+    from drizzle_doc.history.migrations import history_json, load_history
+    from drizzle_doc.drizzle.extract import extract
+    from drizzle_doc.docs.render import render_docs
+    from drizzle_doc.output.serialize import schema_json
 
     try:
         projects = load_projects(root)

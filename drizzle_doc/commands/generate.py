@@ -1,0 +1,101 @@
+"""The ``generate`` command's work, apart from click: render, merge, write, report.
+
+``check`` (and tests) can call :func:`render_project` to get exactly the pages
+``generate`` would merge into the out dir.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+import click
+
+from drizzle_doc.model import ERROR, Diagnostic, Schema
+from drizzle_doc.docs.write import WriteSummary, write_docs
+
+#: Above this many files a progress bar is shown (on a terminal only).
+PROGRESS_MIN_FILES = 200
+
+
+def history_for(project: Any, schema: Schema) -> Any:
+    """The migration history the pages show (``None``: pages say no migration was found).
+
+    Wiring point for :mod:`drizzle_doc.history.migrations`: return its per-table history
+    here (an object with ``for_table(table)`` or a mapping keyed ``schema.table``,
+    see :func:`drizzle_doc.docs.render.table_history`).
+    """
+    from drizzle_doc.history.migrations import load_history
+
+    return load_history(project, schema)
+
+
+def render_project(project: Any, schema: Schema, templates: Optional[Path] = None,
+                   history: Any = None, lazy: bool = False) -> Mapping[str, str]:
+    """The pages ``generate`` would write (sorted by path); pass ``history`` when it was
+    already loaded.  ``lazy``: a :class:`~drizzle_doc.docs.render.Pages` that renders each page
+    when read, in no particular order, instead of a dict of all of them."""
+    from drizzle_doc.docs.render import render_docs, render_pages
+
+    if history is None:
+        history = history_for(project, schema)
+    if lazy:
+        return render_pages(schema, project, history=history, templates=templates)
+    return render_docs(schema, project, history=history, templates=templates)
+
+
+def out_dir(project: Any) -> Path:
+    return Path(project.root) / project.out
+
+
+def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
+                 templates: Optional[Path] = None, use_cache: bool = True) -> int:
+    """Generate docs for every (project, schema); print diagnostics and a summary; exit code.
+
+    With ``use_cache``, a project whose inputs and out dir are exactly as the last
+    clean run left them is not rendered again (see :mod:`drizzle_doc.perf.cache`).
+    """
+    from drizzle_doc.perf import cache
+    from drizzle_doc.history.migrations import history_handle
+
+    worst = 0
+    summaries: list[WriteSummary] = []
+    for project, schema in results:
+        handle = history_handle(project)
+        out = out_dir(project)
+        key = cache.render_key(project, schema, handle.digest, templates) if use_cache else None
+        hit = cache.lookup(project, out, key) if key else None
+        if hit is not None:  # nothing to render: the history itself is not even unpacked
+            summary = WriteSummary(unchanged=hit)
+        else:
+            history = handle.full(schema, project)
+            pages = render_project(project, schema, templates, history=history, lazy=True)
+            big = len(pages) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+
+            def progress(files):
+                return _bar(files) if big else files
+
+            summary = write_docs(out, pages, prune=prune, display_out=project.out, progress=progress)
+            if key and not (summary.diagnostics or summary.skipped or summary.orphaned):
+                cache.store(project, out, key, len(pages))
+        summaries.append(summary)
+        # schema.diagnostics already carries the project's own (config) diagnostics
+        diags = {d: None for d in (*schema.diagnostics, *handle.diagnostics, *summary.diagnostics)}
+        for d in sorted(diags, key=Diagnostic.sort_key):
+            where = d.where()
+            click.echo(f"{where + ': ' if where else ''}{d.severity}: {d.message}", err=True)
+            if d.severity == ERROR:
+                worst = 1
+    total = WriteSummary(
+        written=sum(s.written for s in summaries), unchanged=sum(s.unchanged for s in summaries),
+        orphaned=sum(s.orphaned for s in summaries), pruned=sum(s.pruned for s in summaries),
+        skipped=sum(s.skipped for s in summaries),
+    )
+    click.echo(total.line())
+    return worst
+
+
+def _bar(files):
+    with click.progressbar(files, label="Writing docs", file=sys.stderr) as bar:
+        yield from bar

@@ -1,0 +1,123 @@
+"""``drizzle-doc init``: a starter ``drizzle-doc.toml`` and the npm scripts.
+
+package.json is edited as data: every key, its order and the file's indentation
+are kept; only ``scripts.db:docs`` / ``scripts.db:docs:check`` are added when
+absent.  Nothing that exists is overwritten (unless ``force`` for the TOML).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from drizzle_doc.errors import ConfigError
+from drizzle_doc.project.settings import PACKAGE_KEY, RULE_DEFAULTS, TOML_NAME
+
+SCRIPTS = (("db:docs", "drizzle-doc generate"), ("db:docs:check", "drizzle-doc check"))
+
+
+def starter_toml(out: str = "docs/data/schemas") -> str:
+    rules = "\n".join(f"{name} = \"{level}\"" for name, level in RULE_DEFAULTS.items())
+    return f"""# drizzle-doc settings: see `drizzle-doc --help` and the README.
+# CLI flags override these; unknown keys are errors.
+
+# Where the Markdown pages go, relative to this folder.
+out = "{out}"
+
+# Make a missing table/column JSDoc an error (same as `drizzle-doc check --require-descriptions`).
+require_descriptions = false
+
+# The spec's assumptions and house rules: "error", "warning" or "off".
+[rules]
+{rules}
+
+# Tables excepted from a rule, with the reason (listed on the table's page under "Assumptions").
+# A JSDoc tag on the table does the same: `@drizzle-doc-exception uuid-pk <reason>`.
+[exceptions]
+# [exceptions.uuid-pk]
+# audit_log = "append-only log keyed by a bigint identity"
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class InitResult:
+    created: tuple[str, ...] = ()  # files created, relative to the root
+    changed: tuple[str, ...] = ()  # files changed
+    notes: tuple[str, ...] = ()  # what was left alone, and why
+
+
+def _indent_of(text: str) -> object:
+    m = re.search(r"\n([ \t]+)\"", text)
+    if not m:
+        return 2
+    ws = m.group(1)
+    return "\t" if ws.startswith("\t") else len(ws)
+
+
+def add_scripts(package_json: Path) -> tuple[bool, list[str]]:
+    """Add the npm scripts to package.json, keeping everything else; (changed, notes)."""
+    text = package_json.read_text(encoding="utf-8")
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ConfigError(f"{package_json}: not valid JSON ({exc}); fix it before `drizzle-doc init`") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{package_json}: not a JSON object")
+    scripts = data.get("scripts")
+    if scripts is None:
+        scripts = data["scripts"] = {}
+    if not isinstance(scripts, dict):
+        raise ConfigError(f"{package_json}: \"scripts\" is not an object")
+    notes: list[str] = []
+    changed = False
+    for name, command in SCRIPTS:
+        if name not in scripts:
+            scripts[name] = command
+            changed = True
+        elif scripts[name] != command:
+            notes.append(f"package.json: kept your script {name!r} ({scripts[name]!r}); "
+                         f"drizzle-doc suggests {command!r}")
+    if changed:
+        new = json.dumps(data, indent=_indent_of(text), ensure_ascii=False)
+        if text.endswith("\n"):
+            new += "\n"
+        package_json.write_text(new, encoding="utf-8")
+    return changed, notes
+
+
+def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schemas") -> InitResult:
+    """Write ``drizzle-doc.toml`` (unless present) and add the npm scripts (when package.json exists)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise ConfigError(f"--root {root}: no such folder")
+    created: list[str] = []
+    changed: list[str] = []
+    notes: list[str] = []
+    pkg = root / "package.json"
+    pkg_has_settings = False
+    if pkg.is_file():
+        try:
+            pkg_data = json.loads(pkg.read_text(encoding="utf-8"))
+        except (ValueError, RecursionError) as exc:  # fail before writing anything
+            raise ConfigError(f"{pkg}: not valid JSON ({exc}); fix it before `drizzle-doc init`") from None
+        pkg_has_settings = isinstance(pkg_data, dict) and PACKAGE_KEY in pkg_data
+    toml = root / TOML_NAME
+    if pkg_has_settings:
+        notes.append(f"package.json already has a \"{PACKAGE_KEY}\" key: {TOML_NAME} not written")
+    elif toml.exists() and not force:
+        notes.append(f"{TOML_NAME} exists: left as it is (use --force to replace it)")
+    else:
+        existed = toml.exists()
+        toml.write_text(starter_toml(out), encoding="utf-8")
+        (changed if existed else created).append(TOML_NAME)
+    if pkg.is_file():
+        did, more = add_scripts(pkg)
+        notes += more
+        if did:
+            changed.append("package.json")
+    else:
+        notes.append("no package.json here: add the scripts yourself: "
+                     + ", ".join(f"\"{n}\": \"{c}\"" for n, c in SCRIPTS))
+    return InitResult(tuple(created), tuple(changed), tuple(notes))

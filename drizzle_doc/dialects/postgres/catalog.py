@@ -1,0 +1,579 @@
+"""Read a live PostgreSQL catalog into the model, spelled as drizzle-kit spells it.
+
+Only ``pg_catalog`` is read (``information_schema`` silently hides objects the
+role has no privilege on, which would turn into false drift).  The caller owns
+the connection and its read-only transaction (see :mod:`drizzle_doc.commands.verify`);
+this module runs SELECTs only.
+
+Types come from ``format_type()`` and are respelled the way drizzle-kit writes
+its snapshot (``character varying(255)`` -> ``varchar(255)``,
+``timestamp(3) with time zone`` -> ``timestamp (3) with time zone``,
+``numeric(10,2)`` -> ``numeric(10, 2)``, serial columns as ``serial``, enums as
+their name, schema-qualified outside ``public``).  Defaults are kept as
+``pg_get_expr`` prints them; :func:`normalize_expr` makes them comparable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Iterable, Optional
+
+from drizzle_doc.model import (
+    NO_DOC,
+    Check,
+    Column,
+    Doc,
+    Enum,
+    ForeignKey,
+    Generated,
+    Identity,
+    Index,
+    IndexColumn,
+    PrimaryKey,
+    Schema,
+    Table,
+    UniqueConstraint,
+    View,
+)
+
+# ---------------------------------------------------------------------------
+# Spelling: types
+# ---------------------------------------------------------------------------
+
+_FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
+_SERIALS = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+
+
+def drizzle_type(formatted: str, dims: int = 0) -> str:
+    """``format_type()`` output respelled as drizzle-kit's snapshot spells it."""
+    t = formatted.replace('"', "")
+    base, brackets = t, ""
+    while base.endswith("[]"):
+        base, brackets = base[:-2], brackets + "[]"
+    if dims > len(brackets) // 2:
+        brackets = "[]" * dims
+    base = base.replace("character varying", "varchar").replace(" without time zone", "")
+    base = re.sub(r"^character\b", "char", base)
+    base = re.sub(r"^bit varying\b", "varbit", base)
+    base = re.sub(r"^timestamp\(", "timestamp (", base)
+    m = re.match(r"^(numeric|decimal)\((\d+),\s*(\d+)\)$", base)
+    if m:
+        base = f"numeric({m.group(2)}, {m.group(3)})"
+    if base.startswith("public."):
+        base = base[len("public."):]
+    return base + brackets
+
+
+# ---------------------------------------------------------------------------
+# Spelling: expressions (defaults, checks, index expressions, WHERE clauses)
+# ---------------------------------------------------------------------------
+
+_STRING = re.compile(r"(?:E)?'(?:[^']|'')*'")
+_IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
+_QUALIFIER = re.compile(rf"{_IDENT}\.(?={_IDENT})")
+_CAST = re.compile(
+    rf"::{_IDENT}(?:\.{_IDENT})?"
+    r"(?:\s+(?:varying|precision|with\s+time\s+zone|without\s+time\s+zone))*"
+    r"(?:\s+(?:year|month|day|hour|minute|second)(?:\s+to\s+(?:month|hour|minute|second))?)?"
+    r"(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?"
+    r"(?:\s+(?:with\s+time\s+zone|without\s+time\s+zone))?"
+    r"(?:\[\d*\])*"
+)
+_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def _split_strings(text: str) -> list[tuple[bool, str]]:
+    """[(is_string_literal, piece)] so rewrites never touch literal text."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for m in _STRING.finditer(text):
+        if m.start() > pos:
+            out.append((False, text[pos:m.start()]))
+        out.append((True, m.group(0)))
+        pos = m.end()
+    if pos < len(text):
+        out.append((False, text[pos:]))
+    return out
+
+
+def _canon_literal(lit: str) -> str:
+    body = lit[1:-1] if lit.startswith("'") else lit[2:-1]
+    body = body.replace("''", "'")
+    if _NUMBER.match(body.strip()):
+        return _canon_number(body.strip())
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):
+        if body.startswith("{") and body.endswith("}"):
+            body = _canon_array(body)
+        return "'" + body.replace("'", "''") + "'"
+    if isinstance(value, (dict, list)):
+        return "'" + json.dumps(value, sort_keys=True, separators=(",", ":")) + "'"
+    return "'" + body.replace("'", "''") + "'"
+
+
+def _canon_number(text: str) -> str:
+    try:
+        f = float(text)
+    except ValueError:
+        return text
+    if f == int(f) and "e" not in text.lower() and abs(f) < 1e15:
+        return str(int(f))
+    return repr(f)
+
+
+_BETWEEN_OPERAND = r'[\w."$]+'
+_NOT_BETWEEN = re.compile(rf"({_BETWEEN_OPERAND})\s+not\s+between\s+({_BETWEEN_OPERAND})\s+and\s+({_BETWEEN_OPERAND})",
+                          re.IGNORECASE)
+_BETWEEN = re.compile(rf"({_BETWEEN_OPERAND})\s+between\s+({_BETWEEN_OPERAND})\s+and\s+({_BETWEEN_OPERAND})",
+                      re.IGNORECASE)
+_LIKE_OPERATORS = (("!~~*", " not ilike "), ("~~*", " ilike "), ("!~~", " not like "), ("~~", " like "))
+
+
+def _rewrite_operators(piece: str) -> str:
+    """Spell operators the way PostgreSQL prints them back (``BETWEEN`` expands, ``~~`` is LIKE)."""
+    for op, word in _LIKE_OPERATORS:
+        piece = piece.replace(op, word)
+    piece = _NOT_BETWEEN.sub(r"\1 < \2 or \1 > \3", piece)
+    piece = _BETWEEN.sub(r"\1 >= \2 and \1 <= \3", piece)
+    return piece
+
+
+def _canon_array(body: str) -> str:
+    """A one-dimensional array literal with elements unquoted: ``{"a","b"}`` = ``{a,b}``."""
+    inner = body[1:-1]
+    if "{" in inner or "}" in inner:
+        return body
+    elements, current, quoted, i = [], "", False, 0
+    while i < len(inner):
+        ch = inner[i]
+        if ch == "\\" and i + 1 < len(inner):
+            current += inner[i + 1]
+            i += 2
+            continue
+        if ch == '"':
+            quoted = not quoted
+        elif ch == "," and not quoted:
+            elements.append(current.strip())
+            current = ""
+        else:
+            current += ch
+        i += 1
+    if inner.strip():
+        elements.append(current.strip())
+    return "{" + ",".join(elements) + "}"
+
+
+# `interval '1 day'` and `'1 day'::interval` are the same literal
+_TYPED_LITERAL_PREFIX = re.compile(
+    r"(?:interval|timestamptz|timestamp|date|time|text|numeric|uuid|jsonb|json|boolean|bigint|integer)$")
+
+
+def normalize_expr(expr: Optional[Any]) -> Optional[str]:
+    """A comparison key for SQL expression text: equal keys mean "the same" here.
+
+    Removes what PostgreSQL adds or drizzle-kit leaves out: casts (``'x'::text``,
+    ``(0)::numeric``), table qualifiers (``"users"."age"`` -> ``age``), quoting of
+    identifiers, parentheses, whitespace and keyword case.  Numbers compare by
+    value (``'-5'`` = ``-5``), JSON literals by content (``'{"a": 1}'`` =
+    ``'{"a":1}'``).  Text inside string literals is kept as is.
+    """
+    if expr is None:
+        return None
+    if isinstance(expr, bool):
+        return "true" if expr else "false"
+    if isinstance(expr, (int, float)):
+        return _canon_number(str(expr))
+    text = str(expr).strip()
+    pieces: list[str] = []
+    for is_string, piece in _split_strings(text):
+        if is_string:
+            pieces.append(piece)
+            continue
+        piece = _CAST.sub("", piece)
+        piece = _rewrite_operators(piece)
+        prev = None
+        while prev != piece:
+            prev, piece = piece, _QUALIFIER.sub("", piece)
+        piece = piece.replace('"', "").lower()
+        piece = re.sub(r"[()\s]+", "", piece)
+        pieces.append(piece)
+    joined_parts = []
+    for i, p in enumerate(pieces):
+        if p.startswith("'") or p.startswith("E'"):
+            joined_parts.append(_canon_literal(p))
+        else:
+            if i + 1 < len(pieces) and pieces[i + 1].startswith(("'", "E'")):
+                p = _TYPED_LITERAL_PREFIX.sub("", p)
+            joined_parts.append(p)
+    out = "".join(joined_parts)
+    # PostgreSQL prints `x IN ('a', 'b')` as `x = ANY (ARRAY['a', 'b'])`
+    out = re.sub(r"=anyarray\[([^\]]*)\]", r"in\1", out)
+    out = re.sub(r"<>allarray\[([^\]]*)\]", r"notin\1", out)
+    if _NUMBER.match(out):
+        out = _canon_number(out)
+    return out
+
+
+# ---------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------
+
+# Every function and operator below is schema-qualified, and verify's session runs
+# with search_path = pg_catalog only: a function or operator planted in a schema the
+# database's users may CREATE in (``public.quote_ident(name)`` is an exact match that
+# would beat pg_catalog's) can never be picked (tests/test_verify_pg.py plants them).
+# ``EQ`` / ``ANY`` spell the only operators used; IN lists are written as ``= ANY``.
+EQ = "OPERATOR(pg_catalog.=)"
+_IN_SCHEMAS = f"n.nspname {EQ} ANY(%(schemas)s::pg_catalog.name[])"
+_REL_KINDS = f"c.relkind {EQ} ANY('{{r,p,v,m}}'::pg_catalog.\"char\"[])"
+
+_RELATIONS_SQL = f"""
+SELECT c.oid, n.nspname, c.relname, c.relkind, c.relrowsecurity,
+       pg_catalog.obj_description(c.oid, 'pg_class'::pg_catalog.name)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+WHERE {_REL_KINDS}
+  AND NOT c.relispartition
+  AND {_IN_SCHEMAS}
+ORDER BY n.nspname, c.relname
+"""
+
+_COLUMNS_SQL = f"""
+SELECT a.attrelid, a.attnum, a.attname, a.attnotnull, a.attndims,
+       pg_catalog.format_type(a.atttypid, a.atttypmod),
+       t.typtype, et.typtype, coalesce(etn.nspname, tn.nspname), coalesce(et.typname, t.typname),
+       a.attidentity, a.attgenerated,
+       pg_catalog.pg_get_expr(d.adbin, d.adrelid),
+       pg_catalog.pg_get_serial_sequence(
+           pg_catalog.format('%%I.%%I'::pg_catalog.text, n.nspname, c.relname),
+           a.attname::pg_catalog.text),
+       pg_catalog.col_description(a.attrelid, a.attnum::pg_catalog.int4)
+FROM pg_catalog.pg_attribute a
+JOIN pg_catalog.pg_class c ON c.oid {EQ} a.attrelid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+JOIN pg_catalog.pg_type t ON t.oid {EQ} a.atttypid
+JOIN pg_catalog.pg_namespace tn ON tn.oid {EQ} t.typnamespace
+LEFT JOIN pg_catalog.pg_type et ON et.oid {EQ} t.typelem AND t.typcategory {EQ} 'A'::pg_catalog."char"
+LEFT JOIN pg_catalog.pg_namespace etn ON etn.oid {EQ} et.typnamespace
+LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid {EQ} a.attrelid AND d.adnum {EQ} a.attnum
+WHERE a.attnum OPERATOR(pg_catalog.>) 0::pg_catalog.int2 AND NOT a.attisdropped
+  AND {_REL_KINDS} AND NOT c.relispartition
+  AND {_IN_SCHEMAS}
+ORDER BY a.attrelid, a.attnum
+"""
+
+_SEQ_SQL = f"""
+SELECT pg_catalog.format('%%s.%%s'::pg_catalog.text, n.nspname, c.relname),
+       s.seqincrement, s.seqstart, s.seqmin, s.seqmax, s.seqcache, s.seqcycle
+FROM pg_catalog.pg_sequence s
+JOIN pg_catalog.pg_class c ON c.oid {EQ} s.seqrelid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+"""
+
+_CONSTRAINTS_SQL = f"""
+SELECT con.conrelid, con.conname, con.contype, con.conkey, con.confrelid, con.confkey,
+       con.confdeltype, con.confupdtype, pg_catalog.pg_get_expr(con.conbin, con.conrelid),
+       pg_catalog.pg_get_constraintdef(con.oid), fn.nspname, fc.relname
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_class c ON c.oid {EQ} con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+LEFT JOIN pg_catalog.pg_class fc ON fc.oid {EQ} con.confrelid
+LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid {EQ} fc.relnamespace
+WHERE con.contype {EQ} ANY('{{p,u,f,c}}'::pg_catalog."char"[])
+  AND {_IN_SCHEMAS}
+ORDER BY con.conrelid, con.conname
+"""
+
+_INDEXES_SQL = f"""
+SELECT i.indexrelid, i.indrelid, ic.relname, i.indisunique, am.amname, ic.reloptions,
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid),
+       pg_catalog.obj_description(ic.oid, 'pg_class'::pg_catalog.name)
+FROM pg_catalog.pg_index i
+JOIN pg_catalog.pg_class ic ON ic.oid {EQ} i.indexrelid
+JOIN pg_catalog.pg_class c ON c.oid {EQ} i.indrelid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+JOIN pg_catalog.pg_am am ON am.oid {EQ} ic.relam
+WHERE {_IN_SCHEMAS}
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+                  WHERE con.conindid {EQ} i.indexrelid
+                    AND con.contype {EQ} ANY('{{p,u,x}}'::pg_catalog."char"[]))
+ORDER BY i.indrelid, ic.relname
+"""
+
+# indkey / indoption / indclass are 0-based vectors; key numbers k start at 1.
+_INDEX_KEYS_SQL = f"""
+SELECT i.indexrelid, k, pg_catalog.pg_get_indexdef(i.indexrelid, k, false),
+       i.indkey[k OPERATOR(pg_catalog.-) 1], i.indoption[k OPERATOR(pg_catalog.-) 1],
+       opc.opcname, opc.opcdefault
+FROM pg_catalog.pg_index i
+CROSS JOIN LATERAL pg_catalog.generate_series(1, i.indnkeyatts::pg_catalog.int4) AS k
+LEFT JOIN pg_catalog.pg_opclass opc ON opc.oid {EQ} i.indclass[k OPERATOR(pg_catalog.-) 1]
+WHERE i.indexrelid {EQ} ANY(%(oids)s::pg_catalog.oid[])
+ORDER BY i.indexrelid, k
+"""
+
+_UNIQUE_NND_SQL = f"""
+SELECT con.conname, con.conrelid
+FROM pg_catalog.pg_constraint con
+JOIN pg_catalog.pg_index i ON i.indexrelid {EQ} con.conindid
+JOIN pg_catalog.pg_class c ON c.oid {EQ} con.conrelid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+WHERE con.contype {EQ} 'u'::pg_catalog."char" AND i.indnullsnotdistinct AND {_IN_SCHEMAS}
+"""
+
+_ENUMS_SQL = f"""
+SELECT n.nspname, t.typname, pg_catalog.array_agg(e.enumlabel ORDER BY e.enumsortorder),
+       pg_catalog.obj_description(t.oid, 'pg_type'::pg_catalog.name)
+FROM pg_catalog.pg_type t
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} t.typnamespace
+JOIN pg_catalog.pg_enum e ON e.enumtypid {EQ} t.oid
+WHERE {_IN_SCHEMAS}
+GROUP BY n.nspname, t.typname, t.oid
+ORDER BY n.nspname, t.typname
+"""
+
+_VIEW_DEF_SQL = "SELECT pg_catalog.pg_get_viewdef(%(oid)s::pg_catalog.oid, true)"
+
+_ATTNAMES_SQL = f"""
+SELECT attnum, attname FROM pg_catalog.pg_attribute
+WHERE attrelid {EQ} %(oid)s::pg_catalog.oid AND attnum OPERATOR(pg_catalog.>) 0::pg_catalog.int2
+"""
+
+_TABLE_COMMENTS_SQL = f"""
+SELECT n.nspname, c.relname, d.description
+FROM pg_catalog.pg_description d
+JOIN pg_catalog.pg_class c ON c.oid {EQ} d.objoid
+  AND d.classoid {EQ} 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+WHERE d.objsubid {EQ} 0 AND {_IN_SCHEMAS}
+ORDER BY 1, 2
+"""
+
+_COLUMN_COMMENTS_SQL = f"""
+SELECT n.nspname, c.relname, a.attname, d.description
+FROM pg_catalog.pg_description d
+JOIN pg_catalog.pg_class c ON c.oid {EQ} d.objoid
+  AND d.classoid {EQ} 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid
+JOIN pg_catalog.pg_namespace n ON n.oid {EQ} c.relnamespace
+JOIN pg_catalog.pg_attribute a ON a.attrelid {EQ} c.oid AND a.attnum::pg_catalog.int4 {EQ} d.objsubid
+WHERE d.objsubid OPERATOR(pg_catalog.>) 0 AND {_IN_SCHEMAS}
+ORDER BY 1, 2, 3
+"""
+
+#: Every statement verify sends (tests parse each one and check every name is pg_catalog's).
+QUERIES = (_RELATIONS_SQL, _COLUMNS_SQL, _SEQ_SQL, _CONSTRAINTS_SQL, _INDEXES_SQL, _INDEX_KEYS_SQL,
+           _UNIQUE_NND_SQL, _ENUMS_SQL, _VIEW_DEF_SQL, _ATTNAMES_SQL, _TABLE_COMMENTS_SQL,
+           _COLUMN_COMMENTS_SQL)
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogComments:
+    """``COMMENT ON`` text by object: tables ``(schema, table)`` and columns ``(schema, table, column)``."""
+
+    tables: tuple[tuple[tuple[str, str], str], ...] = ()
+    columns: tuple[tuple[tuple[str, str, str], str], ...] = ()
+
+
+def _doc(text: Optional[str]) -> Doc:
+    return Doc(text=text) if text else NO_DOC
+
+
+def _names(attnums: Optional[Iterable[int]], by_num: dict[int, str]) -> tuple[str, ...]:
+    return tuple(by_num.get(n, f"#{n}") for n in (attnums or ()))
+
+
+def read_catalog(conn, schemas: Iterable[str]) -> Schema:
+    """The live database's tables, enums and views in ``schemas``, as a model Schema.
+
+    ``conn`` is an open psycopg connection (in a read-only transaction).  No
+    object is created; every statement is a SELECT on ``pg_catalog``.
+    """
+    params = {"schemas": sorted(set(schemas))}
+    cur = conn.cursor()
+
+    relations = cur.execute(_RELATIONS_SQL, params).fetchall()
+    rel_info = {oid: (nsp, name, kind, rls, comment) for oid, nsp, name, kind, rls, comment in relations}
+
+    sequences = {row[0]: row[1:] for row in _safe_fetch(conn, _SEQ_SQL, {})}  # pg_sequence: PostgreSQL 10+
+
+    columns: dict[int, list[Column]] = defaultdict(list)
+    attnames: dict[int, dict[int, str]] = defaultdict(dict)
+    for (relid, attnum, name, notnull, dims, formatted, typtype, elemtyptype, typ_nsp, typ_name,
+         identity, generated, default, serial_seq, comment) in cur.execute(_COLUMNS_SQL, params).fetchall():
+        if relid not in rel_info:
+            continue
+        attnames[relid][attnum] = name
+        is_enum = typtype == "e" or elemtyptype == "e"
+        type_ = drizzle_type(formatted, dims or 0)
+        enum_key = None
+        if is_enum:
+            brackets = "[]" * max(dims or 0, 1 if (elemtyptype == "e") else 0)
+            enum_name = typ_name if typ_nsp == "public" else f"{typ_nsp}.{typ_name}"
+            type_ = enum_name + brackets
+            enum_key = f"{typ_nsp}.{typ_name}"
+        ident = None
+        gen = None
+        if identity in ("a", "d"):
+            seq_name = (serial_seq or "").split(".")[-1].strip('"')
+            seq = sequences.get((serial_seq or "").replace('"', ""), ())
+            ident = Identity(
+                type="always" if identity == "a" else "byDefault",
+                name=seq_name,
+                schema=rel_info[relid][0],
+                increment=str(seq[0]) if seq else None,
+                start_with=str(seq[1]) if seq else None,
+                min_value=str(seq[2]) if seq else None,
+                max_value=str(seq[3]) if seq else None,
+                cache=str(seq[4]) if seq else None,
+                cycle=bool(seq[5]) if seq else False,
+            )
+        if generated == "s":
+            gen = Generated(expression=default or "")
+            default = None
+        if (ident is None and serial_seq and default and default.startswith("nextval(")
+                and type_ in _SERIALS):
+            type_ = _SERIALS[type_]
+            default = None
+        columns[relid].append(Column(
+            name=name, property=name, type=type_, not_null=bool(notnull), default=default,
+            identity=ident, generated=gen, enum=enum_key, builder="",
+            description=_doc(comment),
+        ))
+
+    pks: dict[int, PrimaryKey] = {}
+    fks: dict[int, list[ForeignKey]] = defaultdict(list)
+    uniques: dict[int, list[UniqueConstraint]] = defaultdict(list)
+    checks: dict[int, list[Check]] = defaultdict(list)
+    nnd = {(name, rel) for name, rel in _safe_fetch(conn, _UNIQUE_NND_SQL, params)}
+    for (relid, name, kind, conkey, frelid, confkey, deltype, updtype, expr, definition,
+         fnsp, frel) in cur.execute(_CONSTRAINTS_SQL, params).fetchall():
+        if relid not in rel_info:
+            continue
+        cols = _names(conkey, attnames[relid])
+        if kind == "p":
+            pks[relid] = PrimaryKey(name=name, columns=cols, composite=len(cols) > 1)
+        elif kind == "u":
+            uniques[relid].append(UniqueConstraint(
+                name=name, columns=cols,
+                nulls_not_distinct=(name, relid) in nnd or "NULLS NOT DISTINCT" in (definition or ""),
+            ))
+        elif kind == "f":
+            fcols = _foreign_columns(conn, frelid, confkey, attnames)
+            fks[relid].append(ForeignKey(
+                name=name, columns=cols, foreign_schema=fnsp, foreign_table=frel,
+                foreign_columns=fcols, on_delete=_FK_ACTIONS.get(deltype, deltype),
+                on_update=_FK_ACTIONS.get(updtype, updtype),
+            ))
+        elif kind == "c":
+            checks[relid].append(Check(name=name, expression=_strip_outer_parens(expr or "")))
+
+    indexes: dict[int, list[Index]] = defaultdict(list)
+    index_rows = cur.execute(_INDEXES_SQL, params).fetchall()
+    keys: dict[int, list[tuple]] = defaultdict(list)
+    if index_rows:
+        for row in cur.execute(_INDEX_KEYS_SQL, {"oids": [r[0] for r in index_rows]}).fetchall():
+            keys[row[0]].append(row[2:])
+    for (indexoid, relid, name, unique, method, reloptions, where, comment) in index_rows:
+        if relid not in rel_info:
+            continue
+        cols = []
+        for expr, attnum, option, opcname, opcdefault in keys.get(indexoid, ()):
+            option = option or 0
+            cols.append(IndexColumn(
+                expression=attnames[relid].get(attnum, expr) if attnum else expr,
+                is_expression=not attnum,
+                asc=not option & 1,
+                nulls="first" if option & 2 else "last",
+                opclass=None if opcdefault else opcname,
+            ))
+        with_ = tuple(sorted(tuple(o.split("=", 1)) for o in (reloptions or ()) if "=" in o))
+        indexes[relid].append(Index(
+            name=name, columns=tuple(cols), unique=bool(unique), method=method,
+            where=_strip_outer_parens(where) if where else None, with_=with_,
+            description=_doc(comment),
+        ))
+
+    tables = []
+    views = []
+    for oid, (nsp, name, kind, rls, comment) in rel_info.items():
+        if kind in ("r", "p"):
+            tables.append(Table(
+                name=name, schema=nsp, variable="",
+                columns=tuple(columns.get(oid, ())),
+                primary_key=pks.get(oid),
+                foreign_keys=tuple(fks.get(oid, ())),
+                indexes=tuple(indexes.get(oid, ())),
+                uniques=tuple(uniques.get(oid, ())),
+                checks=tuple(checks.get(oid, ())),
+                rls_enabled=bool(rls),
+                description=_doc(comment),
+            ))
+        else:
+            definition = cur.execute(_VIEW_DEF_SQL, {"oid": oid}).fetchone()[0]
+            views.append(View(
+                name=name, schema=nsp, materialized=kind == "m",
+                columns=tuple(columns.get(oid, ())),
+                definition=" ".join((definition or "").split()).rstrip(";") or None,
+                description=_doc(comment),
+            ))
+
+    enums = tuple(
+        Enum(name=name, schema=nsp, values=tuple(values), description=_doc(comment))
+        for nsp, name, values, comment in cur.execute(_ENUMS_SQL, params).fetchall()
+    )
+    return Schema(tables=tuple(tables), enums=enums, views=tuple(views))
+
+
+def _safe_fetch(conn, sql: str, params: dict) -> list[tuple]:
+    """A query that needs a newer server (pg_sequence: 10+, indnullsnotdistinct: 15+): empty when
+    unsupported.  It runs in a savepoint so a failure leaves the read-only transaction usable."""
+    try:
+        with conn.transaction():
+            return conn.execute(sql, params).fetchall()
+    except Exception:
+        return []
+
+
+def _foreign_columns(conn, frelid, confkey, attnames) -> tuple[str, ...]:
+    if frelid not in attnames:
+        rows = conn.execute(_ATTNAMES_SQL, {"oid": frelid}).fetchall()
+        attnames[frelid] = dict(rows)
+    return _names(confkey, attnames[frelid])
+
+
+def _strip_outer_parens(expr: str) -> str:
+    expr = expr.strip()
+    while expr.startswith("(") and expr.endswith(")") and _balanced(expr[1:-1]):
+        expr = expr[1:-1].strip()
+    return expr
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    in_string = False
+    for ch in s:
+        if ch == "'":
+            in_string = not in_string
+        elif not in_string:
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                depth -= 1
+                if depth < 0:
+                    return False
+    return depth == 0
+
+
+def read_comments(conn, schemas: Iterable[str]) -> CatalogComments:
+    """``COMMENT ON TABLE / COLUMN`` text for the relations in ``schemas``."""
+    params = {"schemas": sorted(set(schemas))}
+    tables = conn.execute(_TABLE_COMMENTS_SQL, params).fetchall()
+    columns = conn.execute(_COLUMN_COMMENTS_SQL, params).fetchall()
+    return CatalogComments(
+        tables=tuple(((s, t), d) for s, t, d in tables),
+        columns=tuple(((s, t, c), d) for s, t, c, d in columns),
+    )

@@ -1,0 +1,812 @@
+"""Model -> Markdown page texts, in memory.  One jinja2 Environment.
+
+Every decision (what a constraint is called, which relationship is enforced,
+what an index is for, what is escaped and how) is made here in Python and
+handed to the templates as ready-to-print, already-escaped strings; the
+templates in ``templates/`` only lay them out.  ``--templates DIR`` puts a
+folder in front of the bundled one, so any single template can be overridden.
+
+Public API::
+
+    render_docs(schema, project, history=None, settings=None, templates=None) -> dict[str, str]
+    page_paths(schema) -> dict[str, str]          # table key -> page path inside the out dir
+
+``render_docs`` is pure: the same input gives byte-identical output, and
+nothing is read from or written to disk except the templates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import posixpath
+import re
+import unicodedata
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from collections import abc
+from typing import Any, Iterable, Mapping, Optional
+from urllib.parse import quote
+
+import jinja2
+
+from drizzle_doc.errors import DrizzleDocError
+
+from drizzle_doc.docs.erd import Edge, er_diagram, fits, neighbourhood, schema_edges
+from drizzle_doc.model import Column, Index, Schema, Table
+from drizzle_doc.docs.pages import code_comment, md_cell, md_code, md_inline, md_text
+from drizzle_doc.docs.queries import query_examples, sample_row
+from drizzle_doc.resources import templates_dir
+
+INDEX_PAGE = "README.md"
+DIAGRAMS_DIR = "diagrams"
+GROUPS_DIR = "groups"
+#: Past this many tables the index diagram is split (per Postgres schema, else per models file).
+SPLIT_THRESHOLD = 40
+#: The placeholder a page shows where a table has no JSDoc; ``check`` counts it.
+PURPOSE_PLACEHOLDER = "_No description yet"
+NO_MIGRATION = "_No migration found._"
+LARGE_TYPES = ("json", "jsonb", "bytea", "xml", "tsvector", "vector", "halfvec", "sparsevec",
+               "geometry")
+
+# ---------------------------------------------------------------------------
+# File names
+# ---------------------------------------------------------------------------
+
+_SAFE_STEM = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")
+_RESERVED = {"readme", "index", "con", "prn", "aux", "nul",
+             *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+
+
+def _hashed_stem(raw: str) -> str:
+    norm = unicodedata.normalize("NFKD", raw)
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", norm).strip("._-")[:60] or "table"
+    return f"{cleaned}-{hashlib.sha256(raw.encode('utf-8', 'surrogatepass')).hexdigest()[:10]}"
+
+
+def safe_stem(raw: str) -> str:
+    """A file-name stem for any text: itself when harmless, else cleaned + a hash of the original."""
+    if (_SAFE_STEM.match(raw) and raw.split(".")[0].lower() not in _RESERVED
+            and not raw.endswith(".") and ".." not in raw):
+        return raw
+    return _hashed_stem(raw)
+
+
+def _unique_stems(raws: Iterable[str]) -> dict[str, str]:
+    """raw -> stem, unique even on case-insensitive file systems."""
+    raws = sorted(set(raws))
+    stems = {r: safe_stem(r) for r in raws}
+    by_lower: dict[str, list[str]] = {}
+    for r, s in stems.items():
+        by_lower.setdefault(s.lower(), []).append(r)
+    for group in by_lower.values():
+        if len(group) > 1:
+            for r in group:
+                stems[r] = _hashed_stem(r)
+    return stems
+
+
+def display_name(table: Table) -> str:
+    return table.name if table.schema == "public" else f"{table.schema}.{table.name}"
+
+
+def page_paths(schema: Schema) -> dict[str, str]:
+    """Table key -> page path relative to the out dir (``users.md``, ``catalog.products.md``)."""
+    names = {t.key: display_name(t) for t in schema.tables}
+    stems = _unique_stems(names.values())
+    return {k: stems[n] + ".md" for k, n in sorted(names.items())}
+
+
+# ---------------------------------------------------------------------------
+# Jinja
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def environment(override: Optional[str] = None) -> jinja2.Environment:
+    paths = [override] if override else []
+    paths.append(str(templates_dir()))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(paths),
+        autoescape=False,  # Markdown, not HTML: values arrive escaped for Markdown
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,  # templates do not change during a run: no stat per page
+    )
+    return env
+
+
+def _render(template: str, templates: Optional[Path], **ctx: Any) -> str:
+    env = environment(str(Path(templates).resolve()) if templates else None)
+    text = env.get_template(template).render(**ctx)
+    while "\n\n\n" in text:  # at most one blank line in a row (str.replace: 10x the regex's speed)
+        text = text.replace("\n\n\n", "\n\n")
+    return text.rstrip("\n") + "\n"
+
+
+# ---------------------------------------------------------------------------
+# Helpers shared by the view models
+# ---------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=4096)
+def _rel_link(target: str, out: str, root: str = "") -> str:
+    """Relative link from the out dir to a root-relative file.
+
+    ``out`` is relative to the project ``root``, or absolute when it lies outside it;
+    then ``target`` is joined to ``root`` (never to the current folder).
+    """
+    if posixpath.isabs(out) or os.path.isabs(out):
+        rel = os.path.relpath(os.path.join(root, target) if root else target, out)
+    else:
+        rel = posixpath.relpath(posixpath.normpath(target), posixpath.normpath(out) or ".")
+    return quote(rel.replace(os.sep, "/"), safe="/._-~")
+
+
+def _link(text: str, href: str) -> str:
+    label = md_cell(text).replace("[", "\\[").replace("]", "\\]")
+    return f"[{label}]({href})"
+
+
+def _doc_text(doc) -> str:
+    return doc.text.strip() if doc and doc.text else ""
+
+
+def _sqlish(values: Iterable[str]) -> str:
+    return ", ".join(md_code(v) for v in values)
+
+
+def _page_link(key: str, paths: Mapping[str, str], label: Optional[str] = None, prefix: str = "") -> str:
+    schema, _, name = key.partition(".")
+    label = label or (name if schema == "public" else key)
+    if key in paths:
+        return _link(label, prefix + quote(paths[key], safe="/._-~"))
+    return md_code(label) + " (not in these models)"
+
+
+def _col_ref(key: str, cols: Iterable[str], paths: Mapping[str, str], prefix: str = "") -> str:
+    schema, _, name = key.partition(".")
+    base = name if schema == "public" else key
+    label = base + "." + ",".join(cols) if len(tuple(cols)) == 1 else f"{base}({', '.join(cols)})"
+    if key in paths:
+        return _link(label, prefix + quote(paths[key], safe="/._-~"))
+    return md_code(label)
+
+
+# ---------------------------------------------------------------------------
+# Migrations (from drizzle_doc.history.migrations, when it is there)
+# ---------------------------------------------------------------------------
+
+
+def _get(obj: Any, name: str, default: Any = None) -> Any:
+    if obj is None:
+        return default
+    if _is_mapping(type(obj)):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+@lru_cache(maxsize=None)
+def _is_mapping(cls: type) -> bool:
+    return issubclass(cls, Mapping)  # an ABC check is slow; there are only a few classes
+
+
+def table_history(history: Any, table: Table) -> Any:
+    """The migration history of one table, from whatever ``history`` the migrations stage gives.
+
+    Accepted: :class:`drizzle_doc.history.migrations.History` (``table(key)``), an object
+    with ``for_table(table)``, or a mapping keyed by table key (``public.users``).
+    A table history has ``created`` (``file``, ``tag``, ``when``) and ``changes``
+    (each with ``summary`` and either ``file``/``tag``/``when`` or a ``migration``
+    carrying them), and optionally ``added_in(column)``.
+    """
+    if history is None:
+        return None
+    if hasattr(history, "for_table"):
+        return history.for_table(table)
+    if isinstance(history, Mapping):
+        return history.get(table.key)
+    if callable(getattr(history, "table", None)):
+        return history.table(table.key)
+    return None
+
+
+def _when(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+        secs = value / 1000 if value > 10**11 else value
+        return datetime.fromtimestamp(secs, tz=timezone.utc).strftime("%Y-%m-%d")
+    return md_inline(str(value)) if value else ""
+
+
+def _ref(obj: Any, name: str) -> Any:
+    """``obj.name``, else ``obj.migration.name`` (a change carries its migration)."""
+    v = _get(obj, name)
+    return v if v not in (None, "") else _get(_get(obj, "migration"), name)
+
+
+def _migration_view(hist: Any, out: str, root: str = "") -> dict:
+    created = _get(hist, "created")
+    link = None
+    items = []
+    if created is not None and _get(created, "file"):
+        f = str(_get(created, "file"))
+        link = _link(f, _rel_link(f, out, root))
+        items.append({"when": _when(_get(created, "when")), "link": link, "summary": "table created"})
+    for ch in _get(hist, "changes", ()) or ():
+        f = str(_ref(ch, "file") or "")
+        tag = str(_ref(ch, "tag") or "")
+        items.append({
+            "when": _when(_ref(ch, "when")),
+            "link": _link(f, _rel_link(f, out, root)) if f else md_code(tag),
+            "summary": md_inline(str(_get(ch, "summary", "") or "")),
+        })
+    return {"created": link, "changes": items}
+
+
+def _added_in(hist: Any, column: str) -> Optional[Any]:
+    fn = getattr(hist, "added_in", None)
+    return fn(column) if callable(fn) else None
+
+
+# ---------------------------------------------------------------------------
+# A table page
+# ---------------------------------------------------------------------------
+
+
+def _pk_columns(t: Table) -> tuple[str, ...]:
+    if t.primary_key is not None:
+        return tuple(t.primary_key.columns)
+    return tuple(c.name for c in t.columns if c.primary_key)
+
+
+def column_constraints(t: Table, c: Column, fks_by_col: Mapping[str, list], paths: Mapping[str, str]) -> list[str]:
+    out: list[str] = []
+    pk = _pk_columns(t)
+    if c.name in pk:
+        out.append("PK" if len(pk) == 1 else "PK (composite)")
+    if c.not_null or c.name in pk:
+        out.append("NOT NULL")
+    if c.unique or any(u.columns == (c.name,) for u in t.uniques):
+        out.append("UNIQUE")
+    if c.default is not None:
+        out.append("DEFAULT " + md_code(c.default))
+    if c.identity is not None:
+        out.append("IDENTITY " + ("ALWAYS" if c.identity.type == "always" else "BY DEFAULT"))
+    if c.generated is not None:
+        out.append("GENERATED ALWAYS AS " + md_code(f"({c.generated.expression})") + " STORED")
+    if c.app_default:
+        out.append("app default " + md_code(c.app_default) + " (set by drizzle, not the database)")
+    if c.on_update:
+        out.append("on update " + md_code(c.on_update) + " (set by drizzle)")
+    for fk in fks_by_col.get(c.name, ()):
+        i = fk.columns.index(c.name)
+        ref = f"{fk.foreign_schema}.{fk.foreign_table}"
+        out.append("FK → " + _col_ref(ref, (fk.foreign_columns[i],) if i < len(fk.foreign_columns) else (), paths))
+    return out
+
+
+def _column_description(c: Column, added: Any = None, created: Any = None) -> str:
+    parts = []
+    text = _doc_text(c.description)
+    if text:
+        parts.append(md_cell(text))
+    if c.enum_values:
+        parts.append("One of: " + ", ".join(md_code(v) for v in c.enum_values))
+    for tag in c.description.tags if c.description else ():
+        if tag.tag == "deprecated":
+            parts.append("**Deprecated**" + (": " + md_cell(tag.text) if tag.text else ""))
+    if added is not None and _get(added, "tag") and _get(added, "file") != _get(created, "file"):
+        parts.append("Added in " + md_code(str(_get(added, "tag"))))
+    return "<br>".join(parts)
+
+
+def _display_type(c: Column) -> str:
+    return md_code(c.type)
+
+
+def index_purpose(t: Table, ix: Index, schema: Schema) -> str:
+    """The JSDoc of an index, else a purpose derived from what it covers."""
+    text = _doc_text(ix.description)
+    if text:
+        return md_inline(text)
+    exprs = [ic.expression for ic in ix.columns]
+    lead = [ic.expression for ic in ix.columns if not ic.is_expression]
+    for fk in t.foreign_keys:
+        n = len(fk.columns)
+        if n and tuple(lead[:n]) == tuple(fk.columns):
+            other = fk.foreign_table if fk.foreign_schema == "public" else f"{fk.foreign_schema}.{fk.foreign_table}"
+            return f"serves joins from {md_inline(t.name)} to {md_inline(other)} (and deletes in {md_inline(other)})"
+    what = " and ".join(exprs)
+    verb = "looks up"
+    if ix.method in ("gin", "gist") or any((ic.opclass or "").endswith("_ops") and "trgm" in (ic.opclass or "")
+                                           for ic in ix.columns):
+        verb = "searches"
+    sentence = f"{verb} {t.name} by {what}"
+    if ix.unique:
+        sentence = f"keeps {what} unique; " + sentence
+    return md_inline(sentence)
+
+
+def _index_view(t: Table, ix: Index, schema: Schema) -> dict:
+    cols = []
+    for ic in ix.columns:
+        s = ic.expression
+        if not ic.asc:
+            s += " DESC"
+        if ic.opclass:
+            s += " " + ic.opclass
+        cols.append(md_code(s))
+    return {
+        "name": md_code(ix.name),
+        "columns": ", ".join(cols),
+        "method": md_code(ix.method),
+        "unique": ix.unique,
+        "where": md_code(ix.where) if ix.where else "",
+        "purpose": index_purpose(t, ix, schema),
+    }
+
+
+_ACTIONS = {None: "no action"}
+
+
+def _relationships(t: Table, edges: tuple[Edge, ...], paths: Mapping[str, str]) -> list[dict]:
+    from drizzle_doc.docs.erd import edges_of
+
+    out = []
+    as_child, as_parent = edges_of(edges, t.key)
+    for e in as_child:
+        if e.child == t.key:
+            kind = "Belongs To"
+            other = e.parent
+            via = ", ".join(e.child_columns)
+            names = e.child_relations
+        else:
+            continue
+        out.append(_rel_item(kind, other, via, e, names, paths))
+    for e in as_parent:
+        if e.parent == t.key:
+            if e.through:
+                kind = "Has Many (through " + md_code(e.through) + ")"
+            else:
+                kind = "Has One" if e.unique else "Has Many"
+            via = ", ".join(e.child_columns)
+            out.append(_rel_item(kind, e.child, via, e, e.parent_relations, paths))
+    return out
+
+
+def _rel_item(kind: str, other: str, via: str, e: Edge, names: tuple[str, ...], paths) -> dict:
+    child_name = e.child.partition(".")[2] if e.child.startswith("public.") else e.child
+    notes = []
+    if e.fk is not None:
+        notes.append(f"ON DELETE {e.fk.on_delete or 'no action'}")
+    if names:
+        notes.append("relation " + ", ".join(md_code(n) for n in names))
+    if not e.enforced:
+        notes.append("**not enforced by the database**: declared only in `relations()`")
+    return {
+        "kind": kind,
+        "other": _page_link(other, paths),
+        "via": (md_code(f"{child_name}.{via}") if "," not in via else md_code(f"{child_name}({via})")) if via else "",
+        "notes": "; ".join(notes),
+    }
+
+
+def _constraints(t: Table, paths: Mapping[str, str]) -> list[dict]:
+    out = []
+    pk = _pk_columns(t)
+    if pk:
+        name = t.primary_key.name if t.primary_key is not None else f"{t.name}_pkey"
+        out.append({"kind": "Primary Key", "name": md_code(name), "detail": _sqlish(pk), "reason": ""})
+    for u in t.uniques:
+        detail = _sqlish(u.columns) + (" (NULLS NOT DISTINCT)" if u.nulls_not_distinct else "")
+        out.append({"kind": "Unique", "name": md_code(u.name), "detail": detail,
+                    "reason": md_inline(_doc_text(u.description))})
+    for c in t.checks:
+        out.append({"kind": "Check", "name": md_code(c.name), "detail": md_code(c.expression),
+                    "reason": md_inline(_doc_text(c.description))})
+    for fk in t.foreign_keys:
+        ref = f"{fk.foreign_schema}.{fk.foreign_table}"
+        detail = (_sqlish(fk.columns) + " → " + _col_ref(ref, fk.foreign_columns, paths)
+                  + f", ON DELETE {(fk.on_delete or 'no action').upper()}"
+                  + f", ON UPDATE {(fk.on_update or 'no action').upper()}")
+        out.append({"kind": "Foreign Key", "name": md_code(fk.name), "detail": detail,
+                    "reason": md_inline(_doc_text(fk.description))})
+    for p in t.policies:
+        detail = f"{p.as_.lower()} row-level security policy for {p.for_} to {_sqlish(p.to)}"
+        if p.using:
+            detail += " using " + md_code(p.using)
+        if p.with_check:
+            detail += " with check " + md_code(p.with_check)
+        out.append({"kind": "Policy", "name": md_code(p.name), "detail": detail, "reason": "", "sep": ": "})
+    for row in out:
+        row.setdefault("sep", " on ")
+    return out
+
+
+def _covered(t: Table, cols: tuple[str, ...]) -> bool:
+    """Some index, unique constraint or the primary key starts with ``cols``."""
+    n = len(cols)
+    leads: list[tuple[str, ...]] = []
+    pk = _pk_columns(t)
+    if pk:
+        leads.append(pk)
+    leads += [u.columns for u in t.uniques]
+    leads += [tuple(c.expression for c in ix.columns) for ix in t.indexes if ix.where is None]
+    leads += [(c.name,) for c in t.columns if c.unique]
+    return any(set(lead[:n]) == set(cols) and len(lead) >= n for lead in leads)
+
+
+def _base(sql_type: str) -> str:
+    return re.sub(r"\s*\(.*?\)", "", sql_type.strip().lower())
+
+
+def performance_notes(t: Table, schema: Schema) -> list[str]:
+    notes = []
+    for fk in t.foreign_keys:
+        if not _covered(t, fk.columns):
+            ref = fk.foreign_table if fk.foreign_schema == "public" else f"{fk.foreign_schema}.{fk.foreign_table}"
+            cols = ", ".join(fk.columns)
+            props = ", ".join(f"t.{(t.column(c).property if t.column(c) else c)}" for c in fk.columns)
+            notes.append(
+                f"Foreign key {md_code(cols)} → {md_code(ref)} has no index: joins from {md_inline(ref)} "
+                f"and deletes in {md_inline(ref)} scan the whole table. Consider "
+                f"{md_code(f'index().on({props})')}."
+            )
+    if not _pk_columns(t):
+        notes.append("No primary key: rows cannot be addressed or updated reliably, and logical "
+                     "replication cannot send updates or deletes for this table.")
+    large = [c for c in t.columns if _base(c.type) in LARGE_TYPES or c.type.endswith("[]")]
+    if large:
+        notes.append(
+            "Large values (" + ", ".join(md_code(f"{c.name} {c.type}") for c in large) + ") are stored "
+            "out of line (TOAST): select only the columns a query needs instead of `select()` on hot paths."
+        )
+    unindexed_enum = [c for c in t.columns if c.enum_values and not _covered(t, (c.name,))]
+    if unindexed_enum:
+        notes.append(
+            "Filters on " + ", ".join(md_code(c.name) for c in unindexed_enum) + " are served by no index; "
+            "on a large table add a (partial) index for the values you filter on."
+        )
+    return notes
+
+
+def _purpose(t: Table) -> str:
+    text = _doc_text(t.description)
+    extra = []
+    for tag in t.description.tags if t.description else ():
+        if tag.tag == "deprecated":
+            extra.append("**Deprecated**" + (": " + md_inline(tag.text) if tag.text else ""))
+        elif tag.tag == "see" and tag.text:
+            extra.append("**See:** " + md_inline(tag.text))
+    if text or extra:
+        return "\n\n".join(([md_text(text)] if text else []) + extra)
+    return (f"{PURPOSE_PLACEHOLDER}: add a JSDoc comment above "
+            f"{md_code(t.declaration)} in {md_code(t.file or 'the models file')}._")
+
+
+def _assumptions(statuses) -> list[dict]:
+    words = {"holds": "holds", "exception": "exception", "broken": "does not hold"}
+    return [{"number": a.number, "text": md_inline(a.text), "status": words[a.status],
+             "detail": md_inline(re.sub(r"\s*\(assumption \d+:[^)]*\)$", "", a.detail))} for a in statuses]
+
+
+def table_context(schema: Schema, t: Table, project: Any, paths: Mapping[str, str],
+                  edges: tuple[Edge, ...], history: Any = None, assumptions: Any = ()) -> dict:
+    out = str(getattr(project, "out", "docs/data/schemas"))
+    fks_by_col: dict[str, list] = {}
+    for fk in t.foreign_keys:
+        for c in fk.columns:
+            fks_by_col.setdefault(c, []).append(fk)
+    root = str(getattr(project, "root", "") or "")
+    location = (_link(f"{t.file}:{t.line}", _rel_link(t.file, out, root) + f"#L{t.line}")
+                if t.file else "_unknown_")
+    hist = table_history(history, t)
+    migration = _migration_view(hist, out, root) if hist is not None else {"created": None, "changes": []}
+    columns = [{
+        "name": md_code(c.name),
+        "type": _display_type(c),
+        "constraints": ", ".join(column_constraints(t, c, fks_by_col, paths)),
+        "description": _column_description(c, _added_in(hist, c.name), _get(hist, "created")),
+    } for c in t.columns]
+    exs = query_examples(schema, t, edges)
+    row = sample_row(t)
+    sample = "{\n" + "".join(
+        f"  {prop_}: {lit},{'  // ' + code_comment(origin) if origin else ''}\n"
+        for prop_, lit, origin in [(_ts_key(p), l, o) for p, l, o in row]) + "}"
+    diagram = er_diagram(schema, neighbourhood(t.key, edges), edges)
+    if not fits(diagram):
+        diagram = er_diagram(schema, neighbourhood(t.key, edges), edges, attributes=False)
+    return {
+        "title": md_inline(display_name(t)),
+        "name": md_inline(t.name),
+        "schema": md_inline(t.schema),
+        "location": location,
+        "migration": migration,
+        "no_migration": NO_MIGRATION,
+        "purpose": _purpose(t),
+        "rls": t.rls_enabled,
+        "columns": columns,
+        "relationships": _relationships(t, edges, paths),
+        "indexes": [_index_view(t, ix, schema) for ix in t.indexes],
+        "constraints": _constraints(t, paths),
+        "assumptions": _assumptions(assumptions),
+        "queries": exs.code() if exs else "",
+        "performance": performance_notes(t, schema),
+        "sample_row": sample,
+        "diagram": diagram,
+    }
+
+
+def _ts_key(prop: str) -> str:
+    from drizzle_doc.docs.queries import ts_prop
+
+    return ts_prop(prop)
+
+
+def _fence(code: str, lang: str) -> str:
+    # names and comments inside code come from source text: none of it may read as a marker
+    code = code.replace("<!--", "<!- -")
+    if "```" in code:
+        ticks = "`" * (max(len(m) for m in re.findall(r"`+", code)) + 1)
+    else:  # no run of three backticks: three always fence it
+        ticks = "```"
+    return f"{ticks}{lang}\n{code.rstrip()}\n{ticks}"
+
+
+# ---------------------------------------------------------------------------
+# The index page and diagram pages
+# ---------------------------------------------------------------------------
+
+
+def _settings_groups(settings: Mapping[str, Any]) -> list[tuple[str, list[str], str]]:
+    """Named groups of tables (tbls viewpoints): ``groups = {name = {tables = [...], description = "..."}}``."""
+    raw = settings.get("groups") or settings.get("viewpoints") or {}
+    out = []
+    if isinstance(raw, Mapping):
+        items = sorted(raw.items())
+    else:  # list of {name, tables, description}
+        items = [(g.get("name", ""), g) for g in raw if isinstance(g, Mapping)]
+    for name, g in items:
+        if isinstance(g, Mapping):
+            out.append((str(name), [str(x) for x in g.get("tables", ())], str(g.get("description", "") or "")))
+        elif isinstance(g, (list, tuple)):
+            out.append((str(name), [str(x) for x in g], ""))
+    return out
+
+
+def _resolve_table(schema: Schema, ref: str) -> Optional[str]:
+    for t in schema.tables:
+        if ref in (t.key, t.name, t.variable, display_name(t)):
+            return t.key
+    return None
+
+
+def _split_diagrams(schema: Schema, edges, threshold: int) -> list[tuple[str, str, list[str]]]:
+    """[(title, stem, table keys)] — one entry when the schema is small."""
+    keys = [t.key for t in schema.tables]
+    if len(keys) <= threshold:
+        return [("All tables", "", keys)]
+    schemas = sorted({t.schema for t in schema.tables})
+    parts: list[tuple[str, list[str]]] = []
+    if len(schemas) > 1:
+        parts = [(f"Schema {s}", [t.key for t in schema.tables if t.schema == s]) for s in schemas]
+    else:
+        files = sorted({t.file for t in schema.tables})
+        parts = [(f"File {f}", [t.key for t in schema.tables if t.file == f]) for f in files]
+    out = []
+    for title, ks in parts:
+        # chunk any part that is still too large for one readable diagram
+        step = max(threshold, 1)
+        chunks = [ks[i:i + step] for i in range(0, len(ks), step)] if len(ks) > step * 2 else [ks]
+        for n, chunk in enumerate(chunks, 1):
+            t = title if len(chunks) == 1 else f"{title} (part {n})"
+            out.append((t, safe_stem(re.sub(r"[^A-Za-z0-9_.-]+", "_", t.lower()).strip("_")), chunk))
+    return out
+
+
+def _diagram_text(schema: Schema, keys: list[str], edges) -> str:
+    d = er_diagram(schema, keys, edges)
+    if not fits(d):
+        d = er_diagram(schema, keys, edges, attributes=False)
+    return d
+
+
+def render_docs(schema: Schema, project: Any, history: Any = None, settings: Optional[Mapping] = None,
+                templates: Optional[Path] = None) -> dict[str, str]:
+    """Every page for ``schema``: ``{path relative to the out dir: content}``, sorted by path.
+
+    ``history`` is the migrations history (see :func:`table_history`); ``settings``
+    defaults to ``project.settings`` (``groups`` / ``viewpoints``,
+    ``split_threshold``); ``templates`` is a folder whose templates override the
+    bundled ones.
+    """
+    pages = render_pages(schema, project, history, settings, templates)
+    return {path: pages[path] for path in sorted(pages)}
+
+
+class Pages(abc.Mapping):
+    """The pages of :func:`render_pages`: ``{path: content}``, each table page made when read.
+
+    Nothing holds every page at once (at 10,000 tables they are ~130 MB of text): a table
+    page of this process's share is rendered when asked for, the second core's share
+    arrives compressed and is inflated when asked for.  Iteration gives this process's
+    pages first (the second core works meanwhile), then the rest; every read of a page
+    gives the same text.
+    """
+
+    def __init__(self, job: tuple, mine: dict[str, int], theirs: Any, their_paths: list[str],
+                 others: dict[str, str]) -> None:
+        self._job = job
+        self._mine = mine  # path -> index in schema.tables, rendered on each read
+        self._theirs = theirs  # the Background job rendering the other share, until read
+        self._their_paths = dict.fromkeys(their_paths)
+        self._packed: Optional[dict[str, Any]] = None  # path -> page (compressed for a large schema)
+        self._others = others  # index, diagrams, groups (and every table page of a small schema): made at once
+        self._len = len(mine) + len(their_paths) + len(others)
+
+    def _their_pages(self) -> dict[str, Any]:
+        if self._packed is None:
+            job, self._theirs = self._theirs, None
+            try:
+                self._packed = dict(job.result())
+            finally:
+                job.close()
+        return self._packed
+
+    def __getitem__(self, path: str) -> str:
+        if path in self._mine:
+            i = self._mine[path]
+            return _table_pages(self._job, i, i + 1)[0][1]
+        if path in self._others:
+            return self._others[path]
+        if self._theirs is not None or self._packed is not None:
+            packed = self._their_pages().get(path)
+            if isinstance(packed, bytes):
+                import zlib
+
+                return zlib.decompress(packed).decode("utf-8", "surrogatepass")
+            if packed is not None:  # a small schema's pages cross as they are
+                return packed
+        raise KeyError(path)
+
+    def __iter__(self):
+        yield from self._mine
+        yield from self._their_paths
+        yield from self._others
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._mine or path in self._others or path in self._their_paths
+
+
+def _packed_table_pages(job: tuple, lo: int, hi: int) -> list[tuple[str, bytes]]:
+    """:func:`_table_pages`, each page compressed (for the trip from the second core)."""
+    import zlib
+
+    return [(path, zlib.compress(text.encode("utf-8", "surrogatepass"), 1)) for path, text in _table_pages(job, lo, hi)]
+
+
+def render_pages(schema: Schema, project: Any, history: Any = None, settings: Optional[Mapping] = None,
+                 templates: Optional[Path] = None) -> Pages:
+    """The pages :func:`render_docs` gives, as a :class:`Pages` mapping; from
+    ``LAZY_MIN_TABLES`` tables on it renders each table page when read."""
+    if settings is None:
+        settings = getattr(project, "settings", None) or {}
+    threshold = int(settings.get("split_threshold", SPLIT_THRESHOLD) or SPLIT_THRESHOLD)
+    edges = schema_edges(schema)
+    paths = page_paths(schema)
+    pages: dict[str, str] = {}
+    from drizzle_doc.lint.rules import assumption_status
+
+    try:
+        statuses = assumption_status(schema, settings)
+    except DrizzleDocError:  # a bad exception in settings: check reports it; pages still render
+        statuses = assumption_status(schema, {})
+    job = (schema, project, paths, edges, history, statuses, templates)
+    n = len(schema.tables)
+    from drizzle_doc.perf.background import Background, can_fork
+
+    lazy = n >= LAZY_MIN_TABLES
+    theirs, half = None, 0
+    if n >= PARALLEL_MIN_TABLES and can_fork():  # the first half on the second core
+        half = n // 2
+        theirs = Background(_packed_table_pages if lazy else _table_pages, job, 0, half)
+    mine = {paths[schema.tables[i].key]: i for i in range(half, n)}
+    their_paths = [paths[t.key] for t in schema.tables[:half]]
+
+    # diagrams: one block, or split pages
+    parts = _split_diagrams(schema, edges, threshold)
+    diagrams = []
+    if len(parts) == 1:
+        inline = _fence(_diagram_text(schema, parts[0][2], edges), "mermaid")
+    else:
+        inline = ""
+        for title, stem, keys in parts:
+            path = f"{DIAGRAMS_DIR}/{stem}.md"
+            pages[path] = _render("diagram.md.j2", templates, title=md_inline(title),
+                                  tables=[_page_link(k, paths, prefix="../") for k in keys],
+                                  diagram=_fence(_diagram_text(schema, keys, edges), "mermaid"),
+                                  description="")
+            diagrams.append({"title": md_inline(title), "link": _link(title, quote(path, safe="/._-~")),
+                             "count": len(keys)})
+    groups = []
+    group_stems = _unique_stems(name for name, _, _ in _settings_groups(settings))
+    for name, refs, desc in _settings_groups(settings):
+        keys = [k for k in (_resolve_table(schema, r) for r in refs) if k]
+        missing = [r for r in refs if _resolve_table(schema, r) is None]
+        path = f"{GROUPS_DIR}/{group_stems[name]}.md"
+        pages[path] = _render("diagram.md.j2", templates, title=md_inline(name),
+                              tables=[_page_link(k, paths, prefix="../") for k in keys]
+                              + [md_code(m) + " (no such table)" for m in missing],
+                              diagram=_fence(_diagram_text(schema, keys, edges), "mermaid"),
+                              description=md_text(desc))
+        groups.append({"title": md_inline(name), "link": _link(name, quote(path, safe="/._-~")),
+                       "count": len(keys), "description": md_inline(desc)})
+
+    by_schema: dict[str, list[dict]] = {}
+    for t in sorted(schema.tables, key=lambda t: (t.schema, t.name)):
+        purpose = _doc_text(t.description).split("\n\n")[0]
+        by_schema.setdefault(t.schema, []).append({
+            "name": "**" + md_cell(t.name) + "**",
+            "purpose": md_cell(purpose) if purpose else "_No description yet_",
+            "link": _link(paths[t.key], quote(paths[t.key], safe="/._-~")),
+        })
+    enums = [{"name": md_code(e.name if e.schema == "public" else e.key),
+              "members": ", ".join(md_code(v) for v in e.values),
+              "description": md_cell(_doc_text(e.description))} for e in schema.enums]
+    views = [{"name": md_code(v.name if v.schema == "public" else v.key),
+              "kind": "materialized view" if v.materialized else "view",
+              "description": md_cell(_doc_text(v.description)),
+              "location": _link(f"{v.file}:{v.line}", _rel_link(v.file, str(getattr(project, 'out', '')),
+                                                                      str(getattr(project, 'root', '') or ''))
+                                + f"#L{v.line}") if v.file else ""} for v in schema.views]
+    totals = {
+        "tables": len(schema.tables),
+        "columns": sum(len(t.columns) for t in schema.tables),
+        "foreign_keys": sum(len(t.foreign_keys) for t in schema.tables),
+        "indexes": sum(len(t.indexes) for t in schema.tables),
+        "enums": len(schema.enums),
+        "views": len(schema.views),
+        "documented": sum(1 for t in schema.tables if _doc_text(t.description)),
+    }
+    pages[INDEX_PAGE] = _render(
+        "index.md.j2", templates,
+        schemas=[{"name": md_inline(s), "tables": rows} for s, rows in sorted(by_schema.items())],
+        diagram=inline, diagrams=diagrams, groups=groups, enums=enums, views=views, totals=totals,
+        sources=[md_code(f) for f in schema.files],
+    )
+    from drizzle_doc.docs.pages import add_record
+
+    others = {path: add_record(text) for path, text in sorted(pages.items())}
+    made = Pages(job, mine, theirs, their_paths, others)
+    if lazy:
+        return made
+    # a small schema: every page at once (a few MB), this half rendered while the child renders its own
+    return Pages(job, {}, None, [], dict(sorted((path, made[path]) for path in made)))
+
+
+#: From this many tables on, table pages are rendered on two cores.
+PARALLEL_MIN_TABLES = 200
+#: From this many tables on, :class:`Pages` renders a table page only when it is read (below,
+#: every page is made at once, both halves side by side: ~13 MB of text at 1,000 tables).
+LAZY_MIN_TABLES = 3000
+
+
+def _table_pages(job: tuple, lo: int, hi: int) -> list[tuple[str, str]]:
+    """The finished pages of ``schema.tables[lo:hi]`` (``job`` as built by :func:`render_docs`)."""
+    from drizzle_doc.docs.pages import add_record
+
+    schema, project, paths, edges, history, statuses, templates = job
+    out = []
+    for t in schema.tables[lo:hi]:
+        ctx = table_context(schema, t, project, paths, edges, history, statuses.get(t.key, ()))
+        ctx["queries"] = _fence(ctx["queries"], "ts") if ctx["queries"] else ""
+        ctx["sample_row"] = _fence(ctx["sample_row"], "ts")
+        ctx["diagram"] = _fence(ctx["diagram"], "mermaid")
+        out.append((paths[t.key], add_record(_render("table.md.j2", templates, **ctx))))
+    return out

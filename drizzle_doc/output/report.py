@@ -1,0 +1,171 @@
+"""Findings (what ``check`` found) and their three renderings: text, JSON, GitHub annotations.
+
+Pure: every function returns a string; the CLI prints it.
+
+JSON format (``--format json``), version 1, keys always present::
+
+    {
+      "version": 1,
+      "ok": false,                      # true when there is no error finding
+      "summary": {"errors": 1, "warnings": 2, "infos": 0},
+      "findings": [
+        {
+          "rule": "uuid-pk",            # rule or check id (see RULE_IDS in drizzle_doc.commands.check)
+          "severity": "error",          # "error" | "warning" | "info"
+          "file": "server/src/models/audit.ts",   # relative posix path, or null
+          "line": 12,                   # 1-based, or null
+          "table": "public.audit_log",  # table key, or null
+          "message": "...",             # what is wrong
+          "fix": "...",                 # how to fix it
+          "diff": null                  # unified diff (stale pages only), else null
+        }
+      ]
+    }
+
+Findings are sorted by file, line, rule and message.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Iterable, Optional, Sequence
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+JSON_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: str
+    file: Optional[str]
+    line: Optional[int]
+    message: str
+    fix: str = ""
+    table: Optional[str] = None
+    diff: Optional[str] = None
+
+    def sort_key(self) -> tuple:
+        return (self.file or "", self.line or 0, self.rule, self.message)
+
+    def where(self) -> str:
+        if not self.file:
+            return ""
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=Finding.sort_key)
+
+
+def counts(findings: Sequence[Finding]) -> dict[str, int]:
+    return {
+        "errors": sum(1 for f in findings if f.severity == ERROR),
+        "warnings": sum(1 for f in findings if f.severity == WARNING),
+        "infos": sum(1 for f in findings if f.severity == INFO),
+    }
+
+
+def exit_code(findings: Sequence[Finding]) -> int:
+    return 1 if any(f.severity == ERROR for f in findings) else 0
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def render_text(findings: Sequence[Finding], color: bool = False, *, label: str = "drizzle-doc check",
+                ok_message: str = "docs are current and every rule passes", note: str = "",
+                no_file: str = "(project)") -> str:
+    """Human text grouped per file; ANSI colour only when ``color``.
+
+    ``label``/``ok_message`` name the command in the closing line (check and verify
+    share this format); ``note`` is appended to the closing line.
+    """
+    import click
+
+    def style(s: str, **kw) -> str:
+        return click.style(s, **kw) if color else s
+
+    colours = {ERROR: "red", WARNING: "yellow", INFO: "blue"}
+    findings = sort_findings(findings)
+    lines: list[str] = []
+    current: object = object()
+    for f in findings:
+        if f.file != current:
+            if lines:
+                lines.append("")
+            lines.append(style(f.file or no_file, bold=True, underline=True))
+            current = f.file
+        loc = f"{f.line}" if f.line else "-"
+        sev = style(f.severity, fg=colours.get(f.severity), bold=True)
+        lines.append(f"  {loc:>5}  {sev}  {f.message}  {style('[' + f.rule + ']', dim=True)}")
+        if f.diff:
+            for d in f.diff.rstrip("\n").split("\n"):
+                c = "green" if d.startswith("+") and not d.startswith("+++") else \
+                    "red" if d.startswith("-") and not d.startswith("---") else \
+                    "cyan" if d.startswith("@@") else None
+                lines.append("         " + (style(d, fg=c) if c else d))
+        if f.fix:
+            lines.append("         " + style("fix: ", bold=True) + f.fix)
+    c = counts(findings)
+    if findings:
+        lines.append("")
+    tail = f" {note}" if note else ""
+    if c["errors"] or c["warnings"]:
+        summary = f"{label}: {_plural(c['errors'], 'error')}, {_plural(c['warnings'], 'warning')}"
+        lines.append(style(summary, fg="red" if c["errors"] else "yellow", bold=True) + tail)
+    else:
+        lines.append(style(f"{label}: {ok_message}", fg="green") + tail)
+    return "\n".join(lines) + "\n"
+
+
+def finding_json(f: Finding) -> dict:
+    return {"rule": f.rule, "severity": f.severity, "file": f.file, "line": f.line, "table": f.table,
+            "message": f.message, "fix": f.fix, "diff": f.diff}
+
+
+def render_json(findings: Sequence[Finding], *, extra: Optional[dict] = None,
+                extra_summary: Optional[dict] = None) -> str:
+    """The JSON document; ``extra`` adds top-level keys (verify: database, schemas),
+    ``extra_summary`` adds counts to ``summary``."""
+    findings = sort_findings(findings)
+    payload = {
+        "version": JSON_VERSION,
+        "ok": exit_code(findings) == 0,
+        "summary": {**counts(findings), **(extra_summary or {})},
+        **(extra or {}),
+        "findings": [finding_json(f) for f in findings],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _gh_data(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_prop(s: str) -> str:
+    return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(findings: Sequence[Finding], *, label: str = "drizzle-doc check") -> str:
+    """GitHub Actions workflow commands: ``::error file=F,line=N,title=T::message`` per finding."""
+    kinds = {ERROR: "error", WARNING: "warning", INFO: "notice"}
+    out = []
+    for f in sort_findings(findings):
+        props = []
+        if f.file:
+            props.append(f"file={_gh_prop(f.file)}")
+            if f.line:
+                props.append(f"line={f.line}")
+        props.append(f"title={_gh_prop(label.split()[0] + ' ' + f.rule)}")
+        msg = f.message + (f" Fix: {f.fix}" if f.fix else "")
+        if f.diff:
+            msg += "\n" + f.diff.rstrip("\n")
+        out.append(f"::{kinds.get(f.severity, 'warning')} {','.join(props)}::{_gh_data(msg)}")
+    c = counts(findings)
+    out.append(f"{label}: {_plural(c['errors'], 'error')}, {_plural(c['warnings'], 'warning')}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,38 @@
+"""What one Drizzle project is: where its schema, migrations and docs live.
+
+Produced by :mod:`drizzle_doc.project.config`, read by every later stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Optional
+
+from drizzle_doc.model import Diagnostic
+
+DEFAULT_SCHEMA_GLOBS = ("server/src/models/*.ts",)
+DEFAULT_MIGRATION_DIRS = ("drizzle/migrations", "drizzle")
+DEFAULT_OUT = "docs/data/schemas"
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    root: Path  # absolute; every relative path below is relative to it (posix)
+    config_file: Optional[str] = None  # relative path of drizzle.config.*, if any
+    schema: tuple[str, ...] = DEFAULT_SCHEMA_GLOBS  # files, folders or globs, relative to root
+    migrations: Optional[str] = None  # folder relative to root, or None to search the defaults
+    out: str = DEFAULT_OUT  # docs folder relative to root
+    dialect: str = "postgresql"
+    casing: Optional[str] = None  # "snake_case" | "camelCase" | None
+    schema_filter: tuple[str, ...] = ()
+    tables_filter: tuple[str, ...] = ()
+    settings: dict = field(default_factory=dict, compare=False, hash=False)  # drizzle-doc.toml / package.json
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def rel(self, path: Path) -> str:
+        """A path as the docs and diagnostics show it: relative to the root, posix."""
+        try:
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return path.as_posix()

@@ -1,0 +1,211 @@
+"""Stage 1: find the Drizzle project(s): schema globs, migrations folder, out dir, casing.
+
+``drizzle.config.{ts,mts,js,mjs,cjs,json}`` is read statically (never run).
+Paths in it resolve from the config's folder, as drizzle-kit does when run
+through the package's scripts.  Run at a monorepo root, every config below it
+(outside node_modules) is a project of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Optional
+
+from drizzle_doc.errors import ConfigError
+from drizzle_doc.model import ERROR, WARNING, Diagnostic
+from drizzle_doc.project import DEFAULT_OUT, DEFAULT_SCHEMA_GLOBS, Project
+
+CONFIG_NAMES = tuple(f"drizzle.config.{ext}" for ext in ("ts", "mts", "js", "mjs", "cjs", "json"))
+SKIP_DIRS = {"node_modules", ".git", ".hg", ".svn", "dist", "build", ".next", ".turbo"}
+CASINGS = ("snake_case", "camelCase")
+
+
+def find_configs(root: Path) -> list[Path]:
+    """drizzle.config.* files: the root's own, else every one below it, sorted."""
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return [root / name]
+    found: list[Path] = []
+    seen: set = set()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        real = os.path.realpath(dirpath)
+        if real in seen:
+            dirnames[:] = []
+            continue
+        seen.add(real)
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS and not d.startswith("."))
+        for name in CONFIG_NAMES:
+            if name in filenames:
+                found.append(Path(dirpath) / name)
+                break
+    return sorted(found, key=lambda p: p.as_posix())
+
+
+def _as_list(value: Any) -> Optional[tuple[str, ...]]:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return None
+
+
+def read_config(path: Path) -> tuple[dict, list[Diagnostic]]:
+    """The config's fields as plain data, and any problems reading it."""
+    if path.suffix == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise ConfigError(f"{path}: cannot read drizzle config: {exc}") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: drizzle config is not a JSON object")
+        return data, []
+    from drizzle_doc.drizzle.extract import evaluate_config
+    from drizzle_doc.ts.values import Unknown
+
+    value, diags = evaluate_config(path, path.parent)
+    diags = [d for d in diags if d.severity == ERROR]
+    if not isinstance(value, dict):
+        why = value.reason if isinstance(value, Unknown) else "no `export default { … }` found"
+        raise ConfigError(f"{path}: cannot read the drizzle config statically ({why})")
+    return value, diags
+
+
+def _project_from_config(path: Path, overrides: dict) -> Project:
+    from drizzle_doc.ts.values import Unknown
+
+    root = path.parent.resolve()
+    data, diags = read_config(path)
+    config_rel = path.name
+    problems = list(diags)
+
+    def field(name: str) -> Any:
+        v = data.get(name)
+        if isinstance(v, Unknown):
+            problems.append(Diagnostic(ERROR, config_rel, None, f"`{name}` in {path.name} is not static ({v.reason}); using the default", None, "config"))
+            return None
+        return v
+
+    schema = _as_list(field("schema"))
+    if schema is None:
+        if data.get("schema") is not None:
+            problems.append(Diagnostic(ERROR, config_rel, None, f"`schema` in {path.name} must be a string or an array of strings", None, "config"))
+        schema = DEFAULT_SCHEMA_GLOBS
+    out = field("out")
+    dialect = field("dialect") or "postgresql"
+    casing = field("casing")
+    if casing is not None and casing not in CASINGS:
+        problems.append(Diagnostic(ERROR, config_rel, None, f"`casing` must be one of {', '.join(CASINGS)}", None, "config"))
+        casing = None
+    if dialect != "postgresql":
+        problems.append(Diagnostic(WARNING, config_rel, None, f"dialect {dialect!r}: drizzle-doc documents PostgreSQL (pg-core) schemas only", None, "dialect"))
+    schema_filter = _as_list(field("schemaFilter")) or ()
+    tables_filter = _as_list(field("tablesFilter")) or ()
+    return _apply_overrides(
+        Project(
+            root=root,
+            config_file=config_rel,
+            schema=schema,
+            migrations=_norm(out) if isinstance(out, str) else "drizzle",
+            dialect=dialect,
+            casing=casing,
+            schema_filter=schema_filter,
+            tables_filter=tables_filter,
+            diagnostics=tuple(problems),
+        ),
+        overrides,
+    )
+
+
+def _norm(p: str) -> str:
+    p = p.replace("\\", "/")
+    while p.startswith("./"):
+        p = p[2:]
+    return p.rstrip("/") or "."
+
+
+def _rel_to(root: Path, value: str) -> str:
+    """A CLI path (relative to the current folder) as a path relative to the project root."""
+    p = Path(value)
+    absolute = p if p.is_absolute() else Path.cwd() / p
+    try:
+        return absolute.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return absolute.resolve().as_posix()
+
+
+def _apply_overrides(project: Project, o: dict) -> Project:
+    from dataclasses import replace
+
+    changes: dict[str, Any] = {}
+    if o.get("schema"):
+        changes["schema"] = tuple(_rel_to(project.root, s) if not any(c in s for c in "*?[{") else s for s in o["schema"])
+    if o.get("migrations"):
+        changes["migrations"] = _rel_to(project.root, o["migrations"])
+    if o.get("casing"):
+        changes["casing"] = o["casing"]
+    if o.get("out"):
+        changes["out"] = _rel_to(project.root, str(o["out"]))
+    return replace(project, **changes) if changes else project
+
+
+def load_projects(
+    root: Path,
+    config: Optional[Path] = None,
+    schema: Optional[tuple[str, ...]] = None,
+    migrations: Optional[str] = None,
+    casing: Optional[str] = None,
+    out: Optional[str] = None,
+) -> list[Project]:
+    """Every project to document, with CLI overrides and its drizzle-doc settings applied."""
+    from drizzle_doc.project.settings import apply_settings
+
+    found = _find_projects(root, config, schema, migrations, casing, out)
+    projects = [apply_settings(p, out_given=bool(out)) for p in found]
+    _refuse_shared_out(projects)
+    return projects
+
+
+def _refuse_shared_out(projects: list[Project]) -> None:
+    """Two projects writing one docs folder would see each other's pages as orphans (and
+    ``--prune`` would delete them): a configuration error, not something to guess around."""
+    seen: dict[Path, Project] = {}
+    for p in projects:
+        folder = (p.root / p.out).resolve()
+        other = seen.get(folder)
+        if other is not None:
+            raise ConfigError(
+                f"{other.root} and {p.root} would both write their docs into {folder}; give each project "
+                f"its own folder (`out` in its drizzle-doc.toml) or document one at a time with --config")
+        seen[folder] = p
+
+
+def _find_projects(root, config, schema, migrations, casing, out) -> list[Project]:
+    """Every project, with CLI overrides applied."""
+    overrides = {"schema": schema, "migrations": migrations, "casing": casing, "out": out}
+    root = Path(root)
+    try:
+        is_dir = root.is_dir()
+    except OSError as exc:
+        raise ConfigError(f"--root {root}: {exc.strerror or exc}") from None
+    if not is_dir:
+        raise ConfigError(f"--root {root}: no such folder")
+    root = root.resolve()
+    if config is not None:
+        config = Path(config)
+        try:
+            is_file = config.is_file()
+        except OSError as exc:
+            raise ConfigError(f"--config {config}: {exc.strerror or exc}") from None
+        if not is_file:
+            raise ConfigError(f"--config {config}: no such file")
+        return [_project_from_config(config.resolve(), overrides)]
+    if schema:
+        return [_apply_overrides(Project(root=root), overrides)]
+    configs = find_configs(root)
+    if not configs:
+        return [_apply_overrides(Project(root=root, schema=DEFAULT_SCHEMA_GLOBS, out=DEFAULT_OUT), overrides)]
+    return [_project_from_config(c, overrides) for c in configs]

@@ -1,0 +1,228 @@
+"""drizzle-doc's own settings: ``drizzle-doc.toml`` or a ``"drizzle-doc"`` key in package.json.
+
+Looked up at the project root (the folder of ``drizzle.config.*``).  When both
+exist the TOML file wins and package.json's key must be absent (two sources of
+truth would drift).  CLI flags override what is read here.
+
+Every key is checked: an unknown key or a bad value raises
+:class:`~drizzle_doc.errors.ConfigError` (exit code 2) naming the valid ones.
+
+Example ``drizzle-doc.toml``::
+
+    out = "docs/data/schemas"
+    require_descriptions = false
+
+    [rules]                 # "error" | "warning" | "off"
+    uuid-pk = "error"
+    timestamps = "error"
+    fk-enforced = "error"
+    fk-index = "warning"
+    descriptions = "warning"
+    primary-key = "off"
+
+    [exceptions.uuid-pk]    # rule -> {table: reason}
+    audit_log = "append-only log keyed by a bigint identity"
+
+    [groups.auth]           # diagrams of named groups of tables (see render)
+    tables = ["users", "sessions"]
+    description = "Sign-in and sessions"
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+from drizzle_doc.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+TOML_NAME = "drizzle-doc.toml"
+PACKAGE_KEY = "drizzle-doc"
+
+ERROR = "error"
+WARNING = "warning"
+OFF = "off"
+LEVELS = (ERROR, WARNING, OFF)
+
+#: Every rule and its default level.  The first three are the spec's assumptions.
+RULE_DEFAULTS: dict[str, str] = {
+    "uuid-pk": ERROR,
+    "timestamps": ERROR,
+    "fk-enforced": ERROR,
+    "fk-index": WARNING,
+    "descriptions": WARNING,
+    "primary-key": OFF,
+}
+RULES = tuple(RULE_DEFAULTS)
+
+#: Top-level keys and what they hold (shown when a key is unknown).
+KNOWN_KEYS: dict[str, str] = {
+    "out": "docs folder relative to the project root (string)",
+    "require_descriptions": "treat a missing table/column description as an error (boolean)",
+    "rules": "rule -> \"error\" | \"warning\" | \"off\" (table)",
+    "exceptions": "rule -> {table = reason} (table of tables)",
+    "groups": "named groups of tables drawn as their own diagrams (table)",
+    "viewpoints": "alias of groups (tbls' name)",
+    "split_threshold": "tables above which the index diagram is split (integer)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ConfiguredException:
+    rule: str
+    table: str  # as written: "users", "public.users" or the TypeScript variable
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """drizzle-doc's settings after validation, defaults filled in."""
+
+    source: Optional[str] = None  # "drizzle-doc.toml" / "package.json" (relative to the root), None: defaults
+    out: Optional[str] = None
+    require_descriptions: bool = False
+    rules: tuple[tuple[str, str], ...] = tuple(RULE_DEFAULTS.items())
+    exceptions: tuple[ConfiguredException, ...] = ()
+
+    def level(self, rule: str) -> str:
+        for name, level in self.rules:
+            if name == rule:
+                return level
+        return OFF
+
+
+def _valid_list(names) -> str:
+    return ", ".join(names)
+
+
+def read_settings(root: Path) -> tuple[dict, Optional[str]]:
+    """The raw settings dict of a project root and where it came from (``({}, None)`` when none)."""
+    root = Path(root)
+    toml_path = root / TOML_NAME
+    pkg_path = root / "package.json"
+    pkg_data: Any = None
+    if pkg_path.is_file():
+        try:
+            pkg_data = json.loads(pkg_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+            pkg_data = None  # not ours to judge; npm will complain
+    in_pkg = isinstance(pkg_data, dict) and PACKAGE_KEY in pkg_data
+    if toml_path.is_file():
+        if in_pkg:
+            raise ConfigError(f"{pkg_path}: settings are in both {TOML_NAME} and package.json's "
+                              f"\"{PACKAGE_KEY}\" key; keep one of them")
+        try:
+            data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{toml_path}: cannot read: {exc}") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{toml_path}: not valid TOML: {exc}") from None
+        return data, TOML_NAME
+    if in_pkg:
+        data = pkg_data[PACKAGE_KEY]
+        if not isinstance(data, dict):
+            raise ConfigError(f"{pkg_path}: \"{PACKAGE_KEY}\" must be an object")
+        return data, "package.json"
+    return {}, None
+
+
+def validate(data: Mapping[str, Any], source: Optional[str] = None) -> Settings:
+    """Check every key and value of a raw settings dict; raise ConfigError on the first problem."""
+    where = source or "settings"
+
+    def bad(msg: str) -> ConfigError:
+        return ConfigError(f"{where}: {msg}")
+
+    for key in data:
+        if key not in KNOWN_KEYS:
+            raise bad(f"unknown key {key!r}; valid keys: {_valid_list(KNOWN_KEYS)}")
+    out = data.get("out")
+    if out is not None and (not isinstance(out, str) or not out.strip()):
+        raise bad("`out` must be a non-empty string")
+    req = data.get("require_descriptions", False)
+    if not isinstance(req, bool):
+        raise bad("`require_descriptions` must be true or false")
+    st = data.get("split_threshold")
+    if st is not None and (isinstance(st, bool) or not isinstance(st, int) or st < 1):
+        raise bad("`split_threshold` must be a positive integer")
+    for g in ("groups", "viewpoints"):
+        if g in data and not isinstance(data[g], (dict, list)):
+            raise bad(f"`{g}` must be a table (name -> {{tables = [...], description = \"...\"}})")
+
+    rules = dict(RULE_DEFAULTS)
+    raw_rules = data.get("rules", {})
+    if not isinstance(raw_rules, dict):
+        raise bad("`rules` must be a table of rule = \"error\" | \"warning\" | \"off\"")
+    for name, level in raw_rules.items():
+        if name not in RULE_DEFAULTS:
+            raise bad(f"unknown rule {name!r} in `rules`; valid rules: {_valid_list(RULES)}")
+        if level not in LEVELS:
+            raise bad(f"rule {name!r}: level must be one of {_valid_list(LEVELS)}, not {level!r}")
+        rules[name] = level
+
+    exceptions: list[ConfiguredException] = []
+    raw_exc = data.get("exceptions", {})
+    if not isinstance(raw_exc, dict):
+        raise bad("`exceptions` must be a table: [exceptions.RULE] TABLE = \"reason\"")
+    for rule, tables in raw_exc.items():
+        if rule not in RULE_DEFAULTS:
+            raise bad(f"unknown rule {rule!r} in `exceptions`; valid rules: {_valid_list(RULES)}")
+        if not isinstance(tables, dict):
+            raise bad(f"`exceptions.{rule}` must be a table of TABLE = \"reason\"")
+        for table, reason in tables.items():
+            if not isinstance(reason, str) or not reason.strip():
+                raise bad(f"exception {rule} for {table!r} needs a reason (a non-empty string)")
+            exceptions.append(ConfiguredException(rule, str(table), reason.strip()))
+    return Settings(
+        source=source,
+        out=out,
+        require_descriptions=req,
+        rules=tuple(rules.items()),
+        exceptions=tuple(sorted(exceptions, key=lambda e: (e.rule, e.table))),
+    )
+
+
+def load_settings(root: Path) -> tuple[dict, Settings]:
+    """Read and validate a project's settings: (raw dict, Settings)."""
+    data, source = read_settings(root)
+    return data, validate(data, source)
+
+
+def apply_settings(project: Any, out_given: bool = False) -> Any:
+    """``project`` with ``settings`` filled in (and ``out`` from the settings unless --out was given)."""
+    data, settings = load_settings(Path(project.root))
+    changes: dict[str, Any] = {"settings": dict(data)}
+    if settings.out and not out_given:
+        changes["out"] = settings.out.replace("\\", "/").rstrip("/") or "."
+    return replace(project, **changes)
+
+
+def settings_of(project: Any) -> Settings:
+    """The validated settings of a loaded project (from ``project.settings``)."""
+    data = getattr(project, "settings", None) or {}
+    source = None
+    root = getattr(project, "root", None)
+    if data and root is not None:
+        source = TOML_NAME if (Path(root) / TOML_NAME).is_file() else "package.json"
+    return validate(data, source)
+
+
+def with_overrides(settings: Settings, *, require_descriptions: Optional[bool] = None,
+                   rules: Mapping[str, str] = {}) -> Settings:
+    """CLI flags over file settings."""
+    table = dict(settings.rules)
+    for name, level in rules.items():
+        if name not in RULE_DEFAULTS:
+            raise ConfigError(f"unknown rule {name!r}; valid rules: {_valid_list(RULES)}")
+        if level not in LEVELS:
+            raise ConfigError(f"rule {name!r}: level must be one of {_valid_list(LEVELS)}")
+        table[name] = level
+    req = settings.require_descriptions if require_descriptions is None else require_descriptions
+    return replace(settings, rules=tuple(table.items()), require_descriptions=req)

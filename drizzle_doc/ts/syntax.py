@@ -1,0 +1,85 @@
+"""tree-sitter plumbing: languages, one parser each, queries compiled once.
+
+Nothing outside :mod:`drizzle_doc.drizzle.extract` sees a tree-sitter object.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+import tree_sitter_typescript
+from tree_sitter import Language, Node, Parser, Query, QueryCursor, Tree
+
+from drizzle_doc.resources import grammar_path
+
+TYPESCRIPT = Language(tree_sitter_typescript.language_typescript())
+TSX = Language(tree_sitter_typescript.language_tsx())
+
+# The only predicates our .scm files may use; anything else (a typo such as
+# "#matches?") would be silently ignored by tree-sitter and match everything.
+ALLOWED_PREDICATES = {"eq?", "not-eq?", "match?", "not-match?", "any-of?"}
+_PREDICATE = re.compile(r"#([A-Za-z_-]+[?!]?)")
+
+
+@lru_cache(maxsize=None)
+def parser(tsx: bool = False) -> Parser:
+    return Parser(TSX if tsx else TYPESCRIPT)
+
+
+def parse(source: bytes, tsx: bool = False) -> Tree:
+    return parser(tsx).parse(source)
+
+
+def check_query_text(text: str) -> list[str]:
+    """Predicates in ``text`` that are not on the allow-list."""
+    return sorted({p for p in _PREDICATE.findall(text) if p not in ALLOWED_PREDICATES})
+
+
+@lru_cache(maxsize=None)
+def query(name: str, tsx: bool = False) -> Query:
+    text = grammar_path(name).read_text(encoding="utf-8")
+    bad = check_query_text(text)
+    if bad:
+        raise ValueError(f"grammars/{name}: unknown predicate(s) {', '.join(bad)}")
+    return Query(TSX if tsx else TYPESCRIPT, text)
+
+
+def matches(name: str, node: Node, tsx: bool = False, max_start_depth: Optional[int] = None) -> list[tuple[int, dict[str, list[Node]]]]:
+    """Query matches under ``node``, in source order (never ``captures()``).
+
+    ``max_start_depth`` (relative to ``node``) lets the cursor skip the rest of the tree
+    when every pattern is anchored at ``node`` itself: 0 for ``(program …)`` patterns.
+    """
+    cursor = QueryCursor(query(name, tsx))
+    if max_start_depth is not None:
+        cursor.set_max_start_depth(max_start_depth)
+    found = cursor.matches(node)
+
+    def first_start(m):
+        caps = m[1]
+        return min(n.start_byte for nodes in caps.values() for n in nodes)
+
+    return sorted(found, key=lambda m: (first_start(m), m[0]))
+
+
+def syntax_errors(tree: Tree, limit: int = 50) -> list[tuple[int, int, str]]:
+    """(row, byte column, description) of ERROR / MISSING nodes, without recursion."""
+    out: list[tuple[int, int, str]] = []
+    root = tree.root_node
+    if not root.has_error:
+        return out
+    stack = [root]
+    while stack and len(out) < limit:
+        node = stack.pop()
+        if node.is_missing:
+            out.append((node.start_point[0], node.start_point[1], f"missing {node.type!r}"))
+            continue
+        if node.is_error:
+            out.append((node.start_point[0], node.start_point[1], "syntax error"))
+            continue
+        if node.has_error:
+            stack.extend(reversed(node.children))
+    out.sort()
+    return out
