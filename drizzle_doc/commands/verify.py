@@ -25,7 +25,8 @@ from urllib.parse import unquote
 
 from drizzle_doc.dialects.postgres.catalog import CatalogComments, normalize_expr, read_catalog, read_comments
 from drizzle_doc.errors import DatabaseError, UsageError
-from drizzle_doc.model import ERROR, WARNING, Diagnostic, Doc, Schema, Table, pg_name
+from drizzle_doc.dialects.postgres.identifiers import pg_name
+from drizzle_doc.model import ERROR, WARNING, Diagnostic, Doc, Schema, Table
 
 DB_ONLY = "db-only"
 MODEL_ONLY = "model-only"

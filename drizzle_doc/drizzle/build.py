@@ -34,7 +34,7 @@ from drizzle_doc.model import (
     View,
 )
 from drizzle_doc.ts.evaluate import Evaluator
-from drizzle_doc.dialects.postgres.builders import (
+from drizzle_doc.drizzle.core import (
     CheckValue,
     ColumnBuilder,
     ColumnRef,
@@ -69,9 +69,16 @@ class SQLRenderError(Exception):
 
 
 class Builder:
-    def __init__(self, ev: Evaluator, casing: Optional[str]):
+    """Builds model objects from evaluated drizzle values.  ``dialect`` (a
+    :class:`~drizzle_doc.dialects.base.Dialect`, handed in by the caller: this layer imports
+    none) gives the default schema and the names drizzle-kit's ``kit`` generation writes."""
+
+    def __init__(self, ev: Evaluator, casing: Optional[str], dialect, kit: str = "0"):
         self.ev = ev
         self.casing = casing
+        self.dialect = dialect
+        self.default_schema = dialect.default_schema
+        self.names = dialect.naming(kit)
 
     # -- names -------------------------------------------------------------------
     def raw_name(self, ref: ColumnRef) -> str:
@@ -250,9 +257,9 @@ class Builder:
             enum_values: tuple[str, ...] = ()
             if b.enum is not None:
                 e = b.enum
-                enum_key = f"{e.schema or 'public'}.{e.name}"
+                enum_key = f"{e.schema or self.default_schema}.{e.name}"
                 enum_values = tuple(e.values)
-                if e.schema is not None and e.schema != "public":
+                if e.schema is not None and e.schema != self.default_schema:
                     if e.from_object:
                         # drizzle-kit 0.31 loses the schema of an enum made from a TS enum object
                         # (its column class is not PgEnumColumn): mirror it, and say so.
@@ -297,7 +304,7 @@ class Builder:
             if b.is_unique:
                 uniques.append(
                     UniqueConstraint(
-                        name=b.unique_name or f"{tv.name}_{raw}_unique",
+                        name=b.unique_name or self.names.name("unique", tv.name, [raw]),
                         columns=(name,),
                         nulls_not_distinct=b.unique_nulls == "not distinct",
                         from_column=True,
@@ -320,7 +327,8 @@ class Builder:
 
         primary_key = None
         if pk_columns:
-            primary_key = PrimaryKey(f"{tv.name}_pkey", tuple(pk_columns), False, site.file, site.line)
+            primary_key = PrimaryKey(self.names.name("primary_key", tv.name, pk_columns), tuple(pk_columns), False,
+                                     site.file, site.line)
         indexes: list[Index] = []
         checks: list[Check] = []
         policies: list[Policy] = []
@@ -339,7 +347,7 @@ class Builder:
                 if isinstance(item.name, str):
                     name = item.name
                 else:
-                    name = f"{tv.name}_{'_'.join(raw_names)}_pk"
+                    name = self.names.name("composite_primary_key", tv.name, raw_names)
                 if self.casing is not None:
                     for o, c in zip(raw_names, cased):
                         name = name.replace(o, c, 1)
@@ -362,7 +370,7 @@ class Builder:
                 cased = [self.cased_name(c) for c in item.columns]
                 # drizzle-orm names it from the raw (un-cased) column names
                 raw_names = [self.raw_name(c) for c in item.columns]
-                name = item.name if isinstance(item.name, str) else f"{tv.name}_{'_'.join(raw_names)}_unique"
+                name = item.name if isinstance(item.name, str) else self.names.name("unique", tv.name, raw_names)
                 uniques.append(UniqueConstraint(name, tuple(cased), item.nulls_not_distinct, False, doc, item.site.file, item.site.line))
             elif isinstance(item, CheckValue):
                 if not isinstance(item.name, str):
@@ -387,7 +395,7 @@ class Builder:
                 policies.append(p)
         return Table(
             name=tv.name,
-            schema=tv.schema or "public",
+            schema=tv.schema or self.default_schema,
             variable=tv.variable,
             columns=tuple(columns),
             primary_key=primary_key,
@@ -455,7 +463,7 @@ class Builder:
         else:
             if has_expr:
                 ev.report(ERROR, ib.site, f"index on an expression in table {tv.name!r} needs a name (drizzle-kit refuses to generate one)", "index-name")
-            name = f"{tv.name}_{'_'.join(names)}_index"
+            name = self.names.name("index", tv.name, names)
         where = None
         if ib.where is not None and ib.where is not UNDEFINED:
             where = self.sql_or_report(ib.where, ib.site, f"where clause of index {name!r}")
@@ -473,7 +481,7 @@ class Builder:
         if isinstance(name, str):
             fk_name = name
         else:
-            fk_name = "_".join([tv.name, *raw_from, ftable.name, *raw_to]) + "_fk"
+            fk_name = self.names.name("foreign_key", tv.name, raw_from, ftable.name, raw_to)
         if self.casing is not None:
             for o, c in zip(raw_from, cased_from):
                 fk_name = fk_name.replace(o, c, 1)
@@ -482,7 +490,7 @@ class Builder:
         return ForeignKey(
             name=fk_name,
             columns=tuple(cased_from),
-            foreign_schema=ftable.schema or "public",
+            foreign_schema=ftable.schema or self.default_schema,
             foreign_table=ftable.name,
             foreign_columns=tuple(cased_to),
             on_delete=on_delete if isinstance(on_delete, str) else "no action",
@@ -509,8 +517,8 @@ class Builder:
         start = opt("startWith") or (max_value if neg else min_value)
         cache = opt("cache") or "1"
         cycle = opts.get("cycle") is True if isinstance(opts, JSObject) else False
-        seq_name = opt("name") or f"{tv.name}_{name}_seq"
-        return Identity(kind, seq_name, tv.schema or "public", increment, start, min_value, max_value, cache, cycle)
+        seq_name = opt("name") or self.names.name("identity_sequence", tv.name, column=name)
+        return Identity(kind, seq_name, tv.schema or self.default_schema, increment, start, min_value, max_value, cache, cycle)
 
     def policy(self, p: PolicyValue) -> Optional[Policy]:
         if not isinstance(p.name, str):
@@ -566,7 +574,7 @@ class Builder:
                 name=prop,
                 kind=spec.kind,
                 target=spec.target.name,
-                target_schema=spec.target.schema or "public",
+                target_schema=spec.target.schema or self.default_schema,
                 fields=tuple(self.cased_name(c) for c in fields if isinstance(c, ColumnRef)) if isinstance(fields, list) else (),
                 references=tuple(self.cased_name(c) for c in refs if isinstance(c, ColumnRef)) if isinstance(refs, list) else (),
                 relation_name=rel_name if isinstance(rel_name, str) else None,
@@ -614,7 +622,7 @@ class Builder:
                     name=prop,
                     kind=spec.kind,
                     target=target.name,
-                    target_schema=target.schema or "public",
+                    target_schema=target.schema or self.default_schema,
                     fields=tuple(self.cased_name(c) for c in frm_list if isinstance(c, ColumnRef)),
                     references=tuple(self.cased_name(c) for c in to_list if isinstance(c, ColumnRef)),
                     relation_name=alias if isinstance(alias, str) else None,
@@ -629,7 +637,7 @@ class Builder:
     # -- other entities --------------------------------------------------------------
     def enum(self, en: EnumNative) -> Enum:
         e = en.value
-        return Enum(e.name, tuple(e.values), e.schema or "public", e.variable, e.doc, e.site.file, e.site.line)
+        return Enum(e.name, tuple(e.values), e.schema or self.default_schema, e.variable, e.doc, e.site.file, e.site.line)
 
     def sequence(self, s: SequenceValue) -> Sequence:
         o = s.options
@@ -644,7 +652,7 @@ class Builder:
         min_value = opt("minValue") or ("-9223372036854775808" if neg else "1")
         max_value = opt("maxValue") or ("-1" if neg else "9223372036854775807")
         start = opt("startWith") or (max_value if neg else min_value)
-        return Sequence(s.name, s.schema or "public", increment, start, min_value, max_value,
+        return Sequence(s.name, s.schema or self.default_schema, increment, start, min_value, max_value,
                         opt("cache") or "1", o.get("cycle") is True, s.variable, s.doc, s.site.file, s.site.line)
 
     def view(self, v: ViewValue) -> Optional[View]:
@@ -670,7 +678,7 @@ class Builder:
                         line=(meta.site.line if meta and meta.site else b.site.line),
                     ))
         site = b.site
-        return View(b.name, b.schema or "public", b.materialized, tuple(columns), definition, v.existing,
+        return View(b.name, b.schema or self.default_schema, b.materialized, tuple(columns), definition, v.existing,
                     v.variable, v.doc, site.file, site.line)
 
 

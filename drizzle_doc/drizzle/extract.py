@@ -17,7 +17,7 @@ from drizzle_doc.model import ERROR, WARNING, Diagnostic, Schema, Table
 from drizzle_doc.project import Project
 from drizzle_doc.drizzle.build import Builder
 from drizzle_doc.ts.evaluate import SOURCE_SUFFIXES, Evaluator, Module, read_tsconfig_paths, resolve_file
-from drizzle_doc.dialects.postgres.builders import (
+from drizzle_doc.drizzle.core import (
     DefineRelationsValue,
     EnumNative,
     PolicyValue,
@@ -25,7 +25,6 @@ from drizzle_doc.dialects.postgres.builders import (
     SequenceValue,
     TableValue,
     ViewValue,
-    natives,
 )
 from drizzle_doc.ts.values import Site, Unknown
 
@@ -183,8 +182,14 @@ def _on_named(value: Any, name: str, module: Module) -> None:
                 target.decl_site = site
 
 
-def new_evaluator(root: Path) -> Evaluator:
-    ev = Evaluator(root, natives(), read_tsconfig_paths(root))
+def new_evaluator(root: Path, dialect=None) -> Evaluator:
+    """An evaluator for a project's files; its native packages are ``dialect``'s (a project's
+    :attr:`~drizzle_doc.project.Project.sql_dialect`), PostgreSQL's when none is given."""
+    if dialect is None:
+        from drizzle_doc.project import default_dialect
+
+        dialect = default_dialect()
+    ev = Evaluator(root, dialect.natives(), read_tsconfig_paths(root))
     ev.on_named = _on_named
     return ev
 
@@ -433,13 +438,14 @@ def _extract(project: Project) -> Schema:
 
     root = project.root.resolve()
     files, diags = schema_files(project)
-    ev = new_evaluator(root)
-    builder = Builder(ev, project.casing)
+    dialect = project.sql_dialect
+    ev = new_evaluator(root, dialect)
+    builder = Builder(ev, project.casing, dialect)
 
     schema_filter = set(project.schema_filter)
 
     def in_scope(schema: Optional[str]) -> bool:
-        return not schema_filter or (schema or "public") in schema_filter
+        return not schema_filter or (schema or dialect.default_schema) in schema_filter
 
     units = _units(ev, files)
     total = sum(n for _, n in units) if units is not None else 0

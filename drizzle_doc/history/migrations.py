@@ -33,7 +33,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from drizzle_doc.dialects.postgres import ddl as sqlddl
-from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table, pg_name, pickle_by_fields
+from drizzle_doc.dialects.postgres.identifiers import pg_name
+from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table, pickle_by_fields
 from drizzle_doc.project import DEFAULT_MIGRATION_DIRS, Project
 from drizzle_doc.dialects.postgres.snapshot import SnapshotError, UnsupportedSnapshot, load_snapshot, snapshot_renames
 

@@ -1,8 +1,6 @@
 """The model: frozen dataclasses, no rendering, no I/O (see :mod:`drizzle_doc.model.schema`)."""
 
 from drizzle_doc.model.schema import (  # noqa: F401
-    NAMEDATALEN,
-    pg_name,
     ERROR,
     WARNING,
     INFO,

@@ -30,9 +30,29 @@ class Project:
     settings: dict = field(default_factory=dict, compare=False, hash=False)  # drizzle-doc.toml / package.json
     diagnostics: tuple[Diagnostic, ...] = ()
 
+    @property
+    def sql_dialect(self):
+        """This project's :class:`~drizzle_doc.dialects.base.Dialect` (from its ``dialect``).
+
+        A dialect drizzle-doc cannot read yet was reported when the config was read; its schema
+        is then read as PostgreSQL's, as before the dialect seam (MySQL and SQLite: issue 15)."""
+        from drizzle_doc.dialects import UnsupportedDialect, get_dialect
+
+        try:
+            return get_dialect(self.dialect)
+        except UnsupportedDialect:
+            return default_dialect()
+
     def rel(self, path: Path) -> str:
         """A path as the docs and diagnostics show it: relative to the root, posix."""
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
+
+
+def default_dialect():
+    """The dialect of a project whose config names none: PostgreSQL, as drizzle-doc began."""
+    from drizzle_doc.dialects import get_dialect
+
+    return get_dialect("postgresql")

@@ -1,1 +1,87 @@
-"""dialects/postgres"""
+"""PostgreSQL: drizzle-orm/pg-core, drizzle-kit's ``postgresql`` snapshots, pglast for SQL, pg_catalog.
+
+The modules beside this one each hold one PostgreSQL concern: ``builders`` (pg-core's column
+builders and their SQL types), ``ddl`` (migration SQL read with pglast, the only place pglast is
+imported), ``snapshot`` (drizzle-kit's JSON), ``catalog`` (a live database, read-only),
+``comments`` (``COMMENT ON``) and ``identifiers``.  :data:`POSTGRES` is the one
+:class:`~drizzle_doc.dialects.base.Dialect` that puts them together; each is imported on first use.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from drizzle_doc.dialects.base import Dialect, KitNaming
+from drizzle_doc.dialects.postgres.identifiers import pg_name, quote_ident
+
+#: drizzle-kit 0.x (0.31): the names its snapshot gives constraints nobody named.
+KIT_0 = KitNaming(
+    generation="0",
+    primary_key="{table}_pkey",
+    composite_primary_key="{table}_{columns}_pk",
+    unique="{table}_{columns}_unique",
+    index="{table}_{columns}_index",
+    foreign_key="{table}_{columns}_{foreign_table}_{foreign_columns}_fk",
+    identity_sequence="{table}_{column}_seq",
+)
+
+
+class PostgresDialect(Dialect):
+    name = "postgresql"
+    core_package = "drizzle-orm/pg-core"
+    default_schema = "public"
+    kit_naming = {"0": KIT_0}
+
+    def natives(self) -> dict[str, Any]:
+        from drizzle_doc.dialects.postgres.builders import natives
+
+        return natives()
+
+    def stored_identifier(self, name: str) -> str:
+        return pg_name(name)
+
+    def quote_ident(self, name: str) -> str:
+        return quote_ident(name)
+
+    def same_type(self, a: str, b: str) -> bool:
+        from drizzle_doc.dialects.postgres import ddl
+
+        return ddl.same_type(a, b)
+
+    def same_expr(self, a: Optional[str], b: Optional[str]) -> bool:
+        from drizzle_doc.dialects.postgres import ddl
+
+        return ddl.same_expr(a, b)
+
+    def canonical_expr(self, text: Optional[str]) -> Optional[str]:
+        from drizzle_doc.dialects.postgres import ddl
+
+        return ddl.canonical_expr(text)
+
+    def parse_migration(self, text: str, file: str, snapshot=None):
+        from drizzle_doc.dialects.postgres import ddl
+
+        return ddl.parse_migration(text, file, snapshot)
+
+    def load_snapshot(self, data: Any):
+        from drizzle_doc.dialects.postgres.snapshot import load_snapshot
+
+        return load_snapshot(data)
+
+    def snapshot_renames(self, data: Any):
+        from drizzle_doc.dialects.postgres.snapshot import snapshot_renames
+
+        return snapshot_renames(data)
+
+    def read_catalog(self, conn, schemas):
+        from drizzle_doc.dialects.postgres.catalog import read_catalog
+
+        return read_catalog(conn, schemas)
+
+    def comments_sql(self, schema) -> str:
+        from drizzle_doc.dialects.postgres.comments import comments_sql
+
+        return comments_sql(schema)
+
+
+POSTGRES = PostgresDialect()

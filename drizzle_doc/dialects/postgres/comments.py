@@ -10,6 +10,7 @@ declaration order.  Tables and columns without JSDoc are left alone (never
 
 from __future__ import annotations
 
+from drizzle_doc.dialects.postgres.identifiers import quote_ident
 from drizzle_doc.model import Schema
 
 HEADER = (
@@ -17,11 +18,6 @@ HEADER = (
     "-- Regenerate instead of editing; apply as a drizzle-kit custom migration.\n"
 )
 BREAKPOINT = "--> statement-breakpoint"
-
-
-def quote_ident(name: str) -> str:
-    """A PostgreSQL identifier in double quotes (embedded quotes doubled)."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def quote_literal(text: str) -> str:

@@ -1,0 +1,871 @@
+"""drizzle-orm's dialect-neutral builders, re-told statically: the ``sql`` tag and operators, column
+builders and their methods, tables, indexes and constraints, views, enums, sequences, relations.
+
+Each class here mirrors the drizzle-orm object of the same role closely enough to compute what
+drizzle-kit would put in its snapshot.  What a dialect adds (its core package's members, the SQL
+type of each column builder) lives in ``dialects/<name>/builders.py``, which passes its column
+builders into :func:`make_table`.  Source: drizzle-orm 0.45.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from drizzle_doc.model import ERROR, NO_DOC, WARNING, Doc
+from drizzle_doc.ts.values import (
+    UNDEFINED,
+    Call,
+    JSFunction,
+    METHOD_TABLES,
+    JSObject,
+    Namespace,
+    Native,
+    Site,
+    Unknown,
+    js_string,
+)
+
+
+def native(name: str, tag: bool = False):
+    def wrap(fn):
+        if tag:
+            fn.is_tag = True
+        return Native(name, fn)
+
+    return wrap
+
+
+# ---------------------------------------------------------------------------
+# SQL templates
+# ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class SQLValue:
+    """A drizzle ``SQL`` object: raw strings interleaved with columns, tables, params, nested SQL."""
+
+    chunks: list  # items: ("raw", str) | ("value", Any)
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        if name in ("mapWith", "inlineParams", "as", "append"):
+            if name == "append":
+                return Native("sql.append", lambda ev, a, c: SQLValue(self.chunks + [("value", a[0])] if a else self.chunks))
+            return Native(f"sql.{name}", lambda ev, a, c: self)
+        return Unknown(f"sql.{name} is not known statically", site)
+
+
+@dataclass(eq=False)
+class RawSQL:
+    text: str
+
+
+@dataclass(eq=False)
+class SQLName:
+    value: str
+
+
+def _sql_tag(ev, args, call: Call) -> Any:
+    parts = args[0] if args else None
+    if not hasattr(parts, "strings"):  # sql("x") or a syntax error: not a tagged template
+        return Unknown("`sql` used without a template literal", call.site)
+    chunks: list = []
+    for i, s in enumerate(parts.strings):
+        if s:
+            chunks.append(("raw", s))
+        if i < len(parts.values):
+            chunks.append(("value", parts.values[i]))
+    return SQLValue(chunks)
+
+
+_sql_tag.is_tag = True
+
+
+def _sql_member(ev, name: str, site: Site) -> Any:
+    if name == "raw":
+        return Native("sql.raw", lambda ev, a, c: SQLValue([("value", RawSQL(a[0]))]) if a and isinstance(a[0], str) else Unknown("sql.raw of a value that is not static", c.site))
+    if name == "identifier":
+        return Native("sql.identifier", lambda ev, a, c: SQLValue([("value", SQLName(a[0]))]) if a and isinstance(a[0], str) else Unknown("sql.identifier", c.site))
+    if name == "join":
+        def join(ev, a, c):
+            items = a[0] if a else []
+            sep = a[1] if len(a) > 1 else UNDEFINED
+            if not isinstance(items, list):
+                return Unknown("sql.join of a value that is not static", c.site)
+            chunks: list = []
+            for i, item in enumerate(items):
+                if i and sep is not UNDEFINED:
+                    chunks.append(("value", sep))
+                chunks.append(("value", item))
+            return SQLValue(chunks)
+        return Native("sql.join", join)
+    if name in ("empty",):
+        return Native("sql.empty", lambda ev, a, c: SQLValue([]))
+    if name == "placeholder":
+        return Native("sql.placeholder", lambda ev, a, c: Unknown("placeholder", c.site))
+    return Unknown(f"sql.{name} is not known statically", site)
+
+
+class _SqlTagNative(Native):
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        return _sql_member(ev, name, site)
+
+
+SQL_TAG = _SqlTagNative("sql", _sql_tag)
+
+
+def _op(template: list):
+    """drizzle-orm's comparison helpers (eq, isNull, and …) as SQL templates."""
+
+    def fn(ev, args, call):
+        chunks: list = []
+        for part in template:
+            if isinstance(part, str):
+                chunks.append(("raw", part))
+            else:
+                value = args[part] if part < len(args) else UNDEFINED
+                chunks.append(("value", value))
+        return SQLValue(chunks)
+
+    return fn
+
+
+def _logical(word: str):
+    def fn(ev, args, call):
+        conds = [a for a in args if a is not UNDEFINED]
+        if not conds:
+            return UNDEFINED
+        if len(conds) == 1:
+            return SQLValue([("value", conds[0])])
+        chunks: list = [("raw", "(")]
+        for i, c in enumerate(conds):
+            if i:
+                chunks.append(("raw", f" {word} "))
+            chunks.append(("value", c))
+        chunks.append(("raw", ")"))
+        return SQLValue(chunks)
+
+    return fn
+
+
+DRIZZLE_OPERATORS = {
+    "eq": [0, " = ", 1],
+    "ne": [0, " <> ", 1],
+    "gt": [0, " > ", 1],
+    "gte": [0, " >= ", 1],
+    "lt": [0, " < ", 1],
+    "lte": [0, " <= ", 1],
+    "isNull": [0, " is null"],
+    "isNotNull": [0, " is not null"],
+    "not": ["not ", 0],
+    "like": [0, " like ", 1],
+    "ilike": [0, " ilike ", 1],
+    "notLike": [0, " not like ", 1],
+    "notIlike": [0, " not ilike ", 1],
+    "inArray": [0, " in ", 1],
+    "notInArray": [0, " not in ", 1],
+    "between": [0, " between ", 1, " and ", 2],
+    "exists": ["exists ", 0],
+}
+
+
+# ---------------------------------------------------------------------------
+# Column builders
+# ---------------------------------------------------------------------------
+
+INT_TYPES = {"integer", "smallint", "bigint"}
+
+
+@dataclass(eq=False)
+class ColumnBuilder:
+    builder: str  # "varchar", "enum", a customType variable …
+    name: str  # explicit SQL name, "" when taken from the key
+    base_type: Any  # str, or Unknown
+    column_type: str = ""  # drizzle's columnType family ("integer", "bigint", "smallint" …)
+    enum: Any = None  # EnumValue
+    not_null: bool = False
+    primary_key: bool = False
+    has_default: bool = False
+    default: Any = UNDEFINED
+    app_default: Optional[str] = None
+    on_update: Optional[str] = None
+    is_unique: bool = False
+    unique_name: Optional[str] = None
+    unique_nulls: Optional[str] = None
+    references: list = field(default_factory=list)  # [(fn, actions JSObject, Site)]
+    array_dims: list = field(default_factory=list)  # ["", "3"]
+    generated: Any = None  # SQL / function / str
+    identity: Optional[tuple] = None  # ("always"|"byDefault", options JSObject)
+    ts_type: Optional[str] = None
+    mode: Optional[str] = None
+    site: Optional[Site] = None
+    problems: list = field(default_factory=list)  # [(severity, site, message)]
+
+    def sql_type(self) -> Any:
+        if not self.array_dims or isinstance(self.base_type, Unknown):
+            return self.base_type
+        return self.base_type + "".join(f"[{d}]" for d in self.array_dims)
+
+    def _with(self, **changes) -> "ColumnBuilder":
+        """A shallow copy with ``changes``: its lists are shared, so they are never changed in place
+        (methods put new lists in ``changes``)."""
+        new = object.__new__(ColumnBuilder)  # cheaper than copy.copy
+        d = self.__dict__.copy()
+        d.update(changes)
+        new.__dict__ = d
+        return new
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        method = _COLUMN_METHODS.get(name)
+        if method is None:
+            def unknown(ev, args, call, name=name):
+                return self._with(problems=self.problems + [
+                    (WARNING, call.site, f"column method `.{name}()` is not known to drizzle-doc; ignored")])
+            return Native(f"column.{name}", unknown)
+        return Native(_COLUMN_METHOD_NAMES[name], partial(method, self))
+
+
+def _m_not_null(self, ev, args, call):
+    return self._with(not_null=True)
+
+
+def _m_primary_key(self, ev, args, call):
+    return self._with(primary_key=True, not_null=True)
+
+
+def _m_unique(self, ev, args, call):
+    name = args[0] if args and isinstance(args[0], str) else None
+    cfg = args[1] if len(args) > 1 else (args[0] if args and isinstance(args[0], JSObject) else UNDEFINED)
+    nulls = cfg.get("nulls") if isinstance(cfg, JSObject) else UNDEFINED
+    return self._with(is_unique=True, unique_name=name, unique_nulls=nulls if isinstance(nulls, str) else None)
+
+
+def _m_default(self, ev, args, call):
+    value = args[0] if args else UNDEFINED
+    return self._with(has_default=True, default=value)
+
+
+def _m_default_now(self, ev, args, call):
+    return self._with(has_default=True, default=SQLValue([("raw", "now()")]))
+
+
+def _m_default_random(self, ev, args, call):
+    return self._with(has_default=True, default=SQLValue([("raw", "gen_random_uuid()")]))
+
+
+def _short(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _chained_call_text(call: Call) -> str:
+    """`$defaultFn(() => createId())` out of the whole `text().$defaultFn(...)` chain."""
+    return _short("$" + call.text.rsplit(".$", 1)[-1]) if ".$" in call.text else _short(call.text)
+
+
+def _m_app_default(self, ev, args, call):
+    return self._with(has_default=True, app_default=_chained_call_text(call))
+
+
+def _m_on_update(self, ev, args, call):
+    return self._with(on_update=_chained_call_text(call))
+
+
+def _m_references(self, ev, args, call):
+    fn = args[0] if args else UNDEFINED
+    actions = args[1] if len(args) > 1 else JSObject()
+    return self._with(references=self.references + [(fn, actions, call.site)])
+
+
+def _m_array(self, ev, args, call):
+    size = args[0] if args else UNDEFINED
+    dim = js_string(size) if isinstance(size, (int, float)) and not isinstance(size, bool) else ""
+    return self._with(array_dims=self.array_dims + [dim])
+
+
+def _m_type(self, ev, args, call):
+    return self._with(ts_type=call.type_args)
+
+
+def _m_generated(self, ev, args, call):
+    return self._with(generated=args[0] if args else UNDEFINED)
+
+
+def _m_identity(kind):
+    def method(self, ev, args, call):
+        opts = args[0] if args and isinstance(args[0], JSObject) else JSObject()
+        return self._with(identity=(kind, opts), not_null=True, has_default=True)
+
+    return method
+
+
+def _m_same(self, ev, args, call):
+    return self
+
+
+_COLUMN_METHODS = {
+    "notNull": _m_not_null,
+    "primaryKey": _m_primary_key,
+    "unique": _m_unique,
+    "default": _m_default,
+    "defaultNow": _m_default_now,
+    "defaultRandom": _m_default_random,
+    "$defaultFn": _m_app_default,
+    "$default": _m_app_default,
+    "$onUpdate": _m_on_update,
+    "$onUpdateFn": _m_on_update,
+    "references": _m_references,
+    "array": _m_array,
+    "$type": _m_type,
+    "generatedAlwaysAs": _m_generated,
+    "generatedAlwaysAsIdentity": _m_identity("always"),
+    "generatedByDefaultAsIdentity": _m_identity("byDefault"),
+    "$dbType": _m_same,
+    "$typeOf": _m_same,
+}
+_COLUMN_METHOD_NAMES = {name: f"column.{name}" for name in _COLUMN_METHODS}
+METHOD_TABLES[ColumnBuilder] = _COLUMN_METHODS  # js_member above: Native(partial(method, self))
+
+
+def name_and_config(args: list) -> tuple[Any, Any]:
+    """drizzle's getColumnNameAndConfig(a, b)."""
+    a = args[0] if args else UNDEFINED
+    b = args[1] if len(args) > 1 else UNDEFINED
+    if isinstance(a, str):
+        return a, b if isinstance(b, JSObject) else JSObject()
+    if isinstance(a, JSObject):
+        return "", a
+    if a is UNDEFINED:
+        return "", JSObject()
+    return a, b if isinstance(b, JSObject) else JSObject()
+
+
+def config_option(cfg: JSObject, key: str) -> Any:
+    return cfg.get(key) if isinstance(cfg, JSObject) else UNDEFINED
+
+
+def static_text(v: Any) -> str:
+    return js_string(v) or ""
+
+
+@dataclass(eq=False)
+class CustomTypeFactory:
+    config: JSObject
+    site: Site
+
+    def call(self, ev, args, call: Call) -> Any:
+        col_name, cfg = name_and_config(args)
+        data_type = self.config.get("dataType")
+        base: Any
+        if isinstance(data_type, JSFunction):
+            base = ev.call_function(data_type, [cfg])
+            if not isinstance(base, str):
+                base = Unknown("customType dataType() does not return a static string", self.site)
+        else:
+            base = Unknown("customType without dataType()", self.site)
+        return ColumnBuilder(builder="customType", name=col_name if isinstance(col_name, str) else "", base_type=base, column_type="custom", site=call.lazy_site)
+
+
+def custom_type(ev, args, call):
+    cfg = args[0] if args else UNDEFINED
+    if not isinstance(cfg, JSObject):
+        return Unknown("customType() needs an object literal", call.site)
+    factory = CustomTypeFactory(cfg, call.site)
+    return Native("customType", factory.call)
+
+
+# ---------------------------------------------------------------------------
+# Enums, schemas, sequences, roles
+# ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class EnumValue:
+    name: str
+    values: list
+    schema: Optional[str]
+    site: Site
+    variable: str = ""
+    doc: Doc = NO_DOC
+    from_object: bool = False  # pgEnum("x", SomeTsEnum) rather than an array
+
+    def call(self, ev, args, call: Call) -> Any:
+        col_name, _cfg = name_and_config(args)
+        return ColumnBuilder(builder="enum", name=col_name if isinstance(col_name, str) else "", base_type=self.name, column_type="enum", enum=self, site=call.lazy_site)
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        if name == "enumValues":
+            return list(self.values)
+        if name == "enumName":
+            return self.name
+        if name == "schema":
+            return self.schema if self.schema is not None else UNDEFINED
+        return Unknown(f"enum.{name}", site)
+
+
+class EnumNative(Native):
+    """A pgEnum is callable (makes a column) and has members (enumValues)."""
+
+    def __init__(self, value: EnumValue):
+        super().__init__(value.name, value.call)
+        self.value = value
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        return self.value.js_member(ev, name, site)
+
+
+def make_enum(ev, args, call: Call, schema: Optional[str]) -> Any:
+    name = args[0] if args else UNDEFINED
+    values = args[1] if len(args) > 1 else UNDEFINED
+    if not isinstance(name, str):
+        ev.report(ERROR, call.site, "enum name is not static; the enum is skipped", "dynamic-name")
+        return Unknown("dynamic enum name", call.site)
+    from_object = isinstance(values, JSObject)
+    if from_object:  # pgEnum("mood", MoodEnum): Object.values of a TS enum / object
+        from drizzle_doc.ts.evaluate import _is_numeric_reverse
+
+        values = [v for k, v in values.props.items() if not _is_numeric_reverse(values, k)]
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        ev.report(ERROR, call.site, f"values of enum {name!r} are not static strings", "dynamic-enum")
+        values = [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+    return EnumNative(EnumValue(name, list(values), schema, call.site, from_object=from_object))
+
+
+@dataclass(eq=False)
+class SequenceValue:
+    name: str
+    schema: Optional[str]
+    options: JSObject
+    site: Site
+    variable: str = ""
+    doc: Doc = NO_DOC
+
+
+@dataclass(eq=False)
+class RoleValue:
+    name: str
+
+
+@dataclass(eq=False)
+class SchemaValue:
+    name: str
+    builders: Any = None  # the dialect's column builders, for ``schema.table(...)``
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        schema = self.name
+        if name == "table":
+            return Native("schema.table", lambda ev, a, c: make_table(ev, a, c, schema, self.builders))
+        if name == "enum":
+            return Native("schema.enum", lambda ev, a, c: make_enum(ev, a, c, schema))
+        if name == "sequence":
+            return Native("schema.sequence", lambda ev, a, c: make_sequence(ev, a, c, schema))
+        if name == "view":
+            return Native("schema.view", lambda ev, a, c: ViewBuilder(a[0] if a else UNDEFINED, schema, False, a[1] if len(a) > 1 else UNDEFINED, c.site))
+        if name == "materializedView":
+            return Native("schema.materializedView", lambda ev, a, c: ViewBuilder(a[0] if a else UNDEFINED, schema, True, a[1] if len(a) > 1 else UNDEFINED, c.site))
+        if name == "schemaName":
+            return schema
+        return Unknown(f"pgSchema().{name} is not known statically", site)
+
+
+def make_sequence(ev, args, call, schema):
+    name = args[0] if args else UNDEFINED
+    if not isinstance(name, str):
+        ev.report(ERROR, call.site, "sequence name is not static; the sequence is skipped", "dynamic-name")
+        return Unknown("dynamic sequence name", call.site)
+    opts = args[1] if len(args) > 1 and isinstance(args[1], JSObject) else JSObject()
+    return SequenceValue(name, schema, opts, call.site)
+
+
+# ---------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class TableValue:
+    name: str
+    schema: Optional[str]
+    columns: JSObject  # property -> ColumnBuilder (or Unknown)
+    extra: Any  # JSFunction or UNDEFINED
+    site: Site
+    rls: bool = False
+    variable: str = ""
+    doc: Doc = NO_DOC
+    decl_site: Optional[Site] = None
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        if name == "enableRLS":
+            def enable(ev, args, call):
+                self.rls = True
+                return self
+            return Native("enableRLS", enable)
+        if name in self.columns.props:
+            return ColumnRef(self, name)
+        if name in ("_", "$inferSelect", "$inferInsert"):
+            return Unknown(f"{name} is a type helper", site)
+        return Unknown(f"table `{self.variable or self.name}` has no column `{name}`", site)
+
+
+def chained(**fields: Any):
+    """A chained builder method (``.desc()``, ``.on(...)``, ``.onDelete(...)``) as
+    ``method(obj, ev, args, call)``: it returns a copy of ``obj`` with ``fields`` set; a callable
+    field value is computed from the call's arguments.  Each builder class lists its methods in a
+    table (also in METHOD_TABLES, so the evaluator calls them directly)."""
+
+    def method(obj, ev, args, call):
+        # copy.copy of these plain dataclasses, without its generic __reduce_ex__ machinery
+        new = object.__new__(type(obj))
+        d = obj.__dict__.copy()
+        for k, v in fields.items():
+            d[k] = v(args) if callable(v) else v
+        new.__dict__ = d
+        return new
+
+    return method
+
+
+def _chained_member(methods: dict, obj: Any, name: str) -> Optional[Native]:
+    """``obj.name`` for a chained builder method of ``methods``, None for other names."""
+    method = methods.get(name)
+    return Native(name, partial(method, obj)) if method is not None else None
+
+
+def _first(args: list) -> Any:
+    return args[0] if args else None
+
+
+@dataclass(eq=False)
+class ColumnRef:
+    """A column of a table, as ``users.id`` or ``t.id`` in the third argument."""
+
+    table: TableValue
+    prop: str
+    order: Optional[str] = None
+    nulls: Optional[str] = None
+    opclass: Optional[str] = None
+    through: Any = None  # defineRelations: .through(junction column)
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        fn = _chained_member(_COLUMN_REF_METHODS, self, name)
+        if fn is not None:
+            return fn
+        if name == "name":
+            b = self.table.columns.get(self.prop)
+            return b.name or self.prop if isinstance(b, ColumnBuilder) else Unknown("name")
+        return Unknown(f"column.{name} is not known statically", site)
+
+
+def make_table(ev, args, call: Call, schema: Optional[str], builders: "JSObject", name_fn: Any = None) -> Any:
+    """A ``<dialect>Table(name, columns, extra)`` call; ``builders`` is what a ``(t) => ({...})``
+    columns callback receives: the dialect's column builders."""
+    name = args[0] if args else UNDEFINED
+    if name_fn is not None and isinstance(name, str):
+        name = ev.call(name_fn, [name], call)
+    if not isinstance(name, str):
+        reason = name.reason if isinstance(name, Unknown) else "not a string"
+        ev.report(ERROR, call.site, f"table name is not static ({reason}); drizzle-doc cannot document this table", "dynamic-name")
+        return Unknown("dynamic table name", call.site)
+    columns = args[1] if len(args) > 1 else JSObject()
+    if isinstance(columns, JSFunction):
+        columns = ev.call_function(columns, [builders])
+    if not isinstance(columns, JSObject):
+        ev.report(ERROR, call.site, f"columns of table {name!r} are not a static object", "dynamic-columns")
+        columns = JSObject()
+    extra = args[2] if len(args) > 2 else UNDEFINED
+    return TableValue(name, schema, columns, extra, call.site)
+
+
+@dataclass(eq=False)
+class TableCreator:
+    fn: Any
+    schema: Optional[str] = None
+
+
+def table_creator(builders: Any, label: str = "pgTableCreator()"):
+    """``<dialect>TableCreator(fn)``: a table function whose names pass through ``fn``."""
+    def creator(ev, args, call):
+        fn = args[0] if args else UNDEFINED
+        return Native(label, lambda ev, a, c: make_table(ev, a, c, None, builders, fn))
+    return creator
+
+
+# ---------------------------------------------------------------------------
+# Third-argument builders: indexes and constraints
+# ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class IndexBuilder:
+    name: Any
+    unique: bool
+    site: Site
+    columns: Optional[list] = None
+    method: str = "btree"
+    where: Any = None
+    concurrently: bool = False
+    with_: Any = None
+    only: bool = False
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        fn = _chained_member(_INDEX_METHODS, self, name)
+        return fn if fn is not None else Unknown(f"index().{name} is not known statically", site)
+
+
+@dataclass(eq=False)
+class PrimaryKeyBuilder:
+    name: Any
+    columns: list
+    site: Site
+
+
+@dataclass(eq=False)
+class ForeignKeyBuilder:
+    name: Any
+    columns: list
+    foreign_columns: list
+    site: Site
+    on_delete: Any = None
+    on_update: Any = None
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        fn = _chained_member(_FOREIGN_KEY_METHODS, self, name)
+        return fn if fn is not None else Unknown(f"foreignKey().{name} is not known statically", site)
+
+
+@dataclass(eq=False)
+class UniqueBuilder:
+    name: Any
+    site: Site
+    columns: Optional[list] = None
+    nulls_not_distinct: bool = False
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        fn = _chained_member(_UNIQUE_METHODS, self, name)
+        return fn if fn is not None else Unknown(f"unique().{name} is not known statically", site)
+
+
+_COLUMN_REF_METHODS = {
+    "asc": chained(order="asc"),
+    "desc": chained(order="desc"),
+    "nullsFirst": chained(nulls="first"),
+    "nullsLast": chained(nulls="last"),
+    "op": chained(opclass=lambda a: a[0] if a and isinstance(a[0], str) else None),
+    "through": chained(through=_first),
+}
+_INDEX_METHODS = {
+    "on": chained(columns=list, only=False),
+    "onOnly": chained(columns=list, only=True),
+    "using": chained(method=lambda a: a[0] if a and isinstance(a[0], str) else "btree", columns=lambda a: list(a[1:])),
+    "where": chained(where=_first),
+    "concurrently": chained(concurrently=True),
+    "with": chained(with_=_first),
+}
+_FOREIGN_KEY_METHODS = {
+    "onDelete": chained(on_delete=_first),
+    "onUpdate": chained(on_update=_first),
+}
+_UNIQUE_METHODS = {
+    "on": chained(columns=list),
+    "nullsNotDistinct": chained(nulls_not_distinct=True),
+}
+METHOD_TABLES[ColumnRef] = _COLUMN_REF_METHODS
+METHOD_TABLES[IndexBuilder] = _INDEX_METHODS
+METHOD_TABLES[ForeignKeyBuilder] = _FOREIGN_KEY_METHODS
+METHOD_TABLES[UniqueBuilder] = _UNIQUE_METHODS
+
+
+@dataclass(eq=False)
+class CheckValue:
+    name: Any
+    sql: Any
+    site: Site
+
+
+@dataclass(eq=False)
+class PolicyValue:
+    name: Any
+    config: JSObject
+    site: Site
+    linked: Any = None
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        if name == "link":
+            def link(ev, args, call):
+                self.linked = args[0] if args else None
+                return self
+            return Native("link", link)
+        return Unknown(f"pgPolicy().{name}", site)
+
+
+def index_builder(unique: bool):
+    def fn(ev, args, call):
+        return IndexBuilder(args[0] if args else UNDEFINED, unique, call.site)
+
+    return fn
+
+
+def primary_key_builder(ev, args, call):
+    if args and isinstance(args[0], JSObject):  # primaryKey({ columns: [...], name })
+        cfg = args[0]
+        cols = cfg.get("columns")
+        return PrimaryKeyBuilder(cfg.get("name"), cols if isinstance(cols, list) else [], call.site)
+    return PrimaryKeyBuilder(UNDEFINED, list(args), call.site)  # deprecated primaryKey(t.a, t.b)
+
+
+def foreign_key_builder(ev, args, call):
+    cfg = args[0] if args else UNDEFINED
+    if not isinstance(cfg, JSObject):
+        return Unknown("foreignKey() needs an object literal", call.site)
+    cols = cfg.get("columns")
+    fcols = cfg.get("foreignColumns")
+    return ForeignKeyBuilder(cfg.get("name"), cols if isinstance(cols, list) else [], fcols if isinstance(fcols, list) else [], call.site)
+
+
+def unique_builder(ev, args, call):
+    return UniqueBuilder(args[0] if args else UNDEFINED, call.site)
+
+
+def check_builder(ev, args, call):
+    return CheckValue(args[0] if args else UNDEFINED, args[1] if len(args) > 1 else UNDEFINED, call.site)
+
+
+def policy_builder(ev, args, call):
+    cfg = args[1] if len(args) > 1 and isinstance(args[1], JSObject) else JSObject()
+    return PolicyValue(args[0] if args else UNDEFINED, cfg, call.site)
+
+
+# ---------------------------------------------------------------------------
+# Views
+# ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class ViewBuilder:
+    name: Any
+    schema: Optional[str]
+    materialized: bool
+    columns: Any
+    site: Site
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        if name == "as":
+            return Native("as", lambda ev, a, c: ViewValue(self, a[0] if a else UNDEFINED, False))
+        if name == "existing":
+            return Native("existing", lambda ev, a, c: ViewValue(self, UNDEFINED, True))
+        if name in ("with", "using", "tablespace", "withNoData"):
+            return Native(name, lambda ev, a, c: self)
+        return Unknown(f"view builder .{name}", site)
+
+
+@dataclass(eq=False)
+class ViewValue:
+    builder: ViewBuilder
+    query: Any
+    existing: bool
+    variable: str = ""
+    doc: Doc = NO_DOC
+
+    def js_member(self, ev, name: str, site: Site) -> Any:
+        return Unknown(f"view.{name} is not known statically", site)
+
+
+# ---------------------------------------------------------------------------
+# Relations
+# ---------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class RelationSpec:
+    kind: str  # "one" | "many"
+    target: Any  # TableValue (relations) or table key (defineRelations)
+    config: Any  # JSObject or UNDEFINED
+    site: Site
+
+
+@dataclass(eq=False)
+class RelationsValue:
+    table: Any
+    fn: Any
+    site: Site
+    variable: str = ""
+
+
+@dataclass(eq=False)
+class DefineRelationsValue:
+    tables: Any  # JSObject of key -> TableValue
+    fn: Any
+    site: Site
+    variable: str = ""
+
+
+def _relations(ev, args, call):
+    return RelationsValue(args[0] if args else UNDEFINED, args[1] if len(args) > 1 else UNDEFINED, call.site)
+
+
+def _define_relations(ev, args, call):
+    return DefineRelationsValue(args[0] if args else UNDEFINED, args[1] if len(args) > 1 else UNDEFINED, call.site)
+
+
+RELATION_HELPERS = JSObject(
+    {
+        "one": Native("one", lambda ev, a, c: RelationSpec("one", a[0] if a else UNDEFINED, a[1] if len(a) > 1 else UNDEFINED, c.site)),
+        "many": Native("many", lambda ev, a, c: RelationSpec("many", a[0] if a else UNDEFINED, a[1] if len(a) > 1 else UNDEFINED, c.site)),
+    }
+)
+
+
+def relations_helper_v2(tables: JSObject) -> JSObject:
+    """The ``r`` of ``defineRelations(schema, (r) => …)``."""
+
+    def kind_ns(kind):
+        def member(key):
+            if key not in tables.props:
+                return UNDEFINED
+            return Native(f"r.{kind}.{key}", lambda ev, a, c: RelationSpec(kind, key, a[0] if a else UNDEFINED, c.site))
+        return Namespace(f"r.{kind}", member)
+
+    r = JSObject({"one": kind_ns("one"), "many": kind_ns("many")})
+    for key, table in tables.props.items():
+        if isinstance(table, TableValue):
+            r.props[key] = JSObject({prop: ColumnRef(table, prop) for prop in table.columns.props})
+    return r
+
+
+# ---------------------------------------------------------------------------
+# The packages
+# ---------------------------------------------------------------------------
+
+
+def _drizzle_orm_members() -> dict[str, Any]:
+    members: dict[str, Any] = {
+        "sql": SQL_TAG,
+        "relations": Native("relations", _relations),
+        "defineRelations": Native("defineRelations", _define_relations),
+        "and": Native("and", _logical("and")),
+        "or": Native("or", _logical("or")),
+    }
+    for name, template in DRIZZLE_OPERATORS.items():
+        members[name] = Native(name, _op(template))
+    return members
+
+
+DRIZZLE_ORM = _drizzle_orm_members()
+
+
+def _drizzle_kit_lookup(name: str) -> Any:
+    if name == "defineConfig":
+        return Native("defineConfig", lambda ev, a, c: a[0] if a else UNDEFINED)
+    return Unknown(f"drizzle-kit.{name}")
+
+
+
+def orm_natives() -> dict[str, Namespace]:
+    """The packages every dialect shares: ``drizzle-orm`` (sql, operators, relations) and ``drizzle-kit``."""
+    orm = Namespace("drizzle-orm", lambda n: DRIZZLE_ORM.get(n, Unknown(f"drizzle-orm.{n} is not known statically")))
+    return {
+        "drizzle-orm": orm,
+        "drizzle-orm/sql": orm,
+        "drizzle-orm/relations": orm,
+        "drizzle-kit": Namespace("drizzle-kit", _drizzle_kit_lookup),
+    }
