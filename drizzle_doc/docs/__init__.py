@@ -1,1 +1,3 @@
-"""docs"""
+"""The Markdown docs: pages rendered from the model (render, erd, queries), merged with human text
+(pages) and written atomically (write).
+"""

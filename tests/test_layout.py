@@ -1,0 +1,70 @@
+"""The package's map holds: each folder imports only the layers below it (CONTRIBUTING.md).
+
+Read from the source with ``ast`` (imports inside functions count too), so a new import that
+breaks the one-way flow fails here, naming the module and the import.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PKG = Path(__file__).resolve().parent.parent / "drizzle_doc"
+
+# folder -> the drizzle_doc folders (or top-level modules) it must never import
+FORBIDDEN = {
+    "model": {"ts", "drizzle", "dialects", "history", "docs", "lint", "output", "perf", "project", "commands", "cli"},
+    "ts": {"drizzle", "dialects", "history", "docs", "lint", "output", "perf", "project", "commands", "cli"},
+    "drizzle": {"dialects", "history", "docs", "lint", "output", "perf", "commands", "cli"},
+    "dialects": {"history", "docs", "lint", "output", "perf", "project", "commands", "cli"},
+    "history": {"docs", "lint", "output", "perf", "commands", "cli"},
+    "docs": {"perf", "commands", "cli"},
+    "lint": {"docs", "perf", "commands", "cli", "history"},
+    "output": {"docs", "perf", "commands", "cli"},
+    "project": {"history", "docs", "lint", "output", "perf", "commands", "cli"},
+    "perf": {"commands", "cli"},
+    "commands": {"cli"},
+}
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, a.name) for a in node.names]
+    return [(line, name) for line, name in found if name.split(".")[0] == "drizzle_doc"]
+
+
+def _layer(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 else ""
+
+
+@pytest.mark.parametrize("folder", sorted(FORBIDDEN))
+def test_each_folder_imports_only_the_layers_below_it(folder):
+    broken = []
+    for path in sorted((PKG / folder).rglob("*.py")):
+        for line, module in _imports(path):
+            if _layer(module) in FORBIDDEN[folder]:
+                broken.append(f"{path.relative_to(PKG.parent)}:{line} imports {module}")
+    assert not broken, "\n".join(broken)
+
+
+def test_only_the_postgres_dialect_imports_pglast():
+    users = []
+    for path in sorted(PKG.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if "import pglast" in text or "from pglast" in text:
+            users.append(path.relative_to(PKG).as_posix())
+    assert users and all(u.startswith("dialects/postgres/") for u in users), users
+
+
+def test_every_module_says_what_it_owns():
+    missing = [p.relative_to(PKG).as_posix() for p in sorted(PKG.rglob("*.py"))
+               if p.name != "__main__.py" and not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))]
+    assert not missing, missing
