@@ -479,7 +479,7 @@ def test_golden_fixture(name):
         prefix = "" if prefix in (".", "") or len(projects) == 1 else prefix + "/"
         for rel, text in render_project(proj, extract(proj)).items():
             pages[prefix + rel] = text
-    compare_golden(f"fixtures/{name}", pages)
+    compare_golden(f"fixtures/{name}/render", pages)
 
 
 def test_example_docs_are_current():
