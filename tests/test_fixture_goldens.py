@@ -32,10 +32,10 @@ from click.testing import CliRunner
 from modeldump import dump
 
 from drizzle_doc.cli import cli
-from drizzle_doc.config import load_projects
-from drizzle_doc.generate import out_dir
-from drizzle_doc.migrations import history_handle
-from drizzle_doc.parse import extract
+from drizzle_doc.project.config import load_projects
+from drizzle_doc.commands.generate import out_dir
+from drizzle_doc.history.migrations import history_handle
+from drizzle_doc.drizzle.extract import extract
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
