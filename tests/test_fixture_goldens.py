@@ -22,7 +22,9 @@ together), tests/golden/fixtures/<fixture>/ holds:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import gc
 import os
 import shutil
 from pathlib import Path
@@ -32,10 +34,11 @@ from click.testing import CliRunner
 from modeldump import dump
 
 from drizzle_doc.cli import cli
-from drizzle_doc.project.config import load_projects
 from drizzle_doc.commands.generate import out_dir
-from drizzle_doc.history.migrations import history_handle
 from drizzle_doc.drizzle.extract import extract
+from drizzle_doc.history.migrations import history_handle
+from drizzle_doc.model import Column, Schema, Table
+from drizzle_doc.project.config import load_projects
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
@@ -77,6 +80,7 @@ def actual_outputs(name: str, tmp_path: Path, monkeypatch) -> dict[str, bytes]:
     monkeypatch.chdir(REPO)
     result = CliRunner().invoke(cli, ["inspect", "--format", "json", "--root", f"fixtures/{name}"],
                                 catch_exceptions=False)
+    gc.unfreeze()  # inspect freezes what it made (gc.freeze), for a process that then exits
     assert result.exit_code in (0, 1) and not result.stderr, result.output
     out["inspect.json"] = result.stdout_bytes
 
@@ -146,3 +150,20 @@ def test_every_fixture_has_goldens():
         return
     have = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir() and (p / "model.txt").is_file())
     assert have == NAMES, f"run `{REGEN_CMD}`"
+
+
+def test_modeldump_shows_every_field_and_nothing_unordered():
+    col = Column("id", "id", "uuid", file="a.ts", line=3)
+    schema = Schema(tables=(Table("t", columns=(col,)),))
+    schema.tables_by_key()  # fills the init=False cache, which is not data
+    text = dump(schema)
+    assert "_by_key" not in text and "tables: tuple[1]" in text and "          line: 3" in text
+    # a field that takes no part in equality still shows, and so does one at its default
+    moved = dataclasses.replace(schema, tables=(Table("t", columns=(dataclasses.replace(col, line=4),)),))
+    assert moved == schema and dump(moved) != text
+    assert "primary_key: False" in text and "description: Doc\n            text: ''\n            tags: ()" in text
+    assert dump({"b": 1, "a": (2,)}) == dump({"a": (2,), "b": 1}) == "dict[2]\n  'a': (2,)\n  'b': 1\n"
+    assert dump(frozenset({"y", "x"})) == "frozenset[2]\n  - 'x'\n  - 'y'\n"
+    assert dump(Path("/r/s/x.ts"), base=Path("/r")) == "Path('s/x.ts')\n"
+    with pytest.raises(TypeError, match="cannot dump object"):
+        dump(object())
