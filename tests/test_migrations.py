@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from drizzle_doc.dialects.postgres import ddl as sqlddl
+from drizzle_doc.dialects.postgres import spelling
 from drizzle_doc.history.migrations import (
     augment_inspect,
     compute_drift,
@@ -552,12 +553,16 @@ def test_deeply_nested_journal_and_snapshot_json_are_diagnostics_not_crashes(tmp
 
 def test_index_and_expression_equality_ignores_spelling_only():
     """Drift compares expressions as PostgreSQL re-prints them; equal text is equal without parsing."""
-    from drizzle_doc.history.migrations import _same_index
+    from drizzle_doc.dialects.postgres import POSTGRES
+    from drizzle_doc.model.compare import aspects
 
-    assert sqlddl.same_expr('"users"."age" > 0', '("users"."age" > 0)')
-    assert sqlddl.same_expr(None, None) and not sqlddl.same_expr("0", None)
-    assert not sqlddl.same_expr('"age" > 0', '"age" > 1')
-    assert sqlddl.same_type("integer", "int4") and not sqlddl.same_type("integer", "bigint")
+    def _same_index(a, b):
+        return not aspects("index", a, b, POSTGRES)
+
+    assert spelling.same_expr('"users"."age" > 0', '("users"."age" > 0)')
+    assert spelling.same_expr(None, None) and not spelling.same_expr("0", None)
+    assert not spelling.same_expr('"age" > 0', '"age" > 1')
+    assert spelling.same_type("integer", "int4") and not spelling.same_type("integer", "bigint")
 
     lower = Index("u_email", (IndexColumn('lower("email")', True),), unique=True)
     assert _same_index(lower, Index("u_email", (IndexColumn("lower(email)", True),), unique=True))

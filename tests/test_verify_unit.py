@@ -7,7 +7,8 @@ import re
 
 import pytest
 
-from drizzle_doc.dialects.postgres.catalog import CatalogComments, drizzle_type, normalize_expr
+from drizzle_doc.dialects.postgres.catalog import CatalogComments
+from drizzle_doc.dialects.postgres.spelling import drizzle_type, normalize_expr, type_key
 from drizzle_doc.model import (
     Check,
     Column,
@@ -36,7 +37,6 @@ from drizzle_doc.commands.verify import (
     render_text,
     scope_schemas,
     table_in_filter,
-    type_key,
     with_db_comments,
 )
 

@@ -23,9 +23,11 @@ from fnmatch import fnmatchcase
 from typing import Iterable, Iterator, Optional
 from urllib.parse import unquote
 
-from drizzle_doc.dialects.postgres.catalog import CatalogComments, normalize_expr, read_catalog, read_comments
+from drizzle_doc.dialects.postgres.catalog import CatalogComments, read_catalog, read_comments
 from drizzle_doc.errors import DatabaseError, UsageError
+from drizzle_doc.dialects.postgres import POSTGRES
 from drizzle_doc.dialects.postgres.identifiers import pg_name
+from drizzle_doc.model import compare as schema_diff
 from drizzle_doc.model import ERROR, WARNING, Diagnostic, Doc, Schema, Table
 
 DB_ONLY = "db-only"
@@ -244,22 +246,6 @@ def table_in_filter(name: str, tables_filter: Iterable[str] = ()) -> bool:
 # ---------------------------------------------------------------------------
 
 
-def type_key(type_: str) -> str:
-    t = type_.strip().lower().replace('"', "")
-    t = re.sub(r"^public\.", "", t)
-    t = re.sub(r"\s*\(\s*", "(", t)
-    t = re.sub(r"\s*,\s*", ",", t)
-    t = re.sub(r"\s+", " ", t)
-    t = t.replace("character varying", "varchar").replace(" without time zone", "")
-    t = re.sub(r"^decimal\b", "numeric", t)
-    t = re.sub(r"^numeric\((\d+),0\)", r"numeric(\1)", t)  # numeric(5) is stored as numeric(5,0)
-    return t
-
-
-def _action(value: Optional[str]) -> str:
-    return (value or "no action").lower()
-
-
 def _show(value) -> str:
     return "none" if value is None or value == "" else str(value)
 
@@ -283,12 +269,6 @@ class _Collector:
     def differs(self, what: str, anchor, aspect: str, db_value, model_value) -> None:
         self.add(DIFFERS, what, anchor,
                  f"{aspect} is {_show(db_value)} in the database but {_show(model_value)} in the models")
-
-
-def _pk_columns(table: Table) -> tuple[str, ...]:
-    if table.primary_key is not None and table.primary_key.columns:
-        return tuple(table.primary_key.columns)
-    return tuple(c.name for c in table.columns if c.primary_key)
 
 
 def _index_column_text(c) -> str:
@@ -390,131 +370,96 @@ def compare(model: Schema, live: Schema, *, schemas: Iterable[str],
     return tuple(sorted(out.items, key=Diagnostic.sort_key))
 
 
+def _show_not_null(flag: bool) -> str:
+    return "set" if flag else "not set"
+
+
+# How verify words each named object: (label, the database side's detail when only it has one)
+_VERIFY_NAMED = {
+    "foreign_key": ("foreign key", lambda f: f'({", ".join(f.columns)}) -> {f.foreign_schema}.{f.foreign_table}'),
+    "unique": ("unique constraint", lambda u: f'({", ".join(u.columns)})'),
+    "check": ("check constraint", lambda c: f"({c.expression})"),
+    "index": ("index", lambda ix: _index_columns_text(ix)),
+}
+
+
+def _named_aspect(aspect: str, m, d) -> tuple[str, object, object]:
+    """(the aspect's words, the database's value, the models') for a named object."""
+    if aspect == "columns" and hasattr(m, "method"):
+        return "the column list", _index_columns_text(d), _index_columns_text(m)
+    if aspect == "columns":
+        return "the column list", f"({', '.join(d.columns)})", f"({', '.join(m.columns)})"
+    if aspect == "target":
+        return "the referenced column list", schema_diff.fk_target(d, POSTGRES), schema_diff.fk_target(m, POSTGRES)
+    if aspect in ("on_delete", "on_update"):
+        words = "ON DELETE" if aspect == "on_delete" else "ON UPDATE"
+        return words, schema_diff.fk_action(getattr(d, aspect)), schema_diff.fk_action(getattr(m, aspect))
+    if aspect == "nulls_not_distinct":
+        return "NULLS NOT DISTINCT", _show_not_null(d.nulls_not_distinct), _show_not_null(m.nulls_not_distinct)
+    if aspect == "expression":
+        return "the expression", d.expression, m.expression
+    if aspect == "unique":
+        return "UNIQUE", _show_not_null(d.unique), _show_not_null(m.unique)
+    if aspect == "method":
+        return "the method", d.method, m.method
+    return "the WHERE clause", d.where, m.where
+
+
 def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
+    """Report how the database's table ``dt`` differs from the model's ``mt``, as
+    :func:`drizzle_doc.model.schema_diff.compare_tables` finds it (database on the left)."""
     key = mt.key
-    pk_cols = set(_pk_columns(mt))
-
-    m_cols = {c.name: c for c in mt.columns}
-    d_cols = {c.name: c for c in dt.columns}
-    for name in [c.name for c in dt.columns if c.name not in m_cols]:
-        out.db_only(f'column "{key}.{name}"', mt)
-    for name in [c.name for c in mt.columns if c.name not in d_cols]:
-        out.model_only(f'column "{key}.{name}"', m_cols[name])
-    for mc in mt.columns:
-        dc = d_cols.get(mc.name)
-        if dc is None:
-            continue
-        what = f'column "{key}.{mc.name}"'
-        if mc.enum and dc.enum:
-            if mc.enum != dc.enum or mc.type.endswith("[]") != dc.type.endswith("[]"):
-                out.differs(what, mc, "the type", dc.type, mc.type)
-        elif type_key(mc.type) != type_key(dc.type):
-            out.differs(what, mc, "the type", dc.type, mc.type)
-        m_not_null = bool(mc.not_null or mc.primary_key or mc.name in pk_cols
-                          or mc.type in ("serial", "bigserial", "smallserial") or mc.identity)
-        if m_not_null != dc.not_null:
-            out.differs(what, mc, "NOT NULL", "set" if dc.not_null else "not set",
-                        "set" if m_not_null else "not set")
-        m_default = None if (mc.identity or mc.generated) else mc.default
-        if normalize_expr(m_default) != normalize_expr(dc.default):
-            out.differs(what, mc, "the default", dc.default, m_default)
-        if (mc.identity is None) != (dc.identity is None) or (
-                mc.identity and dc.identity and mc.identity.type != dc.identity.type):
-            out.differs(what, mc, "identity",
-                        f"generated {dc.identity.type}" if dc.identity else None,
-                        f"generated {mc.identity.type}" if mc.identity else None)
-        if (mc.generated is None) != (dc.generated is None):
-            out.differs(what, mc, "the generated expression",
-                        dc.generated.expression if dc.generated else None,
-                        mc.generated.expression if mc.generated else None)
-        elif mc.generated and dc.generated and (
-                normalize_expr(mc.generated.expression) != normalize_expr(dc.generated.expression)):
-            out.differs(what, mc, "the generated expression", dc.generated.expression,
-                        mc.generated.expression)
-
-    # primary key
-    m_pk = _pk_columns(mt)
-    d_pk = dt.primary_key.columns if dt.primary_key else ()
     pk_anchor = mt.primary_key or next((c for c in mt.columns if c.primary_key), mt)
-    if d_pk and not m_pk:
-        out.db_only(f'primary key "{dt.primary_key.name}" on "{key}" ({", ".join(d_pk)})', mt)
-    elif m_pk and not d_pk:
-        out.model_only(f'primary key on "{key}" ({", ".join(m_pk)})', pk_anchor)
-    elif m_pk and tuple(m_pk) != tuple(d_pk):
-        out.differs(f'primary key on "{key}"', pk_anchor, "the column list",
-                    f"({', '.join(d_pk)})", f"({', '.join(m_pk)})")
-    elif (m_pk and mt.primary_key is not None and mt.primary_key.composite and mt.primary_key.name
-          and dt.primary_key and mt.primary_key.name != dt.primary_key.name):
-        out.differs(f'primary key on "{key}"', pk_anchor, "the name", dt.primary_key.name,
-                    mt.primary_key.name)
-
-    # foreign keys
-    for what, anchor, mf, df in _pair_up(out, mt, key, "foreign key", mt.foreign_keys, dt.foreign_keys,
-                                         lambda f: f'({", ".join(f.columns)}) -> {f.foreign_schema}.{f.foreign_table}'):
-        if tuple(mf.columns) != tuple(df.columns):
-            out.differs(what, anchor, "the column list", f"({', '.join(df.columns)})", f"({', '.join(mf.columns)})")
-        m_target = f"{mf.foreign_schema or 'public'}.{mf.foreign_table}({', '.join(mf.foreign_columns)})"
-        d_target = f"{df.foreign_schema}.{df.foreign_table}({', '.join(df.foreign_columns)})"
-        if m_target != d_target:
-            out.differs(what, anchor, "the referenced column list", d_target, m_target)
-        if _action(mf.on_delete) != _action(df.on_delete):
-            out.differs(what, anchor, "ON DELETE", _action(df.on_delete), _action(mf.on_delete))
-        if _action(mf.on_update) != _action(df.on_update):
-            out.differs(what, anchor, "ON UPDATE", _action(df.on_update), _action(mf.on_update))
-
-    # unique constraints
-    for what, anchor, mu, du in _pair_up(out, mt, key, "unique constraint", mt.uniques, dt.uniques,
-                                         lambda u: f'({", ".join(u.columns)})'):
-        if tuple(mu.columns) != tuple(du.columns):
-            out.differs(what, anchor, "the column list", f"({', '.join(du.columns)})", f"({', '.join(mu.columns)})")
-        if mu.nulls_not_distinct != du.nulls_not_distinct:
-            out.differs(what, anchor, "NULLS NOT DISTINCT", "set" if du.nulls_not_distinct else "not set",
-                        "set" if mu.nulls_not_distinct else "not set")
-
-    # check constraints
-    for what, anchor, mc, dc in _pair_up(out, mt, key, "check constraint", mt.checks, dt.checks,
-                                         lambda c: f"({c.expression})"):
-        if normalize_expr(mc.expression) != normalize_expr(dc.expression):
-            out.differs(what, anchor, "the expression", dc.expression, mc.expression)
-
-    # indexes
-    for what, anchor, mi, di in _pair_up(out, mt, key, "index", mt.indexes, dt.indexes, _index_columns_text):
-        if mi.unique != di.unique:
-            out.differs(what, anchor, "UNIQUE", "set" if di.unique else "not set", "set" if mi.unique else "not set")
-        if (mi.method or "btree").lower() != (di.method or "btree").lower():
-            out.differs(what, anchor, "the method", di.method, mi.method)
-        if not _same_index_columns(mi.columns, di.columns):
-            out.differs(what, anchor, "the column list", _index_columns_text(di), _index_columns_text(mi))
-        if normalize_expr(mi.where) != normalize_expr(di.where):
-            out.differs(what, anchor, "the WHERE clause", di.where, mi.where)
-
-
-def _pair_up(out: "_Collector", mt: Table, key: str, label: str, m_items, d_items, db_detail) -> list[tuple]:
-    """Report the named objects found only in the database or only in the models; return
-    ``(what, anchor, model, db)`` for those on both sides, in name order, to be compared."""
-    m = {x.name: x for x in m_items}
-    d = {x.name: x for x in d_items}
-    for name in sorted(set(d) - set(m)):
-        out.db_only(f'{label} "{name}" on "{key}" {db_detail(d[name])}', mt)
-    for name in sorted(set(m) - set(d)):
-        out.model_only(f'{label} "{name}" on "{key}"', m[name] if m[name].file else mt)
-    return [(f'{label} "{name}" on "{key}"', m[name] if m[name].file else mt, m[name], d[name])
-            for name in sorted(set(m) & set(d))]
-
-
-def _same_index_columns(mcols, dcols) -> bool:
-    if len(mcols) != len(dcols):
-        return False
-    for m, d in zip(mcols, dcols):
-        if normalize_expr(m.expression) != normalize_expr(d.expression):
-            return False
-        if bool(m.asc) != bool(d.asc) or (m.nulls or "last") != (d.nulls or "last"):
-            return False
-        if m.opclass and d.opclass and m.opclass != d.opclass:
-            return False
-        if m.opclass and not d.opclass and not m.opclass.endswith("_ops"):
-            return False
-    return True
+    pk_names: dict[str, list] = {schema_diff.ADDED: [], schema_diff.DROPPED: []}
+    for diff in schema_diff.compare_tables(dt, mt, POSTGRES):
+        name, dc, mc = diff.name, diff.left, diff.right
+        if diff.kind == "column":
+            what = f'column "{key}.{name}"'
+            if diff.change == schema_diff.DROPPED:
+                out.db_only(what, mt)
+            elif diff.change == schema_diff.ADDED:
+                out.model_only(what, mc)
+            elif diff.aspect == "type":
+                out.differs(what, mc, "the type", dc.type, mc.type)
+            elif diff.aspect == "not_null":
+                out.differs(what, mc, "NOT NULL", _show_not_null(schema_diff.effective_not_null(dc, dt, POSTGRES)),
+                            _show_not_null(schema_diff.effective_not_null(mc, mt, POSTGRES)))
+            elif diff.aspect == "default":
+                out.differs(what, mc, "the default", schema_diff.effective_default(dc), schema_diff.effective_default(mc))
+            elif diff.aspect == "identity":
+                out.differs(what, mc, "identity",
+                            f"generated {dc.identity.type}" if dc.identity else None,
+                            f"generated {mc.identity.type}" if mc.identity else None)
+            elif diff.aspect == "generated":
+                out.differs(what, mc, "the generated expression",
+                            dc.generated.expression if dc.generated else None,
+                            mc.generated.expression if mc.generated else None)
+        elif diff.kind == "primary_key_columns":
+            m_pk, d_pk = mt.pk_columns, dt.pk_columns
+            if not m_pk:
+                out.db_only(f'primary key "{dt.primary_key.name}" on "{key}" ({", ".join(d_pk)})', mt)
+            elif not d_pk:
+                out.model_only(f'primary key on "{key}" ({", ".join(m_pk)})', pk_anchor)
+            else:
+                out.differs(f'primary key on "{key}"', pk_anchor, "the column list",
+                            f"({', '.join(d_pk)})", f"({', '.join(m_pk)})")
+        elif diff.kind == "primary_key" and diff.change in pk_names:
+            pk_names[diff.change].append(name)
+        elif diff.kind in _VERIFY_NAMED:
+            label, db_detail = _VERIFY_NAMED[diff.kind]
+            what = f'{label} "{name}" on "{key}"'
+            anchor = mc if mc is not None and mc.file else mt
+            if diff.change == schema_diff.DROPPED:
+                out.db_only(f"{what} {db_detail(dc)}", mt)
+            elif diff.change == schema_diff.ADDED:
+                out.model_only(what, anchor)
+            else:
+                out.differs(what, anchor, *_named_aspect(diff.aspect, mc, dc))
+    # the same key columns under another name: only a composite key's name is the model's choice
+    if (pk_names[schema_diff.ADDED] and pk_names[schema_diff.DROPPED] and mt.pk_columns == dt.pk_columns
+            and mt.primary_key is not None and mt.primary_key.composite):
+        out.differs(f'primary key on "{key}"', pk_anchor, "the name", pk_names[schema_diff.DROPPED][0],
+                    pk_names[schema_diff.ADDED][0])
 
 
 # ---------------------------------------------------------------------------

@@ -22,4 +22,13 @@ def get_dialect(name: str) -> Dialect:
     return lookup(name)
 
 
-__all__ = ["Dialect", "KitNaming", "UnsupportedDialect", "get_dialect", "registered"]
+def dialect_for(name: str) -> Dialect:
+    """:func:`get_dialect`, but PostgreSQL's for a dialect drizzle-doc cannot read yet: the config
+    reader has already said so, and such a schema is read as PostgreSQL's (MySQL, SQLite: issue 15)."""
+    try:
+        return lookup(name)
+    except UnsupportedDialect:
+        return lookup("postgresql")
+
+
+__all__ = ["Dialect", "KitNaming", "UnsupportedDialect", "dialect_for", "get_dialect", "registered"]

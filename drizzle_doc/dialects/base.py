@@ -77,6 +77,10 @@ class Dialect:
     def same_expr(self, a: Optional[str], b: Optional[str]) -> bool:
         raise NotImplementedError
 
+    def implies_not_null(self, type_: str) -> bool:
+        """A column of this type is NOT NULL whatever it declares (PostgreSQL's serials)."""
+        return False
+
     def canonical_expr(self, text: Optional[str]) -> Optional[str]:
         raise NotImplementedError
 
@@ -98,6 +102,14 @@ class Dialect:
 
     def comments_sql(self, schema) -> str:
         raise NotImplementedError
+
+
+class SnapshotError(ValueError):
+    """The JSON is not a drizzle-kit snapshot this dialect can read."""
+
+
+class UnsupportedSnapshot(SnapshotError):
+    """A well-formed snapshot in a format this version does not read (drizzle-kit v1's version 8)."""
 
 
 class UnsupportedDialect(ValueError):

@@ -256,15 +256,10 @@ def _added_in(hist: Any, column: str) -> Optional[Any]:
 # ---------------------------------------------------------------------------
 
 
-def _pk_columns(t: Table) -> tuple[str, ...]:
-    if t.primary_key is not None:
-        return tuple(t.primary_key.columns)
-    return tuple(c.name for c in t.columns if c.primary_key)
-
 
 def column_constraints(t: Table, c: Column, fks_by_col: Mapping[str, list], paths: Mapping[str, str]) -> list[str]:
     out: list[str] = []
-    pk = _pk_columns(t)
+    pk = t.pk_columns
     if c.name in pk:
         out.append("PK" if len(pk) == 1 else "PK (composite)")
     if c.not_null or c.name in pk:
@@ -396,7 +391,7 @@ def _rel_item(kind: str, other: str, via: str, e: Edge, names: tuple[str, ...], 
 
 def _constraints(t: Table, paths: Mapping[str, str]) -> list[dict]:
     out = []
-    pk = _pk_columns(t)
+    pk = t.pk_columns
     if pk:
         name = t.primary_key.name if t.primary_key is not None else f"{t.name}_pkey"
         out.append({"kind": "Primary Key", "name": md_code(name), "detail": _sqlish(pk), "reason": ""})
@@ -430,7 +425,7 @@ def _covered(t: Table, cols: tuple[str, ...]) -> bool:
     """Some index, unique constraint or the primary key starts with ``cols``."""
     n = len(cols)
     leads: list[tuple[str, ...]] = []
-    pk = _pk_columns(t)
+    pk = t.pk_columns
     if pk:
         leads.append(pk)
     leads += [u.columns for u in t.uniques]
@@ -455,7 +450,7 @@ def performance_notes(t: Table, schema: Schema) -> list[str]:
                 f"and deletes in {md_inline(ref)} scan the whole table. Consider "
                 f"{md_code(f'index().on({props})')}."
             )
-    if not _pk_columns(t):
+    if not t.pk_columns:
         notes.append("No primary key: rows cannot be addressed or updated reliably, and logical "
                      "replication cannot send updates or deletes for this table.")
     large = [c for c in t.columns if _base(c.type) in LARGE_TYPES or c.type.endswith("[]")]

@@ -33,10 +33,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 from drizzle_doc.dialects.postgres import ddl as sqlddl
+from drizzle_doc.dialects import dialect_for
 from drizzle_doc.dialects.postgres.identifiers import pg_name
+from drizzle_doc.model import compare
 from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table, pickle_by_fields
 from drizzle_doc.project import DEFAULT_MIGRATION_DIRS, Project
-from drizzle_doc.dialects.postgres.snapshot import SnapshotError, UnsupportedSnapshot, load_snapshot, snapshot_renames
+from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
 
 FIX = "run `drizzle-kit generate`"
 
@@ -294,102 +296,70 @@ def _index_text(ix) -> str:
     return f"({_cols(ix.expressions)})"
 
 
-def _same_index(a, b) -> bool:
-    """Equal as PostgreSQL sees them: expressions and ``where`` compared after re-printing."""
-    return (a.unique == b.unique and a.method == b.method and len(a.columns) == len(b.columns)
-            and sqlddl.same_expr(a.where, b.where)
-            and all(_same_index_column(x, y) for x, y in zip(a.columns, b.columns)))
-
-
-def _same_index_column(x, y) -> bool:
-    if (x.asc, x.nulls, x.opclass) != (y.asc, y.nulls, y.opclass):
-        return False
-    if x.expression == y.expression and x.is_expression == y.is_expression:
-        return True
-
-    def text(c):
-        return sqlddl.canonical_expr(c.expression) if c.is_expression else c.expression
-
-    return text(x) == text(y)
-
-
 def _norm_fk(fk):
     return (fk.columns, fk.foreign_schema or "public", fk.foreign_table, fk.foreign_columns,
             (fk.on_delete or "no action").lower(), (fk.on_update or "no action").lower())
 
 
-def _same_fk(a, b) -> bool:
-    return _norm_fk(a) == _norm_fk(b)
+# How the history words a named object: (label, what follows its name)
+_NAMED_WORDS = {
+    "index": ("index", lambda ix: ("unique " if ix.unique else "") + f"on {_index_text(ix)}"),
+    "foreign_key": ("foreign key", lambda f: f"({_cols(f.columns)} -> {f.foreign_table}.{_cols(f.foreign_columns)})"),
+    "unique": ("unique constraint", lambda u: f"on ({_cols(u.columns)})"),
+    "check": ("check constraint", lambda c: f"({c.expression})"),
+    "primary_key": ("primary key", lambda p: f"on ({_cols(p.columns)})"),
+}
 
 
-def _same_unique(a, b) -> bool:
-    return (a.columns, a.nulls_not_distinct) == (b.columns, b.nulls_not_distinct)
+def _column_change(d: compare.Difference, right: Table, spelling) -> tuple[str, str]:
+    old, c = d.left, d.right
+    if d.aspect == "type":
+        return "column.retyped", f"column {c.name} type changed from {old.type} to {c.type}"
+    if d.aspect == "not_null":
+        now = compare.effective_not_null(c, right, spelling)
+        return "column.nullability", f"column {c.name} {'set NOT NULL' if now else 'made nullable'}"
+    if d.aspect == "default":
+        before, after = compare.effective_default(old), compare.effective_default(c)
+        if after is None:
+            return "column.default", f"column {c.name} default dropped (was {before})"
+        if before is None:
+            return "column.default", f"column {c.name} default set to {after}"
+        return "column.default", f"column {c.name} default changed from {before} to {after}"
+    if d.aspect == "primary_key":
+        return "column.primary_key", f"column {c.name} primary key {'added' if c.primary_key else 'dropped'}"
+    if d.aspect == "identity":
+        if old.identity is not None and c.identity is not None:
+            return "column.identity", f"column {c.name} identity changed from {old.identity.type} to {c.identity.type}"
+        return "column.identity", f"column {c.name} identity {'added' if c.identity else 'dropped'}"
+    if old.generated is not None and c.generated is not None:
+        return "column.generated", f"column {c.name} generated expression changed"
+    return "column.generated", f"column {c.name} generated expression {'added' if c.generated else 'dropped'}"
 
 
-def _same_check(a, b) -> bool:
-    return sqlddl.same_expr(a.expression, b.expression)
-
-
-def _table_changes(a: Table, b: Table) -> list[tuple[str, str, Optional[str], Optional[str]]]:
-    """(kind, summary, column, target) for everything that differs between two versions."""
+def _table_changes(a: Table, b: Table, spelling) -> list[tuple[str, str, Optional[str], Optional[str]]]:
+    """(kind, summary, column, target) for everything that differs between two versions,
+    as :func:`drizzle_doc.model.compare.compare_tables` finds it."""
     out: list[tuple[str, str, Optional[str], Optional[str]]] = []
-    acols = {c.name: c for c in a.columns}
-    for c in b.columns:
-        old = acols.get(c.name)
-        if old is None:
-            out.append(("column.added", f"column {c.name} added ({c.type})", c.name, None))
-            continue
-        if not sqlddl.same_type(old.type, c.type):
-            out.append(("column.retyped", f"column {c.name} type changed from {old.type} to {c.type}", c.name, None))
-        if old.not_null != c.not_null:
-            out.append(("column.nullability",
-                        f"column {c.name} {'set NOT NULL' if c.not_null else 'made nullable'}", c.name, None))
-        if not sqlddl.same_expr(old.default, c.default):
-            if c.default is None:
-                s = f"column {c.name} default dropped (was {old.default})"
-            elif old.default is None:
-                s = f"column {c.name} default set to {c.default}"
+    worded: set[tuple[str, str]] = set()
+    for d in compare.compare_tables(a, b, spelling):
+        if d.kind == "column":
+            if d.change == compare.ADDED:
+                out.append(("column.added", f"column {d.name} added ({d.right.type})", d.name, None))
+            elif d.change == compare.DROPPED:
+                out.append(("column.dropped", f"column {d.name} dropped", d.name, None))
             else:
-                s = f"column {c.name} default changed from {old.default} to {c.default}"
-            out.append(("column.default", s, c.name, None))
-        if old.primary_key != c.primary_key:
-            out.append(("column.primary_key",
-                        f"column {c.name} primary key {'added' if c.primary_key else 'dropped'}", c.name, None))
-        if (old.identity is None) != (c.identity is None):
-            out.append(("column.identity",
-                        f"column {c.name} identity {'added' if c.identity else 'dropped'}", c.name, None))
-        if (old.generated is None) != (c.generated is None):
-            out.append(("column.generated",
-                        f"column {c.name} generated expression {'added' if c.generated else 'dropped'}", c.name, None))
-    bnames = {c.name for c in b.columns}
-    for c in a.columns:
-        if c.name not in bnames:
-            out.append(("column.dropped", f"column {c.name} dropped", c.name, None))
-
-    def named(kind, label, xs, ys, same, describe):
-        ax = {pg_name(x.name): x for x in xs}
-        by = {pg_name(y.name): y for y in ys}
-        for name, y in by.items():
-            if name not in ax:
-                out.append((f"{kind}.added", f"{label} {name} added {describe(y)}".rstrip(), None, name))
-            elif not same(ax[name], y):
-                out.append((f"{kind}.changed", f"{label} {name} changed {describe(y)}".rstrip(), None, name))
-        for name in ax:
-            if name not in by:
-                out.append((f"{kind}.dropped", f"{label} {name} dropped", None, name))
-
-    named("index", "index", a.indexes, b.indexes, _same_index,
-          lambda ix: ("unique " if ix.unique else "") + f"on {_index_text(ix)}")
-    named("foreign_key", "foreign key", a.foreign_keys, b.foreign_keys, _same_fk,
-          lambda f: f"({_cols(f.columns)} -> {f.foreign_table}.{_cols(f.foreign_columns)})")
-    named("unique", "unique constraint", a.uniques, b.uniques, _same_unique,
-          lambda u: f"on ({_cols(u.columns)})")
-    named("check", "check constraint", a.checks, b.checks, _same_check, lambda c: f"({c.expression})")
-    named("primary_key", "primary key", (a.primary_key,) if a.primary_key else (),
-          (b.primary_key,) if b.primary_key else (), lambda p, q: p.columns == q.columns,
-          lambda p: f"on ({_cols(p.columns)})")
-    if a.rls_enabled != b.rls_enabled:
-        out.append(("rls", f"row level security {'enabled' if b.rls_enabled else 'disabled'}", None, None))
+                kind, summary = _column_change(d, b, spelling)
+                out.append((kind, summary, d.name, None))
+        elif d.kind in _NAMED_WORDS:
+            label, describe = _NAMED_WORDS[d.kind]
+            if d.change == compare.DROPPED:
+                out.append((f"{d.kind}.dropped", f"{label} {d.name} dropped", None, d.name))
+            elif (d.kind, d.name) not in worded:  # one line for an object, whatever changed in it
+                worded.add((d.kind, d.name))
+                out.append((f"{d.kind}.{d.change}", f"{label} {d.name} {d.change} {describe(d.right)}".rstrip(),
+                            None, d.name))
+        elif d.kind == "rls":
+            out.append(("rls", f"row level security {'enabled' if b.rls_enabled else 'disabled'}", None, None))
     return out
 
 
@@ -438,7 +408,7 @@ class _Lineage:
         )
 
 
-def _renames(statements, snap_data) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+def _renames(statements, snap_data, dialect) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """Table renames {old_key: new_key} and column renames {new_table_key: {old: new}}."""
     chain: list[tuple[str, str]] = []
     col_renames: list[tuple[str, str, str]] = []
@@ -451,7 +421,7 @@ def _renames(statements, snap_data) -> tuple[dict[str, str], dict[str, dict[str,
             elif isinstance(op, sqlddl.RenameColumn):
                 col_renames.append((op.key, op.old, op.new))
     if snap_data is not None:
-        mt, mc = snapshot_renames(snap_data)
+        mt, mc = dialect.snapshot_renames(snap_data)
         for old, new in mt.items():
             if (old, new) not in chain:
                 chain.append((old, new))
@@ -623,6 +593,7 @@ def load_history(project: Project, schema: Optional[Schema] = None) -> History:
 def _read_history(project: Project) -> tuple[History, Schema]:
     """The history of ``project``'s migrations folder (drift left empty) and the schema they
     leave behind."""
+    dialect = project.sql_dialect
     rel = project.rel
     folder = find_migrations_dir(project)
     if folder is None:
@@ -647,7 +618,7 @@ def _read_history(project: Project) -> tuple[History, Schema]:
             snap_rel = rel(entry.snapshot)
             try:
                 snap_data = json.loads(entry.snapshot.read_text(encoding="utf-8"))
-                snap_schema = load_snapshot(snap_data)
+                snap_schema = dialect.load_snapshot(snap_data)
             except (ValueError, SnapshotError, UnicodeDecodeError, RecursionError) as exc:
                 diags.append(Diagnostic(INFO if isinstance(exc, UnsupportedSnapshot) else ERROR, snap_rel, None,
                                         f"unusable snapshot ({exc}): the schema is rebuilt from the SQL instead",
@@ -662,11 +633,11 @@ def _read_history(project: Project) -> tuple[History, Schema]:
             except (OSError, UnicodeDecodeError) as exc:
                 diags.append(Diagnostic(ERROR, ref.file, None, f"cannot read migration: {exc}", code="migration-sql"))
                 text = ""
-            statements, sql_diags = sqlddl.parse_migration(text, ref.file, snap_schema)
+            statements, sql_diags = dialect.parse_migration(text, ref.file, snap_schema)
             diags.extend(sql_diags)
         ops = [op for st in statements for op in st.ops]
         new_state = snap_schema if snap_schema is not None else sqlddl.apply(state, ops)
-        table_renames, column_renames = _renames(statements, snap_data)
+        table_renames, column_renames = _renames(statements, snap_data, dialect)
 
         changes: list[Change] = []
         before = {t.key: t for t in state.tables}
@@ -713,7 +684,7 @@ def _read_history(project: Project) -> tuple[History, Schema]:
                     lin.changes.append(ch)
             if prev is t or prev == t:
                 continue
-            for kind, summary, column, target in _table_changes(prev, t):
+            for kind, summary, column, target in _table_changes(prev, t, dialect):
                 ch = Change(ref, key, kind, summary, column, target)
                 changes.append(ch)
                 lin.changes.append(ch)
@@ -771,13 +742,6 @@ def _read_history(project: Project) -> tuple[History, Schema]:
 # ---------------------------------------------------------------------------
 
 
-def _pk_columns(t: Table) -> tuple[str, ...]:
-    cols = {c.name for c in t.columns if c.primary_key}
-    if t.primary_key is not None:
-        cols.update(t.primary_key.columns)
-    return tuple(sorted(cols))
-
-
 def compute_drift(model: Schema, migrated: Schema, project: Optional[Project] = None) -> tuple[Drift, ...]:
     """Everything the models have that no migration made, and the reverse.
 
@@ -794,8 +758,9 @@ def drift_fingerprint(t: Table) -> str:
     import hashlib
 
     view = (
-        tuple((c.name, c.type, c.not_null, c.default) for c in t.columns),
-        _pk_columns(t),
+        tuple((c.name, c.type, c.not_null, c.default, c.primary_key, c.identity and c.identity.type,
+               c.generated and c.generated.expression) for c in t.columns),
+        t.pk_columns,
         tuple((pg_name(ix.name), ix.unique, ix.method, ix.where,
                tuple((c.expression, c.is_expression, c.asc, c.nulls, c.opclass) for c in ix.columns))
               for ix in t.indexes),
@@ -806,15 +771,25 @@ def drift_fingerprint(t: Table) -> str:
     return hashlib.sha256(repr(view).encode("utf-8", "surrogatepass")).hexdigest()
 
 
+# How drift words a named object: (label, Drift field that names it)
+_DRIFT_NAMED = {"index": ("index", "index"), "foreign_key": ("foreign key", "constraint"),
+                "unique": ("unique constraint", "constraint"), "check": ("check constraint", "constraint")}
+
+
 def _drift(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[Enum, ...],
            unchanged: Collection[str] = ()) -> tuple[Drift, ...]:
     """:func:`compute_drift` against the migrated tables by key; tables in ``unchanged`` are known
-    to match their model (equal :func:`drift_fingerprint`) and are not compared again."""
+    to match their model (equal :func:`drift_fingerprint`) and are not compared again.  The
+    comparing is :func:`drizzle_doc.model.compare.compare_tables`'s, migrations on the left."""
     out: list[Drift] = []
     mt = {t.key: t for t in model.tables}
+    spelling = dialect_for(model.dialect)
 
     def add(sev, table, kind, msg, **kw):
         out.append(Drift(severity=sev, table=table, message=msg, kind=kind, **kw))
+
+    def word(nn):
+        return "NOT NULL" if nn else "nullable"
 
     for key, t in mt.items():
         if key not in dt:
@@ -823,58 +798,50 @@ def _drift(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[Enum, .
         if key in unchanged:
             continue
         d = dt[key]
-        dcols = {c.name: c for c in d.columns}
-        for c in t.columns:
-            dc = dcols.get(c.name)
-            if dc is None:
-                add(ERROR, key, "column.missing", f"column {t.name}.{c.name} is in the models but in no migration",
-                    column=c.name)
-                continue
-            if not sqlddl.same_type(c.type, dc.type):
-                add(ERROR, key, "column.type",
-                    f"column {t.name}.{c.name} is {c.type} in the models but {dc.type} in the migrations",
-                    column=c.name)
-            if c.not_null != dc.not_null:
-                word = lambda nn: "NOT NULL" if nn else "nullable"  # noqa: E731
-                add(ERROR, key, "column.not_null",
-                    f"column {t.name}.{c.name} is {word(c.not_null)} in the models but {word(dc.not_null)} "
-                    f"in the migrations", column=c.name)
-            if not sqlddl.same_expr(c.default, dc.default):
-                add(ERROR, key, "column.default",
-                    f"column {t.name}.{c.name} default is {c.default or 'none'} in the models but "
-                    f"{dc.default or 'none'} in the migrations", column=c.name)
-        mcols = {c.name for c in t.columns}
-        for dc in d.columns:
-            if dc.name not in mcols:
-                add(WARNING, key, "column.extra",
-                    f"column {t.name}.{dc.name} is in the migrations but not in the models", column=dc.name)
-        mpk, dpk = _pk_columns(t), _pk_columns(d)
-        if mpk != dpk:
-            add(ERROR, key, "primary_key",
-                f"primary key of {t.name} is ({_cols(mpk)}) in the models but ({_cols(dpk)}) in the migrations",
-                constraint=(t.primary_key.name if t.primary_key else None))
-
-        def named(kind, label, xs, ys, same, field_name):
-            ax = {pg_name(x.name): x for x in xs}
-            by = {pg_name(y.name): y for y in ys}
-            for name, x in ax.items():
-                if name not in by:
-                    add(ERROR, key, f"{kind}.missing",
+        worded: set[tuple[str, str]] = set()
+        for diff in compare.compare_tables(d, t, spelling):
+            name = diff.name
+            if diff.kind == "column":
+                if diff.change == compare.ADDED:
+                    add(ERROR, key, "column.missing", f"column {t.name}.{name} is in the models but in no migration",
+                        column=name)
+                elif diff.change == compare.DROPPED:
+                    add(WARNING, key, "column.extra", f"column {t.name}.{name} is in the migrations but not in the models",
+                        column=name)
+                elif diff.aspect == "type":
+                    add(ERROR, key, "column.type",
+                        f"column {t.name}.{name} is {diff.right.type} in the models but {diff.left.type} in the migrations",
+                        column=name)
+                elif diff.aspect == "not_null":
+                    add(ERROR, key, "column.not_null",
+                        f"column {t.name}.{name} is {word(compare.effective_not_null(diff.right, t, spelling))} in the "
+                        f"models but {word(compare.effective_not_null(diff.left, d, spelling))} in the migrations",
+                        column=name)
+                elif diff.aspect == "default":
+                    add(ERROR, key, "column.default",
+                        f"column {t.name}.{name} default is {compare.effective_default(diff.right) or 'none'} in the "
+                        f"models but {compare.effective_default(diff.left) or 'none'} in the migrations", column=name)
+                elif diff.aspect in ("identity", "generated"):
+                    what = "identity" if diff.aspect == "identity" else "generated expression"
+                    add(ERROR, key, f"column.{diff.aspect}",
+                        f"column {t.name}.{name} {what} differs between the models and the migrations", column=name)
+            elif diff.kind == "primary_key_columns":
+                add(ERROR, key, "primary_key",
+                    f"primary key of {t.name} is ({_cols(t.pk_columns)}) in the models but ({_cols(d.pk_columns)}) "
+                    "in the migrations", constraint=(t.primary_key.name if t.primary_key else None))
+            elif diff.kind in _DRIFT_NAMED:
+                label, field_name = _DRIFT_NAMED[diff.kind]
+                if diff.change == compare.ADDED:
+                    add(ERROR, key, f"{diff.kind}.missing",
                         f"{label} {name} on {t.name} is in the models but in no migration", **{field_name: name})
-                elif not same(x, by[name]):
-                    add(ERROR, key, f"{kind}.changed",
+                elif diff.change == compare.DROPPED:
+                    add(WARNING, key, f"{diff.kind}.extra",
+                        f"{label} {name} on {t.name} is in the migrations but not in the models", **{field_name: name})
+                elif (diff.kind, name) not in worded:
+                    worded.add((diff.kind, name))
+                    add(ERROR, key, f"{diff.kind}.changed",
                         f"{label} {name} on {t.name} differs between the models and the migrations",
                         **{field_name: name})
-            for name in by:
-                if name not in ax:
-                    add(WARNING, key, f"{kind}.extra",
-                        f"{label} {name} on {t.name} is in the migrations but not in the models",
-                        **{field_name: name})
-
-        named("index", "index", t.indexes, d.indexes, _same_index, "index")
-        named("foreign_key", "foreign key", t.foreign_keys, d.foreign_keys, _same_fk, "constraint")
-        named("unique", "unique constraint", t.uniques, d.uniques, _same_unique, "constraint")
-        named("check", "check constraint", t.checks, d.checks, _same_check, "constraint")
     for key in dt:
         if key not in mt:
             add(WARNING, key, "table.extra", f"table {key} is in the migrations but not in the models")
@@ -884,7 +851,7 @@ def _drift(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[Enum, .
     for key, e in me.items():
         if key not in de:
             add(ERROR, None, "enum.missing", f"enum {key} is in the models but in no migration", enum=key)
-        elif e.values != de[key].values:
+        elif compare.compare_enum(de[key], e):
             add(ERROR, None, "enum.values",
                 f"enum {key} has values ({', '.join(e.values)}) in the models but "
                 f"({', '.join(de[key].values)}) in the migrations", enum=key)

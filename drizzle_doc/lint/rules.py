@@ -144,11 +144,6 @@ def assumption_exceptions(schema: Schema, settings: Union[Settings, Mapping[str,
 # ---------------------------------------------------------------------------
 
 
-def pk_columns(t: Table) -> tuple[str, ...]:
-    if t.primary_key is not None:
-        return tuple(t.primary_key.columns)
-    return tuple(c.name for c in t.columns if c.primary_key)
-
 
 def _base_type(sql_type: str) -> str:
     return sql_type.split("(")[0].strip().lower()
@@ -160,7 +155,7 @@ def _exc_hint(rule: str, t: Table) -> str:
 
 
 def _uuid_pk(t: Table) -> list[tuple[Optional[int], str, str]]:
-    cols = pk_columns(t)
+    cols = t.pk_columns
     if not cols:
         return [(t.line, f"table `{t.name}` has no primary key (assumption 1: UUID primary keys)",
                  f"add `id: uuid(\"id\").primaryKey().defaultRandom()`, {_exc_hint('uuid-pk', t)}")]
@@ -219,8 +214,8 @@ def _leads(prefix: tuple[str, ...], cols: tuple[str, ...]) -> bool:
 
 def _fk_index(t: Table) -> list[tuple[Optional[int], str, str]]:
     leads: list[tuple[str, ...]] = []
-    if pk_columns(t):
-        leads.append(pk_columns(t))
+    if t.pk_columns:
+        leads.append(t.pk_columns)
     leads += [tuple(u.columns) for u in t.uniques]
     for ix in t.indexes:
         cols = []
@@ -258,7 +253,7 @@ def _descriptions(t: Table) -> list[tuple[Optional[int], str, str]]:
 
 
 def _primary_key(t: Table) -> list[tuple[Optional[int], str, str]]:
-    if pk_columns(t):
+    if t.pk_columns:
         return []
     return [(t.line, f"table `{t.name}` has no primary key",
              "add `.primaryKey()` to a column or `primaryKey({ columns: [...] })` to the table, "

@@ -257,6 +257,14 @@ class Table:
         return f"{self.schema}.{self.name}"
 
     @property
+    def pk_columns(self) -> tuple[str, ...]:
+        """The primary key's columns, in key order: the constraint's (primaryKey() or a
+        snapshot's), else the columns marked ``.primaryKey()``; empty without a primary key."""
+        if self.primary_key is not None and self.primary_key.columns:
+            return tuple(self.primary_key.columns)
+        return tuple(c.name for c in self.columns if c.primary_key)
+
+    @property
     def declaration(self) -> str:
         """How the table is declared in TypeScript, for messages: ``export const users``."""
         if self.variable == "default":

@@ -36,12 +36,9 @@ class Project:
 
         A dialect drizzle-doc cannot read yet was reported when the config was read; its schema
         is then read as PostgreSQL's, as before the dialect seam (MySQL and SQLite: issue 15)."""
-        from drizzle_doc.dialects import UnsupportedDialect, get_dialect
+        from drizzle_doc.dialects import dialect_for
 
-        try:
-            return get_dialect(self.dialect)
-        except UnsupportedDialect:
-            return default_dialect()
+        return dialect_for(self.dialect)
 
     def rel(self, path: Path) -> str:
         """A path as the docs and diagnostics show it: relative to the root, posix."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from drizzle_doc.dialects.base import Dialect, KitNaming
+from drizzle_doc.dialects.postgres import spelling
 from drizzle_doc.dialects.postgres.identifiers import pg_name, quote_ident
 
 #: drizzle-kit 0.x (0.31): the names its snapshot gives constraints nobody named.
@@ -44,14 +45,13 @@ class PostgresDialect(Dialect):
         return quote_ident(name)
 
     def same_type(self, a: str, b: str) -> bool:
-        from drizzle_doc.dialects.postgres import ddl
-
-        return ddl.same_type(a, b)
+        return spelling.same_type(a, b)
 
     def same_expr(self, a: Optional[str], b: Optional[str]) -> bool:
-        from drizzle_doc.dialects.postgres import ddl
+        return spelling.same_expr(a, b)
 
-        return ddl.same_expr(a, b)
+    def implies_not_null(self, type_: str) -> bool:
+        return spelling.implies_not_null(type_)
 
     def canonical_expr(self, text: Optional[str]) -> Optional[str]:
         from drizzle_doc.dialects.postgres import ddl

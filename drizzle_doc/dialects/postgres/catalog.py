@@ -10,7 +10,7 @@ its snapshot (``character varying(255)`` -> ``varchar(255)``,
 ``timestamp(3) with time zone`` -> ``timestamp (3) with time zone``,
 ``numeric(10,2)`` -> ``numeric(10, 2)``, serial columns as ``serial``, enums as
 their name, schema-qualified outside ``public``).  Defaults are kept as
-``pg_get_expr`` prints them; :func:`normalize_expr` makes them comparable.
+``pg_get_expr`` prints them; :mod:`~drizzle_doc.dialects.postgres.spelling` makes them comparable.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 
+from drizzle_doc.dialects.postgres.spelling import drizzle_type
 from drizzle_doc.model import (
     NO_DOC,
     Check,
@@ -39,183 +40,8 @@ from drizzle_doc.model import (
     View,
 )
 
-# ---------------------------------------------------------------------------
-# Spelling: types
-# ---------------------------------------------------------------------------
-
 _FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 _SERIALS = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
-
-
-def drizzle_type(formatted: str, dims: int = 0) -> str:
-    """``format_type()`` output respelled as drizzle-kit's snapshot spells it."""
-    t = formatted.replace('"', "")
-    base, brackets = t, ""
-    while base.endswith("[]"):
-        base, brackets = base[:-2], brackets + "[]"
-    if dims > len(brackets) // 2:
-        brackets = "[]" * dims
-    base = base.replace("character varying", "varchar").replace(" without time zone", "")
-    base = re.sub(r"^character\b", "char", base)
-    base = re.sub(r"^bit varying\b", "varbit", base)
-    base = re.sub(r"^timestamp\(", "timestamp (", base)
-    m = re.match(r"^(numeric|decimal)\((\d+),\s*(\d+)\)$", base)
-    if m:
-        base = f"numeric({m.group(2)}, {m.group(3)})"
-    if base.startswith("public."):
-        base = base[len("public."):]
-    return base + brackets
-
-
-# ---------------------------------------------------------------------------
-# Spelling: expressions (defaults, checks, index expressions, WHERE clauses)
-# ---------------------------------------------------------------------------
-
-_STRING = re.compile(r"(?:E)?'(?:[^']|'')*'")
-_IDENT = r'(?:"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)'
-_QUALIFIER = re.compile(rf"{_IDENT}\.(?={_IDENT})")
-_CAST = re.compile(
-    rf"::{_IDENT}(?:\.{_IDENT})?"
-    r"(?:\s+(?:varying|precision|with\s+time\s+zone|without\s+time\s+zone))*"
-    r"(?:\s+(?:year|month|day|hour|minute|second)(?:\s+to\s+(?:month|hour|minute|second))?)?"
-    r"(?:\s*\(\s*\d+(?:\s*,\s*\d+)?\s*\))?"
-    r"(?:\s+(?:with\s+time\s+zone|without\s+time\s+zone))?"
-    r"(?:\[\d*\])*"
-)
-_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
-
-
-def _split_strings(text: str) -> list[tuple[bool, str]]:
-    """[(is_string_literal, piece)] so rewrites never touch literal text."""
-    out: list[tuple[bool, str]] = []
-    pos = 0
-    for m in _STRING.finditer(text):
-        if m.start() > pos:
-            out.append((False, text[pos:m.start()]))
-        out.append((True, m.group(0)))
-        pos = m.end()
-    if pos < len(text):
-        out.append((False, text[pos:]))
-    return out
-
-
-def _canon_literal(lit: str) -> str:
-    body = lit[1:-1] if lit.startswith("'") else lit[2:-1]
-    body = body.replace("''", "'")
-    if _NUMBER.match(body.strip()):
-        return _canon_number(body.strip())
-    try:
-        value = json.loads(body)
-    except (ValueError, RecursionError):
-        if body.startswith("{") and body.endswith("}"):
-            body = _canon_array(body)
-        return "'" + body.replace("'", "''") + "'"
-    if isinstance(value, (dict, list)):
-        return "'" + json.dumps(value, sort_keys=True, separators=(",", ":")) + "'"
-    return "'" + body.replace("'", "''") + "'"
-
-
-def _canon_number(text: str) -> str:
-    try:
-        f = float(text)
-    except ValueError:
-        return text
-    if f == int(f) and "e" not in text.lower() and abs(f) < 1e15:
-        return str(int(f))
-    return repr(f)
-
-
-_BETWEEN_OPERAND = r'[\w."$]+'
-_NOT_BETWEEN = re.compile(rf"({_BETWEEN_OPERAND})\s+not\s+between\s+({_BETWEEN_OPERAND})\s+and\s+({_BETWEEN_OPERAND})",
-                          re.IGNORECASE)
-_BETWEEN = re.compile(rf"({_BETWEEN_OPERAND})\s+between\s+({_BETWEEN_OPERAND})\s+and\s+({_BETWEEN_OPERAND})",
-                      re.IGNORECASE)
-_LIKE_OPERATORS = (("!~~*", " not ilike "), ("~~*", " ilike "), ("!~~", " not like "), ("~~", " like "))
-
-
-def _rewrite_operators(piece: str) -> str:
-    """Spell operators the way PostgreSQL prints them back (``BETWEEN`` expands, ``~~`` is LIKE)."""
-    for op, word in _LIKE_OPERATORS:
-        piece = piece.replace(op, word)
-    piece = _NOT_BETWEEN.sub(r"\1 < \2 or \1 > \3", piece)
-    piece = _BETWEEN.sub(r"\1 >= \2 and \1 <= \3", piece)
-    return piece
-
-
-def _canon_array(body: str) -> str:
-    """A one-dimensional array literal with elements unquoted: ``{"a","b"}`` = ``{a,b}``."""
-    inner = body[1:-1]
-    if "{" in inner or "}" in inner:
-        return body
-    elements, current, quoted, i = [], "", False, 0
-    while i < len(inner):
-        ch = inner[i]
-        if ch == "\\" and i + 1 < len(inner):
-            current += inner[i + 1]
-            i += 2
-            continue
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "," and not quoted:
-            elements.append(current.strip())
-            current = ""
-        else:
-            current += ch
-        i += 1
-    if inner.strip():
-        elements.append(current.strip())
-    return "{" + ",".join(elements) + "}"
-
-
-# `interval '1 day'` and `'1 day'::interval` are the same literal
-_TYPED_LITERAL_PREFIX = re.compile(
-    r"(?:interval|timestamptz|timestamp|date|time|text|numeric|uuid|jsonb|json|boolean|bigint|integer)$")
-
-
-def normalize_expr(expr: Optional[Any]) -> Optional[str]:
-    """A comparison key for SQL expression text: equal keys mean "the same" here.
-
-    Removes what PostgreSQL adds or drizzle-kit leaves out: casts (``'x'::text``,
-    ``(0)::numeric``), table qualifiers (``"users"."age"`` -> ``age``), quoting of
-    identifiers, parentheses, whitespace and keyword case.  Numbers compare by
-    value (``'-5'`` = ``-5``), JSON literals by content (``'{"a": 1}'`` =
-    ``'{"a":1}'``).  Text inside string literals is kept as is.
-    """
-    if expr is None:
-        return None
-    if isinstance(expr, bool):
-        return "true" if expr else "false"
-    if isinstance(expr, (int, float)):
-        return _canon_number(str(expr))
-    text = str(expr).strip()
-    pieces: list[str] = []
-    for is_string, piece in _split_strings(text):
-        if is_string:
-            pieces.append(piece)
-            continue
-        piece = _CAST.sub("", piece)
-        piece = _rewrite_operators(piece)
-        prev = None
-        while prev != piece:
-            prev, piece = piece, _QUALIFIER.sub("", piece)
-        piece = piece.replace('"', "").lower()
-        piece = re.sub(r"[()\s]+", "", piece)
-        pieces.append(piece)
-    joined_parts = []
-    for i, p in enumerate(pieces):
-        if p.startswith("'") or p.startswith("E'"):
-            joined_parts.append(_canon_literal(p))
-        else:
-            if i + 1 < len(pieces) and pieces[i + 1].startswith(("'", "E'")):
-                p = _TYPED_LITERAL_PREFIX.sub("", p)
-            joined_parts.append(p)
-    out = "".join(joined_parts)
-    # PostgreSQL prints `x IN ('a', 'b')` as `x = ANY (ARRAY['a', 'b'])`
-    out = re.sub(r"=anyarray\[([^\]]*)\]", r"in\1", out)
-    out = re.sub(r"<>allarray\[([^\]]*)\]", r"notin\1", out)
-    if _NUMBER.match(out):
-        out = _canon_number(out)
-    return out
 
 
 # ---------------------------------------------------------------------------

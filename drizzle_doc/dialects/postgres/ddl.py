@@ -298,16 +298,6 @@ def canonical_expr(text: Optional[str]) -> Optional[str]:
         return " ".join(text.split())
 
 
-def same_type(a: str, b: str) -> bool:
-    """Two type spellings name the same type (equal text needs no parsing)."""
-    return a == b or canonical_type(a) == canonical_type(b)
-
-
-def same_expr(a: Optional[str], b: Optional[str]) -> bool:
-    """Two SQL expressions are equal once re-printed (equal text needs no parsing)."""
-    return a == b or canonical_expr(a) == canonical_expr(b)
-
-
 def _key(rv: ast.RangeVar) -> str:
     return f"{rv.schemaname or 'public'}.{rv.relname}"
 

@@ -11,6 +11,7 @@ import json
 
 from typing import Any, Optional
 
+from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
 from drizzle_doc.model import (
     Check,
     Column,
@@ -27,15 +28,6 @@ from drizzle_doc.model import (
 )
 
 SUPPORTED_VERSIONS = ("5", "6", "7")
-
-
-class SnapshotError(ValueError):
-    """The JSON is not a drizzle-kit PostgreSQL snapshot we can read."""
-
-
-class UnsupportedSnapshot(SnapshotError):
-    """A well-formed snapshot in a format this version does not read (drizzle-kit v1's version 8)."""
-
 
 
 def _strs(value) -> tuple[str, ...]:

@@ -1,0 +1,237 @@
+"""The one schema comparator: two versions of a table, enum or view -> typed differences.
+
+Used by the migration history (a migration's schema against the one before), drift (the models
+against what the migrations built) and verify (the models against a live database).  Each of them
+words the differences its own way; none compares on its own.
+
+Equality of types, SQL expressions and identifiers is the dialect's, through a :class:`Spelling`
+(the dialect object; this module imports none).  Two things are compared as the database sees
+them, whatever the source wrote:
+
+- a column is NOT NULL when it says so, is part of the primary key, is an identity column or has a
+  type the dialect always makes NOT NULL (PostgreSQL's serials);
+- an identity or generated column has no default.
+
+Differences come in a fixed order: the right side's columns in order (added, or what changed),
+then the left side's columns the right lacks; the primary key's columns; then indexes, foreign
+keys, unique constraints, checks and the named primary key, each keyed by the name the database
+stores (right side's order, then the left-only ones); then row level security.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
+
+from drizzle_doc.model.schema import Column, Enum, ForeignKey, Index, Table
+
+ADDED = "added"  # only on the right
+DROPPED = "dropped"  # only on the left
+CHANGED = "changed"  # on both sides, one aspect differs
+
+
+class Spelling(Protocol):
+    """What the comparator asks the dialect (see :class:`drizzle_doc.dialects.base.Dialect`)."""
+
+    default_schema: Optional[str]
+
+    def same_type(self, a: str, b: str) -> bool: ...
+
+    def same_expr(self, a: Optional[str], b: Optional[str]) -> bool: ...
+
+    def stored_identifier(self, name: str) -> str: ...
+
+    def implies_not_null(self, type_: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    """One difference.  ``kind``: "column", "primary_key_columns", "index", "foreign_key",
+    "unique", "check", "primary_key", "rls", "enum_value", "enum_order".  ``change``: ADDED,
+    DROPPED or CHANGED.  ``name``: the column's or object's name (the stored name for named
+    objects).  ``aspect`` (CHANGED only): what differs ("type", "not_null", "default",
+    "primary_key", "identity", "generated", "unique", "method", "columns", "where", "target",
+    "on_delete", "on_update", "nulls_not_distinct", "expression", "name").  ``left`` / ``right``:
+    the objects compared (None on the side that lacks it)."""
+
+    kind: str
+    change: str
+    name: Optional[str] = None
+    aspect: str = ""
+    left: Any = None
+    right: Any = None
+
+
+# ---------------------------------------------------------------------------
+# Canonical values: what a database makes of a column or constraint
+# ---------------------------------------------------------------------------
+
+
+def effective_not_null(c: Column, table: Table, spelling: Spelling) -> bool:
+    return bool(c.not_null or c.primary_key or c.name in table.pk_columns or c.identity is not None
+                or spelling.implies_not_null(c.type))
+
+
+def effective_default(c: Column) -> Optional[str]:
+    return None if (c.identity is not None or c.generated is not None) else c.default
+
+
+def fk_action(value: Optional[str]) -> str:
+    return (value or "no action").lower()
+
+
+def fk_target(fk: ForeignKey, spelling: Spelling) -> str:
+    return f"{fk.foreign_schema or spelling.default_schema}.{fk.foreign_table}({', '.join(fk.foreign_columns)})"
+
+
+def index_method(ix: Index) -> str:
+    return (ix.method or "btree").lower()
+
+
+def _same_index_columns(a, b, spelling: Spelling) -> bool:
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b):
+        if (x.expression != y.expression or x.is_expression != y.is_expression) and not spelling.same_expr(
+                x.expression, y.expression):
+            return False
+        if bool(x.asc) != bool(y.asc) or (x.nulls or "last") != (y.nulls or "last"):
+            return False
+        if x.opclass != y.opclass:
+            if x.opclass and y.opclass:
+                return False
+            # a database reports no operator class where the type's default one is used
+            if not (x.opclass or y.opclass or "").endswith("_ops"):
+                return False
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------
+
+
+def _column_aspects(a: Column, b: Column, left: Table, right: Table, spelling: Spelling) -> Iterator[str]:
+    if a.enum and b.enum:
+        if a.enum != b.enum or a.type.endswith("[]") != b.type.endswith("[]"):
+            yield "type"
+    elif not spelling.same_type(a.type, b.type):
+        yield "type"
+    if effective_not_null(a, left, spelling) != effective_not_null(b, right, spelling):
+        yield "not_null"
+    if not spelling.same_expr(effective_default(a), effective_default(b)):
+        yield "default"
+    if a.primary_key != b.primary_key:
+        yield "primary_key"
+    if (a.identity is None) != (b.identity is None) or (
+            a.identity is not None and b.identity is not None and a.identity.type != b.identity.type):
+        yield "identity"
+    if (a.generated is None) != (b.generated is None) or (
+            a.generated is not None and b.generated is not None
+            and not spelling.same_expr(a.generated.expression, b.generated.expression)):
+        yield "generated"
+
+
+def _index_aspects(a: Index, b: Index, spelling: Spelling) -> Iterator[str]:
+    if a.unique != b.unique:
+        yield "unique"
+    if index_method(a) != index_method(b):
+        yield "method"
+    if not _same_index_columns(a.columns, b.columns, spelling):
+        yield "columns"
+    if not spelling.same_expr(a.where, b.where):
+        yield "where"
+
+
+def _fk_aspects(a: ForeignKey, b: ForeignKey, spelling: Spelling) -> Iterator[str]:
+    if tuple(a.columns) != tuple(b.columns):
+        yield "columns"
+    if fk_target(a, spelling) != fk_target(b, spelling):
+        yield "target"
+    if fk_action(a.on_delete) != fk_action(b.on_delete):
+        yield "on_delete"
+    if fk_action(a.on_update) != fk_action(b.on_update):
+        yield "on_update"
+
+
+def _unique_aspects(a, b, spelling: Spelling) -> Iterator[str]:
+    if tuple(a.columns) != tuple(b.columns):
+        yield "columns"
+    if a.nulls_not_distinct != b.nulls_not_distinct:
+        yield "nulls_not_distinct"
+
+
+def _check_aspects(a, b, spelling: Spelling) -> Iterator[str]:
+    if not spelling.same_expr(a.expression, b.expression):
+        yield "expression"
+
+
+def _pk_aspects(a, b, spelling: Spelling) -> Iterator[str]:
+    if tuple(a.columns) != tuple(b.columns):
+        yield "columns"
+
+
+NAMED: tuple[tuple[str, Callable[[Table], Iterable[Any]], Callable[..., Iterator[str]]], ...] = (
+    ("index", lambda t: t.indexes, _index_aspects),
+    ("foreign_key", lambda t: t.foreign_keys, _fk_aspects),
+    ("unique", lambda t: t.uniques, _unique_aspects),
+    ("check", lambda t: t.checks, _check_aspects),
+    ("primary_key", lambda t: (t.primary_key,) if t.primary_key else (), _pk_aspects),
+)
+
+
+def aspects(kind: str, left: Any, right: Any, spelling: Spelling) -> list[str]:
+    """What differs between two versions of one named object of ``kind`` ("index", ...)."""
+    return list(next(a for k, _, a in NAMED if k == kind)(left, right, spelling))
+
+
+def compare_tables(left: Table, right: Table, spelling: Spelling) -> list[Difference]:
+    """Everything that differs between two versions of one table (see the module docstring)."""
+    out: list[Difference] = []
+    lcols = {c.name: c for c in left.columns}
+    for c in right.columns:
+        old = lcols.get(c.name)
+        if old is None:
+            out.append(Difference("column", ADDED, c.name, right=c))
+            continue
+        out.extend(Difference("column", CHANGED, c.name, aspect, old, c)
+                   for aspect in _column_aspects(old, c, left, right, spelling))
+    rnames = {c.name for c in right.columns}
+    out.extend(Difference("column", DROPPED, c.name, left=c) for c in left.columns if c.name not in rnames)
+    if left.pk_columns != right.pk_columns:
+        out.append(Difference("primary_key_columns", CHANGED, None, "columns", left, right))
+    for kind, items, aspects in NAMED:
+        stored = spelling.stored_identifier
+        lx = {stored(x.name): x for x in items(left)}
+        rx = {stored(y.name): y for y in items(right)}
+        for name, y in rx.items():
+            x = lx.get(name)
+            if x is None:
+                out.append(Difference(kind, ADDED, name, right=y))
+            else:
+                out.extend(Difference(kind, CHANGED, name, aspect, x, y) for aspect in aspects(x, y, spelling))
+        out.extend(Difference(kind, DROPPED, name, left=x) for name, x in lx.items() if name not in rx)
+    if left.rls_enabled != right.rls_enabled:
+        out.append(Difference("rls", CHANGED, None, "rls", left, right))
+    return out
+
+
+def changed_names(diffs: Iterable[Difference], kind: str) -> dict[str, None]:
+    """The names of ``kind`` objects on both sides that differ in any aspect, in order."""
+    return {d.name: None for d in diffs if d.kind == kind and d.change == CHANGED}
+
+
+# ---------------------------------------------------------------------------
+# Enums
+# ---------------------------------------------------------------------------
+
+
+def compare_enum(left: Enum, right: Enum) -> list[Difference]:
+    """Values only on one side (right's new values first), then a different order of the values both have."""
+    out = [Difference("enum_value", ADDED, v, left=left, right=right) for v in right.values if v not in left.values]
+    out += [Difference("enum_value", DROPPED, v, left=left, right=right) for v in left.values if v not in right.values]
+    common_l = [v for v in left.values if v in right.values]
+    common_r = [v for v in right.values if v in left.values]
+    if common_l != common_r:
+        out.append(Difference("enum_order", CHANGED, left.key, "order", left, right))
+    return out
