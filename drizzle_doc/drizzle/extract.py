@@ -13,10 +13,9 @@ while everything that could be read is still returned.
 from __future__ import annotations
 
 import gc
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional
+from typing import Any, Callable, Iterable, Optional, TypeVar
 
 from drizzle_doc.model import ERROR, WARNING, Diagnostic, Schema, Table
 from drizzle_doc.project import Project
@@ -36,6 +35,7 @@ from drizzle_doc.ts.values import Site, Unknown
 
 __all__ = ["extract", "Extraction", "Part", "schema_files", "evaluate_config"]
 
+T = TypeVar("T")
 GLOB_CHARS = set("*?[{")
 SKIP_DIRS = {"node_modules", ".git"}
 
@@ -194,18 +194,19 @@ def new_evaluator(root: Path, tree_budget: Optional[int] = None) -> Evaluator:
     return ev
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused for an extraction.
+def gc_paused(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` with the cyclic garbage collector paused.
 
     The extractor makes a great many small objects, nearly all freed by reference counting;
     what forms cycles (modules, scopes, functions) lives until the end of the call anyway.
-    The cyclic collector's repeated passes over the growing heap are pure cost here.
+    The cyclic collector's repeated passes over the growing heap are pure cost here.  ``fn``'s
+    frame, and all it alone holds, is freed before the collector resumes (freed after, the
+    next step's peak at 1,000 tables was ~6 MB higher).
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        return fn(*args)
     finally:
         if enabled:
             gc.enable()
@@ -218,10 +219,13 @@ def extract(project: Project, tree_budget: Optional[int] = None) -> Schema:
     :func:`drizzle_doc.perf.extract.extract` gives this same model, sooner and in less memory
     for a large schema (its shares are evaluated by the stages of :class:`Extraction`).
     """
-    with paused_gc():
-        run = Extraction(project, tree_budget)
-        exports, modules = run.index()
-        return run.finish([run.evaluate_exports(exports, range(len(exports)), modules)])
+    return gc_paused(_extract, project, tree_budget)
+
+
+def _extract(project: Project, tree_budget: Optional[int]) -> Schema:
+    run = Extraction(project, tree_budget)
+    exports, modules = run.index()
+    return run.finish([run.evaluate_exports(exports, range(len(exports)), modules)])
 
 
 class Extraction:

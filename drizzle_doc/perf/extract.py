@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from drizzle_doc.drizzle.extract import Extraction, Part, paused_gc
+from drizzle_doc.drizzle.extract import Extraction, Part, gc_paused
 from drizzle_doc.model import Schema
 from drizzle_doc.perf import background, pickling
 from drizzle_doc.perf.plan import DEFAULT, Plan
@@ -48,28 +48,31 @@ def extract(project: Project, plan: Plan = DEFAULT) -> Schema:
 
 def extract_route(project: Project, plan: Plan = DEFAULT) -> tuple[Schema, Route]:
     """:func:`extract`, and the :class:`Route` it took."""
-    with paused_gc():
-        run = Extraction(project, plan.tree_budget)
-        units = run.units()
-        total = sum(n for _, n in units) if units is not None else 0
-        if total > plan.units_min_bytes:  # file by file: each file is parsed when its turn comes
-            if total >= plan.parallel_min_bytes and len(units) > 1 and plan.forks():
-                isolate = total >= plan.isolate_min_bytes
-                first, second = _cut(units, plan.cut_at)
-                parts, crossed = _in_two((run.evaluate_units, first), (run.evaluate_units, second), isolate)
-                return run.finish(parts), Route("units", (len(first), len(second)), isolate, crossed)
-            return run.finish([run.evaluate_units([u for u, _ in units])]), Route("units", (len(units),))
+    return gc_paused(_extract_route, project, plan)
 
-        # small (or a barrel whose `export *` names a package): index every file first
-        exports, modules = run.index()
-        if len(exports) >= plan.parallel_min_exports and plan.forks():
-            mine, theirs, scan_mine, scan_theirs = _split(exports, modules, plan.cut_at)
-            # the files are parsed and indexed; a forked child shares them and makes the second share
-            parts, crossed = _in_two((run.evaluate_exports, exports, mine, scan_mine),
-                                     (run.evaluate_exports, exports, theirs, scan_theirs))
-            return run.finish(parts), Route("exports", (len(mine), len(theirs)), False, crossed)
-        return (run.finish([run.evaluate_exports(exports, range(len(exports)), modules)]),
-                Route("exports", (len(exports),)))
+
+def _extract_route(project: Project, plan: Plan) -> tuple[Schema, Route]:
+    run = Extraction(project, plan.tree_budget)
+    units = run.units()
+    total = sum(n for _, n in units) if units is not None else 0
+    if total > plan.units_min_bytes:  # file by file: each file is parsed when its turn comes
+        if total >= plan.parallel_min_bytes and len(units) > 1 and plan.forks():
+            isolate = total >= plan.isolate_min_bytes
+            first, second = _cut(units, plan.cut_at)
+            parts, crossed = _in_two((run.evaluate_units, first), (run.evaluate_units, second), isolate)
+            return run.finish(parts), Route("units", (len(first), len(second)), isolate, crossed)
+        return run.finish([run.evaluate_units([u for u, _ in units])]), Route("units", (len(units),))
+
+    # small (or a barrel whose `export *` names a package): index every file first
+    exports, modules = run.index()
+    if len(exports) >= plan.parallel_min_exports and plan.forks():
+        mine, theirs, scan_mine, scan_theirs = _split(exports, modules, plan.cut_at)
+        # the files are parsed and indexed; a forked child shares them and makes the second share
+        parts, crossed = _in_two((run.evaluate_exports, exports, mine, scan_mine),
+                                 (run.evaluate_exports, exports, theirs, scan_theirs))
+        return run.finish(parts), Route("exports", (len(mine), len(theirs)), False, crossed)
+    return (run.finish([run.evaluate_exports(exports, range(len(exports)), modules)]),
+            Route("exports", (len(exports),)))
 
 
 def _in_two(first: tuple, second: tuple, isolate: bool = False) -> tuple[list[Part], bool]:
