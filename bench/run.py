@@ -96,7 +96,10 @@ def worker_parse(root: Path) -> dict:
 
 def worker_inspect(root: Path) -> dict:
     from drizzle_doc.project.config import load_projects
-    from drizzle_doc.drizzle.extract import extract
+    try:  # the extraction the CLI runs (on two cores): drizzle_doc.perf since issue 13
+        from drizzle_doc.perf.extract import extract
+    except ImportError:
+        from drizzle_doc.drizzle.extract import extract
     from drizzle_doc.output.jsonout import pretty_chunks
     from drizzle_doc.output.serialize import schema_json
 

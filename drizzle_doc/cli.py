@@ -65,19 +65,19 @@ def project_options(f):
     return f
 
 
-def load(root, config_path, schema_globs, migrations_dir, casing, out=None, history=False):
+def load(root, config_path, schema_globs, migrations_dir, casing, out=None, histories=None):
     """Find the projects and extract each one's schema: [(Project, Schema)].
 
-    ``history``: the command reads the migrations too, so each project's history
-    is read on the second core while its models are extracted.
+    ``histories`` (a :class:`~drizzle_doc.perf.history.Histories`): the command reads the
+    migrations too, so each project's history is read on the second core while its models
+    are extracted; the command takes them from ``histories``.
     """
     from drizzle_doc.project.config import load_projects
-    from drizzle_doc.history.migrations import prefetch_history
-    from drizzle_doc.drizzle.extract import extract
+    from drizzle_doc.perf.extract import extract
 
     def extracted(p):
-        if history:
-            prefetch_history(p)
+        if histories is not None:
+            histories.prefetch(p)
         return p, extract(p)
 
     projects = load_projects(
@@ -117,17 +117,19 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
         drizzle-doc inspect --root fixtures/example > schema.json
         drizzle-doc inspect --format text
     """
-    from drizzle_doc.history.migrations import augment_inspect, load_history
+    from drizzle_doc.history.migrations import augment_inspect
     from drizzle_doc.output.serialize import schema_json
     from drizzle_doc.output.textout import schema_text
+    from drizzle_doc.perf.history import Histories
 
-    results = load(root, config_path, schema_globs, migrations_dir, casing, history=True)
+    histories = Histories()
+    results = load(root, config_path, schema_globs, migrations_dir, casing, histories=histories)
     worst = 0
     payloads = []
     for project, schema in results:
         payload = schema_json(schema)  # its diagnostics include the project's (config) ones
         payload["project"] = {"root": ".", "config": project.config_file}
-        augment_inspect(payload, load_history(project, schema))
+        augment_inspect(payload, histories.load(project, schema))
         payloads.append((project, schema, payload))
         # model and payload live until the end: keep the cyclic collector from walking them
         # again and again while the JSON is written (about a million objects at 10,000 tables)
@@ -164,9 +166,12 @@ def generate(root, config_path, schema_globs, migrations_dir, casing, out, prune
         drizzle-doc generate --out docs/db --prune
     """
     from drizzle_doc.commands.generate import run_generate
+    from drizzle_doc.perf.history import Histories
 
-    sys.exit(run_generate(load(root, config_path, schema_globs, migrations_dir, casing, out=out, history=True),
-                          prune=prune, templates=templates_dir, use_cache=not no_cache))
+    histories = Histories()
+    results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, histories=histories)
+    sys.exit(run_generate(results, prune=prune, templates=templates_dir, use_cache=not no_cache,
+                          histories=histories))
 
 
 @cli.command()
@@ -262,13 +267,15 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
         drizzle-doc migrations
         drizzle-doc migrations --format json --migrations db/migrations
     """
-    from drizzle_doc.history.migrations import history_json, history_text, load_history
+    from drizzle_doc.history.migrations import history_json, history_text
+    from drizzle_doc.perf.history import Histories
 
-    results = load(root, config_path, schema_globs, migrations_dir, casing, history=True)
+    prefetched = Histories()
+    results = load(root, config_path, schema_globs, migrations_dir, casing, histories=prefetched)
     worst = 0
     histories = []
     for project, schema in results:
-        history = load_history(project, schema)
+        history = prefetched.load(project, schema)
         histories.append(history)
         if any(d.severity == "error" for d in (*history.diagnostics, *history.drift)):
             worst = 1
@@ -315,6 +322,7 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
 
     from drizzle_doc.commands.check import run_check
     from drizzle_doc.errors import UsageError
+    from drizzle_doc.perf.history import Histories
     from drizzle_doc.output.report import exit_code, render_github, render_json, render_text
 
     rules = {}
@@ -330,10 +338,11 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
             cmd += [flag, str(value)]
     for s in schema_globs:
         cmd += ["--schema", s]
-    results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, history=True)
+    histories = Histories()
+    results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, histories=histories)
     findings = run_check(results, base=Path(root or Path.cwd()), require_descriptions=require_descriptions,
                          rules=rules, templates=templates_dir, generate_cmd=shlex.join(cmd),
-                         use_cache=not no_cache)
+                         use_cache=not no_cache, histories=histories)
     if fmt == "json":
         click.echo(render_json(findings), nl=False)
     elif fmt == "github":

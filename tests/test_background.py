@@ -1,9 +1,11 @@
 """The second core (issue 7): forked work gives exactly what a serial run gives.
 
-Histories are read while the models are extracted, and large sets of table
-pages are rendered in two halves.  Here every fixture goes both ways and the
-results must be equal; and a child that raises, crashes or returns something
-that cannot be pickled only means the parent does the work itself.
+Histories are read while the models are extracted, models are extracted in two
+shares, and large sets of table pages are rendered in two halves.  Here every
+fixture goes every way (a :class:`~drizzle_doc.perf.plan.Plan` says which) and the
+results must equal what the pure, one-process stages make; and a child that raises,
+crashes or returns something that cannot be pickled only means the parent does the
+work itself.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ from pathlib import Path
 
 import pytest
 
-import drizzle_doc.drizzle.extract as parse_mod
-import drizzle_doc.docs.render as render_mod
 from drizzle_doc.perf.background import ENV_JOBS, Background, can_fork
+from drizzle_doc.perf.extract import Route, extract_route
+from drizzle_doc.perf.extract import extract as planned_extract
+from drizzle_doc.perf.history import Histories
+from drizzle_doc.perf.plan import SERIAL, Plan
+from drizzle_doc.perf.render import render_pages
 from drizzle_doc.project.config import load_projects
-from drizzle_doc.history.migrations import history_digest, history_handle, load_history, prefetch_history
-from drizzle_doc.drizzle.extract import extract
+from drizzle_doc.history.migrations import history_digest, load_history, read_history
+from drizzle_doc.drizzle.extract import Extraction, extract
 from drizzle_doc.docs.render import render_docs
 from drizzle_doc.output.serialize import schema_json
 
@@ -115,99 +120,77 @@ def _projects():
         yield from load_projects(root)
 
 
+#: Read file by file from the first byte on, cut in two from the first byte on.
+BY_FILES = Plan(parallel_min_bytes=0, units_min_bytes=0)
+#: Every file indexed first (the general way, as for a barrel whose `export *` names a
+#: package), exports cut in two from the first on.
+BY_EXPORTS = Plan(units_min_bytes=1 << 60, parallel_min_exports=0)
+
+
+def _sorted_pages(schema, project, history, plan):
+    pages = render_pages(schema, project, history=history, plan=plan)
+    return {path: pages[path] for path in sorted(pages)}
+
+
 @pytest.mark.parametrize("project", list(_projects()), ids=lambda p: p.root.relative_to(REPO).as_posix())
-def test_prefetched_history_and_split_rendering_equal_serial(project, monkeypatch):
+def test_prefetched_history_and_split_rendering_equal_serial(project):
     schema = extract(project)
     serial_history = load_history(project, schema)
-    prefetch_history(project)
-    assert load_history(project, schema) == serial_history
-    prefetch_history(project)
-    handle = history_handle(project)  # digest and diagnostics before the history is unpacked
+    histories = Histories()
+    histories.prefetch(project)
+    assert histories.load(project, schema) == serial_history
+    histories.prefetch(project)
+    handle = histories.handle(project)  # digest and diagnostics before the history is unpacked
     assert handle.diagnostics == serial_history.diagnostics
-    serial_latest = history_handle(project).latest()
+    serial_latest = read_history(project)[1]
+    assert Histories(SERIAL).handle(project).latest() == serial_latest
     assert handle.digest == history_digest(replace(serial_history, drift=()), serial_latest) \
-        == history_handle(project).digest
-    prefetch_history(project)
-    assert history_handle(project).latest() == serial_latest
-    monkeypatch.setattr(render_mod, "PARALLEL_MIN_TABLES", 1)
-    split = render_docs(schema, project, history=serial_history)
-    monkeypatch.setattr(render_mod, "LAZY_MIN_TABLES", 0)  # pages made when read, half inflated
-    lazy_split = render_docs(schema, project, history=serial_history)
-    monkeypatch.setenv(ENV_JOBS, "1")
-    lazy = render_docs(schema, project, history=serial_history)
-    monkeypatch.setattr(render_mod, "LAZY_MIN_TABLES", 1 << 60)
+        == Histories(SERIAL).handle(project).digest
+    histories.prefetch(project)
+    assert histories.handle(project).latest() == serial_latest
+    split = _sorted_pages(schema, project, serial_history, Plan(parallel_min_tables=1))
+    # pages made when read, half inflated
+    lazy_split = _sorted_pages(schema, project, serial_history, Plan(parallel_min_tables=1, lazy_min_tables=0))
+    lazy = _sorted_pages(schema, project, serial_history, Plan(fork=False, parallel_min_tables=1, lazy_min_tables=0))
+    at_once = _sorted_pages(schema, project, serial_history, Plan(fork=False, lazy_min_tables=1 << 60))
     serial = render_docs(schema, project, history=serial_history)
-    assert list(split.items()) == list(serial.items()) == list(lazy_split.items()) == list(lazy.items())
-
-
-def _units_of(project):
-    files, _ = parse_mod.schema_files(project)
-    return parse_mod._units(parse_mod.new_evaluator(project.root.resolve()), files)
-
-
-def _pickling(monkeypatch):
-    """Every share's part must cross as a pickle (the child's does): check the parent's too."""
-    for name in ("_evaluate_part", "_evaluate_units"):
-        real = getattr(parse_mod, name)
-
-        def evaluate_and_pickle(*args, real=real):
-            part = real(*args)
-            assert pickle.loads(pickle.dumps(part)).tables == part.tables
-            return part
-
-        monkeypatch.setattr(parse_mod, name, evaluate_and_pickle)
-
-
-def _cut_units_at(k, calls):
-    def cut(units, first_share=None):
-        calls.append(k)
-        return [u for u, _ in units[:k]], [u for u, _ in units[k:]]
-    return cut
+    assert list(split.items()) == list(serial.items()) == list(lazy_split.items()) == list(lazy.items()) \
+        == list(at_once.items())
 
 
 @forks
 @pytest.mark.parametrize("project", list(_projects()), ids=lambda p: p.root.relative_to(REPO).as_posix())
-def test_extraction_split_across_two_processes_equals_serial(project, monkeypatch):
+def test_extraction_split_across_two_processes_equals_serial(project):
     """The second core evaluates a share of the files, cut anywhere (and, for large schemas,
     two children evaluate both shares); the merged model is the serial one."""
-    monkeypatch.setenv(ENV_JOBS, "1")
-    serial = extract(project)
-    monkeypatch.setenv(ENV_JOBS, "2")
-    monkeypatch.setattr(parse_mod, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parse_mod, "UNITS_MIN_BYTES", 0)
-    _pickling(monkeypatch)
-    units = _units_of(project)
+    serial = extract(project)  # one process, every file indexed first
+    assert planned_extract(project, replace(BY_FILES, fork=False)) == serial  # one process, file by file
+    units = Extraction(project).units()
     assert units is not None  # every fixture is read file by file
     for isolate in (1 << 60, 0):
-        monkeypatch.setattr(parse_mod, "ISOLATE_MIN_BYTES", isolate)
         for k in range(1, len(units)):
-            calls: list = []
-            monkeypatch.setattr(parse_mod, "_cut", _cut_units_at(k, calls))
-            split = extract(project)
-            assert calls == [k]  # the split path ran
+            split, route = extract_route(project, replace(BY_FILES, isolate_min_bytes=isolate, cut_at=k))
+            # the split path ran, and each child's part crossed as a pickle (with isolate, both)
+            assert route == Route("units", (k, len(units) - k), isolated=isolate == 0, crossed=True)
             assert split == serial, (isolate, k)
             assert schema_json(split) == schema_json(serial), (isolate, k)  # fields equality skips (files, lines) too
 
 
 @forks
 @pytest.mark.parametrize("project", list(_projects()), ids=lambda p: p.root.relative_to(REPO).as_posix())
-def test_extraction_split_by_exports_equals_serial(project, monkeypatch):
+def test_extraction_split_by_exports_equals_serial(project):
     """The general way (every file indexed first, exports cut by where they are bound), used when
     a barrel's `export *` names a package: also the serial model."""
-    monkeypatch.setenv(ENV_JOBS, "1")
     serial = extract(project)
-    monkeypatch.setattr(parse_mod, "_units", lambda ev, files: None)
-    assert extract(project) == serial
-    monkeypatch.setenv(ENV_JOBS, "2")
-    monkeypatch.setattr(parse_mod, "PARALLEL_MIN_EXPORTS", 0)
-    calls = []
-    real = parse_mod._split
-    monkeypatch.setattr(parse_mod, "_split", lambda *a: calls.append(1) or real(*a))
-    _pickling(monkeypatch)
-    split = extract(project)
-    assert calls  # the split path ran
+    split, route = extract_route(project, BY_EXPORTS)
+    assert route.way == "exports" and len(route.shares) == 2  # the split path ran
+    assert route.crossed  # the child's part crossed as a pickle
     assert split == serial
     assert schema_json(split) == schema_json(serial)
+    run = Extraction(project)  # the share made here crosses nothing: its part must pickle too
+    exports, modules = run.index()
+    part = run.evaluate_exports(exports, range(len(exports)), modules)
+    assert pickle.loads(pickle.dumps(part)).tables == part.tables
 
 
 def _alias_project(tmp_path):
@@ -228,38 +211,23 @@ def _alias_project(tmp_path):
     return project
 
 
-def test_extraction_split_keeps_aliases_once_and_spots_unexported_tables(tmp_path, monkeypatch):
+def test_extraction_split_keeps_aliases_once_and_spots_unexported_tables(tmp_path):
     """A table exported under two names (made in both processes) is one table, a table kept
     private is still reported, and a duplicate name is still an error, whichever process made it."""
     project = _alias_project(tmp_path)
-    monkeypatch.setenv(ENV_JOBS, "1")
     serial = extract(project)
     assert [t.name for t in serial.tables] == [f"t{i}" for i in range(8)]
     codes = sorted(d.code for d in serial.diagnostics if d.code in ("not-exported", "duplicate-table"))
     assert codes == ["duplicate-table", "not-exported"]
-    monkeypatch.setenv(ENV_JOBS, "2")
-    monkeypatch.setattr(parse_mod, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parse_mod, "UNITS_MIN_BYTES", 0)
     for k in (1, 2):  # every way of cutting the three files in two
-        monkeypatch.setattr(parse_mod, "_cut", _cut_units_at(k, []))
-        split = extract(project)
+        split = planned_extract(project, replace(BY_FILES, cut_at=k))
         assert split == serial and split.diagnostics == serial.diagnostics, k
-    monkeypatch.setattr(parse_mod, "_units", lambda ev, files: None)  # the general way
-    monkeypatch.setattr(parse_mod, "PARALLEL_MIN_EXPORTS", 0)
-    for share in range(1, 11):  # every way of cutting the 11 exports in two
-        monkeypatch.setattr(parse_mod, "_split", _cut_at(share))
-        split = extract(project)
+    for share in range(1, 11):  # every way of cutting the 11 exports in two (the general way)
+        split = planned_extract(project, replace(BY_EXPORTS, cut_at=share))
         assert split == serial and split.diagnostics == serial.diagnostics, share
 
 
-def _cut_at(share):
-    def split(exports, modules):
-        first, second = list(range(share)), list(range(share, len(exports)))
-        return first, second, modules[:1], modules[1:]
-    return split
-
-
-def test_a_barrel_name_given_by_two_export_stars_is_the_first_ones(tmp_path, monkeypatch):
+def test_a_barrel_name_given_by_two_export_stars_is_the_first_ones(tmp_path):
     """`export *` from two files that both export `users`: the barrel gives the first file's
     (as Module.export_names has it), even when each file was read by a different process."""
     (tmp_path / "src").mkdir()
@@ -272,20 +240,13 @@ def test_a_barrel_name_given_by_two_export_stars_is_the_first_ones(tmp_path, mon
     (tmp_path / "drizzle.config.ts").write_text(
         'export default { dialect: "postgresql", schema: "./src/index.ts" };\n')
     (project,) = load_projects(tmp_path)
-    monkeypatch.setenv(ENV_JOBS, "1")
-    serial = extract(project)
+    serial = extract(project)  # the general way
     assert [t.name for t in serial.tables] == ["users_a", "posts", "own"]
-    monkeypatch.setattr(parse_mod, "_units", lambda ev, files: None)
-    assert extract(project) == serial  # the general way agrees
-    monkeypatch.undo()
-    monkeypatch.setenv(ENV_JOBS, "2")
-    monkeypatch.setattr(parse_mod, "PARALLEL_MIN_BYTES", 0)
-    monkeypatch.setattr(parse_mod, "UNITS_MIN_BYTES", 0)
+    assert planned_extract(project, replace(BY_FILES, fork=False)) == serial  # file by file agrees
     for k in (1, 2):
-        calls: list = []
-        monkeypatch.setattr(parse_mod, "_cut", _cut_units_at(k, calls))
-        split = extract(project)
-        assert calls == [k] and split == serial and split.diagnostics == serial.diagnostics, k
+        split, route = extract_route(project, replace(BY_FILES, cut_at=k))
+        assert route.shares == ((k, 3 - k) if can_fork() else (3,)), k
+        assert split == serial and split.diagnostics == serial.diagnostics, k
 
 
 @forks
@@ -301,12 +262,13 @@ def test_prefetched_drift_compares_only_changed_tables_and_finds_every_change():
     root = REPO / "fixtures" / "history-basic"
     project = Project(root=root)
     older = load_snapshot(json.loads((root / "drizzle" / "migrations" / "meta" / "0005_snapshot.json").read_text()))
-    serial = compute_drift(older, history_handle(Project(root=root)).latest())
+    latest = read_history(Project(root=root))[1]
+    serial = compute_drift(older, latest)
     assert serial  # the models are two migrations behind: real drift
-    prefetch_history(project)
-    handle = history_handle(project)
+    histories = Histories()
+    histories.prefetch(project)
+    handle = histories.handle(project)
     assert handle.full(older, project).drift == serial
-    latest = history_handle(Project(root=root)).latest()
     assert handle.full(latest, project).drift == ()
 
 
@@ -319,32 +281,29 @@ def test_generate_with_pages_made_on_two_cores_writes_what_one_core_writes(tmp_p
     from click.testing import CliRunner
 
     from drizzle_doc.cli import cli
-    from drizzle_doc.docs.render import render_pages
+    from drizzle_doc.commands.generate import run_generate
 
     results = {}
-    monkeypatch.setattr(render_mod, "LAZY_MIN_TABLES", 0)
-    for jobs in ("1", "2"):
-        root = tmp_path / jobs
+    for fork in (False, True):
+        plan = Plan(fork=fork, lazy_min_tables=0, parallel_min_tables=1)
+        root = tmp_path / str(fork)
         shutil.copytree(REPO / "fixtures" / "example", root, ignore=shutil.ignore_patterns("docs"))
         (project,) = load_projects(root)
         out = root / project.out
         monkeypatch.setenv(ENV_JOBS, "1")
         runner = CliRunner()
         assert runner.invoke(cli, ["generate", "--root", str(root), "--no-cache"]).exit_code == 0
+        monkeypatch.delenv(ENV_JOBS)
         page = sorted(out.rglob("*.md"))[-1]
         page.write_text(page.read_text() + "\nA note a human added.\n")
         (out / "tables").mkdir(exist_ok=True)
         orphan = out / "tables" / "gone.md"
         orphan.write_text(page.read_text())
-        monkeypatch.setenv(ENV_JOBS, jobs)
-        monkeypatch.setattr(render_mod, "PARALLEL_MIN_TABLES", 1)
         schema = extract(project)
-        pages = render_pages(schema, project, history=load_history(project, schema))
+        pages = render_pages(schema, project, history=load_history(project, schema), plan=plan)
         assert sorted(pages) == sorted(render_docs(schema, project, history=load_history(project, schema)))
         assert all(pages[p] == pages[p] for p in pages) and all(p in pages for p in pages)
-        result = runner.invoke(cli, ["generate", "--root", str(root), "--no-cache"])
-        assert result.exit_code == 0, result.output
-        results[jobs] = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
-    assert results["1"] == results["2"]
-    assert any(b"A note a human added." in data for data in results["2"].values())
-
+        assert run_generate([(project, schema)], use_cache=False, plan=plan) == 0
+        results[fork] = {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    assert results[False] == results[True]
+    assert any(b"A note a human added." in data for data in results[True].values())

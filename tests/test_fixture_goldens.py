@@ -36,7 +36,7 @@ from modeldump import dump
 from drizzle_doc.cli import cli
 from drizzle_doc.commands.generate import out_dir
 from drizzle_doc.drizzle.extract import extract
-from drizzle_doc.history.migrations import history_handle
+from drizzle_doc.history.migrations import load_history, read_history
 from drizzle_doc.model import Column, Schema, Table
 from drizzle_doc.project.config import load_projects
 
@@ -55,11 +55,10 @@ def model_text(root: Path) -> str:
     parts = []
     for project in load_projects(root):
         schema = extract(project)
-        handle = history_handle(project)
-        history = handle.full(schema, project)
+        history = load_history(project, schema)
         where = project.root.relative_to(root).as_posix()
         for title, obj in (("project", project), ("schema", schema), ("history", history),
-                           ("migrated schema", handle.latest())):
+                           ("migrated schema", read_history(project)[1])):
             parts.append(f"# {where}: {title}\n{dump(obj, base=root)}")
     return "\n".join(parts)
 

@@ -17,7 +17,7 @@ from drizzle_doc.history.migrations import (
     augment_inspect,
     compute_drift,
     find_migrations_dir,
-    history_handle,
+    read_history,
     history_json,
     history_text,
     load_history,
@@ -141,7 +141,7 @@ def test_basic_enum_created(basic):
 
 def test_basic_no_drift_against_its_own_last_snapshot(basic):
     model = snapshot("history-basic", "0007")
-    assert compute_drift(model, history_handle(project("history-basic")).latest()) == ()
+    assert compute_drift(model, read_history(project("history-basic"))[1]) == ()
     h = load_history(project("history-basic"), schema=model)
     assert h.drift == ()
 
@@ -191,7 +191,7 @@ def test_sql_only_history():
     assert ("0003_drop_legacy_slug", "column legacy_slug dropped") in summaries(h.table("posts"))
     assert h.table("posts").added_in("status").tag == "0006_comments_status_tweaks"
     # the schema rebuilt from SQL is the one drizzle-kit recorded after the same step
-    assert compute_drift(snapshot("history-basic", "0006"), history_handle(project("sql-only")).latest()) == ()
+    assert compute_drift(snapshot("history-basic", "0006"), read_history(project("sql-only"))[1]) == ()
 
 
 # ---------------------------------------------------------------------------
@@ -425,7 +425,7 @@ def test_old_drizzle_kit_do_blocks(tmp_path):
     )
     h = load_history(project(tmp_path))
     assert h.folder == "drizzle" and h.diagnostics == ()
-    (fk,) = history_handle(project(tmp_path)).latest().table("posts").foreign_keys
+    (fk,) = read_history(project(tmp_path))[1].table("posts").foreign_keys
     assert (fk.name, fk.foreign_table, fk.on_delete) == ("posts_author_id_users_id_fk", "users", "cascade")
 
 

@@ -239,7 +239,7 @@ def test_ten_megabyte_models_file(tmp_path):
 
 
 def test_an_unexpected_exception_is_one_clear_line(tmp_path, monkeypatch):
-    import drizzle_doc.drizzle.extract as parse
+    import drizzle_doc.perf.extract as parse  # what the CLI extracts with
 
     write(tmp_path, {"drizzle.config.ts": CONFIG, "src/a.ts": HDR + table("t")})
 

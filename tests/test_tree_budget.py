@@ -1,6 +1,6 @@
 """Syntax trees released during evaluation (issue 7: memory at 10,000 tables).
 
-Past ``TREE_BUDGET`` bytes of source the evaluator lets go of the least recently used
+Past its tree budget (``Plan.tree_budget`` bytes of source) the evaluator lets go of the least recently used
 trees and parses a file again when it needs it again.  Nothing may depend on which
 trees happen to be held: with a budget of zero (every file but the one in use is
 released at once) every fixture gives exactly the model it gives with all trees held.
@@ -12,12 +12,10 @@ from pathlib import Path
 
 import pytest
 
-import drizzle_doc.drizzle.extract as parse_mod
-import drizzle_doc.ts.evaluate as evaluate_mod
 import drizzle_doc.ts.syntax as ts_mod
-from drizzle_doc.perf.background import ENV_JOBS
+from drizzle_doc.perf.extract import extract
+from drizzle_doc.perf.plan import DEFAULT, SERIAL, Plan
 from drizzle_doc.project.config import load_projects
-from drizzle_doc.drizzle.extract import extract
 from drizzle_doc.output.serialize import schema_json
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,22 +36,19 @@ def _counting_parses(monkeypatch) -> list:
 
 @pytest.mark.parametrize("project", list(_projects()), ids=lambda p: p.root.relative_to(REPO).as_posix())
 def test_released_trees_give_the_same_model(project, monkeypatch):
-    monkeypatch.setenv(ENV_JOBS, "1")  # one evaluator, so the parses are counted here
     parsed = _counting_parses(monkeypatch)
-    held = extract(project)
+    held = extract(project, SERIAL)  # one evaluator, so the parses are counted here
     once = len(parsed)
     assert len(set(parsed)) == once  # within the budget, every file is parsed exactly once
-    monkeypatch.setattr(evaluate_mod, "TREE_BUDGET", 0)
-    for units in (parse_mod.UNITS_MIN_BYTES, 0):  # indexed whole first, or read file by file
-        monkeypatch.setattr(parse_mod, "UNITS_MIN_BYTES", units)
+    for units in (DEFAULT.units_min_bytes, 0):  # indexed whole first, or read file by file
         parsed.clear()
-        released = extract(project)
+        released = extract(project, Plan(fork=False, tree_budget=0, units_min_bytes=units))
         assert released == held
         assert schema_json(released) == schema_json(held)  # lines, files and diagnostics too
         assert len(parsed) >= once  # files read in turn need no tree parsed again; the rest do
 
 
-def test_a_released_tree_is_parsed_again_when_needed(tmp_path, monkeypatch):
+def test_a_released_tree_is_parsed_again_when_needed(tmp_path):
     """Budget zero: loading a second file lets go of the first one's tree; reading a value of
     the first file then parses it again, and nothing else changes."""
     (tmp_path / "a.ts").write_text(
@@ -61,10 +56,9 @@ def test_a_released_tree_is_parsed_again_when_needed(tmp_path, monkeypatch):
         '/** Notes kept. */\nexport const notes = pgTable("notes", {\n  /** The key. */\n  id: integer().primaryKey(),\n});\n'
         'export function named(n: string) { return n + "_x"; }\n')
     (tmp_path / "b.ts").write_text('import { named } from "./a";\nexport const label = named("b");\n')
-    monkeypatch.setattr(evaluate_mod, "TREE_BUDGET", 0)
     from drizzle_doc.drizzle.extract import new_evaluator
 
-    ev = new_evaluator(tmp_path)
+    ev = new_evaluator(tmp_path, tree_budget=0)
     a = ev.load(tmp_path / "a.ts")
     b = ev.load(tmp_path / "b.ts")
     assert a._tree is None and b._tree is not None and ev.reparsed == 0
@@ -76,7 +70,7 @@ def test_a_released_tree_is_parsed_again_when_needed(tmp_path, monkeypatch):
     assert ev.reparsed == 1
 
 
-def test_a_later_export_still_changes_a_table_built_before_it(tmp_path, monkeypatch):
+def test_a_later_export_still_changes_a_table_built_before_it(tmp_path):
     """Tables are built right after their export is read (their file's tree is still held);
     an ``enableRLS()`` or a ``pgPolicy(...).link()`` in a later export still counts."""
     (tmp_path / "src").mkdir()
@@ -92,8 +86,7 @@ def test_a_later_export_still_changes_a_table_built_before_it(tmp_path, monkeypa
     (tmp_path / "drizzle.config.ts").write_text(
         'export default { dialect: "postgresql", schema: "./src/*.ts" };\n')
     (project,) = load_projects(tmp_path)
-    for budget in (evaluate_mod.TREE_BUDGET, 0):
-        monkeypatch.setattr(evaluate_mod, "TREE_BUDGET", budget)
-        (table,) = extract(project).tables
+    for budget in (DEFAULT.tree_budget, 0):
+        (table,) = extract(project, Plan(tree_budget=budget)).tables
         assert table.rls_enabled, budget
         assert [p.name for p in table.policies] == ["owner_only"], budget

@@ -32,6 +32,7 @@ from typing import Any, Mapping, Optional, Sequence
 
 from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Schema
 from drizzle_doc.output.report import Finding
+from drizzle_doc.perf.history import Histories
 from drizzle_doc.lint.rules import run_rules
 from drizzle_doc.project.settings import RULES, Settings, settings_of, with_overrides
 
@@ -147,10 +148,11 @@ def _drift_findings(project: Any, schema: Schema, history: Any) -> list[Finding]
 
 def check_project(project: Any, schema: Schema, settings: Optional[Settings] = None, *,
                   templates: Optional[Path] = None, generate_cmd: str = GENERATE,
-                  use_cache: bool = True) -> list[Finding]:
-    """Every finding for one project; paths relative to the project root.  Reads, never writes."""
+                  use_cache: bool = True, histories: Optional[Histories] = None) -> list[Finding]:
+    """Every finding for one project; paths relative to the project root.  Reads, never writes.
+
+    ``histories``: where the command prefetched the project's history (default: read now)."""
     from drizzle_doc.commands.generate import out_dir, render_project
-    from drizzle_doc.history.migrations import history_handle
     from drizzle_doc.docs.render import page_paths
     from drizzle_doc.docs.write import WRITTEN, plan_docs
 
@@ -161,7 +163,7 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
         if f:
             findings.append(f)
 
-    handle = history_handle(project)
+    handle = (histories or Histories()).handle(project)
     history = handle.full(schema, project)
     for d in history.diagnostics:
         f = _from_diag(d, "migrations", "run `drizzle-kit generate` (or point --migrations at the folder); "
@@ -252,15 +254,16 @@ def _prefix(project: Any, base: Optional[Path]) -> str:
 def run_check(results: Sequence[tuple[Any, Schema]], *, base: Optional[Path] = None,
               require_descriptions: Optional[bool] = None, rules: Mapping[str, str] = {},
               templates: Optional[Path] = None, generate_cmd: str = GENERATE,
-              use_cache: bool = True) -> list[Finding]:
-    """Check every (project, schema); file paths are made relative to ``base`` (the --root)."""
+              use_cache: bool = True, histories: Optional[Histories] = None) -> list[Finding]:
+    """Check every (project, schema); file paths are made relative to ``base`` (the --root).
+    ``histories``: where the command prefetched the histories (default: each read when needed)."""
     findings: list[Finding] = []
     for project, schema in results:
         settings = with_overrides(settings_of(project), require_descriptions=require_descriptions,
                                   rules=rules)
         prefix = _prefix(project, base)
         for f in check_project(project, schema, settings, templates=templates, generate_cmd=generate_cmd,
-                                   use_cache=use_cache):
+                                   use_cache=use_cache, histories=histories):
             if prefix and f.file:
                 diff = f.diff
                 if diff:

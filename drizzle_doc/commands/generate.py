@@ -32,16 +32,20 @@ def history_for(project: Any, schema: Schema) -> Any:
 
 
 def render_project(project: Any, schema: Schema, templates: Optional[Path] = None,
-                   history: Any = None, lazy: bool = False) -> Mapping[str, str]:
+                   history: Any = None, lazy: bool = False, plan: Any = None) -> Mapping[str, str]:
     """The pages ``generate`` would write (sorted by path); pass ``history`` when it was
-    already loaded.  ``lazy``: a :class:`~drizzle_doc.docs.render.Pages` that renders each page
-    when read, in no particular order, instead of a dict of all of them."""
-    from drizzle_doc.docs.render import render_docs, render_pages
+    already loaded.  ``lazy``: a :class:`~drizzle_doc.perf.render.Pages` that renders each page
+    when read, in no particular order, on two cores (as ``plan`` says, default
+    :data:`~drizzle_doc.perf.plan.DEFAULT`), instead of a dict of all of them."""
+    from drizzle_doc.docs.render import render_docs
 
     if history is None:
         history = history_for(project, schema)
     if lazy:
-        return render_pages(schema, project, history=history, templates=templates)
+        from drizzle_doc.perf.plan import DEFAULT
+        from drizzle_doc.perf.render import render_pages
+
+        return render_pages(schema, project, history=history, templates=templates, plan=plan or DEFAULT)
     return render_docs(schema, project, history=history, templates=templates)
 
 
@@ -50,19 +54,25 @@ def out_dir(project: Any) -> Path:
 
 
 def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
-                 templates: Optional[Path] = None, use_cache: bool = True) -> int:
+                 templates: Optional[Path] = None, use_cache: bool = True, histories: Any = None,
+                 plan: Any = None) -> int:
     """Generate docs for every (project, schema); print diagnostics and a summary; exit code.
 
     With ``use_cache``, a project whose inputs and out dir are exactly as the last
     clean run left them is not rendered again (see :mod:`drizzle_doc.perf.cache`).
+    ``histories``: the :class:`~drizzle_doc.perf.history.Histories` the command prefetched
+    into (default: each history read when needed); ``plan``: how pages are rendered (see
+    :func:`render_project`).
     """
     from drizzle_doc.perf import cache
-    from drizzle_doc.history.migrations import history_handle
+    from drizzle_doc.perf.history import Histories
+
+    histories = histories if histories is not None else Histories()
 
     worst = 0
     summaries: list[WriteSummary] = []
     for project, schema in results:
-        handle = history_handle(project)
+        handle = histories.handle(project)
         out = out_dir(project)
         key = cache.render_key(project, schema, handle.digest, templates) if use_cache else None
         hit = cache.lookup(project, out, key) if key else None
@@ -70,7 +80,7 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
             summary = WriteSummary(unchanged=hit)
         else:
             history = handle.full(schema, project)
-            pages = render_project(project, schema, templates, history=history, lazy=True)
+            pages = render_project(project, schema, templates, history=history, lazy=True, plan=plan)
             big = len(pages) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
 
             def progress(files):

@@ -11,8 +11,15 @@ Public API::
     render_docs(schema, project, history=None, settings=None, templates=None) -> dict[str, str]
     page_paths(schema) -> dict[str, str]          # table key -> page path inside the out dir
 
-``render_docs`` is pure: the same input gives byte-identical output, and
-nothing is read from or written to disk except the templates.
+and, as stages (for :mod:`drizzle_doc.perf.render`, which renders table pages on two
+cores and, for a large schema, each when read)::
+
+    page_job(schema, project, ...) -> PageJob     # what every page is rendered from
+    other_pages(job) -> dict[str, str]            # index, diagrams, groups
+    table_pages(job, lo, hi) -> [(path, page)]    # the pages of schema.tables[lo:hi]
+
+Everything here is pure: the same input gives byte-identical output, nothing is read
+from or written to disk except the templates, and nothing knows of processes.
 """
 
 from __future__ import annotations
@@ -25,8 +32,7 @@ import unicodedata
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from collections import abc
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, NamedTuple, Optional
 from urllib.parse import quote
 
 import jinja2
@@ -609,6 +615,19 @@ def _diagram_text(schema: Schema, keys: list[str], edges) -> str:
     return d
 
 
+class PageJob(NamedTuple):
+    """What the pages of one schema are rendered from (see :func:`page_job`)."""
+
+    schema: Schema
+    project: Any
+    paths: dict[str, str]  # table key -> page path
+    edges: Any  # schema_edges(schema)
+    history: Any
+    statuses: Mapping  # table key -> assumption statuses
+    templates: Optional[Path]
+    settings: Mapping
+
+
 def render_docs(schema: Schema, project: Any, history: Any = None, settings: Optional[Mapping] = None,
                 templates: Optional[Path] = None) -> dict[str, str]:
     """Every page for ``schema``: ``{path relative to the out dir: content}``, sorted by path.
@@ -616,104 +635,37 @@ def render_docs(schema: Schema, project: Any, history: Any = None, settings: Opt
     ``history`` is the migrations history (see :func:`table_history`); ``settings``
     defaults to ``project.settings`` (``groups`` / ``viewpoints``,
     ``split_threshold``); ``templates`` is a folder whose templates override the
-    bundled ones.
+    bundled ones.  (:func:`drizzle_doc.perf.render.render_pages` gives the same pages,
+    on two cores and, for a large schema, each when read.)
     """
-    pages = render_pages(schema, project, history, settings, templates)
+    job = page_job(schema, project, history, settings, templates)
+    pages = other_pages(job)
+    pages.update(table_pages(job, 0, len(schema.tables)))
     return {path: pages[path] for path in sorted(pages)}
 
 
-class Pages(abc.Mapping):
-    """The pages of :func:`render_pages`: ``{path: content}``, each table page made when read.
-
-    Nothing holds every page at once (at 10,000 tables they are ~130 MB of text): a table
-    page of this process's share is rendered when asked for, the second core's share
-    arrives compressed and is inflated when asked for.  Iteration gives this process's
-    pages first (the second core works meanwhile), then the rest; every read of a page
-    gives the same text.
-    """
-
-    def __init__(self, job: tuple, mine: dict[str, int], theirs: Any, their_paths: list[str],
-                 others: dict[str, str]) -> None:
-        self._job = job
-        self._mine = mine  # path -> index in schema.tables, rendered on each read
-        self._theirs = theirs  # the Background job rendering the other share, until read
-        self._their_paths = dict.fromkeys(their_paths)
-        self._packed: Optional[dict[str, Any]] = None  # path -> page (compressed for a large schema)
-        self._others = others  # index, diagrams, groups (and every table page of a small schema): made at once
-        self._len = len(mine) + len(their_paths) + len(others)
-
-    def _their_pages(self) -> dict[str, Any]:
-        if self._packed is None:
-            job, self._theirs = self._theirs, None
-            try:
-                self._packed = dict(job.result())
-            finally:
-                job.close()
-        return self._packed
-
-    def __getitem__(self, path: str) -> str:
-        if path in self._mine:
-            i = self._mine[path]
-            return _table_pages(self._job, i, i + 1)[0][1]
-        if path in self._others:
-            return self._others[path]
-        if self._theirs is not None or self._packed is not None:
-            packed = self._their_pages().get(path)
-            if isinstance(packed, bytes):
-                import zlib
-
-                return zlib.decompress(packed).decode("utf-8", "surrogatepass")
-            if packed is not None:  # a small schema's pages cross as they are
-                return packed
-        raise KeyError(path)
-
-    def __iter__(self):
-        yield from self._mine
-        yield from self._their_paths
-        yield from self._others
-
-    def __len__(self) -> int:
-        return self._len
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._mine or path in self._others or path in self._their_paths
-
-
-def _packed_table_pages(job: tuple, lo: int, hi: int) -> list[tuple[str, bytes]]:
-    """:func:`_table_pages`, each page compressed (for the trip from the second core)."""
-    import zlib
-
-    return [(path, zlib.compress(text.encode("utf-8", "surrogatepass"), 1)) for path, text in _table_pages(job, lo, hi)]
-
-
-def render_pages(schema: Schema, project: Any, history: Any = None, settings: Optional[Mapping] = None,
-                 templates: Optional[Path] = None) -> Pages:
-    """The pages :func:`render_docs` gives, as a :class:`Pages` mapping; from
-    ``LAZY_MIN_TABLES`` tables on it renders each table page when read."""
+def page_job(schema: Schema, project: Any, history: Any = None, settings: Optional[Mapping] = None,
+             templates: Optional[Path] = None) -> PageJob:
+    """What :func:`other_pages` and :func:`table_pages` render from (arguments as :func:`render_docs`)."""
     if settings is None:
         settings = getattr(project, "settings", None) or {}
-    threshold = int(settings.get("split_threshold", SPLIT_THRESHOLD) or SPLIT_THRESHOLD)
-    edges = schema_edges(schema)
-    paths = page_paths(schema)
-    pages: dict[str, str] = {}
     from drizzle_doc.lint.rules import assumption_status
 
     try:
         statuses = assumption_status(schema, settings)
     except DrizzleDocError:  # a bad exception in settings: check reports it; pages still render
         statuses = assumption_status(schema, {})
-    job = (schema, project, paths, edges, history, statuses, templates)
-    n = len(schema.tables)
-    from drizzle_doc.perf.background import Background, can_fork
+    return PageJob(schema, project, page_paths(schema), schema_edges(schema), history, statuses, templates, settings)
 
-    lazy = n >= LAZY_MIN_TABLES
-    theirs, half = None, 0
-    if n >= PARALLEL_MIN_TABLES and can_fork():  # the first half on the second core
-        half = n // 2
-        theirs = Background(_packed_table_pages if lazy else _table_pages, job, 0, half)
-    mine = {paths[schema.tables[i].key]: i for i in range(half, n)}
-    their_paths = [paths[t.key] for t in schema.tables[:half]]
 
+def other_pages(job: PageJob) -> dict[str, str]:
+    """The finished index, diagram and group pages, sorted by path (every page but the tables')."""
+    from drizzle_doc.docs.pages import add_record
+
+    schema, project, paths, edges, templates, settings = (job.schema, job.project, job.paths, job.edges,
+                                                          job.templates, job.settings)
+    threshold = int(settings.get("split_threshold", SPLIT_THRESHOLD) or SPLIT_THRESHOLD)
+    pages: dict[str, str] = {}
     # diagrams: one block, or split pages
     parts = _split_diagrams(schema, edges, threshold)
     diagrams = []
@@ -775,33 +727,19 @@ def render_pages(schema: Schema, project: Any, history: Any = None, settings: Op
         diagram=inline, diagrams=diagrams, groups=groups, enums=enums, views=views, totals=totals,
         sources=[md_code(f) for f in schema.files],
     )
+    return {path: add_record(text) for path, text in sorted(pages.items())}
+
+
+def table_pages(job: PageJob, lo: int, hi: int) -> list[tuple[str, str]]:
+    """The finished pages of ``schema.tables[lo:hi]``, in table order."""
     from drizzle_doc.docs.pages import add_record
 
-    others = {path: add_record(text) for path, text in sorted(pages.items())}
-    made = Pages(job, mine, theirs, their_paths, others)
-    if lazy:
-        return made
-    # a small schema: every page at once (a few MB), this half rendered while the child renders its own
-    return Pages(job, {}, None, [], dict(sorted((path, made[path]) for path in made)))
-
-
-#: From this many tables on, table pages are rendered on two cores.
-PARALLEL_MIN_TABLES = 200
-#: From this many tables on, :class:`Pages` renders a table page only when it is read (below,
-#: every page is made at once, both halves side by side: ~13 MB of text at 1,000 tables).
-LAZY_MIN_TABLES = 3000
-
-
-def _table_pages(job: tuple, lo: int, hi: int) -> list[tuple[str, str]]:
-    """The finished pages of ``schema.tables[lo:hi]`` (``job`` as built by :func:`render_docs`)."""
-    from drizzle_doc.docs.pages import add_record
-
-    schema, project, paths, edges, history, statuses, templates = job
+    schema, paths, edges = job.schema, job.paths, job.edges
     out = []
     for t in schema.tables[lo:hi]:
-        ctx = table_context(schema, t, project, paths, edges, history, statuses.get(t.key, ()))
+        ctx = table_context(schema, t, job.project, paths, edges, job.history, job.statuses.get(t.key, ()))
         ctx["queries"] = _fence(ctx["queries"], "ts") if ctx["queries"] else ""
         ctx["sample_row"] = _fence(ctx["sample_row"], "ts")
         ctx["diagram"] = _fence(ctx["diagram"], "mermaid")
-        out.append((paths[t.key], add_record(_render("table.md.j2", templates, **ctx))))
+        out.append((paths[t.key], add_record(_render("table.md.j2", job.templates, **ctx))))
     return out

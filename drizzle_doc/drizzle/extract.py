@@ -1,9 +1,13 @@
 """Stage 2: read a project's Drizzle schema files statically and build the model.
 
-``extract(project)`` is the only entry point; no tree-sitter object leaves this
-package.  It parses each file once, follows imports lazily, and reports every
-problem as a :class:`~drizzle_doc.model.Diagnostic` while still returning
-everything it could read.
+Owns which files are the schema (:func:`schema_files`), the order drizzle-kit reads their
+exports in, evaluating exports into model objects, and merging what was made into one
+:class:`~drizzle_doc.model.Schema`.  :func:`extract` does it all in this process;
+:class:`Extraction` offers the same work as stages (list, evaluate a share into a
+picklable :class:`Part`, merge) for :mod:`drizzle_doc.perf.extract`, which decides whether
+and how to spread them over processes.  Nothing here knows of processes.  No tree-sitter
+object leaves this package; every problem is a :class:`~drizzle_doc.model.Diagnostic`
+while everything that could be read is still returned.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import gc
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, TypeVar
 
 from drizzle_doc.model import ERROR, WARNING, Diagnostic, Schema, Table
 from drizzle_doc.project import Project
@@ -28,8 +32,9 @@ from drizzle_doc.drizzle.core import (
 )
 from drizzle_doc.ts.values import Site, Unknown
 
-__all__ = ["extract", "schema_files", "evaluate_config"]
+__all__ = ["extract", "Extraction", "Part", "schema_files", "evaluate_config"]
 
+T = TypeVar("T")
 GLOB_CHARS = set("*?[{")
 SKIP_DIRS = {"node_modules", ".git"}
 
@@ -182,44 +187,114 @@ def _on_named(value: Any, name: str, module: Module) -> None:
                 target.decl_site = site
 
 
-def new_evaluator(root: Path, dialect=None) -> Evaluator:
+def new_evaluator(root: Path, tree_budget: Optional[int] = None, dialect=None) -> Evaluator:
     """An evaluator for a project's files; its native packages are ``dialect``'s (a project's
     :attr:`~drizzle_doc.project.Project.sql_dialect`), PostgreSQL's when none is given."""
     if dialect is None:
         from drizzle_doc.project import default_dialect
 
         dialect = default_dialect()
-    ev = Evaluator(root, dialect.natives(), read_tsconfig_paths(root))
+    ev = Evaluator(root, dialect.natives(), read_tsconfig_paths(root), tree_budget)
     ev.on_named = _on_named
     return ev
 
 
-def extract(project: Project) -> Schema:
-    # The extractor makes a great many small objects, nearly all freed by reference counting;
-    # what forms cycles (modules, scopes, functions) lives until the end of the call anyway.
-    # The cyclic collector's repeated passes over the growing heap are pure cost here.
+def gc_paused(fn: Callable[..., T], *args: Any) -> T:
+    """``fn(*args)`` with the cyclic garbage collector paused.
+
+    The extractor makes a great many small objects, nearly all freed by reference counting;
+    what forms cycles (modules, scopes, functions) lives until the end of the call anyway.
+    The cyclic collector's repeated passes over the growing heap are pure cost here.  ``fn``'s
+    frame, and all it alone holds, is freed before the collector resumes (freed after, the
+    next step's peak at 1,000 tables was ~6 MB higher).
+    """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _extract(project)
+        return fn(*args)
     finally:
         if enabled:
             gc.enable()
 
 
-#: From this many exported values on, the second core evaluates about half of them.
-PARALLEL_MIN_EXPORTS = 200
-#: The same, for schemas read file by file (see ``_units``): from this many bytes of source.
-PARALLEL_MIN_BYTES = 128 * 1024
-#: Schemas with more source than this are read file by file (``_units``): each file parsed when
-#: its turn comes, by the process that evaluates it.  Smaller ones (every tree fits in
-#: ``evaluate.TREE_BUDGET``) are indexed whole first, and a forked child shares the trees.
-UNITS_MIN_BYTES = 2 * 1024 * 1024
-#: From this many bytes of source on, both shares are evaluated in children and this process
-#: only merges their parts: the evaluation's garbage (several hundred MB at 10,000 tables)
-#: then never fragments this process's heap, and what it forks later (pages rendered on
-#: the second core) starts small.
-ISOLATE_MIN_BYTES = 4 * 1024 * 1024
+def extract(project: Project, tree_budget: Optional[int] = None) -> Schema:
+    """``project``'s model, made in this process: every schema file indexed, then every export
+    evaluated in drizzle-kit's order.  ``tree_budget``: see :class:`~drizzle_doc.ts.evaluate.Evaluator`.
+
+    :func:`drizzle_doc.perf.extract.extract` gives this same model, sooner and in less memory
+    for a large schema (its shares are evaluated by the stages of :class:`Extraction`).
+    """
+    return gc_paused(_extract, project, tree_budget)
+
+
+def _extract(project: Project, tree_budget: Optional[int]) -> Schema:
+    run = Extraction(project, tree_budget)
+    exports, modules = run.index()
+    return run.finish([run.evaluate_exports(exports, range(len(exports)), modules)])
+
+
+class Extraction:
+    """One project's extraction, as stages a scheduler may spread over processes.
+
+    List the work, in drizzle-kit's order: :meth:`units` (whole files, found without parsing
+    them) or :meth:`index` (every file parsed and indexed: its exports).  Evaluate any share
+    of it into a picklable :class:`Part` (:meth:`evaluate_units`, :meth:`evaluate_exports`).
+    :meth:`finish` merges the parts into the model one process evaluating every export in
+    order makes.
+    """
+
+    def __init__(self, project: Project, tree_budget: Optional[int] = None) -> None:
+        self.project = project
+        self.files, self.diags = schema_files(project)
+        dialect = project.sql_dialect
+        self.ev = new_evaluator(project.root.resolve(), tree_budget, dialect)
+        self.builder = Builder(self.ev, project.casing, dialect)
+        schema_filter = set(project.schema_filter)
+
+        def in_scope(schema: Optional[str]) -> bool:
+            return not schema_filter or (schema or dialect.default_schema) in schema_filter
+
+        self.in_scope = in_scope
+
+    def units(self) -> Optional[list[tuple[tuple, int]]]:
+        """The schema as units of whole files with their bytes of source (see :func:`_units`)."""
+        return _units(self.ev, self.files)
+
+    def index(self) -> tuple[list[tuple[Module, str]], list[Module]]:
+        """Every (module, name) drizzle-kit reads, in order, and the schema modules."""
+        modules: list[Module] = []
+        exports: list[tuple[Module, str]] = []
+        for path in self.files:
+            module = self.ev.load(path)
+            if module is None:
+                continue
+            modules.append(module)
+            # drizzle-kit reads Object.values(module): the default export counts too
+            try:
+                names = module.export_names()
+            except RecursionError:
+                names = []
+            for name in [*names, *(["default"] if "default" in module.exports else [])]:
+                exports.append((module, name))
+        return exports, modules
+
+    def evaluate_units(self, units: list[tuple]) -> "Part":
+        """The part of a share of :meth:`units` (the units only): each file is loaded when reached."""
+        part = Part()
+        scan: list[Module] = []
+        return _evaluate(self.ev, self.builder, _unit_exports(self.ev, units, scan, part.star_names), scan,
+                         self.in_scope, part)
+
+    def evaluate_exports(self, exports: list[tuple[Module, str]], positions: Iterable[int],
+                         scan: list[Module]) -> "Part":
+        """The part of the exports at ``positions`` of :meth:`index`; tables that the ``scan``
+        modules define but do not export are looked for too."""
+        return _evaluate(self.ev, self.builder, ((pos, *exports[pos]) for pos in positions), scan,
+                         self.in_scope, Part())
+
+    def finish(self, parts: list["Part"]) -> Schema:
+        """The model, from the parts of every share (see :func:`_merge`)."""
+        return _finish(self.project, self.ev, parts, self.files, self.diags)
 
 
 def _table_id(tv: TableValue) -> tuple:
@@ -227,7 +302,7 @@ def _table_id(tv: TableValue) -> tuple:
     return (tv.site, tv.schema, tv.name)
 
 
-class _Part:
+class Part:
     """What one process made of its share of the exports (plain, picklable data).
 
     Each item carries the position of its export in the serial order, so the parts merge
@@ -245,20 +320,6 @@ class _Part:
         self.hidden: list[tuple[tuple, Site, str]] = []  # tables seen but not exported: (id, site, message)
         self.star_names: list[tuple[Any, str]] = []  # (pos, name) of names an `export *` took: the first wins
         self.diagnostics: list[Diagnostic] = []
-
-
-def _evaluate_part(ev: Evaluator, builder: Builder, exports: list[tuple[Module, str]], positions: Iterable[int],
-                   scan: list[Module], in_scope) -> _Part:
-    """Evaluate the exports at ``positions`` and build their model objects; look for tables
-    that the ``scan`` modules define but do not export."""
-    return _evaluate(ev, builder, ((pos, *exports[pos]) for pos in positions), scan, in_scope, _Part())
-
-
-def _evaluate_units(ev: Evaluator, builder: Builder, units: list[tuple], in_scope) -> _Part:
-    """:func:`_evaluate_part` for a share of :func:`_units`: each file is loaded when reached."""
-    part = _Part()
-    scan: list[Module] = []
-    return _evaluate(ev, builder, _unit_exports(ev, units, scan, part.star_names), scan, in_scope, part)
 
 
 def _unit_exports(ev: Evaluator, units: list[tuple], scan: list[Module], star_names: list) -> Iterable[tuple]:
@@ -323,7 +384,7 @@ def _units(ev: Evaluator, files: list[Path]) -> Optional[list[tuple[tuple, int]]
     return units
 
 
-def _evaluate(ev: Evaluator, builder: Builder, items: Iterable[tuple], scan: list[Module], in_scope, part: _Part) -> _Part:
+def _evaluate(ev: Evaluator, builder: Builder, items: Iterable[tuple], scan: list[Module], in_scope, part: Part) -> Part:
     seen: set[int] = set()
     order: list[tuple[Any, Any]] = []
     built: list[tuple[TableValue, int]] = []  # (value, index in part.tables)
@@ -403,119 +464,7 @@ def _evaluate(ev: Evaluator, builder: Builder, items: Iterable[tuple], scan: lis
     return part
 
 
-def _split(exports: list[tuple[Module, str]], modules: list[Module]) -> tuple[list[int], list[int], list[Module], list[Module]]:
-    """Two shares of the exports (positions) and of the schema modules to scan, whole origins each
-    (the first for this process, the second for the child).
-
-    Exports of one binding (an origin) stay together, so each value is made in one process;
-    a schema module is scanned by the share that holds most of what it defines.
-    """
-    groups: dict[tuple[str, str], list[int]] = {}
-    for pos, (module, name) in enumerate(exports):
-        try:
-            key = module.origin(name)
-        except RecursionError:
-            key = (module.rel, name)
-        groups.setdefault(key, []).append(pos)
-    first: list[int] = []
-    second: list[int] = []
-    # a little over half for the first share (the parent's): the child also pickles its share
-    # and the parent unpickles it, so equal shares would leave the parent waiting
-    cut = len(exports) * 11 // 20
-    per_module: dict[str, list[int]] = {}
-    for key, positions in groups.items():  # in order of first export: files stay together
-        share = first if len(first) < cut else second
-        share.extend(positions)
-        counts = per_module.setdefault(key[0], [0, 0])
-        counts[share is second] += len(positions)
-    scan_first = [m for m in modules if per_module.get(m.rel, [0, 0])[1] <= per_module.get(m.rel, [0, 0])[0]]
-    scan_second = [m for m in modules if per_module.get(m.rel, [0, 0])[1] > per_module.get(m.rel, [0, 0])[0]]
-    return sorted(first), sorted(second), scan_first, scan_second
-
-
-def _extract(project: Project) -> Schema:
-    from drizzle_doc.perf import background
-
-    root = project.root.resolve()
-    files, diags = schema_files(project)
-    dialect = project.sql_dialect
-    ev = new_evaluator(root, dialect)
-    builder = Builder(ev, project.casing, dialect)
-
-    schema_filter = set(project.schema_filter)
-
-    def in_scope(schema: Optional[str]) -> bool:
-        return not schema_filter or (schema or dialect.default_schema) in schema_filter
-
-    units = _units(ev, files)
-    total = sum(n for _, n in units) if units is not None else 0
-    if total > UNITS_MIN_BYTES:  # file by file: each file is parsed when its turn comes
-        if total >= PARALLEL_MIN_BYTES and len(units) > 1 and background.can_fork():
-            isolate = total >= ISOLATE_MIN_BYTES
-            first, second = _cut(units, 0.55) if isolate else _cut(units)
-            parts = _in_two(background, (_evaluate_units, ev, builder, first, in_scope),
-                            (_evaluate_units, ev, builder, second, in_scope), isolate)
-        else:
-            parts = [_evaluate_units(ev, builder, [u for u, _ in units], in_scope)]
-        return _finish(project, ev, parts, files, diags)
-
-    # small (or a barrel whose `export *` names a package): index every file first
-
-    modules: list[Module] = []
-    exports: list[tuple[Module, str]] = []  # every (module, name) drizzle-kit reads, in order
-    for path in files:
-        module = ev.load(path)
-        if module is None:
-            continue
-        modules.append(module)
-        # drizzle-kit reads Object.values(module): the default export counts too
-        try:
-            names = module.export_names()
-        except RecursionError:
-            names = []
-        for name in [*names, *(["default"] if "default" in module.exports else [])]:
-            exports.append((module, name))
-
-    if len(exports) >= PARALLEL_MIN_EXPORTS and background.can_fork():
-        mine, theirs, scan_mine, scan_theirs = _split(exports, modules)
-        # the files are parsed and indexed; a forked child shares them and makes the second share
-        parts = _in_two(background, (_evaluate_part, ev, builder, exports, mine, scan_mine, in_scope),
-                        (_evaluate_part, ev, builder, exports, theirs, scan_theirs, in_scope))
-    else:
-        parts = [_evaluate_part(ev, builder, exports, range(len(exports)), modules, in_scope)]
-    return _finish(project, ev, parts, files, diags)
-
-
-def _in_two(background, first: tuple, second: tuple, isolate: bool = False) -> list[_Part]:
-    """The parts of two shares, each ``(fn, *args)``: ``second`` in a forked child, ``first``
-    in this process, or with ``isolate`` in a child of its own too."""
-    jobs = [background.Background(*share) for share in ((first, second) if isolate else (second,))]
-    try:
-        mine = jobs[0].result() if isolate else first[0](*first[1:])
-        return [mine, jobs[-1].result()]
-    finally:
-        for job in jobs:
-            job.close()
-
-
-def _cut(units: list[tuple[tuple, int]], first_share: float = 0.55) -> tuple[list[tuple], list[tuple]]:
-    """Two shares of the units, in order, the first with ``first_share`` of the source: by
-    default a little over half (this process's).  The second share costs a little more per
-    byte: its files import tables of the first share's (foreign keys point back), which it
-    evaluates too, and it pickles its part for this process to unpickle.
-    """
-    total = sum(n for _, n in units)
-    first: list[tuple] = []
-    done = 0
-    for k, (unit, n) in enumerate(units):
-        if first and done + n / 2 > total * first_share:
-            return first, [u for u, _ in units[k:]]
-        first.append(unit)
-        done += n
-    return first[:-1], first[-1:]
-
-
-def _finish(project: Project, ev: Evaluator, parts: list[_Part], files: list[Path], diags: list[Diagnostic]) -> Schema:
+def _finish(project: Project, ev: Evaluator, parts: list[Part], files: list[Path], diags: list[Diagnostic]) -> Schema:
     schema = _merge(project, ev, parts, files, diags)
     # The syntax trees and values are not needed past this point.  Modules, their values and
     # sites refer to each other; emptying the modules' tables lets reference counting free
@@ -528,7 +477,7 @@ def _finish(project: Project, ev: Evaluator, parts: list[_Part], files: list[Pat
     return schema
 
 
-def _in_order(parts: list[_Part], name: str, identity, shadowed: frozenset = frozenset()) -> Iterable[tuple]:
+def _in_order(parts: list[Part], name: str, identity, shadowed: frozenset = frozenset()) -> Iterable[tuple]:
     """The items of every part's list ``name`` in export order (their first element), each
     ``identity`` kept only from the first part that made it: a value exported twice may have
     been made by both processes.  Items of ``shadowed`` positions are left out."""
@@ -539,7 +488,7 @@ def _in_order(parts: list[_Part], name: str, identity, shadowed: frozenset = fro
             yield item
 
 
-def _shadowed(parts: list[_Part]) -> frozenset:
+def _shadowed(parts: list[Part]) -> frozenset:
     """Positions of names a barrel's earlier ``export *`` already gave (the first one wins,
     as ``Module.export_names`` has it); each share only saw its own targets."""
     first: dict[str, Any] = {}
@@ -548,7 +497,7 @@ def _shadowed(parts: list[_Part]) -> frozenset:
     return frozenset(pos for p in parts for pos, name in p.star_names if first[name] != pos)
 
 
-def _merge(project: Project, ev: Evaluator, parts: list[_Part], files: list[Path], diags: list[Diagnostic]) -> Schema:
+def _merge(project: Project, ev: Evaluator, parts: list[Part], files: list[Path], diags: list[Diagnostic]) -> Schema:
     """One model from the parts, as if one process had evaluated every export in order."""
     shadowed = _shadowed(parts)
     exported = set().union(*(p.exported for p in parts))

@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as _dt
-import functools
 import json
 import os
 import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -36,7 +35,7 @@ from drizzle_doc.dialects.postgres import ddl as sqlddl
 from drizzle_doc.dialects import dialect_for
 from drizzle_doc.dialects.postgres.identifiers import pg_name
 from drizzle_doc.model import compare
-from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table, pickle_by_fields
+from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table
 from drizzle_doc.project import DEFAULT_MIGRATION_DIRS, Project
 from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
 
@@ -447,97 +446,6 @@ def _renames(statements, snap_data, dialect) -> tuple[dict[str, str], dict[str, 
     return tables, columns
 
 
-class HistoryHandle:
-    """A project's history without drift, and the schema its migrations leave behind
-    (``latest``), as read here or on the second core.
-
-    ``digest`` (sha256 of their deterministic ``repr``) and ``diagnostics`` are at hand at
-    once; a child process sends the rest pickled, unpickled only when needed: not at all
-    by an unchanged ``generate``, and for ``latest`` only the tables whose drift
-    fingerprint differs from the models' (see :meth:`full`).
-    """
-
-    __slots__ = ("_base", "_data", "_latest", "_packed", "_digest", "diagnostics")
-
-    def __init__(self, base: Optional[History] = None, latest: Optional[Schema] = None, *,
-                 data: Optional[bytes] = None, packed: tuple = (), digest: Optional[str] = None,
-                 diagnostics: tuple = ()) -> None:
-        self._base, self._latest, self._data, self._digest = base, latest, data, digest
-        self._packed = packed  # ((table key, drift fingerprint, pickled Table), ...) of latest
-        self.diagnostics = base.diagnostics if base is not None else diagnostics
-
-    @classmethod
-    def packed(cls, history: History, latest: Schema) -> "HistoryHandle":
-        """A handle that travels cheaply between processes: digest, diagnostics and pickled bytes;
-        ``latest``'s tables are pickled one by one, each with its drift fingerprint."""
-        import pickle
-
-        dump = functools.partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL)
-        packed = tuple((t.key, drift_fingerprint(t), dump(t)) for t in latest.tables)
-        return cls(data=dump((history, dataclasses.replace(latest, tables=()))), packed=packed,
-                   digest=history_digest(history, latest), diagnostics=history.diagnostics)
-
-    @property
-    def digest(self) -> str:
-        if self._digest is None:
-            self._digest = history_digest(self.base(), self.latest())
-        return self._digest
-
-    def base(self) -> History:
-        if self._base is None:
-            import pickle
-
-            self._base, self._latest = pickle.loads(self._data)
-            self._data = None
-        return self._base
-
-    def latest(self) -> Schema:
-        """The schema the migrations leave behind (every table unpickled)."""
-        self.base()
-        if self._packed:
-            import pickle
-
-            tables = tuple(pickle.loads(data) for _, _, data in self._packed)
-            self._latest, self._packed = dataclasses.replace(self._latest, tables=tables), ()
-        return self._latest
-
-    def full(self, schema: Optional[Schema], project: Project) -> History:
-        """The history, with drift against ``schema`` when one is given."""
-        history = self.base()
-        if schema is None or history.folder is None:
-            return history
-        if not self._packed:
-            return dataclasses.replace(history, drift=compute_drift(schema, self._latest, project))
-        model = schema.tables_by_key()
-        unchanged = {key for key, fp, _ in self._packed if key in model and drift_fingerprint(model[key]) == fp}
-        migrated = _PackedTables((key, data) for key, _, data in self._packed)
-        return dataclasses.replace(history, drift=_drift(schema, migrated, self._latest.enums, unchanged))
-
-
-class _PackedTables(Mapping):
-    """``{table key: Table}`` whose tables are unpickled on first access."""
-
-    def __init__(self, items: Iterable[tuple[str, bytes]]) -> None:
-        self._data = dict(items)
-        self._done: dict[str, Table] = {}
-
-    def __getitem__(self, key: str) -> Table:
-        if key not in self._done:
-            import pickle
-
-            self._done[key] = pickle.loads(self._data[key])
-        return self._done[key]
-
-    def __iter__(self):
-        return iter(self._data)
-
-    def __len__(self) -> int:
-        return len(self._data)
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._data
-
-
 def history_digest(history: History, latest: Schema) -> str:
     """sha256 of the history's and the latest schema's ``repr``: deterministic (tuples,
     strings and ints only).  Fed a piece at a time (each migration, table, history of a
@@ -556,41 +464,15 @@ def history_digest(history: History, latest: Schema) -> str:
     return digest.hexdigest()
 
 
-_PREFETCHED: dict[int, tuple[Project, Any]] = {}
-
-
-def _prefetch_job(project: Project) -> HistoryHandle:
-    return HistoryHandle.packed(*_read_history(project))
-
-
-def prefetch_history(project: Project) -> None:
-    """Start reading ``project``'s migrations on another core (while the models are extracted).
-
-    The next :func:`history_handle` (or :func:`load_history`) for this same project
-    object takes the result; without a second core this does nothing and the
-    history is read when asked for.
-    """
-    from drizzle_doc.perf.background import Background, can_fork
-
-    if can_fork():
-        job = Background(_prefetch_job, project)
-        _PREFETCHED[id(project)] = (project, job)
-
-
-def history_handle(project: Project) -> HistoryHandle:
-    """``project``'s history (no drift yet): the prefetched one if any, else read now."""
-    entry = _PREFETCHED.pop(id(project), None)
-    if entry is not None and entry[0] is project:
-        return entry[1].result()
-    return HistoryHandle(*_read_history(project))
-
-
 def load_history(project: Project, schema: Optional[Schema] = None) -> History:
     """Read the project's migrations folder; with ``schema`` (the extracted model), also drift."""
-    return history_handle(project).full(schema, project)
+    history, latest = read_history(project)
+    if schema is None or history.folder is None:
+        return history
+    return dataclasses.replace(history, drift=compute_drift(schema, latest, project))
 
 
-def _read_history(project: Project) -> tuple[History, Schema]:
+def read_history(project: Project) -> tuple[History, Schema]:
     """The history of ``project``'s migrations folder (drift left empty) and the schema they
     leave behind."""
     dialect = project.sql_dialect
@@ -748,7 +630,7 @@ def compute_drift(model: Schema, migrated: Schema, project: Optional[Project] = 
     Compared by name, as drizzle-kit's snapshot spells them; types, defaults and
     SQL expressions are compared after pglast re-prints them.
     """
-    return _drift(model, migrated.tables_by_key(), migrated.enums)
+    return drift_by_key(model, migrated.tables_by_key(), migrated.enums)
 
 
 def drift_fingerprint(t: Table) -> str:
@@ -776,8 +658,8 @@ _DRIFT_NAMED = {"index": ("index", "index"), "foreign_key": ("foreign key", "con
                 "unique": ("unique constraint", "constraint"), "check": ("check constraint", "constraint")}
 
 
-def _drift(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[Enum, ...],
-           unchanged: Collection[str] = ()) -> tuple[Drift, ...]:
+def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[Enum, ...],
+                 unchanged: Collection[str] = ()) -> tuple[Drift, ...]:
     """:func:`compute_drift` against the migrated tables by key; tables in ``unchanged`` are known
     to match their model (equal :func:`drift_fingerprint`) and are not compared again.  The
     comparing is :func:`drizzle_doc.model.compare.compare_tables`'s, migrations on the left."""
@@ -986,6 +868,3 @@ def history_text(history: History) -> str:
         where = d.where()
         lines.append(f"{where + ': ' if where else ''}{d.severity}: {d.message}")
     return "\n".join(lines) + "\n"
-
-
-pickle_by_fields(globals())

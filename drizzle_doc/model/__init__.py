@@ -25,5 +25,4 @@ from drizzle_doc.model.schema import (  # noqa: F401
     Sequence,
     View,
     Schema,
-    pickle_by_fields,
 )

@@ -10,8 +10,6 @@ Every collection is a tuple so the whole model is hashable and immutable.
 
 from __future__ import annotations
 
-import copyreg
-import dataclasses
 from dataclasses import dataclass, field
 from typing import Optional
 
@@ -354,26 +352,3 @@ class Schema:
             if e.key == key:
                 return e
         return None
-
-
-def pickle_by_fields(namespace: dict) -> None:
-    """Pickle the dataclasses defined in ``namespace`` as ``cls(*fields)``.
-
-    A history crosses processes pickled (see :mod:`drizzle_doc.perf.background`); loading
-    through ``__init__`` is about 2x faster than the ``__setstate__`` that frozen,
-    slotted dataclasses get (which looks their fields up again for every object).
-    None of these classes has a ``__post_init__``, so both give equal objects.
-    """
-    module = namespace["__name__"]
-    for cls in list(namespace.values()):
-        if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module:
-            assert not hasattr(cls, "__post_init__"), cls
-            names = tuple(f.name for f in dataclasses.fields(cls) if f.init)
-
-            def reduce(obj, cls=cls, names=names):
-                return cls, tuple([getattr(obj, n) for n in names])
-
-            copyreg.pickle(cls, reduce)
-
-
-pickle_by_fields(globals())

@@ -52,6 +52,7 @@ class Background:
         self._fd = -1
         self._done = False
         self._value: Any = None
+        self.crossed = False  # the result came from the child (rather than made here)
         if not can_fork():
             return
         try:
@@ -89,6 +90,7 @@ class Background:
                 _, status = os.waitpid(self._pid, 0)
                 if os.waitstatus_to_exitcode(status) == 0 and data:
                     value, ok = pickle.loads(data), True
+                    self.crossed = True
             except Exception:
                 ok = False
             self._pid = 0

@@ -120,12 +120,6 @@ def parse_js_number(text: str) -> Any:
     return int(value) if value.is_integer() and "e" not in low and "." not in t else value
 
 
-#: Bytes of source whose syntax trees the evaluator keeps at once (about 25x that in memory).
-#: A project within it is parsed exactly once; a larger one releases the least recently
-#: used trees and parses a file again when it is needed again.
-TREE_BUDGET = 2 * 1024 * 1024
-
-
 class Module:
     """One source file: its tree, top-level bindings and exports (indexed once, evaluated lazily)."""
 
@@ -518,7 +512,8 @@ class Module:
 class Evaluator:
     """Evaluates expressions across the files of one project; collects diagnostics."""
 
-    def __init__(self, root: Path, natives: dict[str, Namespace], path_aliases: Optional[list] = None):
+    def __init__(self, root: Path, natives: dict[str, Namespace], path_aliases: Optional[list] = None,
+                 tree_budget: Optional[int] = None):
         self.root = root
         self.natives = natives  # package name -> Namespace ("drizzle-orm/pg-core", …)
         self.path_aliases = path_aliases or []  # [(prefix, suffix, [target dirs])]
@@ -529,9 +524,9 @@ class Evaluator:
         self.globals = _make_globals()
         self.on_named = None  # hook: (value, name, module) -> None, set by pgcore
         # Syntax trees kept alive, least recently used first, and the bytes of source they cover.
-        # Trees take ~25 bytes per byte of source: past the budget the oldest is released
-        # (Module.tree parses it again if it is needed again).
-        self.tree_budget = TREE_BUDGET
+        # Trees take ~25 bytes per byte of source: past ``tree_budget`` bytes of source the oldest
+        # is released (Module.tree parses it again if it is needed again); None keeps every tree.
+        self.tree_budget = tree_budget if tree_budget is not None else float("inf")
         self.reparsed = 0  # how many trees were parsed again
         self._live: dict[Module, None] = {}
         self._live_bytes = 0

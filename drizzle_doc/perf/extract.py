@@ -1,0 +1,145 @@
+"""Extraction on two cores: whether and how to split it, per a :class:`~drizzle_doc.perf.plan.Plan`.
+
+:func:`extract` gives exactly the model :func:`drizzle_doc.drizzle.extract.extract` makes
+in one process; it only decides how the stages of
+:class:`~drizzle_doc.drizzle.extract.Extraction` run:
+
+* a large schema (``units_min_bytes``) is read file by file, each file parsed when its turn
+  comes; from ``parallel_min_bytes`` the files are cut in two shares by size (:func:`_cut`)
+  and the second core evaluates one; from ``isolate_min_bytes`` both shares are evaluated
+  in children, so this process only merges;
+* a smaller one is indexed whole first; from ``parallel_min_exports`` its exports are cut
+  in two by origin (:func:`_split`) and a forked child, sharing the parsed trees,
+  evaluates one share.
+
+The parts cross as pickles (:mod:`drizzle_doc.perf.pickling`) and merge in export order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from drizzle_doc.drizzle.extract import Extraction, Part, gc_paused
+from drizzle_doc.model import Schema
+from drizzle_doc.perf import background, pickling
+from drizzle_doc.perf.plan import DEFAULT, Plan
+from drizzle_doc.project import Project
+from drizzle_doc.ts.evaluate import Module
+
+
+@dataclass(frozen=True)
+class Route:
+    """How an extraction ran: ``way`` ``"units"`` (file by file) or ``"exports"`` (every file
+    indexed first); ``shares``, the units or exports each process took (one share: serial);
+    ``isolated``, both shares in children; ``crossed``, every forked share's part came back
+    from its child as a pickle (none had to be made again here)."""
+
+    way: str
+    shares: tuple[int, ...]
+    isolated: bool = False
+    crossed: bool = False
+
+
+def extract(project: Project, plan: Plan = DEFAULT) -> Schema:
+    """``project``'s model, made as ``plan`` says (the same model whatever the plan)."""
+    return extract_route(project, plan)[0]
+
+
+def extract_route(project: Project, plan: Plan = DEFAULT) -> tuple[Schema, Route]:
+    """:func:`extract`, and the :class:`Route` it took."""
+    return gc_paused(_extract_route, project, plan)
+
+
+def _extract_route(project: Project, plan: Plan) -> tuple[Schema, Route]:
+    run = Extraction(project, plan.tree_budget)
+    units = run.units()
+    total = sum(n for _, n in units) if units is not None else 0
+    if total > plan.units_min_bytes:  # file by file: each file is parsed when its turn comes
+        if total >= plan.parallel_min_bytes and len(units) > 1 and plan.forks():
+            isolate = total >= plan.isolate_min_bytes
+            first, second = _cut(units, plan.cut_at)
+            parts, crossed = _in_two((run.evaluate_units, first), (run.evaluate_units, second), isolate)
+            return run.finish(parts), Route("units", (len(first), len(second)), isolate, crossed)
+        return run.finish([run.evaluate_units([u for u, _ in units])]), Route("units", (len(units),))
+
+    # small (or a barrel whose `export *` names a package): index every file first
+    exports, modules = run.index()
+    if len(exports) >= plan.parallel_min_exports and plan.forks():
+        mine, theirs, scan_mine, scan_theirs = _split(exports, modules, plan.cut_at)
+        # the files are parsed and indexed; a forked child shares them and makes the second share
+        parts, crossed = _in_two((run.evaluate_exports, exports, mine, scan_mine),
+                                 (run.evaluate_exports, exports, theirs, scan_theirs))
+        return run.finish(parts), Route("exports", (len(mine), len(theirs)), False, crossed)
+    return (run.finish([run.evaluate_exports(exports, range(len(exports)), modules)]),
+            Route("exports", (len(exports),)))
+
+
+def _in_two(first: tuple, second: tuple, isolate: bool = False) -> tuple[list[Part], bool]:
+    """The parts of two shares, each ``(fn, *args)``: ``second`` in a forked child, ``first``
+    in this process, or with ``isolate`` in a child of its own too; and whether every
+    child's part crossed."""
+    from drizzle_doc.model import schema as model_schema
+
+    pickling.by_fields(model_schema)
+    jobs = [background.Background(*share) for share in ((first, second) if isolate else (second,))]
+    try:
+        mine = jobs[0].result() if isolate else first[0](*first[1:])
+        return [mine, jobs[-1].result()], all(job.crossed for job in jobs)
+    finally:
+        for job in jobs:
+            job.close()
+
+
+def _cut(units: list[tuple[tuple, int]], cut_at: Optional[int] = None,
+         first_share: float = 0.55) -> tuple[list[tuple], list[tuple]]:
+    """Two shares of the units, in order: the first ``cut_at`` units, or by default the first
+    with ``first_share`` of the source, a little over half (this process's).  The second share
+    costs a little more per byte: its files import tables of the first share's (foreign keys
+    point back), which it evaluates too, and it pickles its part for this process to unpickle.
+    """
+    if cut_at is not None:
+        return [u for u, _ in units[:cut_at]], [u for u, _ in units[cut_at:]]
+    total = sum(n for _, n in units)
+    first: list[tuple] = []
+    done = 0
+    for k, (unit, n) in enumerate(units):
+        if first and done + n / 2 > total * first_share:
+            return first, [u for u, _ in units[k:]]
+        first.append(unit)
+        done += n
+    return first[:-1], first[-1:]
+
+
+def _split(exports: list[tuple[Module, str]], modules: list[Module],
+           cut_at: Optional[int] = None) -> tuple[list[int], list[int], list[Module], list[Module]]:
+    """Two shares of the exports (positions) and of the schema modules to scan, whole origins each
+    (the first for this process, the second for the child).
+
+    Exports of one binding (an origin) stay together, so each value is made in one process;
+    a schema module is scanned by the share that holds most of what it defines.  With
+    ``cut_at`` the first share is the first ``cut_at`` exports, each export its own group.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for pos, (module, name) in enumerate(exports):
+        try:
+            key = module.origin(name)
+        except RecursionError:
+            key = (module.rel, name)
+        if cut_at is not None:
+            key = (key[0], pos)
+        groups.setdefault(key, []).append(pos)
+    first: list[int] = []
+    second: list[int] = []
+    # a little over half for the first share (the parent's): the child also pickles its share
+    # and the parent unpickles it, so equal shares would leave the parent waiting
+    cut = len(exports) * 11 // 20 if cut_at is None else cut_at
+    per_module: dict[str, list[int]] = {}
+    for key, positions in groups.items():  # in order of first export: files stay together
+        share = first if len(first) < cut else second
+        share.extend(positions)
+        counts = per_module.setdefault(key[0], [0, 0])
+        counts[share is second] += len(positions)
+    scan_first = [m for m in modules if per_module.get(m.rel, [0, 0])[1] <= per_module.get(m.rel, [0, 0])[0]]
+    scan_second = [m for m in modules if per_module.get(m.rel, [0, 0])[1] > per_module.get(m.rel, [0, 0])[0]]
+    return sorted(first), sorted(second), scan_first, scan_second

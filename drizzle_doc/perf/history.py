@@ -1,0 +1,145 @@
+"""Histories read on the second core while the models are extracted, and sent back cheaply.
+
+A command that reads migrations owns a :class:`Histories`: :meth:`Histories.prefetch`
+starts reading a project's migrations in a forked child (when the plan may fork);
+:meth:`Histories.handle` takes that result, or reads the history now.  Either way the
+command gets a :class:`HistoryHandle`: digest and diagnostics at once, the rest unpickled
+only when needed.  The history itself is :func:`drizzle_doc.history.migrations.read_history`'s;
+nothing here changes it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import pickle
+from collections.abc import Iterable, Mapping
+from typing import Optional
+
+from drizzle_doc.history import migrations
+from drizzle_doc.history.migrations import History, compute_drift, drift_by_key, drift_fingerprint, history_digest
+from drizzle_doc.model import Schema, Table
+from drizzle_doc.perf import pickling
+from drizzle_doc.perf.background import Background
+from drizzle_doc.perf.plan import DEFAULT, Plan
+from drizzle_doc.project import Project
+
+
+class HistoryHandle:
+    """A project's history without drift, and the schema its migrations leave behind
+    (``latest``), as read here or on the second core.
+
+    ``digest`` (sha256 of their deterministic ``repr``) and ``diagnostics`` are at hand at
+    once; a child process sends the rest pickled, unpickled only when needed: not at all
+    by an unchanged ``generate``, and for ``latest`` only the tables whose drift
+    fingerprint differs from the models' (see :meth:`full`).
+    """
+
+    __slots__ = ("_base", "_data", "_latest", "_packed", "_digest", "diagnostics")
+
+    def __init__(self, base: Optional[History] = None, latest: Optional[Schema] = None, *,
+                 data: Optional[bytes] = None, packed: tuple = (), digest: Optional[str] = None,
+                 diagnostics: tuple = ()) -> None:
+        self._base, self._latest, self._data, self._digest = base, latest, data, digest
+        self._packed = packed  # ((table key, drift fingerprint, pickled Table), ...) of latest
+        self.diagnostics = base.diagnostics if base is not None else diagnostics
+
+    @classmethod
+    def packed(cls, history: History, latest: Schema) -> "HistoryHandle":
+        """A handle that travels cheaply between processes: digest, diagnostics and pickled bytes;
+        ``latest``'s tables are pickled one by one, each with its drift fingerprint."""
+        dump = functools.partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL)
+        packed = tuple((t.key, drift_fingerprint(t), dump(t)) for t in latest.tables)
+        return cls(data=dump((history, dataclasses.replace(latest, tables=()))), packed=packed,
+                   digest=history_digest(history, latest), diagnostics=history.diagnostics)
+
+    @property
+    def digest(self) -> str:
+        if self._digest is None:
+            self._digest = history_digest(self.base(), self.latest())
+        return self._digest
+
+    def base(self) -> History:
+        if self._base is None:
+            self._base, self._latest = pickle.loads(self._data)
+            self._data = None
+        return self._base
+
+    def latest(self) -> Schema:
+        """The schema the migrations leave behind (every table unpickled)."""
+        self.base()
+        if self._packed:
+            tables = tuple(pickle.loads(data) for _, _, data in self._packed)
+            self._latest, self._packed = dataclasses.replace(self._latest, tables=tables), ()
+        return self._latest
+
+    def full(self, schema: Optional[Schema], project: Project) -> History:
+        """The history, with drift against ``schema`` when one is given."""
+        history = self.base()
+        if schema is None or history.folder is None:
+            return history
+        if not self._packed:
+            return dataclasses.replace(history, drift=compute_drift(schema, self._latest, project))
+        model = schema.tables_by_key()
+        unchanged = {key for key, fp, _ in self._packed if key in model and drift_fingerprint(model[key]) == fp}
+        migrated = _PackedTables((key, data) for key, _, data in self._packed)
+        return dataclasses.replace(history, drift=drift_by_key(schema, migrated, self._latest.enums, unchanged))
+
+
+class _PackedTables(Mapping):
+    """``{table key: Table}`` whose tables are unpickled on first access."""
+
+    def __init__(self, items: Iterable[tuple[str, bytes]]) -> None:
+        self._data = dict(items)
+        self._done: dict[str, Table] = {}
+
+    def __getitem__(self, key: str) -> Table:
+        if key not in self._done:
+            self._done[key] = pickle.loads(self._data[key])
+        return self._done[key]
+
+    def __iter__(self):
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+
+def _read_packed(project: Project) -> HistoryHandle:
+    return HistoryHandle.packed(*migrations.read_history(project))
+
+
+class Histories:
+    """The histories one command reads: each project's prefetched on the second core, or read
+    when asked for.  Owned by the command; keyed by the project object it was given."""
+
+    def __init__(self, plan: Plan = DEFAULT) -> None:
+        self.plan = plan
+        self._jobs: dict[int, tuple[Project, Background]] = {}
+
+    def prefetch(self, project: Project) -> None:
+        """Start reading ``project``'s migrations on another core (while its models are extracted).
+
+        The next :meth:`handle` (or :meth:`load`) for this same project object takes the
+        result; when the plan may not fork this does nothing and the history is read when
+        asked for.
+        """
+        if self.plan.forks():
+            from drizzle_doc.model import schema as model_schema
+
+            pickling.by_fields(model_schema, migrations)
+            self._jobs[id(project)] = (project, Background(_read_packed, project))
+
+    def handle(self, project: Project) -> HistoryHandle:
+        """``project``'s history (no drift yet): the prefetched one if any, else read now."""
+        entry = self._jobs.pop(id(project), None)
+        if entry is not None and entry[0] is project:
+            return entry[1].result()
+        return HistoryHandle(*migrations.read_history(project))
+
+    def load(self, project: Project, schema: Optional[Schema] = None) -> History:
+        """:func:`drizzle_doc.history.migrations.load_history`, prefetched if it was."""
+        return self.handle(project).full(schema, project)
