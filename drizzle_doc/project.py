@@ -29,6 +29,9 @@ class Project:
     tables_filter: tuple[str, ...] = ()
     settings: dict = field(default_factory=dict, compare=False, hash=False)  # drizzle-doc.toml / package.json
     diagnostics: tuple[Diagnostic, ...] = ()
+    # what files in the repository may point at (see drizzle_doc.contain); None: ``root``
+    boundary: Optional[Path] = None
+    out_source: str = "default"  # "default" | "--out" | "drizzle-doc.toml" | "package.json"
 
     def rel(self, path: Path) -> str:
         """A path as the docs and diagnostics show it: relative to the root, posix."""
