@@ -162,6 +162,7 @@ def _apply_overrides(project: Project, o: dict) -> Project:
         changes["schema"] = tuple(_rel_to(project.root, s) if not any(c in s for c in "*?[{") else s for s in o["schema"])
     if o.get("migrations"):
         changes["migrations"] = _rel_to(project.root, o["migrations"])
+        changes["migrations_given"] = True
     if o.get("casing"):
         changes["casing"] = o["casing"]
     if o.get("out"):

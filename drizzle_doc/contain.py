@@ -67,7 +67,9 @@ def static_part(pattern: str) -> str:
         if any(c in part for c in GLOB_CHARS):
             break
         static.append(part)
-    return "/".join(static) if len(static) < len(parts) else pattern
+    if len(static) == len(parts):
+        return pattern
+    return "/".join(static) or ("/" if pattern.startswith(("/", "\\")) else "")
 
 
 def line_of_literal(path: Path, value: str) -> Optional[int]:

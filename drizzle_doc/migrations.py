@@ -150,9 +150,9 @@ def find_migrations_dir(project: Project) -> Optional[Path]:
     candidates = (project.migrations,) if project.migrations else DEFAULT_MIGRATION_DIRS
     for rel in candidates:
         p = project.root / rel
-        # a default folder that a symlink sends outside the project is not read (a configured
-        # one was checked when the config was read; --migrations is the user's own choice)
-        if os.path.isdir(p) and (project.migrations or is_inside(p, boundary_of(project))):
+        # a folder that a symlink sends outside the project is not read (a configured one
+        # was checked when the config was read; --migrations is the user's own choice)
+        if os.path.isdir(p) and (project.migrations_given or is_inside(p, boundary_of(project))):
             return p  # isdir: False (not an OSError) for a name too long, a NUL, a loop
     return None
 

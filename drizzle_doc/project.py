@@ -32,6 +32,7 @@ class Project:
     # what files in the repository may point at (see drizzle_doc.contain); None: ``root``
     boundary: Optional[Path] = None
     out_source: str = "default"  # "default" | "--out" | "drizzle-doc.toml" | "package.json"
+    migrations_given: bool = False  # --migrations on the command line (trusted to lead anywhere)
 
     def rel(self, path: Path) -> str:
         """A path as the docs and diagnostics show it: relative to the root, posix."""
