@@ -38,12 +38,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
 from . import __version__
+from .contain import replace_file
 
 FORMAT = 1
 ENV_DIR = "DRIZZLE_DOC_CACHE_DIR"
@@ -173,16 +173,6 @@ def store(project: Any, out: Path, key: str, pages: int) -> None:
         if not path.is_symlink() and path.is_file() and path.read_bytes() == text.encode("utf-8"):
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        replace_file(path, text, prefix=".entry.")
     except OSError:
         pass

@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -114,6 +115,24 @@ def check_out(project: Any) -> Path:
             f"root {real(boundary)} (a `..`, an absolute path or a symlink); nothing was written. "
             "Pass --out on the command line to write elsewhere.")
     return out
+
+
+def replace_file(path: Path, text: str, mode: Optional[int] = None, prefix: str = ".tmp.") -> None:
+    """Write ``text`` to a temp file beside ``path`` and rename it over ``path``: the name is
+    replaced, a symlink there is never written through.  Raises OSError."""
+    fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=Path(path).parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
 
 
 def _lock_timeout() -> float:

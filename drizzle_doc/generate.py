@@ -98,15 +98,24 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
     for project, schema in results:
         handle = history_handle(project)
         out = out_dir(project)  # refused (exit 2) when it leads outside the project
+        created = [p for p in (out, *out.parents) if not p.exists()]  # removed again if the run fails
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WriteError(f"cannot create the docs folder {project.out}: {exc.strerror or exc}") from exc
-        out = out_dir(project)  # again: a symlink may have appeared on the way
-        manual, manual_diags = manual_pages(project, schema)
-        with out_lock(out):  # a second run waits here, then finds the first one's pages
-            summary = _generate_one(project, schema, out, handle, cache, templates, prune, use_cache,
-                                    manual, bool(manual_diags))
+        try:
+            out = out_dir(project)  # again: a symlink may have appeared on the way
+            manual, manual_diags = manual_pages(project, schema)
+            with out_lock(out):  # a second run waits here, then finds the first one's pages
+                summary = _generate_one(project, schema, out, handle, cache, templates, prune, use_cache,
+                                        manual, bool(manual_diags))
+        except BaseException:
+            for folder in created:  # deepest first; only the empty folders this run made
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+            raise
         summaries.append(summary)
         # schema.diagnostics already carries the project's own (config) diagnostics
         diags = {d: None for d in (*schema.diagnostics, *handle.diagnostics, *manual_diags,

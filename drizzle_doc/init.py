@@ -11,10 +11,10 @@ import json
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .contain import replace_file
 from .errors import ConfigError
 from .settings import PACKAGE_KEY, RULE_DEFAULTS, TOML_NAME
 
@@ -92,18 +92,7 @@ def _write_text(path: Path, text: str) -> None:
             mode = stat.S_IMODE(os.lstat(path).st_mode)
         except FileNotFoundError:
             mode = 0o644
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.chmod(tmp, mode)
-            os.replace(tmp, path)  # replaces a name, never follows a link
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        replace_file(path, text, mode, prefix=f".{path.name}.")
     except OSError as exc:
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
 
