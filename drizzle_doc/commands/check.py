@@ -11,8 +11,11 @@ Finding ids (``Finding.rule``):
 * ``page-missing``  - a table (or the index / a diagram page) has no page (error)
 * ``page-stale``    - a generated section differs from what generate writes now (error, with a diff)
 * ``page-orphaned`` - a generated page whose table is gone (error)
-* ``page-damaged``  - broken drizzle-doc markers (error); ``page-unmanaged`` /
-  ``page-unreadable`` - pages generate leaves alone (warning)
+* ``page-damaged``  - broken drizzle-doc markers (error); ``page-unmanaged`` (no
+  markers, upper-cased markers, an empty page), ``page-unreadable`` (not UTF-8),
+  ``page-symlink`` - a page generate cannot keep current (error: the page no longer
+  documents its table) unless the project lists it under ``[pages] manual``
+* ``page-manual``   - a ``[pages] manual`` entry naming no table or page (warning)
 * ``drift``         - the models and the migrations disagree (error, or warning
   for things only the migrations have)
 * ``migrations``    - a migrations folder that cannot be read fully
@@ -37,7 +40,7 @@ from drizzle_doc.lint.rules import run_rules
 from drizzle_doc.project.settings import RULES, Settings, settings_of, with_overrides
 
 RULE_IDS = ("docs-missing", "page-missing", "page-stale", "page-orphaned", "page-damaged",
-            "page-unmanaged", "page-unreadable", "drift", "migrations", "model", "exception", *RULES)
+            "page-unmanaged", "page-unreadable", "page-symlink", "page-manual", "drift", "migrations", "model", "exception", *RULES)
 
 GENERATE = "drizzle-doc generate"
 
@@ -152,7 +155,7 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
     """Every finding for one project; paths relative to the project root.  Reads, never writes.
 
     ``histories``: where the command prefetched the project's history (default: read now)."""
-    from drizzle_doc.commands.generate import out_dir, render_project
+    from drizzle_doc.commands.generate import manual_pages, out_dir, render_project
     from drizzle_doc.docs.render import page_paths
     from drizzle_doc.docs.write import WRITTEN, plan_docs
 
@@ -183,9 +186,14 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
         if cache.lookup(project, out, cache.render_key(project, schema, handle.digest, templates)) is not None:
             return findings + run_rules(schema, settings)
     pages = render_project(project, schema, templates, history=history, lazy=True)
-    files, diags = plan_docs(out, pages, display_out=project.out)
+    manual, manual_diags = manual_pages(project, schema)
+    files, diags = plan_docs(out, pages, display_out=project.out, manual=manual)
     shown_out = project.out.rstrip("/") + "/"
     fix = f"run `{generate_cmd}`"
+    opt_out = "or, if the page is written by hand on purpose, list it under [pages] manual in drizzle-doc.toml"
+    for d in manual_diags:
+        findings.append(Finding("page-manual", WARNING, settings.source, None, d.message,
+                                "name a table of the models or a page path, or remove the entry"))
     for d in diags:
         if d.code == "page-orphaned":
             findings.append(Finding("page-orphaned", ERROR, d.file, None,
@@ -193,7 +201,14 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
                                     f"run `{generate_cmd} --prune` (or delete the page)"))
         elif d.code == "page-damaged":
             findings.append(Finding("page-damaged", ERROR, d.file, None, d.message.split(". Restore")[0],
-                                    "restore the drizzle-doc markers (or delete the page), then " + fix))
+                                    "restore the drizzle-doc markers (or delete the page), then " + fix
+                                    + "; " + opt_out))
+        elif d.code in ("page-unmanaged", "page-unreadable", "page-symlink"):
+            # the page no longer documents its table: the gate fails unless the project opted it out
+            msg = d.message.split(", so it")[0].split("; ")[0].split(". ")[0]
+            findings.append(Finding(d.code, ERROR, d.file, None, msg,
+                                    "delete the page (or replace it with a regular file), then " + fix
+                                    + "; " + opt_out))
         else:
             f = _from_diag(d, d.code or "page-unmanaged", "")
             if f:

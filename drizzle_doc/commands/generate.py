@@ -12,8 +12,8 @@ from typing import Any, Mapping, Optional
 
 import click
 
-from drizzle_doc.model import ERROR, Diagnostic, Schema
 from drizzle_doc.docs.write import WriteSummary, write_docs
+from drizzle_doc.model import ERROR, WARNING, Diagnostic, Schema
 
 #: Above this many files a progress bar is shown (on a terminal only).
 PROGRESS_MIN_FILES = 200
@@ -50,7 +50,39 @@ def render_project(project: Any, schema: Schema, templates: Optional[Path] = Non
 
 
 def out_dir(project: Any) -> Path:
-    return Path(project.root) / project.out
+    """The docs folder; refused (exit 2) when a configured or default one leads outside the project."""
+    from drizzle_doc.project.contain import check_out
+
+    return check_out(project)
+
+
+def manual_pages(project: Any, schema: Schema) -> tuple[frozenset, tuple[Diagnostic, ...]]:
+    """The page paths the project opted out (``[pages] manual``), and a warning per entry that
+    names no table and no page (``*.md``)."""
+    from drizzle_doc.docs.render import page_paths
+    from drizzle_doc.project.settings import settings_of
+
+    entries = settings_of(project).manual_pages
+    if not entries:
+        return frozenset(), ()
+    paths = page_paths(schema)
+    by_name: dict[str, list[str]] = {}
+    for t in schema.tables:
+        by_name.setdefault(t.name, []).append(paths[t.key])
+    found: set[str] = set()
+    diags = []
+    for entry in entries:
+        e = entry.replace("\\", "/")
+        if e in paths:
+            found.add(paths[e])
+        elif e in by_name:
+            found.update(by_name[e])
+        elif e.endswith(".md"):
+            found.add(e[2:] if e.startswith("./") else e)
+        else:
+            diags.append(Diagnostic(WARNING, None, None, f"[pages] manual lists {entry!r}, which is neither a "
+                                    "table of the models nor a page path ending in .md", code="page-manual"))
+    return frozenset(found), tuple(diags)
 
 
 def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
@@ -64,8 +96,10 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
     into (default: each history read when needed); ``plan``: how pages are rendered (see
     :func:`render_project`).
     """
+    from drizzle_doc.docs.write import WriteError
     from drizzle_doc.perf import cache
     from drizzle_doc.perf.history import Histories
+    from drizzle_doc.project.contain import out_lock
 
     histories = histories if histories is not None else Histories()
 
@@ -73,25 +107,29 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
     summaries: list[WriteSummary] = []
     for project, schema in results:
         handle = histories.handle(project)
-        out = out_dir(project)
-        key = cache.render_key(project, schema, handle.digest, templates) if use_cache else None
-        hit = cache.lookup(project, out, key) if key else None
-        if hit is not None:  # nothing to render: the history itself is not even unpacked
-            summary = WriteSummary(unchanged=hit)
-        else:
-            history = handle.full(schema, project)
-            pages = render_project(project, schema, templates, history=history, lazy=True, plan=plan)
-            big = len(pages) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
-
-            def progress(files):
-                return _bar(files) if big else files
-
-            summary = write_docs(out, pages, prune=prune, display_out=project.out, progress=progress)
-            if key and not (summary.diagnostics or summary.skipped or summary.orphaned):
-                cache.store(project, out, key, len(pages))
+        out = out_dir(project)  # refused (exit 2) when it leads outside the project
+        created = [p for p in (out, *out.parents) if not p.exists()]  # removed again if the run fails
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"cannot create the docs folder {project.out}: {exc.strerror or exc}") from exc
+        try:
+            out = out_dir(project)  # again: a symlink may have appeared on the way
+            manual, manual_diags = manual_pages(project, schema)
+            with out_lock(out):  # a second run waits here, then finds the first one's pages
+                summary = _generate_one(project, schema, out, handle, cache, templates, prune, use_cache,
+                                        manual, bool(manual_diags), plan)
+        except BaseException:
+            for folder in created:  # deepest first; only the empty folders this run made
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break
+            raise
         summaries.append(summary)
         # schema.diagnostics already carries the project's own (config) diagnostics
-        diags = {d: None for d in (*schema.diagnostics, *handle.diagnostics, *summary.diagnostics)}
+        diags = {d: None for d in (*schema.diagnostics, *handle.diagnostics, *manual_diags,
+                                   *summary.diagnostics)}
         for d in sorted(diags, key=Diagnostic.sort_key):
             where = d.where()
             click.echo(f"{where + ': ' if where else ''}{d.severity}: {d.message}", err=True)
@@ -104,6 +142,26 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
     )
     click.echo(total.line())
     return worst
+
+
+def _generate_one(project, schema, out, handle, cache, templates, prune, use_cache, manual,
+                  warned, plan=None) -> WriteSummary:
+    """Render and write one project's pages into ``out`` (whose lock is held)."""
+    key = cache.render_key(project, schema, handle.digest, templates) if use_cache else None
+    hit = cache.lookup(project, out, key) if key else None
+    if hit is not None:  # nothing to render: the history itself is not even unpacked
+        return WriteSummary(unchanged=hit)
+    history = handle.full(schema, project)
+    pages = render_project(project, schema, templates, history=history, lazy=True, plan=plan)
+    big = len(pages) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
+
+    def progress(files):
+        return _bar(files) if big else files
+
+    summary = write_docs(out, pages, prune=prune, display_out=project.out, progress=progress, manual=manual)
+    if key and not (summary.diagnostics or summary.skipped or summary.orphaned or warned):
+        cache.store(project, out, key, summary.written + summary.unchanged)
+    return summary
 
 
 def _bar(files):

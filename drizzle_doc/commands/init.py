@@ -8,10 +8,13 @@ absent.  Nothing that exists is overwritten (unless ``force`` for the TOML).
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from drizzle_doc.project.contain import replace_file
 from drizzle_doc.errors import ConfigError
 from drizzle_doc.project.settings import PACKAGE_KEY, RULE_DEFAULTS, TOML_NAME
 
@@ -56,9 +59,48 @@ def _indent_of(text: str) -> object:
     return "\t" if ws.startswith("\t") else len(ws)
 
 
+def _refuse_link_or_folder(path: Path) -> bool:
+    """True when ``path`` is a regular file, False when absent; a symlink (dangling or not) or
+    anything else is refused: init never writes through a link."""
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISLNK(st.st_mode):
+        raise ConfigError(f"{path} is a symbolic link; drizzle-doc init never writes through a link "
+                          "(replace it with a regular file); nothing was written")
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError(f"{path} is not a regular file (a folder?); nothing was written")
+    return True
+
+
+def _read_text(path: Path) -> str:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, encoding="utf-8") as fh:
+            return fh.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _write_text(path: Path, text: str) -> None:
+    """Replace (or create) ``path`` atomically, never through a symlink; one clean error if not."""
+    try:
+        try:
+            mode = stat.S_IMODE(os.lstat(path).st_mode)
+        except FileNotFoundError:
+            mode = 0o644
+        replace_file(path, text, mode, prefix=f".{path.name}.")
+    except OSError as exc:
+        raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
 def add_scripts(package_json: Path) -> tuple[bool, list[str]]:
     """Add the npm scripts to package.json, keeping everything else; (changed, notes)."""
-    text = package_json.read_text(encoding="utf-8")
+    _refuse_link_or_folder(package_json)
+    text = _read_text(package_json)
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
@@ -83,7 +125,7 @@ def add_scripts(package_json: Path) -> tuple[bool, list[str]]:
         new = json.dumps(data, indent=_indent_of(text), ensure_ascii=False)
         if text.endswith("\n"):
             new += "\n"
-        package_json.write_text(new, encoding="utf-8")
+        _write_text(package_json, new)
     return changed, notes
 
 
@@ -96,23 +138,24 @@ def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schem
     changed: list[str] = []
     notes: list[str] = []
     pkg = root / "package.json"
+    toml = root / TOML_NAME
+    has_pkg = _refuse_link_or_folder(pkg)  # both checked before anything is written
+    has_toml = _refuse_link_or_folder(toml)
     pkg_has_settings = False
-    if pkg.is_file():
+    if has_pkg:
         try:
-            pkg_data = json.loads(pkg.read_text(encoding="utf-8"))
+            pkg_data = json.loads(_read_text(pkg))
         except (ValueError, RecursionError) as exc:  # fail before writing anything
             raise ConfigError(f"{pkg}: not valid JSON ({exc}); fix it before `drizzle-doc init`") from None
         pkg_has_settings = isinstance(pkg_data, dict) and PACKAGE_KEY in pkg_data
-    toml = root / TOML_NAME
     if pkg_has_settings:
         notes.append(f"package.json already has a \"{PACKAGE_KEY}\" key: {TOML_NAME} not written")
-    elif toml.exists() and not force:
+    elif has_toml and not force:
         notes.append(f"{TOML_NAME} exists: left as it is (use --force to replace it)")
     else:
-        existed = toml.exists()
-        toml.write_text(starter_toml(out), encoding="utf-8")
-        (changed if existed else created).append(TOML_NAME)
-    if pkg.is_file():
+        _write_text(toml, starter_toml(out))
+        (changed if has_toml else created).append(TOML_NAME)
+    if has_pkg:
         did, more = add_scripts(pkg)
         notes += more
         if did:

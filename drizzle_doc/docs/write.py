@@ -12,18 +12,28 @@ touched at all.
 from __future__ import annotations
 
 import os
+import re
+import secrets
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Mapping, Optional
 
 from drizzle_doc.errors import DrizzleDocError
 from drizzle_doc.model import ERROR, WARNING, Diagnostic
-from drizzle_doc.docs.pages import DAMAGED, UNMANAGED, is_generated_page, merge_page
+from drizzle_doc.project.contain import pid_alive, real
+from drizzle_doc.docs.pages import DAMAGED, MARKER_RE, UNMANAGED, is_generated_page, merge_page
 
 
 class WriteError(DrizzleDocError):
     """The docs folder cannot be written (read-only, a file where a folder should be, ...)."""
+
+
+class OutsideError(WriteError):
+    """A symlinked folder inside the docs folder leads out of it (exit code 2, nothing written)."""
+
+    exit_code = 2
 
 
 # Outcomes per file
@@ -73,13 +83,41 @@ def _inside(base: Path, rel: str) -> Path:
 
 
 def _read(path: Path) -> Optional[str]:
+    """A page's text (None: absent).  Never read through a symlink (``O_NOFOLLOW``)."""
     try:
-        with open(path, "r", encoding="utf-8", newline="") as fh:
-            return fh.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         return None
+    try:
+        with open(fd, "r", encoding="utf-8", newline="") as fh:
+            return fh.read()
     except UnicodeDecodeError:
         return "\x00binary"  # treated as human-owned: never merged, never overwritten
+
+
+_UPPER_MARKER = re.compile(MARKER_RE.pattern, re.IGNORECASE)
+
+
+class _Linked:
+    """Which page paths under ``out`` are symlinks or sit in a symlinked folder leading out of
+    ``out``: such a page is never read, written or deleted through."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.real_out = real(out)
+        self.folders: dict[Path, bool] = {}
+
+    def __call__(self, path: Path, rel: str) -> bool:
+        """True when ``path`` is a symlink (left alone); raises when its folder leads out."""
+        folder = path.parent
+        bad = self.folders.get(folder)
+        if bad is None:
+            r = real(folder)
+            bad = self.folders[folder] = not (r == self.real_out or self.real_out in r.parents)
+        if bad:
+            raise OutsideError(f"refusing to read or write {rel!r}: a symlinked folder leads outside "
+                               f"{self.out} (to {real(folder)}); nothing was written")
+        return os.path.islink(path)
 
 
 def _existing_pages(out: Path) -> list[str]:
@@ -89,42 +127,54 @@ def _existing_pages(out: Path) -> list[str]:
     for dirpath, dirnames, filenames in os.walk(out, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for f in sorted(filenames):
-            if f.endswith(".md"):
+            if f.endswith(".md") and not os.path.islink(os.path.join(dirpath, f)):
                 rel = Path(dirpath, f).relative_to(out).as_posix()
                 found.append(rel)
     return sorted(found)
 
 
 def plan_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False,
-              display_out: str = "") -> tuple[tuple[PlannedFile, ...], tuple[Diagnostic, ...]]:
+              display_out: str = "", manual: frozenset = frozenset()
+              ) -> tuple[tuple[PlannedFile, ...], tuple[Diagnostic, ...]]:
     """What writing ``pages`` into ``out`` would do, file by file, plus diagnostics.
 
     An unchanged file's texts are not kept (``old`` and ``new`` are None): only what changes
-    is held, not every page of a large schema twice.
+    is held, not every page of a large schema twice.  Pages in ``manual`` (paths the
+    project opted out, ``[pages] manual``) are left out entirely.
     """
     diags: list[Diagnostic] = []
     files = [f if f.status != UNCHANGED else PlannedFile(f.path, UNCHANGED, None, None)
-             for f in _planned(Path(out), pages, prune=prune, display_out=display_out, diags=diags)]
+             for f in _planned(Path(out), pages, prune=prune, display_out=display_out, diags=diags,
+                               manual=manual)]
     return tuple(sorted(files, key=lambda f: f.path)), tuple(diags)
 
 
 def _planned(out: Path, pages: Mapping[str, str], *, prune: bool, display_out: str,
-             diags: list[Diagnostic]) -> Iterator[PlannedFile]:
+             diags: list[Diagnostic], manual: frozenset = frozenset()) -> Iterator[PlannedFile]:
     """Each file's plan, one at a time, in the order ``pages`` gives them (then the orphans);
     ``diags`` gets the diagnostics, in path order once the pages are done."""
     try:
-        yield from _plan_files(out, pages, prune=prune, display_out=display_out, diags=diags)
+        yield from _plan_files(out, pages, prune=prune, display_out=display_out, diags=diags, manual=manual)
     except OSError as exc:  # a folder named like a page, a name too long, no permission, ...
         where = f"{display_out or out}" + (f" ({exc.filename})" if getattr(exc, "filename", None) else "")
         raise WriteError(f"cannot read the docs folder {where}: {exc.strerror or exc}") from exc
 
 
 def _plan_files(out: Path, pages: Mapping[str, str], *, prune: bool, display_out: str,
-                diags: list[Diagnostic]) -> Iterator[PlannedFile]:
+                diags: list[Diagnostic], manual: frozenset = frozenset()) -> Iterator[PlannedFile]:
     shown = (display_out.rstrip("/") + "/") if display_out else ""
     page_diags: list[Diagnostic] = []
+    linked = _Linked(out)
     for rel in pages:
+        if rel in manual:
+            continue
         path = _inside(out, rel)
+        if linked(path, rel):
+            yield PlannedFile(rel, SKIPPED, None, None)
+            page_diags.append(Diagnostic(ERROR, shown + rel, None, "page is a symbolic link; drizzle-doc never "
+                                         "reads or writes through a link, so it was left untouched. Replace it "
+                                         "with a regular file.", code="page-symlink"))
+            continue
         old = _read(path)
         if old == "\x00binary":
             yield PlannedFile(rel, SKIPPED, None, None)
@@ -144,8 +194,11 @@ def _plan_files(out: Path, pages: Mapping[str, str], *, prune: bool, display_out
                                          code="page-damaged"))
         elif res.status == UNMANAGED:
             yield PlannedFile(rel, SKIPPED, old, None)
+            why = ("page is empty" if not old.strip() else
+                   "page's drizzle-doc markers are not lower-case" if _UPPER_MARKER.search(old) else
+                   "page has no drizzle-doc markers")
             page_diags.append(Diagnostic(WARNING, shown + rel, None,
-                                         "page has no drizzle-doc markers, so it is treated as hand-written "
+                                         why + ", so it is treated as hand-written "
                                          "and left untouched. Delete or rename it to let generate write it.",
                                          code="page-unmanaged"))
         elif old == res.text:
@@ -154,7 +207,7 @@ def _plan_files(out: Path, pages: Mapping[str, str], *, prune: bool, display_out
             yield PlannedFile(rel, WRITTEN, old, res.text)
     diags.extend(sorted(page_diags, key=lambda d: d.file or ""))  # as if the pages came sorted
     for rel in _existing_pages(out):
-        if rel in pages:
+        if rel in pages or rel in manual:
             continue
         old = _read(out / rel)
         if old is None or old == "\x00binary" or not is_generated_page(old):
@@ -174,16 +227,42 @@ TEMP_PREFIX = ".drizzle-doc-tmp."
 TEMP_SUFFIX = ".tmp"
 
 
+#: A temp file of a live process older than this is abandoned (its pid was reused).
+TEMP_MAX_AGE = 3600.0
+#: This process's token in its temp file names: ``NAME.PID.TOKEN.N``.
+_TOKEN = secrets.token_hex(4)
+_TEMP_NAME = re.compile(r"\.(\d+)\.([0-9a-f]{8})\.\d+$|\.(\d+)\.\d+$")  # new form | before tokens
+
+
+def _temp_is_stale(path: Path, now: float) -> bool:
+    """True when the temp file can be proven abandoned: its name carries no pid, its process is
+    dead, it is this process's own from an earlier write, or it is older than an hour."""
+    middle = path.name[len(TEMP_PREFIX):-len(TEMP_SUFFIX)]
+    m = _TEMP_NAME.search(middle)
+    if m is None:
+        return True  # not written by any drizzle-doc that could be running
+    pid = int(m.group(1) or m.group(3))
+    if pid == os.getpid() or not pid_alive(pid):  # ours: one write at a time, so an earlier one's
+        return True
+    try:
+        return now - path.lstat().st_mtime > TEMP_MAX_AGE
+    except OSError:
+        return False
+
+
 def stale_temp_files(out: Path) -> list[Path]:
-    """Temp files a killed ``generate`` left under ``out`` (never a symlink, never outside)."""
+    """Temp files a killed ``generate`` left under ``out`` (never a symlink, never outside, never
+    one a live run may still rename into place: see :func:`_temp_is_stale`)."""
     if not out.is_dir():
         return []
     found = []
+    now = time.time()
     for dirpath, dirnames, filenames in os.walk(out, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for f in sorted(filenames):
             p = Path(dirpath, f)
-            if f.startswith(TEMP_PREFIX) and f.endswith(TEMP_SUFFIX) and not p.is_symlink():
+            if (f.startswith(TEMP_PREFIX) and f.endswith(TEMP_SUFFIX) and not p.is_symlink()
+                    and _temp_is_stale(p, now)):
                 found.append(p)
     return found
 
@@ -230,7 +309,8 @@ class _Batch:
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
         while True:
             self._n += 1
-            tmp = os.path.join(path.parent, f"{TEMP_PREFIX}{path.name[:40]}.{os.getpid()}.{self._n}{TEMP_SUFFIX}")
+            tmp = os.path.join(path.parent,
+                               f"{TEMP_PREFIX}{path.name[:40]}.{os.getpid()}.{_TOKEN}.{self._n}{TEMP_SUFFIX}")
             try:
                 fd = os.open(tmp, flags, 0o600)
                 break
@@ -324,7 +404,8 @@ class _SafePaths:
 
 
 def write_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False, display_out: str = "",
-               progress: Optional[Callable[[Iterable], Iterable]] = None) -> WriteSummary:
+               progress: Optional[Callable[[Iterable], Iterable]] = None,
+               manual: frozenset = frozenset()) -> WriteSummary:
     """Merge ``pages`` into the files under ``out`` and write the ones that changed.
 
     ``progress`` wraps the iteration over files (a progress bar); ``display_out``
@@ -337,7 +418,7 @@ def write_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False, disp
     diags: list[Diagnostic] = []
     files: list[PlannedFile] = []
     counts = {WRITTEN: 0, UNCHANGED: 0, ORPHANED: 0, PRUNED: 0, SKIPPED: 0}
-    planned = _planned(out, pages, prune=prune, display_out=display_out, diags=diags)
+    planned = _planned(out, pages, prune=prune, display_out=display_out, diags=diags, manual=manual)
     todo = progress(_Sized(planned, len(pages))) if progress else planned
     safe = _SafePaths(out)
     batch = _Batch()

@@ -13,6 +13,7 @@ while everything that could be read is still returned.
 from __future__ import annotations
 
 import gc
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, TypeVar
@@ -69,8 +70,12 @@ def _is_file(p: Path) -> bool:
         return False
 
 
-def _walk(folder: Path) -> Iterable[Path]:
-    """Files below ``folder``, sorted, skipping node_modules and symlink loops."""
+def _walk(folder: Path, limit: Optional[Path] = None, outside: Optional[list] = None) -> Iterable[Path]:
+    """Files below ``folder``, sorted, skipping node_modules and symlink loops.
+
+    With ``limit`` (a resolved folder), a symlinked folder or file leading outside it is
+    neither entered nor yielded (it is added to ``outside``): a glob never leaves the project.
+    """
     seen: set = set()
     stack = [folder]
     while stack:
@@ -78,6 +83,10 @@ def _walk(folder: Path) -> Iterable[Path]:
         try:
             real = d.resolve()
             if real in seen:
+                continue
+            if limit is not None and real != limit and limit not in real.parents:
+                if outside is not None:
+                    outside.append(d)
                 continue
             seen.add(real)
             entries = sorted(d.iterdir(), key=lambda p: p.name, reverse=True)
@@ -90,6 +99,12 @@ def _walk(folder: Path) -> Iterable[Path]:
                 if e.is_dir():
                     stack.append(e)
                 elif e.is_file():
+                    if limit is not None and e.is_symlink():
+                        r = e.resolve()
+                        if limit not in r.parents:
+                            if outside is not None:
+                                outside.append(e)
+                            continue
                     yield e
             except OSError:
                 continue
@@ -105,6 +120,14 @@ def schema_files(project: Project) -> tuple[list[Path], list[Diagnostic]]:
     found: dict[Path, None] = {}
     real_folders: dict[Path, Path] = {}  # for resolve_file
     diags: list[Diagnostic] = []
+    boundary = Path(os.path.realpath(getattr(project, "boundary", None) or root))
+    outside: list[Path] = []
+
+    def limit_for(base: Path) -> Path:
+        """The walk stays in the project root, or in the folder a --schema outside it named."""
+        r = Path(os.path.realpath(base))
+        return boundary if (r == boundary or boundary in r.parents) else r
+
     for entry in project.schema:
         matched = 0
         for pattern in _expand_braces(entry):
@@ -121,7 +144,7 @@ def schema_files(project: Project) -> tuple[list[Path], list[Diagnostic]]:
                 rest = "/".join(parts[len(static):])
                 if not _is_dir(base):
                     continue
-                for f in _walk(base):
+                for f in _walk(base, limit_for(base), outside):
                     rel = f.relative_to(base).as_posix()
                     if _glob_match(rel, rest) and _is_source(f):
                         found[resolve_file(f, real_folders)] = None
@@ -129,7 +152,7 @@ def schema_files(project: Project) -> tuple[list[Path], list[Diagnostic]]:
             else:
                 target = (root / p) if not Path(p).is_absolute() else Path(p)
                 if _is_dir(target):
-                    for f in _walk(target):
+                    for f in _walk(target, limit_for(target), outside):
                         if _is_source(f):
                             found[resolve_file(f, real_folders)] = None
                             matched += 1
@@ -138,6 +161,11 @@ def schema_files(project: Project) -> tuple[list[Path], list[Diagnostic]]:
                     matched += 1
         if matched == 0:
             diags.append(Diagnostic(ERROR, project.config_file, None, f"schema path {entry!r} matches no files", None, "no-schema-files"))
+    if outside:
+        names = ", ".join(sorted({os.path.relpath(p, root) for p in outside})[:5])
+        diags.append(Diagnostic(WARNING, project.config_file, None,
+                                f"{len(outside)} symlink(s) below the schema paths lead outside the project "
+                                f"root and were not followed ({names})", None, "schema-outside"))
     return sorted(found, key=lambda f: f.as_posix()), diags
 
 

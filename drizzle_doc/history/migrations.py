@@ -147,11 +147,15 @@ def iso_when(when: Optional[int], date_only: bool = False) -> Optional[str]:
 def find_migrations_dir(project: Project) -> Optional[Path]:
     """``project.migrations`` (config ``out`` / ``--migrations``), else ``drizzle/migrations``,
     else ``drizzle``; None when none of them is a folder."""
+    from drizzle_doc.project.contain import boundary_of, is_inside
+
     candidates = (project.migrations,) if project.migrations else DEFAULT_MIGRATION_DIRS
     for rel in candidates:
         p = project.root / rel
-        if os.path.isdir(p):  # False (not an OSError) for a name too long, a NUL, a loop
-            return p
+        # a folder that a symlink sends outside the project is not read (a configured one
+        # was checked when the config was read; --migrations is the user's own choice)
+        if os.path.isdir(p) and (project.migrations_given or is_inside(p, boundary_of(project))):
+            return p  # isdir: False (not an OSError) for a name too long, a NUL, a loop
     return None
 
 

@@ -24,6 +24,13 @@ The entry is a small JSON file outside the docs (never committed):
 project root when ``node_modules`` exists, else ``$XDG_CACHE_HOME/drizzle-doc``
 (``~/.cache/drizzle-doc``).  A missing, unreadable or damaged entry is a miss;
 a cache that cannot be written is ignored.  ``--no-cache`` turns it off.
+
+``node_modules`` belongs to the repository, so its cache folder is used only when it
+resolves (symlinks followed) inside the project root; one that a symlink sends
+elsewhere is silently replaced by the user's own cache folder: the cache only saves
+time, the pages are the same either way, and a warning on every run would be noise
+for a legitimate symlinked ``node_modules``.  An entry file that is a symlink is
+never read (``O_NOFOLLOW``) and is replaced, not written through.
 """
 
 from __future__ import annotations
@@ -31,12 +38,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
 from drizzle_doc import __version__
+from drizzle_doc.project.contain import replace_file
 
 FORMAT = 1
 ENV_DIR = "DRIZZLE_DOC_CACHE_DIR"
@@ -97,7 +104,11 @@ def cache_dir(project: Any) -> Path:
         return Path(env)
     modules = Path(project.root) / "node_modules"
     if modules.is_dir():
-        return modules / ".cache" / "drizzle-doc"
+        from drizzle_doc.project.contain import boundary_of, is_inside
+
+        folder = modules / ".cache" / "drizzle-doc"
+        if is_inside(folder, boundary_of(project)):
+            return folder
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "drizzle-doc"
 
@@ -134,7 +145,9 @@ def out_state(out: Path) -> Optional[dict[str, str]]:
 def lookup(project: Any, out: Path, key: str) -> Optional[int]:
     """The number of pages the recorded run wrote, when the out dir is exactly as it left it."""
     try:
-        entry = json.loads(entry_path(project, out).read_text(encoding="utf-8"))
+        fd = os.open(entry_path(project, out), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open(fd, "r", encoding="utf-8") as fh:
+            entry = json.loads(fh.read())
     except (OSError, ValueError, UnicodeDecodeError, RecursionError):
         return None
     if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
@@ -157,19 +170,9 @@ def store(project: Any, out: Path, key: str, pages: int) -> None:
     path = entry_path(project, out)
     text = json.dumps(entry, sort_keys=True, indent=0)
     try:
-        if path.is_file() and path.read_bytes() == text.encode("utf-8"):
+        if not path.is_symlink() and path.is_file() and path.read_bytes() == text.encode("utf-8"):
             return
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".entry.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        replace_file(path, text, prefix=".entry.")
     except OSError:
         pass

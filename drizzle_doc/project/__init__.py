@@ -29,6 +29,10 @@ class Project:
     tables_filter: tuple[str, ...] = ()
     settings: dict = field(default_factory=dict, compare=False, hash=False)  # drizzle-doc.toml / package.json
     diagnostics: tuple[Diagnostic, ...] = ()
+    # what files in the repository may point at (see drizzle_doc.contain); None: ``root``
+    boundary: Optional[Path] = None
+    out_source: str = "default"  # "default" | "--out" | "drizzle-doc.toml" | "package.json"
+    migrations_given: bool = False  # --migrations on the command line (trusted to lead anywhere)
 
     @property
     def sql_dialect(self):

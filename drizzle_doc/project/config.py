@@ -74,10 +74,11 @@ def read_config(path: Path) -> tuple[dict, list[Diagnostic]]:
     return value, diags
 
 
-def _project_from_config(path: Path, overrides: dict) -> Project:
+def _project_from_config(path: Path, overrides: dict, boundary: Optional[Path] = None) -> Project:
     from drizzle_doc.ts.values import Unknown
 
     root = path.parent.resolve()
+    boundary = boundary or root
     data, diags = read_config(path)
     config_rel = path.name
     problems = list(diags)
@@ -104,9 +105,12 @@ def _project_from_config(path: Path, overrides: dict) -> Project:
         problems.append(Diagnostic(WARNING, config_rel, None, f"dialect {dialect!r}: drizzle-doc documents PostgreSQL (pg-core) schemas only", None, "dialect"))
     schema_filter = _as_list(field("schemaFilter")) or ()
     tables_filter = _as_list(field("tablesFilter")) or ()
+    _contain_config_paths(path, root, boundary, () if overrides.get("schema") else schema,
+                          None if overrides.get("migrations") or not isinstance(out, str) else out)
     return _apply_overrides(
         Project(
             root=root,
+            boundary=boundary,
             config_file=config_rel,
             schema=schema,
             migrations=_norm(out) if isinstance(out, str) else "drizzle",
@@ -118,6 +122,19 @@ def _project_from_config(path: Path, overrides: dict) -> Project:
         ),
         overrides,
     )
+
+
+def _contain_config_paths(path: Path, root: Path, boundary: Path, schema: tuple[str, ...],
+                          out: Optional[str]) -> None:
+    """Refuse (exit 2) a schema path or glob, or a migrations ``out``, of a drizzle config that
+    leads outside the project root: it is never walked (``/**/*.ts`` would walk the disk)."""
+    from drizzle_doc.project.contain import line_of_literal, refuse_outside
+
+    for what, values in (("schema path", schema), ("`out` (migrations folder)", (out,) if out else ())):
+        for value in values:
+            line = line_of_literal(path, value)
+            where = f"{path}:{line}" if line else str(path)
+            refuse_outside(value[2:] if value.startswith("./") else value, root, boundary, where, what)
 
 
 def _norm(p: str) -> str:
@@ -145,10 +162,12 @@ def _apply_overrides(project: Project, o: dict) -> Project:
         changes["schema"] = tuple(_rel_to(project.root, s) if not any(c in s for c in "*?[{") else s for s in o["schema"])
     if o.get("migrations"):
         changes["migrations"] = _rel_to(project.root, o["migrations"])
+        changes["migrations_given"] = True
     if o.get("casing"):
         changes["casing"] = o["casing"]
     if o.get("out"):
         changes["out"] = _rel_to(project.root, str(o["out"]))
+        changes["out_source"] = "--out"
     return replace(project, **changes) if changes else project
 
 
@@ -202,10 +221,14 @@ def _find_projects(root, config, schema, migrations, casing, out) -> list[Projec
             raise ConfigError(f"--config {config}: {exc.strerror or exc}") from None
         if not is_file:
             raise ConfigError(f"--config {config}: no such file")
-        return [_project_from_config(config.resolve(), overrides)]
+        config = config.resolve()
+        # a --config outside --root names its own project: its folder is the root then
+        boundary = root if root in config.parents else config.parent
+        return [_project_from_config(config, overrides, boundary)]
     if schema:
-        return [_apply_overrides(Project(root=root), overrides)]
+        return [_apply_overrides(Project(root=root, boundary=root), overrides)]
     configs = find_configs(root)
     if not configs:
-        return [_apply_overrides(Project(root=root, schema=DEFAULT_SCHEMA_GLOBS, out=DEFAULT_OUT), overrides)]
-    return [_project_from_config(c, overrides) for c in configs]
+        return [_apply_overrides(Project(root=root, schema=DEFAULT_SCHEMA_GLOBS, out=DEFAULT_OUT, boundary=root),
+                                 overrides)]
+    return [_project_from_config(c, overrides, root) for c in configs]

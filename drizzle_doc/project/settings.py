@@ -26,6 +26,9 @@ Example ``drizzle-doc.toml``::
     [groups.auth]           # diagrams of named groups of tables (see render)
     tables = ["users", "sessions"]
     description = "Sign-in and sessions"
+
+    [pages]                 # pages people write by hand: generate and check leave them alone
+    manual = ["legacy_events", "index.md"]   # a table (name or schema.name) or a page path
 """
 
 from __future__ import annotations
@@ -71,7 +74,9 @@ KNOWN_KEYS: dict[str, str] = {
     "groups": "named groups of tables drawn as their own diagrams (table)",
     "viewpoints": "alias of groups (tbls' name)",
     "split_threshold": "tables above which the index diagram is split (integer)",
+    "pages": "[pages] manual = [table or page path, ...]: pages written by hand, left alone (table)",
 }
+PAGES_KEYS = ("manual",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +95,7 @@ class Settings:
     require_descriptions: bool = False
     rules: tuple[tuple[str, str], ...] = tuple(RULE_DEFAULTS.items())
     exceptions: tuple[ConfiguredException, ...] = ()
+    manual_pages: tuple[str, ...] = ()  # tables or page paths opted out of generation and checking
 
     def level(self, rule: str) -> str:
         for name, level in self.rules:
@@ -156,6 +162,8 @@ def validate(data: Mapping[str, Any], source: Optional[str] = None) -> Settings:
         if g in data and not isinstance(data[g], (dict, list)):
             raise bad(f"`{g}` must be a table (name -> {{tables = [...], description = \"...\"}})")
 
+    manual = _manual_pages(data.get("pages", {}), bad)
+
     rules = dict(RULE_DEFAULTS)
     raw_rules = data.get("rules", {})
     if not isinstance(raw_rules, dict):
@@ -186,7 +194,21 @@ def validate(data: Mapping[str, Any], source: Optional[str] = None) -> Settings:
         require_descriptions=req,
         rules=tuple(rules.items()),
         exceptions=tuple(sorted(exceptions, key=lambda e: (e.rule, e.table))),
+        manual_pages=manual,
     )
+
+
+def _manual_pages(raw: Any, bad) -> tuple[str, ...]:
+    """``[pages] manual``: a list of non-empty strings (tables or page paths)."""
+    if not isinstance(raw, dict):
+        raise bad("`pages` must be a table: [pages] manual = [\"users\", \"index.md\"]")
+    for key in raw:
+        if key not in PAGES_KEYS:
+            raise bad(f"unknown key {key!r} in `pages`; valid keys: {_valid_list(PAGES_KEYS)}")
+    manual = raw.get("manual", [])
+    if not isinstance(manual, list) or not all(isinstance(m, str) and m.strip() for m in manual):
+        raise bad("`pages.manual` must be a list of table names or page paths (non-empty strings)")
+    return tuple(m.strip() for m in manual)
 
 
 def load_settings(root: Path) -> tuple[dict, Settings]:
@@ -201,6 +223,7 @@ def apply_settings(project: Any, out_given: bool = False) -> Any:
     changes: dict[str, Any] = {"settings": dict(data)}
     if settings.out and not out_given:
         changes["out"] = settings.out.replace("\\", "/").rstrip("/") or "."
+        changes["out_source"] = settings.source or "settings"
     return replace(project, **changes)
 
 
