@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from .errors import ConfigError
+from .limits import parse_size
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -71,6 +72,7 @@ KNOWN_KEYS: dict[str, str] = {
     "groups": "named groups of tables drawn as their own diagrams (table)",
     "viewpoints": "alias of groups (tbls' name)",
     "split_threshold": "tables above which the index diagram is split (integer)",
+    "max-file-size": "largest models file read, in bytes or as \"4MB\" (default 2MB; see drizzle_doc.limits)",
 }
 
 
@@ -152,6 +154,8 @@ def validate(data: Mapping[str, Any], source: Optional[str] = None) -> Settings:
     st = data.get("split_threshold")
     if st is not None and (isinstance(st, bool) or not isinstance(st, int) or st < 1):
         raise bad("`split_threshold` must be a positive integer")
+    if "max-file-size" in data and parse_size(data["max-file-size"]) is None:
+        raise bad("`max-file-size` must be a positive size in bytes or a string such as \"4MB\"")
     for g in ("groups", "viewpoints"):
         if g in data and not isinstance(data[g], (dict, list)):
             raise bad(f"`{g}` must be a table (name -> {{tables = [...], description = \"...\"}})")

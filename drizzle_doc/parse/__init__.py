@@ -13,6 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
+from .. import limits
 from ..model import ERROR, WARNING, Diagnostic, Schema, Table
 from ..project import Project
 from .build import Builder
@@ -183,8 +184,13 @@ def _on_named(value: Any, name: str, module: Module) -> None:
                 target.decl_site = site
 
 
-def new_evaluator(root: Path) -> Evaluator:
-    ev = Evaluator(root, natives(), read_tsconfig_paths(root))
+def new_evaluator(root: Path, settings: Optional[dict] = None) -> Evaluator:
+    """An evaluator for the project at ``root``; ``settings`` (drizzle-doc.toml's) set the size limits."""
+    diags: list[Diagnostic] = []
+    ev = Evaluator(root, natives(), read_tsconfig_paths(root, diags, limits.json_max(settings)))
+    ev.max_file_bytes = limits.max_file_size(settings)
+    for d in diags:
+        ev.add(d)
     ev.on_named = _on_named
     return ev
 
@@ -433,7 +439,7 @@ def _extract(project: Project) -> Schema:
 
     root = project.root.resolve()
     files, diags = schema_files(project)
-    ev = new_evaluator(root)
+    ev = new_evaluator(root, project.settings)
     builder = Builder(ev, project.casing)
 
     schema_filter = set(project.schema_filter)
