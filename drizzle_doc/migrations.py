@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import sqlddl
+from .limits import snippet
 from .model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table, pg_name, pickle_by_fields
 from .project import DEFAULT_MIGRATION_DIRS, Project
 from .snapshot import SnapshotError, UnsupportedSnapshot, load_snapshot, snapshot_renames
@@ -130,8 +131,19 @@ class History:
         return (live or found or [None])[-1]
 
 
+#: The last millisecond of year 9999: later (or negative) journal times are not dates.
+MAX_WHEN = 253402300799999
+
+
+def _journal_when(value: Any) -> Optional[int]:
+    """A journal ``when`` as milliseconds since the epoch, or None when it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WHEN:
+        return None
+    return value
+
+
 def iso_when(when: Optional[int], date_only: bool = False) -> Optional[str]:
-    if when is None:
+    if when is None or not isinstance(when, int) or not 0 <= when <= MAX_WHEN:
         return None
     d = _dt.datetime.fromtimestamp(when / 1000, tz=_dt.timezone.utc)
     return d.strftime("%Y-%m-%d") if date_only else d.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -266,7 +278,11 @@ def _list_folder(folder: Path, rel) -> tuple[str, list[_Entry], list[Diagnostic]
         if sql is None:
             diags.append(Diagnostic(WARNING, rel(journal_path), None,
                                     f"journal entry {tag} has no file {tag}.sql", code="migration-missing"))
-        when = e.get("when") if isinstance(e.get("when"), int) else None
+        when = _journal_when(e.get("when"))
+        if when is None and e.get("when") is not None:
+            diags.append(Diagnostic(WARNING, rel(journal_path), None,
+                                    f"journal entry {snippet(tag, 80)}: `when` {snippet(json.dumps(e.get('when')), 40)} is not "
+                                    "a time in milliseconds since 1970: ignored", code="migration-journal"))
         entries.append(_Entry(tag, sql, snapshot_for(tag), when, True))
     for p in sql_files:
         if p.stem in tags:
