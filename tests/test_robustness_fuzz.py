@@ -8,7 +8,10 @@ load_projects -> extract -> load_history -> render_docs -> check runs twice,
 in-process: no exception other than a DrizzleDocError may escape, and the two
 runs must agree exactly.  The longer run is ``tests/fuzz/run_fuzz.py``.
 
-Also here: repros for crashes the fuzzer found in the extractor.
+Also here: repros for crashes the fuzzer found in the extractor, and (issue 21) every input kind a
+project holds made hostile -- a seed corpus of an audit's reproducers, then hypothesis-made JSON
+shapes and text -- through every command that reads a project (not verify), in-process: never an
+internal error, exit code 0, 1 or 2 (``tests/fuzz/hostile.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
+from fuzz.hostile import JSON_KINDS, KINDS, SEEDS, TEXT_BITS, base_project, put_json, put_text, run_commands
 from fuzz.mutate import make_case, run_pipeline
 from test_robustness import CONFIG, HDR, drizzle_doc, table, write
 
@@ -81,3 +85,42 @@ def test_extract_survives_a_bad_unicode_escape(tmp_path):
     s = _extract_src(tmp_path, 'import { pgTable, integer } from "drizzle-orm/pg-core";\n'
                                'export const t = pgTable("\\u", { id: integer() });\nexport const ok = pgTable("ok", { id: integer() });\n')
     assert "ok" in [t.name for t in s.tables]
+
+
+@pytest.mark.parametrize("name", sorted(SEEDS))
+def test_every_seed_reproducer_gives_diagnostics_never_an_internal_error(tmp_path, name):
+    root = base_project(tmp_path / "p")
+    SEEDS[name](root)
+    outcomes = run_commands(root)
+    # a usage/config error is one line naming the file; otherwise the models still come out
+    if outcomes["inspect"][0] == 2:
+        assert all(code == 2 and len(err.strip().splitlines()) == 1 for code, err in outcomes.values()), outcomes
+        assert any(f in outcomes["inspect"][1] for f in ("drizzle-doc.toml", "package.json", "drizzle.config")), outcomes
+    else:
+        assert outcomes["comments-sql"][0] == 0 or name.startswith(("config-", "models-")), outcomes
+        assert (root / "docs/data/schemas").is_dir(), outcomes
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(min_value=-(10**40), max_value=10**40)
+    | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30)
+    | st.sampled_from(["../../etc", "/abs", "*", "@/*", "0000_x", "x" * 3000]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@seed(21)
+@settings(max_examples=70, deadline=None, database=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_hostile_inputs_of_every_kind_never_give_an_internal_error(tmp_path_factory, data):
+    root = base_project(tmp_path_factory.mktemp("hostile") / "p")
+    kind = data.draw(st.sampled_from(sorted(KINDS)), label="kind")
+    path = root / KINDS[kind]
+    if kind in JSON_KINDS:
+        put_json(path, data.draw(st.floats(0, 1)), data.draw(_json_values, label="value"), data.draw(st.booleans()))
+    else:
+        bits = st.sampled_from(TEXT_BITS[kind]) | st.text(max_size=40)
+        put_text(path, data.draw(bits, label="text"), data.draw(st.floats(0, 1)), data.draw(st.booleans(), label="whole"))
+    run_commands(root)

@@ -152,3 +152,33 @@ def run_commands(root: Path, commands=COMMANDS) -> dict[str, tuple[int, str]]:
         assert r.exit_code in (0, 1, 2), (command, r.exit_code, text[-2000:])
         out[command] = (r.exit_code, r.stderr)
     return out
+
+
+#: Text dropped into a models file, drizzle.config.ts, drizzle-doc.toml or a migration .sql.
+TEXT_BITS: dict[str, list[str]] = {
+    "models": ["export const f = (name) => ;\n", 'f("a");\n', "/*" + "x" * 600 + "*/", "export const big = [" + "1," * 500 + "];\n",
+               'export const t = pgTable("t", { id: integer().default(sql`' + "1+" * 50 + '1`) });\n', "(((", "}", "`${",
+               "export * from './users';\n", 'import { x } from "@models/posts";\n', "\x00", "\ud7ff"],
+    "config": ['export default { dialect: "postgresql", schema: 5 };\n', "export default null;\n", "schema: [", "out: '../../..',",
+               'casing: "x",', "export default defineConfig(", "//"],
+    "toml": ["max-file-size = 0\n", 'max-file-size = "1KB"\n', "max-file-size = -3\n", "split_threshold = 1e400\n", "[rules]\nfk-index = 1\n",
+             "[exceptions]\nuuid-pk = 5\n", "[groups.a]\ntables = 5\n", "out = ''\n", "\"\n", "[[x]]\n", "= 1\n"],
+    "sql": ["/*" * 200, "*/", "--> statement-breakpoint\n", "SELECT " + "1::int" * 300 + ";\n", "DO $$ BEGIN " + "PERFORM 1+" * 10 + "1; END $$;\n",
+            "$$", "'", "E'\\", "CREATE TABLE \"x\" (\"a\" integer);\n", "ALTER TABLE users RENAME TO people;\n", "DROP TABLE posts;\n", ";;;"],
+}
+
+
+def put_text(path: Path, bit: str, where: float, replace: bool) -> None:
+    """Insert ``bit`` into the file at a fraction ``where`` of its length (or make it the whole file)."""
+    old = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
+    at = int(len(old) * where)
+    path.write_text(bit if replace else old[:at] + bit + old[at:], encoding="utf-8", errors="surrogatepass")
+
+
+def put_json(path: Path, node_pick: float, value: Any, delete: bool) -> None:
+    """Replace (or delete) one node of the JSON file, picked by a fraction of its nodes."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    nodes = json_nodes(doc)
+    target = nodes[min(int(node_pick * len(nodes)), len(nodes) - 1)]
+    doc = set_json_node(doc, target, value, delete=delete and bool(target))
+    path.write_text(json.dumps(doc), encoding="utf-8")
