@@ -1,7 +1,7 @@
 """Size limits on what drizzle-doc reads: a hostile or broken repository costs bounded time and memory.
 
-* a models source file (``.ts`` …) over ``max-file-size`` (default 2 MB) is skipped with a
-  diagnostic, never parsed: tree-sitter needs about 200 bytes per byte of a dense file;
+* a models source file (``.ts`` …) over ``max-file-size`` (default 2 MB), or with more tokens
+  than a quarter of it, is skipped with a diagnostic, never parsed (see :func:`too_dense`);
 * a JSON input (tsconfig.json, package.json, drizzle.config.json, the journal) over 5 MB, or over
   ``max-file-size`` if that is larger, is ignored with a diagnostic; snapshots and migration SQL,
   which drizzle-kit writes and which grow with the schema, may be 64 MB (or ``max-file-size``);
@@ -85,6 +85,29 @@ def too_large(path: Path, limit: int) -> Optional[str]:
     if size <= limit:
         return None
     return (f"file is {human(size)}, over the {human(limit)} limit: skipped (raise it with `{KEY}` in drizzle-doc.toml or ${ENV})")
+
+
+_TOKEN = re.compile(rb"[\w$]+|[^\w\s]")
+
+
+def too_dense(source: bytes, limit: int) -> Optional[str]:
+    """A diagnostic message when ``source`` has more than ``limit / 4`` tokens, else None.
+
+    A syntax tree costs about 200 bytes a node and a node is about a token: real models code
+    has one token every 3.5 bytes, ``[1,1,1,…]`` one a byte, so the byte limit alone would let a
+    dense file under it take over 400 MB."""
+    budget = limit // 4
+    if len(source) <= budget:
+        return None
+    tokens = 0
+    for at in range(0, len(source), 1 << 16):  # in pieces: subn keeps a list as long as its matches
+        tokens += _TOKEN.subn(b"", source[at : at + (1 << 16)])[1]
+        if tokens > budget:
+            break
+    if tokens <= budget:
+        return None
+    return (f"file has over {budget:,} tokens, the most a {human(limit)} limit allows: skipped "
+            f"(raise it with `{KEY}` in drizzle-doc.toml or ${ENV})")
 
 
 def snippet(text: str, limit: int = SNIPPET) -> str:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import sqlddl
+from . import limits
 from .limits import snippet
 from .model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table, pg_name, pickle_by_fields
 from .project import DEFAULT_MIGRATION_DIRS, Project
@@ -194,7 +195,7 @@ def _folder_when(name: str) -> Optional[int]:
     return int(d.timestamp() * 1000)
 
 
-def _list_folder(folder: Path, rel) -> tuple[str, list[_Entry], list[Diagnostic]]:
+def _list_folder(folder: Path, rel, json_limit: int = limits.JSON_MAX) -> tuple[str, list[_Entry], list[Diagnostic]]:
     diags: list[Diagnostic] = []
     sql_files = sorted(p for p in folder.glob("*.sql") if p.is_file())
     sub_dirs = sorted(p for p in folder.iterdir() if p.is_dir() and (p / "migration.sql").is_file())
@@ -225,7 +226,11 @@ def _list_folder(folder: Path, rel) -> tuple[str, list[_Entry], list[Diagnostic]
         return found[0] if len(found) == 1 else None
 
     journal: Optional[list[dict]] = None
-    if journal_path.is_file():
+    big = limits.too_large(journal_path, json_limit) if journal_path.is_file() else None
+    if big:
+        diags.append(Diagnostic(ERROR, rel(journal_path), None, big.replace(": skipped", ": not read; migrations "
+                                "ordered by file name instead"), code="migration-journal"))
+    elif journal_path.is_file():
         try:
             data = json.loads(journal_path.read_text(encoding="utf-8"))
             raw = data["entries"] if isinstance(data, dict) else None
@@ -638,7 +643,7 @@ def load_history(project: Project, schema: Optional[Schema] = None) -> History:
 def _read_history(project: Project) -> tuple[History, Schema]:
     """The history of ``project``'s migrations folder (drift left empty) and the schema they
     leave behind."""
-    rel = project.rel
+    rel = functools.lru_cache(maxsize=None)(project.rel)  # the journal is named once per entry it lacks
     folder = find_migrations_dir(project)
     if folder is None:
         looked = project.migrations or " or ".join(DEFAULT_MIGRATION_DIRS)
@@ -646,7 +651,8 @@ def _read_history(project: Project) -> tuple[History, Schema]:
                                                f"{FIX} to create one", code="migration-none")
         return History(folder=None, layout="none", diagnostics=(diag,)), Schema()
 
-    layout, entries, diags = _list_folder(folder, rel)
+    layout, entries, diags = _list_folder(folder, rel, limits.json_max(project.settings))
+    file_limit = limits.migration_max(project.settings)
     state = Schema()
     lineages: dict[str, _Lineage] = {}
     finished: list[_Lineage] = []
@@ -661,6 +667,9 @@ def _read_history(project: Project) -> tuple[History, Schema]:
         if entry.snapshot is not None:
             snap_rel = rel(entry.snapshot)
             try:
+                big = limits.too_large(entry.snapshot, file_limit)
+                if big:
+                    raise ValueError(big.replace(": skipped", ""))
                 snap_data = json.loads(entry.snapshot.read_text(encoding="utf-8"))
                 snap_schema = load_snapshot(snap_data)
             except (ValueError, SnapshotError, UnicodeDecodeError, RecursionError) as exc:
@@ -673,6 +682,9 @@ def _read_history(project: Project) -> tuple[History, Schema]:
         statements: tuple = ()
         if entry.sql is not None:
             try:
+                big = limits.too_large(entry.sql, file_limit)
+                if big:
+                    raise OSError(big)
                 text = entry.sql.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 diags.append(Diagnostic(ERROR, ref.file, None, f"cannot read migration: {exc}", code="migration-sql"))

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from .errors import ConfigError
-from .limits import parse_size
+from .limits import json_max, parse_size, too_large
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -110,13 +110,16 @@ def read_settings(root: Path) -> tuple[dict, Optional[str]]:
     toml_path = root / TOML_NAME
     pkg_path = root / "package.json"
     pkg_data: Any = None
-    if pkg_path.is_file():
+    if pkg_path.is_file() and not too_large(pkg_path, json_max()):  # a larger one: a warning (apply_settings)
         try:
             pkg_data = json.loads(pkg_path.read_text(encoding="utf-8"))
         except (OSError, ValueError, UnicodeDecodeError, RecursionError):
             pkg_data = None  # not ours to judge; npm will complain
     in_pkg = isinstance(pkg_data, dict) and PACKAGE_KEY in pkg_data
     if toml_path.is_file():
+        big = too_large(toml_path, json_max())
+        if big:
+            raise ConfigError(f"{toml_path}: {big.replace(': skipped', '')}")
         if in_pkg:
             raise ConfigError(f"{pkg_path}: settings are in both {TOML_NAME} and package.json's "
                               f"\"{PACKAGE_KEY}\" key; keep one of them")
@@ -203,6 +206,12 @@ def apply_settings(project: Any, out_given: bool = False) -> Any:
     """``project`` with ``settings`` filled in (and ``out`` from the settings unless --out was given)."""
     data, settings = load_settings(Path(project.root))
     changes: dict[str, Any] = {"settings": dict(data)}
+    big = too_large(Path(project.root) / "package.json", json_max())
+    if big:
+        from .model import WARNING, Diagnostic
+
+        changes["diagnostics"] = (*project.diagnostics, Diagnostic(WARNING, "package.json", None,
+                                  big.replace("skipped", "not read for drizzle-doc settings"), None, "file-too-large"))
     if settings.out and not out_given:
         changes["out"] = settings.out.replace("\\", "/").rstrip("/") or "."
     return replace(project, **changes)

@@ -806,6 +806,8 @@ def _rename_column(t: Table, old: str, new: str) -> Table:
 
 def apply(schema: Schema, ops) -> Schema:
     """Replay operations on a schema (tables and enums); unknown targets are ignored."""
+    if not ops:  # an empty migration (a journal entry without its file): the same schema
+        return schema
     tables: dict[str, Table] = {t.key: t for t in schema.tables}
     enums: dict[str, Enum] = {e.key: e for e in schema.enums}
 

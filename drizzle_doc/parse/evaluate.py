@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
-from ..limits import DEFAULT_MAX_FILE_SIZE, json_max, snippet, too_large
+from ..limits import DEFAULT_MAX_FILE_SIZE, json_max, snippet, too_dense, too_large
 from ..model import ERROR, NO_DOC, WARNING, Diagnostic, Doc
 from . import ts
 from .jsdoc import parse_jsdoc
@@ -618,6 +618,10 @@ class Evaluator:
             return None
         if b"\0" in raw[:8192]:
             self.report(ERROR, Site(rel, 1), "binary file (contains NUL bytes): skipped", "binary-file")
+            return None
+        dense = too_dense(raw, self.max_file_bytes)
+        if dense:
+            self.report(ERROR, Site(rel, 1), dense, "file-too-large")
             return None
         try:
             raw.decode("utf-8")
