@@ -16,6 +16,7 @@ internal error, exit code 0, 1 or 2 (``tests/fuzz/hostile.py``).
 
 from __future__ import annotations
 
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -124,3 +125,90 @@ def test_hostile_inputs_of_every_kind_never_give_an_internal_error(tmp_path_fact
         bits = st.sampled_from(TEXT_BITS[kind]) | st.text(max_size=40)
         put_text(path, data.draw(bits, label="text"), data.draw(st.floats(0, 1)), data.draw(st.booleans(), label="whole"))
     run_commands(root)
+
+
+# -- bounded cost (issue 21): outcomes only, never a time ------------------------------------------
+
+
+def _inspect(root: Path, env: dict | None = None) -> tuple[int, dict]:
+    from click.testing import CliRunner
+
+    from drizzle_doc.cli import cli
+
+    r = CliRunner().invoke(cli, ["inspect", "--root", str(root)], env={"DRIZZLE_DOC_DEBUG": None, **(env or {})})
+    assert r.exit_code in (0, 1), r.stderr
+    return r.exit_code, json.loads(r.stdout)
+
+
+def _diags(payload: dict, code: str) -> list[dict]:
+    return [d for d in payload["diagnostics"] if d.get("code") == code]
+
+
+def test_a_models_file_over_the_size_limit_is_skipped_with_a_diagnostic_and_the_rest_documented(tmp_path):
+    root = base_project(tmp_path / "p")
+    (root / "server/src/models/big.ts").write_text("// " + "x" * (3 * 1024 * 1024) + "\n" + HDR + table("big_t"))
+    code, payload = _inspect(root)
+    (big,) = _diags(payload, "file-too-large")
+    assert code == 1 and big["file"] == "server/src/models/big.ts" and "2 MB" in big["message"]
+    names = [t["name"] for t in payload["tables"]]
+    assert "users" in names and "big_t" not in names
+    # raised in drizzle-doc.toml, or by the environment: read
+    (root / "drizzle-doc.toml").write_text(TOML_WITH_SIZE)
+    code, payload = _inspect(root)
+    assert not _diags(payload, "file-too-large") and "big_t" in [t["name"] for t in payload["tables"]]
+    (root / "drizzle-doc.toml").unlink()
+    code, payload = _inspect(root, {"DRIZZLE_DOC_MAX_FILE_SIZE": "5MB"})
+    assert not _diags(payload, "file-too-large") and "big_t" in [t["name"] for t in payload["tables"]]
+
+
+TOML_WITH_SIZE = 'max-file-size = "4MB"\n'
+
+
+def test_a_dense_models_file_under_the_byte_limit_is_skipped_too(tmp_path):
+    root = base_project(tmp_path / "p")
+    (root / "server/src/models/big.ts").write_text("export const big = [" + "1," * 600_000 + "1];\n")  # 1.2 MB
+    code, payload = _inspect(root)
+    (big,) = _diags(payload, "file-too-large")
+    assert code == 1 and big["file"] == "server/src/models/big.ts" and "tokens" in big["message"]
+    assert "users" in [t["name"] for t in payload["tables"]]
+
+
+def test_a_huge_tsconfig_is_a_warning_and_the_models_still_come_out(tmp_path):
+    root = base_project(tmp_path / "p")
+    (root / "tsconfig.json").write_text(json.dumps({"compilerOptions": {"paths": {"@/*": ["a" * (6 * 1024 * 1024)]}}}))
+    code, payload = _inspect(root)
+    (d,) = [d for d in payload["diagnostics"] if d["file"] == "tsconfig.json"]
+    assert code == 0 and "over the 5 MB limit" in d["message"] and "users" in [t["name"] for t in payload["tables"]]
+
+
+def test_an_oversized_journal_and_sql_nesting_are_diagnostics_that_echo_no_input(tmp_path):
+    root = base_project(tmp_path / "p")
+    SEEDS["journal-many-entries"](root)
+    journal = root / KINDS["journal"]
+    journal.write_text(journal.read_text() + " " * (5 * 1024 * 1024))
+    sql = root / KINDS["sql"]
+    sql.write_text(sql.read_text() + "\n--> statement-breakpoint\nSELECT " + "x" * 40_000 + " FROM;\n--> statement-breakpoint\n" + "/*" * 50_000)
+    outcomes = run_commands(root, ("migrations",))
+    code, err = outcomes["migrations"]
+    from click.testing import CliRunner
+
+    from drizzle_doc.cli import cli
+
+    out = CliRunner().invoke(cli, ["migrations", "--root", str(root)]).stdout
+    lines = [line for line in out.splitlines() if KINDS["sql"] in line or "_journal.json" in line]
+    assert code == 1 and any("over the 5 MB limit" in line for line in lines), out
+    assert any("does not parse" in line for line in lines) and any("nested more than 100" in line for line in lines), out
+    assert all(len(line) < 400 for line in out.splitlines()), max(out.splitlines(), key=len)[:500]
+
+
+@pytest.mark.parametrize("value, ok", [(2097152, True), ("4MB", True), ("512 KB", True), ("lots", False),
+                                       (0, False), (-1, False), (True, False), ([1], False)])
+def test_max_file_size_setting_is_validated(value, ok):
+    from drizzle_doc.errors import ConfigError
+    from drizzle_doc.settings import validate
+
+    if ok:
+        validate({"max-file-size": value})
+    else:
+        with pytest.raises(ConfigError, match="max-file-size"):
+            validate({"max-file-size": value})
