@@ -522,7 +522,8 @@ def test_odd_shapes_never_raise(tmp_path):
     (mig / "0002_posts_author_index.sql").write_bytes(b"\xff\xfe\x00garbage")
     h = load_history(project(root))
     codes = sorted(d.code for d in h.diagnostics)
-    assert codes.count("migration-journal") == 2  # two entries without a tag
+    assert codes.count("migration-journal") == 3  # two entries without a tag, a `when` that is no time
+    assert any("`when` \"soon\" is not a time" in d.message for d in h.diagnostics)
     assert "migration-snapshot" in codes and "migration-sql" in codes
     assert h.migrations[0].ref.tag == "0000_create_users_posts" and h.migrations[0].ref.when is None
     history_text(h)

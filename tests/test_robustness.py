@@ -207,7 +207,8 @@ def test_symlink_loops_in_the_schema_folder(tmp_path):
 
 
 def test_ten_megabyte_models_file(tmp_path):
-    """A 10 MB models file (470 tables among 46k lines of unrelated code) is documented."""
+    """A 10 MB models file (470 tables among 46k lines of unrelated code) is over the default 2 MB
+    limit: one diagnostic naming it, exit 1; with `max-file-size` raised it is documented."""
     parts = [HDR]
     size = i = 0
     while size < 10_000_000:
@@ -222,6 +223,9 @@ def test_ten_megabyte_models_file(tmp_path):
         i += 1
     write(tmp_path, {"drizzle.config.ts": CONFIG, "src/models.ts": "".join(parts)})
     assert (tmp_path / "src/models.ts").stat().st_size >= 10_000_000
+    r = drizzle_doc("generate", "--root", str(tmp_path), timeout=300)
+    assert r.returncode == 1 and "src/models.ts:1:1: error: file is 9.54 MB, over the 2 MB limit: skipped" in r.stderr
+    write(tmp_path, {"drizzle-doc.toml": 'max-file-size = "16MB"\n'})
     started = time.monotonic()
     r = drizzle_doc("generate", "--root", str(tmp_path), timeout=300)
     elapsed = time.monotonic() - started

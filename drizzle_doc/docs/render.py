@@ -223,7 +223,10 @@ def table_history(history: Any, table: Table) -> Any:
 def _when(value: Any) -> str:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
         secs = value / 1000 if value > 10**11 else value
-        return datetime.fromtimestamp(secs, tz=timezone.utc).strftime("%Y-%m-%d")
+        try:
+            return datetime.fromtimestamp(secs, tz=timezone.utc).strftime("%Y-%m-%d")
+        except (OverflowError, OSError, ValueError):  # not a date (year past 9999, NaN)
+            return ""
     return md_inline(str(value)) if value else ""
 
 

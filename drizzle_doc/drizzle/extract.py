@@ -18,6 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, TypeVar
 
+from drizzle_doc import limits
 from drizzle_doc.model import ERROR, WARNING, Diagnostic, Schema, Table
 from drizzle_doc.project import Project
 from drizzle_doc.drizzle.build import Builder
@@ -215,14 +216,20 @@ def _on_named(value: Any, name: str, module: Module) -> None:
                 target.decl_site = site
 
 
-def new_evaluator(root: Path, tree_budget: Optional[int] = None, dialect=None) -> Evaluator:
+def new_evaluator(root: Path, tree_budget: Optional[int] = None, dialect=None,
+                  settings: Optional[dict] = None) -> Evaluator:
     """An evaluator for a project's files; its native packages are ``dialect``'s (a project's
-    :attr:`~drizzle_doc.project.Project.sql_dialect`), PostgreSQL's when none is given."""
+    :attr:`~drizzle_doc.project.Project.sql_dialect`), PostgreSQL's when none is given;
+    ``settings`` (drizzle-doc.toml's) set the size limits."""
     if dialect is None:
         from drizzle_doc.project import default_dialect
 
         dialect = default_dialect()
-    ev = Evaluator(root, dialect.natives(), read_tsconfig_paths(root), tree_budget)
+    diags: list[Diagnostic] = []
+    ev = Evaluator(root, dialect.natives(), read_tsconfig_paths(root, diags, limits.json_max(settings)), tree_budget)
+    ev.max_file_bytes = limits.max_file_size(settings)
+    for d in diags:
+        ev.add(d)
     ev.on_named = _on_named
     return ev
 
@@ -275,7 +282,7 @@ class Extraction:
         self.project = project
         self.files, self.diags = schema_files(project)
         dialect = project.sql_dialect
-        self.ev = new_evaluator(project.root.resolve(), tree_budget, dialect)
+        self.ev = new_evaluator(project.root.resolve(), tree_budget, dialect, project.settings)
         self.builder = Builder(self.ev, project.casing, dialect)
         schema_filter = set(project.schema_filter)
 

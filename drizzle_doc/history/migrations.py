@@ -22,6 +22,7 @@ values, nothing is printed or raised.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as _dt
 import json
 import os
@@ -38,6 +39,8 @@ from drizzle_doc.model import compare
 from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Enum, Schema, Table
 from drizzle_doc.project import DEFAULT_MIGRATION_DIRS, Project
 from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
+from drizzle_doc import limits
+from drizzle_doc.limits import snippet
 
 FIX = "run `drizzle-kit generate`"
 
@@ -132,8 +135,19 @@ class History:
         return (live or found or [None])[-1]
 
 
+#: The last millisecond of year 9999: later (or negative) journal times are not dates.
+MAX_WHEN = 253402300799999
+
+
+def _journal_when(value: Any) -> Optional[int]:
+    """A journal ``when`` as milliseconds since the epoch, or None when it is not one."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_WHEN:
+        return None
+    return value
+
+
 def iso_when(when: Optional[int], date_only: bool = False) -> Optional[str]:
-    if when is None:
+    if when is None or not isinstance(when, int) or not 0 <= when <= MAX_WHEN:
         return None
     d = _dt.datetime.fromtimestamp(when / 1000, tz=_dt.timezone.utc)
     return d.strftime("%Y-%m-%d") if date_only else d.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -188,7 +202,7 @@ def _folder_when(name: str) -> Optional[int]:
     return int(d.timestamp() * 1000)
 
 
-def _list_folder(folder: Path, rel) -> tuple[str, list[_Entry], list[Diagnostic]]:
+def _list_folder(folder: Path, rel, json_limit: int = limits.JSON_MAX) -> tuple[str, list[_Entry], list[Diagnostic]]:
     diags: list[Diagnostic] = []
     sql_files = sorted(p for p in folder.glob("*.sql") if p.is_file())
     sub_dirs = sorted(p for p in folder.iterdir() if p.is_dir() and (p / "migration.sql").is_file())
@@ -219,7 +233,11 @@ def _list_folder(folder: Path, rel) -> tuple[str, list[_Entry], list[Diagnostic]
         return found[0] if len(found) == 1 else None
 
     journal: Optional[list[dict]] = None
-    if journal_path.is_file():
+    big = limits.too_large(journal_path, json_limit) if journal_path.is_file() else None
+    if big:
+        diags.append(Diagnostic(ERROR, rel(journal_path), None, big.replace(": skipped", ": not read; migrations "
+                                "ordered by file name instead"), code="migration-journal"))
+    elif journal_path.is_file():
         try:
             data = json.loads(journal_path.read_text(encoding="utf-8"))
             raw = data["entries"] if isinstance(data, dict) else None
@@ -272,7 +290,11 @@ def _list_folder(folder: Path, rel) -> tuple[str, list[_Entry], list[Diagnostic]
         if sql is None:
             diags.append(Diagnostic(WARNING, rel(journal_path), None,
                                     f"journal entry {tag} has no file {tag}.sql", code="migration-missing"))
-        when = e.get("when") if isinstance(e.get("when"), int) else None
+        when = _journal_when(e.get("when"))
+        if when is None and e.get("when") is not None:
+            diags.append(Diagnostic(WARNING, rel(journal_path), None,
+                                    f"journal entry {snippet(tag, 80)}: `when` {snippet(json.dumps(e.get('when')), 40)} is not "
+                                    "a time in milliseconds since 1970: ignored", code="migration-journal"))
         entries.append(_Entry(tag, sql, snapshot_for(tag), when, True))
     for p in sql_files:
         if p.stem in tags:
@@ -480,7 +502,7 @@ def read_history(project: Project) -> tuple[History, Schema]:
     """The history of ``project``'s migrations folder (drift left empty) and the schema they
     leave behind."""
     dialect = project.sql_dialect
-    rel = project.rel
+    rel = functools.lru_cache(maxsize=None)(project.rel)  # the journal is named once per entry it lacks
     folder = find_migrations_dir(project)
     if folder is None:
         looked = project.migrations or " or ".join(DEFAULT_MIGRATION_DIRS)
@@ -488,7 +510,8 @@ def read_history(project: Project) -> tuple[History, Schema]:
                                                f"{FIX} to create one", code="migration-none")
         return History(folder=None, layout="none", diagnostics=(diag,)), Schema()
 
-    layout, entries, diags = _list_folder(folder, rel)
+    layout, entries, diags = _list_folder(folder, rel, limits.json_max(project.settings))
+    file_limit = limits.migration_max(project.settings)
     state = Schema()
     lineages: dict[str, _Lineage] = {}
     finished: list[_Lineage] = []
@@ -503,6 +526,9 @@ def read_history(project: Project) -> tuple[History, Schema]:
         if entry.snapshot is not None:
             snap_rel = rel(entry.snapshot)
             try:
+                big = limits.too_large(entry.snapshot, file_limit)
+                if big:
+                    raise ValueError(big.replace(": skipped", ""))
                 snap_data = json.loads(entry.snapshot.read_text(encoding="utf-8"))
                 snap_schema = dialect.load_snapshot(snap_data)
             except (ValueError, SnapshotError, UnicodeDecodeError, RecursionError) as exc:
@@ -515,6 +541,9 @@ def read_history(project: Project) -> tuple[History, Schema]:
         statements: tuple = ()
         if entry.sql is not None:
             try:
+                big = limits.too_large(entry.sql, file_limit)
+                if big:
+                    raise OSError(big)
                 text = entry.sql.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 diags.append(Diagnostic(ERROR, ref.file, None, f"cannot read migration: {exc}", code="migration-sql"))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from drizzle_doc.errors import ConfigError
+from drizzle_doc.limits import json_max, too_large
 from drizzle_doc.model import ERROR, WARNING, Diagnostic
 from drizzle_doc.project import DEFAULT_OUT, DEFAULT_SCHEMA_GLOBS, Project
 
@@ -56,6 +57,9 @@ def _as_list(value: Any) -> Optional[tuple[str, ...]]:
 def read_config(path: Path) -> tuple[dict, list[Diagnostic]]:
     """The config's fields as plain data, and any problems reading it."""
     if path.suffix == ".json":
+        big = too_large(path, json_max())
+        if big:
+            raise ConfigError(f"{path}: {big.replace(': skipped', '')}")
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:

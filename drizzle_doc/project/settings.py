@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from drizzle_doc.errors import ConfigError
+from drizzle_doc.limits import json_max, parse_size, too_large
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -75,6 +76,7 @@ KNOWN_KEYS: dict[str, str] = {
     "viewpoints": "alias of groups (tbls' name)",
     "split_threshold": "tables above which the index diagram is split (integer)",
     "pages": "[pages] manual = [table or page path, ...]: pages written by hand, left alone (table)",
+    "max-file-size": "largest models file read, in bytes or as \"4MB\" (default 2MB; see drizzle_doc.limits)",
 }
 PAGES_KEYS = ("manual",)
 
@@ -114,13 +116,16 @@ def read_settings(root: Path) -> tuple[dict, Optional[str]]:
     toml_path = root / TOML_NAME
     pkg_path = root / "package.json"
     pkg_data: Any = None
-    if pkg_path.is_file():
+    if pkg_path.is_file() and not too_large(pkg_path, json_max()):  # a larger one: a warning (apply_settings)
         try:
             pkg_data = json.loads(pkg_path.read_text(encoding="utf-8"))
         except (OSError, ValueError, UnicodeDecodeError, RecursionError):
             pkg_data = None  # not ours to judge; npm will complain
     in_pkg = isinstance(pkg_data, dict) and PACKAGE_KEY in pkg_data
     if toml_path.is_file():
+        big = too_large(toml_path, json_max())
+        if big:
+            raise ConfigError(f"{toml_path}: {big.replace(': skipped', '')}")
         if in_pkg:
             raise ConfigError(f"{pkg_path}: settings are in both {TOML_NAME} and package.json's "
                               f"\"{PACKAGE_KEY}\" key; keep one of them")
@@ -158,6 +163,8 @@ def validate(data: Mapping[str, Any], source: Optional[str] = None) -> Settings:
     st = data.get("split_threshold")
     if st is not None and (isinstance(st, bool) or not isinstance(st, int) or st < 1):
         raise bad("`split_threshold` must be a positive integer")
+    if "max-file-size" in data and parse_size(data["max-file-size"]) is None:
+        raise bad("`max-file-size` must be a positive size in bytes or a string such as \"4MB\"")
     for g in ("groups", "viewpoints"):
         if g in data and not isinstance(data[g], (dict, list)):
             raise bad(f"`{g}` must be a table (name -> {{tables = [...], description = \"...\"}})")
@@ -221,6 +228,12 @@ def apply_settings(project: Any, out_given: bool = False) -> Any:
     """``project`` with ``settings`` filled in (and ``out`` from the settings unless --out was given)."""
     data, settings = load_settings(Path(project.root))
     changes: dict[str, Any] = {"settings": dict(data)}
+    big = too_large(Path(project.root) / "package.json", json_max())
+    if big:
+        from drizzle_doc.model import WARNING, Diagnostic
+
+        changes["diagnostics"] = (*project.diagnostics, Diagnostic(WARNING, "package.json", None,
+                                  big.replace("skipped", "not read for drizzle-doc settings"), None, "file-too-large"))
     if settings.out and not out_given:
         changes["out"] = settings.out.replace("\\", "/").rstrip("/") or "."
         changes["out_source"] = settings.source or "settings"

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
+from drizzle_doc.limits import DEFAULT_MAX_FILE_SIZE, json_max, snippet, too_dense, too_large
 from drizzle_doc.model import ERROR, NO_DOC, WARNING, Diagnostic, Doc
 from drizzle_doc.ts import syntax as ts
 from drizzle_doc.ts.jsdoc import parse_jsdoc
@@ -38,7 +39,6 @@ from drizzle_doc.ts.values import (
 _parse_jsdoc = lru_cache(maxsize=4096)(parse_jsdoc)
 
 SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
-MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def resolve_file(path: Path, real_folders: dict) -> Path:
@@ -120,6 +120,18 @@ def parse_js_number(text: str) -> Any:
     return int(value) if value.is_integer() and "e" not in low and "." not in t else value
 
 
+def _find_node(root, start: int, end: int, kind: str):
+    """The node of type ``kind`` spanning exactly ``start``-``end`` below ``root``, searching only
+    the children that cover the range (zero-width nodes included), or None."""
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if node.type == kind and node.start_byte == start and node.end_byte == end:
+            return node
+        todo.extend(c for c in node.children if c.start_byte <= start and c.end_byte >= end)
+    return None
+
+
 class Module:
     """One source file: its tree, top-level bindings and exports (indexed once, evaluated lazily)."""
 
@@ -177,6 +189,8 @@ class Module:
         # statement around its call, say) is an ancestor
         while node is not None and not (node.type == kind and node.start_byte == start and node.end_byte == end):
             node = node.parent
+        if node is None:  # a zero-width node (tree-sitter's MISSING after a syntax error) is not
+            node = _find_node(self.tree.root_node, start, end, kind)  # found by range: search down
         if node is None:  # cannot happen for a ref of this module's source
             raise LookupError(f"{self.rel}: no {kind} node at bytes {start}-{end}")
         return node
@@ -527,6 +541,7 @@ class Evaluator:
         # Trees take ~25 bytes per byte of source: past ``tree_budget`` bytes of source the oldest
         # is released (Module.tree parses it again if it is needed again); None keeps every tree.
         self.tree_budget = tree_budget if tree_budget is not None else float("inf")
+        self.max_file_bytes = DEFAULT_MAX_FILE_SIZE  # larger models files are skipped, not parsed
         self.reparsed = 0  # how many trees were parsed again
         self._live: dict[Module, None] = {}
         self._live_bytes = 0
@@ -563,6 +578,10 @@ class Evaluator:
                 code,
             )
 
+    def add(self, d: Diagnostic) -> None:
+        """A diagnostic made elsewhere (the tsconfig's, say)."""
+        self._diags.setdefault((d.file, d.line, d.message), d)
+
     @property
     def diagnostics(self) -> list[Diagnostic]:
         return sorted(self._diags.values(), key=Diagnostic.sort_key)
@@ -584,8 +603,9 @@ class Evaluator:
         self.modules[path] = None  # guards against re-entry while loading
         rel = self.rel(path)
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                self.report(ERROR, Site(rel, 1), f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MB: skipped", "file-too-large")
+            big = too_large(path, self.max_file_bytes)
+            if big:
+                self.report(ERROR, Site(rel, 1), big, "file-too-large")
                 return None
             raw = path.read_bytes()
         except OSError as exc:
@@ -593,6 +613,10 @@ class Evaluator:
             return None
         if b"\0" in raw[:8192]:
             self.report(ERROR, Site(rel, 1), "binary file (contains NUL bytes): skipped", "binary-file")
+            return None
+        dense = too_dense(raw, self.max_file_bytes)
+        if dense:
+            self.report(ERROR, Site(rel, 1), dense, "file-too-large")
             return None
         try:
             raw.decode("utf-8")
@@ -1361,26 +1385,64 @@ def _is_numeric_reverse(o: JSObject, key: str) -> bool:
     return isinstance(value, str) and isinstance(o.props.get(value), (int, float))
 
 
-def read_tsconfig_paths(root: Path) -> list:
-    """``compilerOptions.paths`` of the root tsconfig.json as (prefix, suffix, [targets])."""
+#: A tsconfig `paths` pattern or target longer than this is refused (no real one comes close).
+MAX_ALIAS_CHARS = 1024
+MAX_ALIASES = 1000
+
+
+def read_tsconfig_paths(root: Path, diags: Optional[list] = None, limit: Optional[int] = None) -> list:
+    """``compilerOptions.paths`` of the root tsconfig.json as (prefix, suffix, [targets]).
+
+    A tsconfig that cannot be used (too large, not JSON, an unexpected shape) adds a warning to
+    ``diags`` and gives no aliases; a bad entry is skipped with a warning."""
     path = root / "tsconfig.json"
-    if not path.is_file():
+    rel = "tsconfig.json"
+
+    def warn(message: str, outcome: str = "its path aliases are not used") -> list:
+        if diags is not None:
+            diags.append(Diagnostic(WARNING, rel, None, f"{message}: {outcome}", None, "tsconfig"))
         return []
+
     try:
+        if not path.is_file():
+            return []
+        big = too_large(path, limit or json_max())
+        if big:
+            return warn(big.replace(": skipped", ""))
         text = path.read_text(encoding="utf-8", errors="replace")
         text = re.sub(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*[\s\S]*?\*/', lambda m: m.group(1) or "", text)
         text = re.sub(r",(\s*[}\]])", r"\1", text)
         data = json.loads(text)
-    except (OSError, ValueError, RecursionError):
+    except (OSError, ValueError, RecursionError) as exc:
+        return warn(f"cannot read tsconfig.json ({snippet(str(exc), 120)})")
+    options = data.get("compilerOptions") if isinstance(data, dict) else None
+    if options is None:
         return []
-    options = data.get("compilerOptions") or {}
-    base = root / (options.get("baseUrl") or ".")
+    if not isinstance(options, dict):
+        return warn("`compilerOptions` is not an object")
+    base_url = options.get("baseUrl")
+    if base_url is not None and not (isinstance(base_url, str) and len(base_url) <= MAX_ALIAS_CHARS and "\0" not in base_url):
+        return warn("`compilerOptions.baseUrl` is not a path")
+    paths = options.get("paths")
+    if paths is None:
+        return []
+    if not isinstance(paths, dict):
+        return warn("`compilerOptions.paths` is not an object")
+    if len(paths) > MAX_ALIASES:
+        return warn(f"`compilerOptions.paths` has over {MAX_ALIASES} entries")
+    base = root / (base_url or ".")
     out = []
-    for pattern, targets in (options.get("paths") or {}).items():
-        if not isinstance(targets, list):
+    for pattern, targets in paths.items():
+        ok = isinstance(targets, list) and all(isinstance(t, str) and len(t) <= MAX_ALIAS_CHARS and "\0" not in t
+                                               for t in targets[:MAX_ALIASES]) and len(targets) <= MAX_ALIASES
+        if not ok or len(pattern) > MAX_ALIAS_CHARS:
+            warn(f"`compilerOptions.paths` entry {snippet(pattern, 60)!r} is not a short pattern with a list of paths", "skipped")
             continue
         prefix, _, suffix = pattern.partition("*")
-        out.append((prefix, suffix, [str((base / t).resolve()) if "*" not in t else str(base.resolve() / t) for t in targets]))
+        try:
+            out.append((prefix, suffix, [str((base / t).resolve()) if "*" not in t else str(base.resolve() / t) for t in targets]))
+        except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long
+            warn(f"`compilerOptions.paths` entry {snippet(pattern, 60)!r} cannot be resolved", "skipped")
     out.sort(key=lambda p: -len(p[0]))
     return out
 

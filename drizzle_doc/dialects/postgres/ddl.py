@@ -51,6 +51,8 @@ def RawStream() -> Any:  # noqa: N802 - stands in for the class until pglast is 
     globals()["RawStream"] = cls
     return cls()
 
+from drizzle_doc.dialects.postgres.sqlscan import prescan
+from drizzle_doc.limits import snippet
 from drizzle_doc.model import (
     ERROR,
     Check,
@@ -276,6 +278,8 @@ def type_text(tn: ast.TypeName) -> str:
 def canonical_type(text: str) -> str:
     """Any type spelling (``int4``, ``INTEGER``, ``timestamp(3)``) in drizzle-kit's spelling."""
     try:
+        if prescan(text) is not None:
+            raise ValueError("not parsed")
         stmt = pglast.parse_sql(f"SELECT NULL::{text}")[0].stmt
         return type_text(stmt.targetList[0].val.typeName)
     except Exception:  # noqa: BLE001 - unknown spelling: compare as written
@@ -292,6 +296,8 @@ def canonical_expr(text: Optional[str]) -> Optional[str]:
     if text is None:
         return None
     try:
+        if prescan(text) is not None:
+            raise ValueError("not parsed")
         stmt = pglast.parse_sql(f"SELECT {text}")[0].stmt
         return RawStream()(stmt.targetList[0].val)
     except Exception:  # noqa: BLE001
@@ -525,6 +531,9 @@ def _comment(s: ast.CommentStmt) -> list:
 def _plpgsql_queries(body: str) -> list[str]:
     """The SQL statements inside a DO block's PL/pgSQL body (pglast's PL/pgSQL parser)."""
     tag = "$drizzle_doc$"
+    refused = prescan(body)
+    if refused is not None:
+        raise ValueError(f"its DO block is {refused[1]}")
     tree = pglast.parse_plpgsql(
         f"CREATE FUNCTION drizzle_doc_do() RETURNS void AS {tag}{body}{tag} LANGUAGE plpgsql"
     )
@@ -605,6 +614,9 @@ def statement_ops(stmt) -> list:
         for d in stmt.args or ():
             if d.defname == "as":
                 for q in _plpgsql_queries(d.arg.sval):
+                    refused = prescan(q)
+                    if refused is not None:
+                        raise ValueError(f"a statement in its DO block is {refused[1]}")
                     for raw in pglast.parse_sql(q):
                         ops.extend(statement_ops(raw.stmt))
         return ops or [Touch(None, "do", "DO block")]
@@ -687,6 +699,12 @@ def parse_migration(text: str, file: str, snapshot: Optional[Schema] = None
         if not chunk.strip():
             continue
         lead = len(chunk) - len(chunk.lstrip())
+        refused = prescan(chunk)
+        if refused is not None:
+            number += 1
+            diags.append(Diagnostic(ERROR, file, _line(start + max(refused[0], lead)),
+                                    f"statement {number} not parsed: {refused[1]}", code="migration-sql"))
+            continue
         if snapshot is not None and _described(chunk, snapshot):
             number += 1
             statements.append(Statement(number=number, line=_line(start + lead), ops=()))
@@ -698,7 +716,7 @@ def parse_migration(text: str, file: str, snapshot: Optional[Schema] = None
             where = start + lead
             loc = getattr(exc, "location", None)
             line = _line(start + loc) if isinstance(loc, int) and loc >= 0 else _line(where)
-            diags.append(Diagnostic(ERROR, file, line, f"statement {number} does not parse: {exc.args[0]}",
+            diags.append(Diagnostic(ERROR, file, line, f"statement {number} does not parse: {snippet(str(exc.args[0]))}",
                                     code="migration-sql"))
             continue
         for raw in raws:
@@ -711,7 +729,7 @@ def parse_migration(text: str, file: str, snapshot: Optional[Schema] = None
                 ops = tuple(statement_ops(raw.stmt))
             except Exception as exc:  # noqa: BLE001 - a statement we cannot read is a diagnostic
                 diags.append(Diagnostic(ERROR, file, _line(loc),
-                                        f"statement {number} could not be read: {exc}", code="migration-sql"))
+                                        f"statement {number} could not be read: {snippet(str(exc))}", code="migration-sql"))
                 continue
             statements.append(Statement(number=number, line=_line(loc), ops=ops))
     return tuple(statements), tuple(diags)
@@ -778,6 +796,8 @@ def _rename_column(t: Table, old: str, new: str) -> Table:
 
 def apply(schema: Schema, ops) -> Schema:
     """Replay operations on a schema (tables and enums); unknown targets are ignored."""
+    if not ops:  # an empty migration (a journal entry without its file): the same schema
+        return schema
     tables: dict[str, Table] = {t.key: t for t in schema.tables}
     enums: dict[str, Enum] = {e.key: e for e in schema.enums}
 
