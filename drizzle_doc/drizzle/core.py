@@ -422,9 +422,9 @@ def make_enum(ev, args, call: Call, schema: Optional[str]) -> Any:
         return Unknown("dynamic enum name", call.site)
     from_object = isinstance(values, JSObject)
     if from_object:  # pgEnum("mood", MoodEnum): Object.values of a TS enum / object
-        from drizzle_doc.ts.evaluate import _is_numeric_reverse
+        from drizzle_doc.ts.expressions import is_numeric_reverse
 
-        values = [v for k, v in values.props.items() if not _is_numeric_reverse(values, k)]
+        values = [v for k, v in values.props.items() if not is_numeric_reverse(values, k)]
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         ev.report(ERROR, call.site, f"values of enum {name!r} are not static strings", "dynamic-enum")
         values = [v for v in values if isinstance(v, str)] if isinstance(values, list) else []

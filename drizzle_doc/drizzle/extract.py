@@ -22,7 +22,8 @@ from drizzle_doc import limits
 from drizzle_doc.model import ERROR, WARNING, Diagnostic, Schema, Table
 from drizzle_doc.project import Project
 from drizzle_doc.drizzle.build import Builder
-from drizzle_doc.ts.evaluate import SOURCE_SUFFIXES, Evaluator, Module, read_tsconfig_paths, resolve_file
+from drizzle_doc.ts.evaluate import Evaluator
+from drizzle_doc.ts.modules import SOURCE_SUFFIXES, Module, read_tsconfig_paths, resolve_file
 from drizzle_doc.drizzle.core import (
     DefineRelationsValue,
     EnumNative,

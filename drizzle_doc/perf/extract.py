@@ -25,7 +25,7 @@ from drizzle_doc.model import Schema
 from drizzle_doc.perf import background, pickling
 from drizzle_doc.perf.plan import DEFAULT, Plan
 from drizzle_doc.project import Project
-from drizzle_doc.ts.evaluate import Module
+from drizzle_doc.ts.modules import Module
 
 
 @dataclass(frozen=True)
