@@ -117,7 +117,7 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
         drizzle-doc inspect --root fixtures/example > schema.json
         drizzle-doc inspect --format text
     """
-    from drizzle_doc.history.migrations import augment_inspect
+    from drizzle_doc.output.history import augment_inspect
     from drizzle_doc.output.serialize import schema_json
     from drizzle_doc.output.textout import schema_text
     from drizzle_doc.perf.history import Histories
@@ -267,7 +267,7 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
         drizzle-doc migrations
         drizzle-doc migrations --format json --migrations db/migrations
     """
-    from drizzle_doc.history.migrations import history_json, history_text
+    from drizzle_doc.output.history import history_json, history_text
     from drizzle_doc.perf.history import Histories
 
     prefetched = Histories()

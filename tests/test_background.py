@@ -255,7 +255,7 @@ def test_prefetched_drift_compares_only_changed_tables_and_finds_every_change():
     fingerprint differs from the models', and finds the same drift as a serial run."""
     import json
 
-    from drizzle_doc.history.migrations import compute_drift
+    from drizzle_doc.history.drift import compute_drift
     from drizzle_doc.project import Project
     from drizzle_doc.dialects.postgres.snapshot import load_snapshot
 

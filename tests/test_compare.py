@@ -15,7 +15,8 @@ import pytest
 from drizzle_doc.commands.verify import compare as verify_compare
 from drizzle_doc.dialects.postgres import POSTGRES
 from drizzle_doc.drizzle.extract import extract
-from drizzle_doc.history.migrations import _table_changes, compute_drift
+from drizzle_doc.history.changes import table_changes as _table_changes
+from drizzle_doc.history.drift import compute_drift
 from drizzle_doc.model import Column, Identity, Index, IndexColumn, PrimaryKey, Schema, Table
 from drizzle_doc.model.compare import ADDED, CHANGED, DROPPED, compare_tables
 from drizzle_doc.project.config import load_projects

@@ -13,15 +13,10 @@ import pytest
 
 from drizzle_doc.dialects.postgres import ddl as sqlddl
 from drizzle_doc.dialects.postgres import spelling
-from drizzle_doc.history.migrations import (
-    augment_inspect,
-    compute_drift,
-    find_migrations_dir,
-    read_history,
-    history_json,
-    history_text,
-    load_history,
-)
+from drizzle_doc.history.drift import compute_drift
+from drizzle_doc.history.layout import find_migrations_dir
+from drizzle_doc.history.migrations import read_history, load_history
+from drizzle_doc.output.history import augment_inspect, history_json, history_text
 from drizzle_doc.model import Column, Enum, Index, IndexColumn, Schema, Table
 from drizzle_doc.project import Project
 from drizzle_doc.output.serialize import schema_json

@@ -203,7 +203,7 @@ def _is_mapping(cls: type) -> bool:
 def table_history(history: Any, table: Table) -> Any:
     """The migration history of one table, from whatever ``history`` the migrations stage gives.
 
-    Accepted: :class:`drizzle_doc.history.migrations.History` (``table(key)``), an object
+    Accepted: :class:`drizzle_doc.history.records.History` (``table(key)``), an object
     with ``for_table(table)``, or a mapping keyed by table key (``public.users``).
     A table history has ``created`` (``file``, ``tag``, ``when``) and ``changes``
     (each with ``summary`` and either ``file``/``tag``/``when`` or a ``migration``

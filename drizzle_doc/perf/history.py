@@ -17,7 +17,9 @@ from collections.abc import Iterable, Mapping
 from typing import Optional
 
 from drizzle_doc.history import migrations
-from drizzle_doc.history.migrations import History, compute_drift, drift_by_key, drift_fingerprint, history_digest
+from drizzle_doc.history.drift import compute_drift, drift_by_key, drift_fingerprint
+from drizzle_doc.history.migrations import history_digest
+from drizzle_doc.history.records import History
 from drizzle_doc.model import Schema, Table
 from drizzle_doc.perf import pickling
 from drizzle_doc.perf.background import Background

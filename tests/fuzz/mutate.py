@@ -199,7 +199,8 @@ def _run_pipeline(root: Path) -> Any:
     from drizzle_doc.commands.check import run_check
     from drizzle_doc.project.config import load_projects
     from drizzle_doc.errors import DrizzleDocError
-    from drizzle_doc.history.migrations import history_json, load_history
+    from drizzle_doc.history.migrations import load_history
+    from drizzle_doc.output.history import history_json
     from drizzle_doc.drizzle.extract import extract
     from drizzle_doc.docs.render import render_docs
     from drizzle_doc.output.serialize import schema_json

@@ -1,0 +1,140 @@
+"""Drift: what the models have that no migration made, and the reverse, as
+:mod:`drizzle_doc.model.compare` finds it (the migrations on the left)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Optional
+
+from drizzle_doc.dialects import dialect_for
+from drizzle_doc.dialects.postgres.identifiers import pg_name
+from drizzle_doc.model import compare
+from drizzle_doc.model import ERROR, WARNING, Enum, Schema, Table
+from drizzle_doc.project import Project
+
+from drizzle_doc.history.records import Drift
+from drizzle_doc.history.changes import cols, norm_fk
+
+
+# ---------------------------------------------------------------------------
+# Drift
+# ---------------------------------------------------------------------------
+
+
+def compute_drift(model: Schema, migrated: Schema, project: Optional[Project] = None) -> tuple[Drift, ...]:
+    """Everything the models have that no migration made, and the reverse.
+
+    Compared by name, as drizzle-kit's snapshot spells them; types, defaults and
+    SQL expressions are compared after pglast re-prints them.
+    """
+    return drift_by_key(model, migrated.tables_by_key(), migrated.enums)
+
+
+def drift_fingerprint(t: Table) -> str:
+    """A digest of everything :func:`compute_drift` compares in one table: two tables with the
+    same fingerprint have no drift between them (different spellings of one type or default
+    give different fingerprints, and are then compared in full)."""
+    import hashlib
+
+    view = (
+        tuple((c.name, c.type, c.not_null, c.default, c.primary_key, c.identity and c.identity.type,
+               c.generated and c.generated.expression) for c in t.columns),
+        t.pk_columns,
+        tuple((pg_name(ix.name), ix.unique, ix.method, ix.where,
+               tuple((c.expression, c.is_expression, c.asc, c.nulls, c.opclass) for c in ix.columns))
+              for ix in t.indexes),
+        tuple((pg_name(f.name), norm_fk(f)) for f in t.foreign_keys),
+        tuple((pg_name(u.name), u.columns, u.nulls_not_distinct) for u in t.uniques),
+        tuple((pg_name(c.name), c.expression) for c in t.checks),
+    )
+    return hashlib.sha256(repr(view).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# How drift words a named object: (label, Drift field that names it)
+_DRIFT_NAMED = {"index": ("index", "index"), "foreign_key": ("foreign key", "constraint"),
+                "unique": ("unique constraint", "constraint"), "check": ("check constraint", "constraint")}
+
+
+def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[Enum, ...],
+                 unchanged: Collection[str] = ()) -> tuple[Drift, ...]:
+    """:func:`compute_drift` against the migrated tables by key; tables in ``unchanged`` are known
+    to match their model (equal :func:`drift_fingerprint`) and are not compared again.  The
+    comparing is :func:`drizzle_doc.model.compare.compare_tables`'s, migrations on the left."""
+    out: list[Drift] = []
+    mt = {t.key: t for t in model.tables}
+    spelling = dialect_for(model.dialect)
+
+    def add(sev, table, kind, msg, **kw):
+        out.append(Drift(severity=sev, table=table, message=msg, kind=kind, **kw))
+
+    def word(nn):
+        return "NOT NULL" if nn else "nullable"
+
+    for key, t in mt.items():
+        if key not in dt:
+            add(ERROR, key, "table.missing", f"table {key} is in the models but in no migration")
+            continue
+        if key in unchanged:
+            continue
+        d = dt[key]
+        worded: set[tuple[str, str]] = set()
+        for diff in compare.compare_tables(d, t, spelling):
+            name = diff.name
+            if diff.kind == "column":
+                if diff.change == compare.ADDED:
+                    add(ERROR, key, "column.missing", f"column {t.name}.{name} is in the models but in no migration",
+                        column=name)
+                elif diff.change == compare.DROPPED:
+                    add(WARNING, key, "column.extra", f"column {t.name}.{name} is in the migrations but not in the models",
+                        column=name)
+                elif diff.aspect == "type":
+                    add(ERROR, key, "column.type",
+                        f"column {t.name}.{name} is {diff.right.type} in the models but {diff.left.type} in the migrations",
+                        column=name)
+                elif diff.aspect == "not_null":
+                    add(ERROR, key, "column.not_null",
+                        f"column {t.name}.{name} is {word(compare.effective_not_null(diff.right, t, spelling))} in the "
+                        f"models but {word(compare.effective_not_null(diff.left, d, spelling))} in the migrations",
+                        column=name)
+                elif diff.aspect == "default":
+                    add(ERROR, key, "column.default",
+                        f"column {t.name}.{name} default is {compare.effective_default(diff.right) or 'none'} in the "
+                        f"models but {compare.effective_default(diff.left) or 'none'} in the migrations", column=name)
+                elif diff.aspect in ("identity", "generated"):
+                    what = "identity" if diff.aspect == "identity" else "generated expression"
+                    add(ERROR, key, f"column.{diff.aspect}",
+                        f"column {t.name}.{name} {what} differs between the models and the migrations", column=name)
+            elif diff.kind == "primary_key_columns":
+                add(ERROR, key, "primary_key",
+                    f"primary key of {t.name} is ({cols(t.pk_columns)}) in the models but ({cols(d.pk_columns)}) "
+                    "in the migrations", constraint=(t.primary_key.name if t.primary_key else None))
+            elif diff.kind in _DRIFT_NAMED:
+                label, field_name = _DRIFT_NAMED[diff.kind]
+                if diff.change == compare.ADDED:
+                    add(ERROR, key, f"{diff.kind}.missing",
+                        f"{label} {name} on {t.name} is in the models but in no migration", **{field_name: name})
+                elif diff.change == compare.DROPPED:
+                    add(WARNING, key, f"{diff.kind}.extra",
+                        f"{label} {name} on {t.name} is in the migrations but not in the models", **{field_name: name})
+                elif (diff.kind, name) not in worded:
+                    worded.add((diff.kind, name))
+                    add(ERROR, key, f"{diff.kind}.changed",
+                        f"{label} {name} on {t.name} differs between the models and the migrations",
+                        **{field_name: name})
+    for key in dt:
+        if key not in mt:
+            add(WARNING, key, "table.extra", f"table {key} is in the migrations but not in the models")
+
+    me = {e.key: e for e in model.enums}
+    de = {e.key: e for e in migrated_enums}
+    for key, e in me.items():
+        if key not in de:
+            add(ERROR, None, "enum.missing", f"enum {key} is in the models but in no migration", enum=key)
+        elif compare.compare_enum(de[key], e):
+            add(ERROR, None, "enum.values",
+                f"enum {key} has values ({', '.join(e.values)}) in the models but "
+                f"({', '.join(de[key].values)}) in the migrations", enum=key)
+    for key in de:
+        if key not in me:
+            add(WARNING, None, "enum.extra", f"enum {key} is in the migrations but not in the models", enum=key)
+    return tuple(out)
