@@ -68,3 +68,18 @@ def test_every_module_says_what_it_owns():
     missing = [p.relative_to(PKG).as_posix() for p in sorted(PKG.rglob("*.py"))
                if p.name != "__main__.py" and not ast.get_docstring(ast.parse(p.read_text(encoding="utf-8")))]
     assert not missing, missing
+
+
+def test_only_commands_name_a_particular_dialect():
+    """Every other layer asks the project's Dialect (``drizzle_doc.dialects`` / ``dialects.base``);
+    ``dialects/postgres`` and its like are imported only by the registry, themselves and commands."""
+    broken = []
+    for path in sorted(PKG.rglob("*.py")):
+        rel = path.relative_to(PKG).as_posix()
+        if rel.startswith(("dialects/", "commands/")) or rel == "cli.py":
+            continue
+        for line, module in _imports(path):
+            parts = module.split(".")
+            if len(parts) > 2 and parts[1] == "dialects" and parts[2] not in ("base",):
+                broken.append(f"{rel}:{line} imports {module}")
+    assert not broken, "\n".join(broken)

@@ -13,6 +13,8 @@ import pytest
 
 from drizzle_doc.dialects.postgres import ddl as sqlddl
 from drizzle_doc.dialects.postgres import spelling
+from drizzle_doc.history import replay
+from drizzle_doc.model.operations import Touch
 from drizzle_doc.history.drift import compute_drift
 from drizzle_doc.history.layout import find_migrations_dir
 from drizzle_doc.history.migrations import read_history, load_history
@@ -158,7 +160,7 @@ def test_sql_replay_equals_every_snapshot(journal):
         sql = folder / f"{entry['tag']}.sql"
         statements, diags = sqlddl.parse_migration(sql.read_text(), sql.name)
         assert diags == ()
-        state = sqlddl.apply(state, [op for st in statements for op in st.ops])
+        state = replay.apply(state, [op for st in statements for op in st.ops])
         snap = folder / "meta" / f"{entry['tag'].split('_')[0]}_snapshot.json"
         expected = load_snapshot(json.loads(snap.read_text()))
         assert compute_drift(expected, state) == (), sql.name
@@ -491,13 +493,13 @@ DROP INDEX "a_lower_k_idx";
 """
     statements, diags = sqlddl.parse_migration(sql, "x.sql")
     assert diags == ()
-    s = sqlddl.apply(Schema(), [op for st in statements for op in st.ops])
+    s = replay.apply(Schema(), [op for st in statements for op in st.ops])
     a = s.table("a")
     assert a.primary_key.columns == ("id", "k") and a.primary_key.composite
     assert [u.name for u in a.uniques] == ["a_k_unique"]
     assert a.indexes == () and a.rls_enabled
     assert s.enum("public.mood").values == ("sad", "meh", "ok", "happy")
-    touches = [op for st in statements for op in st.ops if isinstance(op, sqlddl.Touch)]
+    touches = [op for st in statements for op in st.ops if isinstance(op, Touch)]
     assert [(t.key, t.summary) for t in touches] == [("public.a", "policy a_read created")]
     (ix,) = [op.index for st in statements for op in st.ops if isinstance(op, sqlddl.CreateIndex)]
     assert ix.unique and ix.columns[0].is_expression and not ix.columns[0].asc and ix.columns[0].nulls == "last"

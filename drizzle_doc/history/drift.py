@@ -7,7 +7,6 @@ from collections.abc import Collection, Mapping
 from typing import Optional
 
 from drizzle_doc.dialects import dialect_for
-from drizzle_doc.dialects.postgres.identifiers import pg_name
 from drizzle_doc.model import compare
 from drizzle_doc.model import ERROR, WARNING, Enum, Schema, Table
 from drizzle_doc.project import Project
@@ -40,12 +39,12 @@ def drift_fingerprint(t: Table) -> str:
         tuple((c.name, c.type, c.not_null, c.default, c.primary_key, c.identity and c.identity.type,
                c.generated and c.generated.expression) for c in t.columns),
         t.pk_columns,
-        tuple((pg_name(ix.name), ix.unique, ix.method, ix.where,
+        tuple((ix.name, ix.unique, ix.method, ix.where,
                tuple((c.expression, c.is_expression, c.asc, c.nulls, c.opclass) for c in ix.columns))
               for ix in t.indexes),
-        tuple((pg_name(f.name), norm_fk(f)) for f in t.foreign_keys),
-        tuple((pg_name(u.name), u.columns, u.nulls_not_distinct) for u in t.uniques),
-        tuple((pg_name(c.name), c.expression) for c in t.checks),
+        tuple((f.name, norm_fk(f)) for f in t.foreign_keys),
+        tuple((u.name, u.columns, u.nulls_not_distinct) for u in t.uniques),
+        tuple((c.name, c.expression) for c in t.checks),
     )
     return hashlib.sha256(repr(view).encode("utf-8", "surrogatepass")).hexdigest()
 

@@ -27,7 +27,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Optional
 
-from drizzle_doc.dialects.postgres import ddl as sqlddl
+from drizzle_doc.history import replay
+from drizzle_doc.model import operations
 from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Schema
 from drizzle_doc.project import DEFAULT_MIGRATION_DIRS, Project
 from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
@@ -70,11 +71,11 @@ def _renames(statements, snap_data, dialect) -> tuple[dict[str, str], dict[str, 
     col_renames: list[tuple[str, str, str]] = []
     for st in statements:
         for op in st.ops:
-            if isinstance(op, sqlddl.RenameTable):
+            if isinstance(op, operations.RenameTable):
                 chain.append((op.key, f"{op.key.split('.', 1)[0]}.{op.new_name}"))
-            elif isinstance(op, sqlddl.SetTableSchema):
+            elif isinstance(op, operations.SetTableSchema):
                 chain.append((op.key, f"{op.new_schema}.{op.key.split('.', 1)[1]}"))
-            elif isinstance(op, sqlddl.RenameColumn):
+            elif isinstance(op, operations.RenameColumn):
                 col_renames.append((op.key, op.old, op.new))
     if snap_data is not None:
         mt, mc = dialect.snapshot_renames(snap_data)
@@ -182,7 +183,7 @@ def read_history(project: Project) -> tuple[History, Schema]:
             statements, sql_diags = dialect.parse_migration(text, ref.file, snap_schema)
             diags.extend(sql_diags)
         ops = [op for st in statements for op in st.ops]
-        new_state = snap_schema if snap_schema is not None else sqlddl.apply(state, ops)
+        new_state = snap_schema if snap_schema is not None else replay.apply(state, ops)
         table_renames, column_renames = _renames(statements, snap_data, dialect)
 
         changes: list[Change] = []
@@ -222,7 +223,7 @@ def read_history(project: Project) -> tuple[History, Schema]:
                 lin.changes.append(ch)
             for old_c, new_c in column_renames.get(key, {}).items():
                 if prev.column(old_c) is not None and t.column(new_c) is not None:
-                    prev = sqlddl._rename_column(prev, old_c, new_c)
+                    prev = operations.rename_column(prev, old_c, new_c)
                     if old_c in lin.columns:
                         lin.columns[new_c] = lin.columns.pop(old_c)
                     ch = Change(ref, key, "column.renamed", f"column {old_c} renamed to {new_c}", new_c, None)
@@ -256,7 +257,7 @@ def read_history(project: Project) -> tuple[History, Schema]:
                 enum_created.pop(key, None)
         # hand-written statements that touch a table (or the database)
         for op in ops:
-            if not isinstance(op, sqlddl.Touch):
+            if not isinstance(op, operations.Touch):
                 continue
             key = op.key
             if key is not None and key not in lineages:
