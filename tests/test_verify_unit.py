@@ -439,3 +439,22 @@ def test_with_db_comments_fills_only_missing_descriptions():
     assert schema.table("posts", "blog").description.text == ""  # the input is untouched
     warnings = compare_comments(schema, comments, ("public", "blog"))
     assert [(d.severity, d.code, d.line) for d in warnings] == [("warning", "comment-differs", 10)]
+
+
+def test_verify_without_its_extra_says_how_to_install_it(monkeypatch, tmp_path):
+    """Without psycopg (the [verify] extra) verify is one line with the install command, exit 2."""
+    import sys
+
+    from click.testing import CliRunner
+
+    from drizzle_doc.cli import cli
+
+    for name in [m for m in sys.modules if m == "psycopg" or m.startswith("psycopg.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg -> ImportError
+    result = CliRunner().invoke(cli, ["verify", "--root", str(tmp_path), "--database-url",
+                                      "postgresql://u:s3cret@127.0.0.1:1/db"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().splitlines() == [
+        "drizzle-doc: error: verify needs the PostgreSQL driver psycopg, which is not installed: "
+        "pip install 'drizzle-doc[verify]'"]

@@ -148,8 +148,12 @@ def connect(url: str, *, connect_timeout: int = CONNECT_TIMEOUT,
     Raises :class:`DatabaseError` (exit code 2) for a bad URL, an unreachable
     server, a failed login or missing permissions; the password never appears.
     """
-    import psycopg
-    from psycopg import conninfo as ci
+    try:
+        import psycopg
+        from psycopg import conninfo as ci
+    except ImportError:
+        raise UsageError("verify needs the PostgreSQL driver psycopg, which is not installed: "
+                         "pip install 'drizzle-doc[verify]'") from None
 
     if not url or not url.strip():
         raise UsageError("no database URL: pass --database-url or set DATABASE_URL")
