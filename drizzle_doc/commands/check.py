@@ -139,7 +139,7 @@ def _drift_findings(project: Any, schema: Schema, history: Any) -> list[Diagnost
                 file, line = t.primary_key.file, t.primary_key.line
         elif d.enum and d.enum in enums and enums[d.enum].file:
             file, line = enums[d.enum].file, enums[d.enum].line
-        if d.kind.endswith(".extra"):
+        if d.extra:
             fix = "run `drizzle-kit generate` to write the migration that drops it, or add it back to the models"
         else:
             fix = (d.fix or "run `drizzle-kit generate`") + " to write the migration, then `drizzle-kit migrate`"
@@ -195,24 +195,21 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
                                 "name a table of the models or a page path, or remove the entry"))
     for d in diags:
         if d.code == "page-orphaned":
-            findings.append(finding("page-orphaned", ERROR, d.file, None,
-                                    "orphaned page: its table is no longer in the models",
+            findings.append(finding("page-orphaned", ERROR, d.file, None, d.message,
                                     f"run `{generate_cmd} --prune` (or delete the page)"))
         elif d.code == "page-damaged":
-            findings.append(finding("page-damaged", ERROR, d.file, None, d.message.split(". Restore")[0],
+            findings.append(finding("page-damaged", ERROR, d.file, None, d.message,
                                     "restore the drizzle-doc markers (or delete the page), then " + fix
                                     + "; " + opt_out))
         elif d.code in ("page-unmanaged", "page-unreadable", "page-symlink"):
             # the page no longer documents its table: the gate fails unless the project opted it out
-            msg = d.message.split(", so it")[0].split("; ")[0].split(". ")[0]
-            findings.append(finding(d.code, ERROR, d.file, None, msg,
+            findings.append(finding(d.code, ERROR, d.file, None, d.message,
                                     "delete the page (or replace it with a regular file), then " + fix
                                     + "; " + opt_out))
         else:
-            f = _from_diag(d, d.code or "page-unmanaged", "")
+            f = _from_diag(d, d.code or "page-unmanaged", d.fix or fix)
             if f:
-                msg, _, hint = f.message.partition(". ")
-                findings.append(finding(f.code, f.severity, f.file, f.line, msg, hint or fix))
+                findings.append(f)
 
     by_page = {path: key for key, path in page_paths(schema).items()}
     tables = {t.key: t for t in schema.tables}

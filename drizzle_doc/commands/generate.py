@@ -96,7 +96,7 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
     into (default: each history read when needed); ``plan``: how pages are rendered (see
     :func:`render_project`).
     """
-    from drizzle_doc.docs.write import WriteError
+    from drizzle_doc.docs.write import WriteError, diagnostic_text
     from drizzle_doc.perf import cache
     from drizzle_doc.perf.history import Histories
     from drizzle_doc.project.contain import out_lock
@@ -132,7 +132,7 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
                                    *summary.diagnostics)}
         for d in sorted(diags, key=Diagnostic.sort_key):
             where = d.where()
-            click.echo(f"{where + ': ' if where else ''}{d.severity}: {d.message}", err=True)
+            click.echo(f"{where + ': ' if where else ''}{d.severity}: {diagnostic_text(d)}", err=True)
             if d.severity == ERROR:
                 worst = 1
     total = WriteSummary(
