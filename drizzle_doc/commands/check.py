@@ -36,7 +36,7 @@ from typing import Any, Mapping, Optional, Sequence
 from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Schema, finding
 from drizzle_doc.perf.history import Histories
 from drizzle_doc.lint.rules import run_rules
-from drizzle_doc.project.settings import RULES, Settings, settings_of, with_overrides
+from drizzle_doc.project.settings import RULES, Settings, with_overrides
 
 RULE_IDS = ("docs-missing", "page-missing", "page-stale", "page-orphaned", "page-damaged",
             "page-unmanaged", "page-unreadable", "page-symlink", "page-manual", "drift", "migrations", "model", "exception", *RULES)
@@ -158,7 +158,7 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
     from drizzle_doc.docs.render import page_paths
     from drizzle_doc.docs.write import WRITTEN, plan_docs
 
-    settings = settings if settings is not None else settings_of(project)
+    settings = settings if settings is not None else project.settings
     findings: list[Diagnostic] = []
     for d in (*project.diagnostics, *schema.diagnostics):
         f = _from_diag(d, "model", "fix the models or the drizzle config where shown")
@@ -270,7 +270,7 @@ def run_check(results: Sequence[tuple[Any, Schema]], *, base: Optional[Path] = N
     ``histories``: where the command prefetched the histories (default: each read when needed)."""
     findings: list[Diagnostic] = []
     for project, schema in results:
-        settings = with_overrides(settings_of(project), require_descriptions=require_descriptions,
+        settings = with_overrides(project.settings, require_descriptions=require_descriptions,
                                   rules=rules)
         prefix = _prefix(project, base)
         for f in check_project(project, schema, settings, templates=templates, generate_cmd=generate_cmd,

@@ -60,9 +60,7 @@ def manual_pages(project: Any, schema: Schema) -> tuple[frozenset, tuple[Diagnos
     """The page paths the project opted out (``[pages] manual``), and a warning per entry that
     names no table and no page (``*.md``)."""
     from drizzle_doc.docs.render import page_paths
-    from drizzle_doc.project.settings import settings_of
-
-    entries = settings_of(project).manual_pages
+    entries = project.settings.manual_pages
     if not entries:
         return frozenset(), ()
     paths = page_paths(schema)

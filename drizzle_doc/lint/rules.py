@@ -25,10 +25,10 @@ Pure: findings are returned as data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Union
+from typing import Optional
 
 from drizzle_doc.model import ERROR, WARNING, Diagnostic, Schema, Table, finding
-from drizzle_doc.project.settings import OFF, RULES, Settings, validate
+from drizzle_doc.project.settings import OFF, RULES, Settings
 
 EXCEPTION_TAG = "drizzle-doc-exception"
 
@@ -64,10 +64,9 @@ class TableException:
         return a[1] if a else None
 
 
-def as_settings(settings: Union[Settings, Mapping[str, Any], None]) -> Settings:
-    if isinstance(settings, Settings):
-        return settings
-    return validate(dict(settings or {}))
+def as_settings(settings: Optional[Settings]) -> Settings:
+    """``settings``, or the defaults when None."""
+    return settings if settings is not None else Settings()
 
 
 def _match_table(schema: Schema, ref: str) -> Optional[Table]:
@@ -100,7 +99,7 @@ def _tag_exceptions(t: Table) -> tuple[list[TableException], list[Diagnostic]]:
     return found, problems
 
 
-def collect_exceptions(schema: Schema, settings: Union[Settings, Mapping[str, Any], None] = None
+def collect_exceptions(schema: Schema, settings: Optional[Settings] = None
                        ) -> tuple[tuple[TableException, ...], tuple[Diagnostic, ...]]:
     """Every exception (JSDoc tags and settings) and the problems with them (unknown rule/table, no reason)."""
     s = as_settings(settings)
@@ -123,12 +122,12 @@ def collect_exceptions(schema: Schema, settings: Union[Settings, Mapping[str, An
     return tuple(found), tuple(problems)
 
 
-def assumption_exceptions(schema: Schema, settings: Union[Settings, Mapping[str, Any], None] = None
+def assumption_exceptions(schema: Schema, settings: Optional[Settings] = None
                           ) -> dict[str, tuple[TableException, ...]]:
     """Table key -> its exceptions to the spec's assumptions (uuid-pk, timestamps, fk-enforced).
 
-    For the docs: a page lists these under "Assumptions".  ``settings`` may be a
-    :class:`~drizzle_doc.project.settings.Settings`, the raw ``project.settings`` dict or None.
+    For the docs: a page lists these under "Assumptions".  ``settings``: the project's
+    :class:`~drizzle_doc.project.settings.Settings` (None: the defaults).
     """
     found, _ = collect_exceptions(schema, settings)
     out: dict[str, list[TableException]] = {}
@@ -269,7 +268,7 @@ CHECKS = {
 }
 
 
-def run_rules(schema: Schema, settings: Union[Settings, Mapping[str, Any], None] = None) -> list[Diagnostic]:
+def run_rules(schema: Schema, settings: Optional[Settings] = None) -> list[Diagnostic]:
     """Every rule over every table, exceptions applied; plus problems with the exceptions themselves."""
     s = as_settings(settings)
     exceptions, problems = collect_exceptions(schema, s)
@@ -315,7 +314,7 @@ class AssumptionStatus:
     detail: str = ""  # the exception's reason, or what breaks it
 
 
-def assumption_status(schema: Schema, settings: Union[Settings, Mapping[str, Any], None] = None
+def assumption_status(schema: Schema, settings: Optional[Settings] = None
                       ) -> dict[str, tuple[AssumptionStatus, ...]]:
     """Table key -> the three assumptions, each holding, excepted (with the reason) or broken."""
     exceptions = assumption_exceptions(schema, settings)

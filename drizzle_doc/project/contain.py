@@ -107,7 +107,7 @@ def check_out(project: Any) -> Path:
     if not is_inside(out, boundary):
         came = "the default docs folder"
         if source != "default":
-            raw = (getattr(project, "settings", None) or {}).get("out")
+            raw = project.settings.out
             line = line_of_literal(Path(project.root) / source, raw) if isinstance(raw, str) else None
             came = f"`out` in {Path(project.root) / source}" + (f":{line}" if line else "")
         raise ContainmentError(
