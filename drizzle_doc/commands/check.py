@@ -31,7 +31,12 @@ import difflib
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence
+
+if TYPE_CHECKING:
+    from drizzle_doc.history.migrations import History
+    from drizzle_doc.project import Project
+
 
 from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Schema, finding
 from drizzle_doc.perf.history import Histories
@@ -118,7 +123,7 @@ def _stale_findings(shown: str, old: str, new: str, fix: str, table: Optional[st
     return out
 
 
-def _drift_findings(project: Any, schema: Schema, history: Any) -> list[Diagnostic]:
+def _drift_findings(project: Project, schema: Schema, history: History) -> list[Diagnostic]:
     tables = {t.key: t for t in schema.tables}
     enums = {e.key: e for e in schema.enums}
     last = history.migrations[-1].ref.file if history.migrations else (history.folder or None)
@@ -148,7 +153,7 @@ def _drift_findings(project: Any, schema: Schema, history: Any) -> list[Diagnost
     return out
 
 
-def check_project(project: Any, schema: Schema, settings: Optional[Settings] = None, *,
+def check_project(project: Project, schema: Schema, settings: Optional[Settings] = None, *,
                   templates: Optional[Path] = None, generate_cmd: str = GENERATE,
                   use_cache: bool = True, histories: Optional[Histories] = None) -> list[Diagnostic]:
     """Every finding for one project; paths relative to the project root.  Reads, never writes.
@@ -252,7 +257,7 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
     return findings
 
 
-def _prefix(project: Any, base: Optional[Path]) -> str:
+def _prefix(project: Project, base: Optional[Path]) -> str:
     if base is None:
         return ""
     try:
@@ -262,7 +267,7 @@ def _prefix(project: Any, base: Optional[Path]) -> str:
     return "" if rel in ("", ".") else rel.rstrip("/") + "/"
 
 
-def run_check(results: Sequence[tuple[Any, Schema]], *, base: Optional[Path] = None,
+def run_check(results: Sequence[tuple[Project, Schema]], *, base: Optional[Path] = None,
               require_descriptions: Optional[bool] = None, rules: Mapping[str, str] = {},
               templates: Optional[Path] = None, generate_cmd: str = GENERATE,
               use_cache: bool = True, histories: Optional[Histories] = None) -> list[Diagnostic]:

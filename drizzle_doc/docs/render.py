@@ -32,7 +32,12 @@ import unicodedata
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Optional
+
+if TYPE_CHECKING:
+    from drizzle_doc.history.migrations import History, TableHistory
+    from drizzle_doc.project import Project
+
 from urllib.parse import quote
 
 import jinja2
@@ -201,7 +206,7 @@ def _is_mapping(cls: type) -> bool:
     return issubclass(cls, Mapping)  # an ABC check is slow; there are only a few classes
 
 
-def table_history(history: Any, table: Table) -> Any:
+def table_history(history: Optional[History], table: Table) -> Optional[TableHistory]:
     """The migration history of one table, from whatever ``history`` the migrations stage gives.
 
     Accepted: :class:`drizzle_doc.history.migrations.History` (``table(key)``), an object
@@ -498,8 +503,8 @@ def _assumptions(statuses) -> list[dict]:
              "detail": md_inline(re.sub(r"\s*\(assumption \d+:[^)]*\)$", "", a.detail))} for a in statuses]
 
 
-def table_context(schema: Schema, t: Table, project: Any, paths: Mapping[str, str],
-                  edges: tuple[Edge, ...], history: Any = None, assumptions: Any = ()) -> dict:
+def table_context(schema: Schema, t: Table, project: Project, paths: Mapping[str, str],
+                  edges: tuple[Edge, ...], history: Optional[History] = None, assumptions: Any = ()) -> dict:
     out = str(getattr(project, "out", "docs/data/schemas"))
     fks_by_col: dict[str, list] = {}
     for fk in t.foreign_keys:
@@ -607,16 +612,16 @@ class PageJob(NamedTuple):
     """What the pages of one schema are rendered from (see :func:`page_job`)."""
 
     schema: Schema
-    project: Any
+    project: Project
     paths: dict[str, str]  # table key -> page path
     edges: Any  # schema_edges(schema)
-    history: Any
+    history: Optional[History]
     statuses: Mapping  # table key -> assumption statuses
     templates: Optional[Path]
     settings: Settings
 
 
-def render_docs(schema: Schema, project: Any, history: Any = None, settings: Optional[Settings] = None,
+def render_docs(schema: Schema, project: Project, history: Optional[History] = None, settings: Optional[Settings] = None,
                 templates: Optional[Path] = None) -> dict[str, str]:
     """Every page for ``schema``: ``{path relative to the out dir: content}``, sorted by path.
 
@@ -632,7 +637,7 @@ def render_docs(schema: Schema, project: Any, history: Any = None, settings: Opt
     return {path: pages[path] for path in sorted(pages)}
 
 
-def page_job(schema: Schema, project: Any, history: Any = None, settings: Optional[Settings] = None,
+def page_job(schema: Schema, project: Project, history: Optional[History] = None, settings: Optional[Settings] = None,
              templates: Optional[Path] = None) -> PageJob:
     """What :func:`other_pages` and :func:`table_pages` render from (arguments as :func:`render_docs`)."""
     if settings is None:
