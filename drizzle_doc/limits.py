@@ -17,7 +17,10 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from drizzle_doc.project.settings import Settings
 
 ENV = "DRIZZLE_DOC_MAX_FILE_SIZE"
 KEY = "max-file-size"
@@ -58,21 +61,21 @@ def human(n: int) -> str:
     return f"{n} bytes"
 
 
-def max_file_size(settings: Optional[dict] = None) -> int:
+def max_file_size(settings: Optional[Settings] = None) -> int:
     """The models file limit: $DRIZZLE_DOC_MAX_FILE_SIZE, else drizzle-doc.toml's ``max-file-size``,
     else 2 MB.  (A bad environment value is ignored: the settings check reports a bad key.)"""
     env = parse_size(os.environ.get(ENV, ""))
     if env is not None:
         return env
-    value = parse_size((settings or {}).get(KEY))
+    value = settings.max_file_size if settings is not None else None
     return value if value is not None else DEFAULT_MAX_FILE_SIZE
 
 
-def json_max(settings: Optional[dict] = None) -> int:
+def json_max(settings: Optional[Settings] = None) -> int:
     return max(JSON_MAX, max_file_size(settings))
 
 
-def migration_max(settings: Optional[dict] = None) -> int:
+def migration_max(settings: Optional[Settings] = None) -> int:
     return max(MIGRATION_MAX, max_file_size(settings))
 
 

@@ -214,9 +214,10 @@ def test_text_format_grouped_per_file_no_colour_when_piped(example):
 
 
 def test_text_colour_only_when_asked():
-    from drizzle_doc.output.report import Finding, render_text
+    from drizzle_doc.model import finding
+    from drizzle_doc.output.report import render_text
 
-    f = [Finding("uuid-pk", "error", "a.ts", 3, "bad", "fix it")]
+    f = [finding("uuid-pk", "error", "a.ts", 3, "bad", "fix it")]
     assert "\x1b[" in render_text(f, color=True)
     assert "\x1b[" not in render_text(f, color=False)
 

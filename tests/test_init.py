@@ -45,7 +45,7 @@ def test_init_writes_config_and_scripts_keeping_package_json(tmp_path):
     r = init(tmp_path)
     assert r.exit_code == 0, r.output
     assert "created drizzle-doc.toml" in r.output and "updated package.json" in r.output
-    _, settings = load_settings(tmp_path)  # the written file validates
+    settings = load_settings(tmp_path)  # the written file validates
     assert settings.source == "drizzle-doc.toml"
     text = (tmp_path / "package.json").read_text()
     data = json.loads(text)

@@ -68,7 +68,7 @@ def test_orphans_reported_then_pruned(tmp_path):
     (tmp_path / "notes.md").write_text("human notes, no markers\n")
     s = write_docs(tmp_path, {"a.md": pg("x")}, display_out="docs/data/schemas")
     assert s.orphaned == 1 and (tmp_path / "gone.md").exists()
-    assert s.diagnostics[0].file == "docs/data/schemas/gone.md" and "--prune" in s.diagnostics[0].message
+    assert s.diagnostics[0].file == "docs/data/schemas/gone.md" and "--prune" in s.diagnostics[0].fix
     s = write_docs(tmp_path, {"a.md": pg("x")}, prune=True)
     assert s.pruned == 1 and s.orphaned == 0 and not (tmp_path / "gone.md").exists()
     assert (tmp_path / "notes.md").exists()  # never ours

@@ -32,6 +32,7 @@ from drizzle_doc.model import (
     View,
 )
 from drizzle_doc.docs.pages import parse_page, section_bodies
+from drizzle_doc.project.settings import validate
 from drizzle_doc.project import Project
 from drizzle_doc.docs.render import PURPOSE_PLACEHOLDER, page_paths, render_docs, safe_stem
 
@@ -389,7 +390,7 @@ def test_large_schema_splits_diagrams_under_mermaid_limit(schemas):
 
 
 def test_named_groups_get_their_own_diagram_page():
-    settings = {"groups": {"auth": {"tables": ["users", "sessions", "missing"], "description": "Sign-in."}}}
+    settings = validate({"groups": {"auth": {"tables": ["users", "sessions", "missing"], "description": "Sign-in."}}})
     pages = render_docs(hand_schema(), project(), settings=settings)
     g = pages["groups/auth.md"]
     assert "[users](../users.md)" in g and "[sessions](../sessions.md)" in g

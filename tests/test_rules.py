@@ -11,7 +11,7 @@ from drizzle_doc.project.config import load_projects
 from drizzle_doc.model import Column, Doc, DocTag, ForeignKey, Index, IndexColumn, PrimaryKey, Relation, Schema, Table
 from drizzle_doc.drizzle.extract import extract
 from drizzle_doc.lint.rules import assumption_exceptions, collect_exceptions, run_rules
-from drizzle_doc.project.settings import settings_of, validate
+from drizzle_doc.project.settings import validate
 
 F = "server/src/models/x.ts"
 D = Doc("Described.")
@@ -30,7 +30,7 @@ def table(name="t", cols=None, doc=D, **kw):
 
 
 def rules_of(schema, settings=None, rule=None):
-    out = run_rules(schema, settings)
+    out = run_rules(schema, validate(settings or {}))
     return [f for f in out if rule is None or f.rule == rule]
 
 
@@ -120,7 +120,7 @@ def test_jsdoc_exception_silences_rule_and_is_listed_as_assumption_exception():
     t = table("audit", doc=doc, cols=(col("id", "bigint", pk=True), *TS))
     s = Schema(tables=(t,))
     assert rules_of(s, rule="uuid-pk") == []
-    ex = assumption_exceptions(s, {})
+    ex = assumption_exceptions(s, None)
     [e] = ex["public.audit"]
     assert (e.rule, e.reason, e.source, e.assumption) == ("uuid-pk", "keyed by a bigint identity for ordering",
                                                           "jsdoc", 1)
@@ -152,9 +152,9 @@ def test_bad_tags_and_unneeded_exceptions_are_findings():
 
 def test_non_assumption_exceptions_not_listed_as_assumptions():
     t = table("c", doc=Doc("C.", (DocTag("drizzle-doc-exception", "fk-index tiny table"),)))
-    exc, problems = collect_exceptions(Schema(tables=(t,)), {})
+    exc, problems = collect_exceptions(Schema(tables=(t,)), None)
     assert [e.rule for e in exc] == ["fk-index"] and problems == ()
-    assert assumption_exceptions(Schema(tables=(t,)), {}) == {}
+    assert assumption_exceptions(Schema(tables=(t,)), None) == {}
 
 
 MODELS = '''import { relations } from "drizzle-orm";
@@ -214,7 +214,7 @@ def _findings(root: Path):
 def test_real_models_jsdoc_tags_except_and_fk_rule_fires(tmp_path):
     schema, found = _findings(_project(tmp_path))
     assert [(f.rule, f.file, f.line) for f in found] == [("fk-enforced", "server/src/models/audit.ts", 29)]
-    ex = assumption_exceptions(schema, {})
+    ex = assumption_exceptions(schema, None)
     assert [e.rule for e in ex["public.audit"]] == ["uuid-pk", "timestamps"]
 
 
@@ -225,6 +225,6 @@ def test_real_models_config_exception_forms(tmp_path, how):
     schema, found = _findings(root)
     assert found == []
     [p] = load_projects(root)
-    [e] = [e for e in assumption_exceptions(schema, settings_of(p))["public.audit"] if e.rule == "fk-enforced"]
+    [e] = [e for e in assumption_exceptions(schema, p.settings)["public.audit"] if e.rule == "fk-enforced"]
     assert (e.reason, e.source) == ("user ids come from the identity provider",
                                     "drizzle-doc.toml" if how == "toml" else "package.json")

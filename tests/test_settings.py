@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from drizzle_doc.cli import cli
 from drizzle_doc.project.config import load_projects
 from drizzle_doc.errors import ConfigError
-from drizzle_doc.project.settings import KNOWN_KEYS, RULE_DEFAULTS, load_settings, settings_of, validate, with_overrides
+from drizzle_doc.project.settings import KNOWN_KEYS, RULE_DEFAULTS, load_settings, validate, with_overrides
 from tests.conftest import FIXTURES
 
 
@@ -24,8 +24,8 @@ def example(tmp_path) -> Path:
 
 
 def test_defaults_without_settings(tmp_path):
-    data, s = load_settings(tmp_path)
-    assert data == {} and s.source is None
+    s = load_settings(tmp_path)
+    assert s == validate({}) and s.source is None
     assert dict(s.rules) == RULE_DEFAULTS
     assert s.level("uuid-pk") == "error" and s.level("fk-index") == "warning" and s.level("primary-key") == "off"
 
@@ -34,7 +34,7 @@ def test_toml_is_read(tmp_path):
     (tmp_path / "drizzle-doc.toml").write_text(
         'out = "docs/db"\nrequire_descriptions = true\n[rules]\nfk-index = "off"\n'
         '[exceptions.uuid-pk]\n"public.audit" = "bigint identity"\n')
-    data, s = load_settings(tmp_path)
+    s = load_settings(tmp_path)
     assert s.source == "drizzle-doc.toml" and s.out == "docs/db" and s.require_descriptions
     assert s.level("fk-index") == "off" and s.level("uuid-pk") == "error"
     assert [(e.rule, e.table, e.reason) for e in s.exceptions] == [("uuid-pk", "public.audit", "bigint identity")]
@@ -43,7 +43,7 @@ def test_toml_is_read(tmp_path):
 def test_package_json_key_is_read_and_other_keys_ignored(tmp_path):
     (tmp_path / "package.json").write_text(json.dumps(
         {"name": "app", "scripts": {}, "drizzle-doc": {"rules": {"timestamps": "warning"}}}))
-    _, s = load_settings(tmp_path)
+    s = load_settings(tmp_path)
     assert s.source == "package.json" and s.level("timestamps") == "warning"
 
 
@@ -85,8 +85,9 @@ def test_bad_toml_exits_2(example):
 def test_project_settings_filled_and_out_applied_unless_flag(example):
     (example / "drizzle-doc.toml").write_text('out = "docs/db"\n[rules]\nfk-index = "off"\n')
     [p] = load_projects(example)
-    assert p.out == "docs/db" and p.settings == {"out": "docs/db", "rules": {"fk-index": "off"}}
-    assert settings_of(p).source == "drizzle-doc.toml"
+    assert p.out == "docs/db" and p.settings == validate({"out": "docs/db", "rules": {"fk-index": "off"}},
+                                                         "drizzle-doc.toml")
+    assert p.settings.source == "drizzle-doc.toml" and p.settings.level("fk-index") == "off"
     [q] = load_projects(example, out=str(example / "elsewhere"))
     assert q.out == "elsewhere"
 

@@ -5,7 +5,7 @@ write, merged into the pages on disk by the same code) and compared with the
 files.  Added to that: drift between the models and the migrations, and the
 rules of :mod:`drizzle_doc.lint.rules`.
 
-Finding ids (``Finding.rule``):
+Finding ids (``Diagnostic.code``, ``rule`` in the JSON):
 
 * ``docs-missing``  - a models file none of whose tables has a page (error)
 * ``page-missing``  - a table (or the index / a diagram page) has no page (error)
@@ -31,13 +31,17 @@ import difflib
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Mapping, Optional, Sequence
 
-from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Schema
-from drizzle_doc.output.report import Finding
+if TYPE_CHECKING:
+    from drizzle_doc.history.migrations import History
+    from drizzle_doc.project import Project
+
+
+from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Schema, finding
 from drizzle_doc.perf.history import Histories
 from drizzle_doc.lint.rules import run_rules
-from drizzle_doc.project.settings import RULES, Settings, settings_of, with_overrides
+from drizzle_doc.project.settings import RULES, Settings, with_overrides
 
 RULE_IDS = ("docs-missing", "page-missing", "page-stale", "page-orphaned", "page-damaged",
             "page-unmanaged", "page-unreadable", "page-symlink", "page-manual", "drift", "migrations", "model", "exception", *RULES)
@@ -47,10 +51,10 @@ GENERATE = "drizzle-doc generate"
 _HUNK = re.compile(r"^@@ -(\d+)(,\d+)? \+(\d+)(,\d+)? @@")
 
 
-def _from_diag(d: Diagnostic, rule: str, fix: str = "") -> Optional[Finding]:
+def _from_diag(d: Diagnostic, rule: str, fix: str = "") -> Optional[Diagnostic]:
     if d.severity == INFO:
         return None
-    return Finding(rule, d.severity, d.file or None, d.line or None, d.message, fix)
+    return finding(rule, d.severity, d.file or None, d.line or None, d.message, fix)
 
 
 def section_diff(path: str, old: str, new: str, offset_old: int, offset_new: int) -> str:
@@ -94,7 +98,7 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _stale_findings(shown: str, old: str, new: str, fix: str, table: Optional[str]) -> list[Finding]:
+def _stale_findings(shown: str, old: str, new: str, fix: str, table: Optional[str]) -> list[Diagnostic]:
     from drizzle_doc.docs.pages import parse_page
 
     po, pn = parse_page(old), parse_page(new)
@@ -110,16 +114,16 @@ def _stale_findings(shown: str, old: str, new: str, fix: str, table: Optional[st
         o_line, n_line = _line_of(old, s.body_start), _line_of(new, ns.body_start)
         diff = section_diff(shown, ob, nb, o_line - 1, n_line - 1)
         first = _first_changed_line(diff) or o_line
-        out.append(Finding("page-stale", ERROR, shown, max(first, 1),
+        out.append(finding("page-stale", ERROR, shown, max(first, 1),
                            f"generated section `{s.name}` is out of date with the models", fix, table, diff))
     if not out:  # differs outside the sections we can pair (should not happen): one finding, whole diff
         diff = "\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(), f"a/{shown}", f"b/{shown}",
                                               lineterm="")) + "\n"
-        out.append(Finding("page-stale", ERROR, shown, 1, "page is out of date with the models", fix, table, diff))
+        out.append(finding("page-stale", ERROR, shown, 1, "page is out of date with the models", fix, table, diff))
     return out
 
 
-def _drift_findings(project: Any, schema: Schema, history: Any) -> list[Finding]:
+def _drift_findings(project: Project, schema: Schema, history: History) -> list[Diagnostic]:
     tables = {t.key: t for t in schema.tables}
     enums = {e.key: e for e in schema.enums}
     last = history.migrations[-1].ref.file if history.migrations else (history.folder or None)
@@ -140,18 +144,18 @@ def _drift_findings(project: Any, schema: Schema, history: Any) -> list[Finding]
                 file, line = t.primary_key.file, t.primary_key.line
         elif d.enum and d.enum in enums and enums[d.enum].file:
             file, line = enums[d.enum].file, enums[d.enum].line
-        if d.kind.endswith(".extra"):
+        if d.extra:
             fix = "run `drizzle-kit generate` to write the migration that drops it, or add it back to the models"
         else:
             fix = (d.fix or "run `drizzle-kit generate`") + " to write the migration, then `drizzle-kit migrate`"
-        out.append(Finding("drift", d.severity if d.severity != INFO else WARNING, file, line,
+        out.append(finding("drift", d.severity if d.severity != INFO else WARNING, file, line,
                            d.message, fix, d.table))
     return out
 
 
-def check_project(project: Any, schema: Schema, settings: Optional[Settings] = None, *,
+def check_project(project: Project, schema: Schema, settings: Optional[Settings] = None, *,
                   templates: Optional[Path] = None, generate_cmd: str = GENERATE,
-                  use_cache: bool = True, histories: Optional[Histories] = None) -> list[Finding]:
+                  use_cache: bool = True, histories: Optional[Histories] = None) -> list[Diagnostic]:
     """Every finding for one project; paths relative to the project root.  Reads, never writes.
 
     ``histories``: where the command prefetched the project's history (default: read now)."""
@@ -159,8 +163,8 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
     from drizzle_doc.docs.render import page_paths
     from drizzle_doc.docs.write import WRITTEN, plan_docs
 
-    settings = settings if settings is not None else settings_of(project)
-    findings: list[Finding] = []
+    settings = settings if settings is not None else project.settings
+    findings: list[Diagnostic] = []
     for d in (*project.diagnostics, *schema.diagnostics):
         f = _from_diag(d, "model", "fix the models or the drizzle config where shown")
         if f:
@@ -192,28 +196,25 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
     fix = f"run `{generate_cmd}`"
     opt_out = "or, if the page is written by hand on purpose, list it under [pages] manual in drizzle-doc.toml"
     for d in manual_diags:
-        findings.append(Finding("page-manual", WARNING, settings.source, None, d.message,
+        findings.append(finding("page-manual", WARNING, settings.source, None, d.message,
                                 "name a table of the models or a page path, or remove the entry"))
     for d in diags:
         if d.code == "page-orphaned":
-            findings.append(Finding("page-orphaned", ERROR, d.file, None,
-                                    "orphaned page: its table is no longer in the models",
+            findings.append(finding("page-orphaned", ERROR, d.file, None, d.message,
                                     f"run `{generate_cmd} --prune` (or delete the page)"))
         elif d.code == "page-damaged":
-            findings.append(Finding("page-damaged", ERROR, d.file, None, d.message.split(". Restore")[0],
+            findings.append(finding("page-damaged", ERROR, d.file, None, d.message,
                                     "restore the drizzle-doc markers (or delete the page), then " + fix
                                     + "; " + opt_out))
         elif d.code in ("page-unmanaged", "page-unreadable", "page-symlink"):
             # the page no longer documents its table: the gate fails unless the project opted it out
-            msg = d.message.split(", so it")[0].split("; ")[0].split(". ")[0]
-            findings.append(Finding(d.code, ERROR, d.file, None, msg,
+            findings.append(finding(d.code, ERROR, d.file, None, d.message,
                                     "delete the page (or replace it with a regular file), then " + fix
                                     + "; " + opt_out))
         else:
-            f = _from_diag(d, d.code or "page-unmanaged", "")
+            f = _from_diag(d, d.code or "page-unmanaged", d.fix or fix)
             if f:
-                msg, _, hint = f.message.partition(". ")
-                findings.append(Finding(f.rule, f.severity, f.file, f.line, msg, hint or fix))
+                findings.append(f)
 
     by_page = {path: key for key, path in page_paths(schema).items()}
     tables = {t.key: t for t in schema.tables}
@@ -227,7 +228,7 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
             if key is not None:
                 missing_tables.append(key)
             else:
-                findings.append(Finding("page-missing", ERROR, shown, None,
+                findings.append(finding("page-missing", ERROR, shown, None,
                                         f"page {shown} is missing", fix))
         else:
             findings += _stale_findings(shown, pf.old, pf.new, fix, key)
@@ -243,20 +244,20 @@ def check_project(project: Any, schema: Schema, settings: Optional[Settings] = N
         if len(gone) == len(keys):
             first = tables[keys[0]]
             names = ", ".join(f"`{tables[k].name}`" for k in keys)
-            findings.append(Finding("docs-missing", ERROR, file or None, first.line or None,
+            findings.append(finding("docs-missing", ERROR, file or None, first.line or None,
                                     f"models file has no docs: no page for {names} in {shown_out}", fix,
                                     keys[0] if len(keys) == 1 else None))
         else:
             for k in gone:
                 t = tables[k]
-                findings.append(Finding("page-missing", ERROR, t.file or None, t.line or None,
+                findings.append(finding("page-missing", ERROR, t.file or None, t.line or None,
                                         f"table `{t.name}` has no page ({shown_out}{page_paths(schema)[k]})",
                                         fix, k))
     findings += run_rules(schema, settings)
     return findings
 
 
-def _prefix(project: Any, base: Optional[Path]) -> str:
+def _prefix(project: Project, base: Optional[Path]) -> str:
     if base is None:
         return ""
     try:
@@ -266,15 +267,15 @@ def _prefix(project: Any, base: Optional[Path]) -> str:
     return "" if rel in ("", ".") else rel.rstrip("/") + "/"
 
 
-def run_check(results: Sequence[tuple[Any, Schema]], *, base: Optional[Path] = None,
+def run_check(results: Sequence[tuple[Project, Schema]], *, base: Optional[Path] = None,
               require_descriptions: Optional[bool] = None, rules: Mapping[str, str] = {},
               templates: Optional[Path] = None, generate_cmd: str = GENERATE,
-              use_cache: bool = True, histories: Optional[Histories] = None) -> list[Finding]:
+              use_cache: bool = True, histories: Optional[Histories] = None) -> list[Diagnostic]:
     """Check every (project, schema); file paths are made relative to ``base`` (the --root).
     ``histories``: where the command prefetched the histories (default: each read when needed)."""
-    findings: list[Finding] = []
+    findings: list[Diagnostic] = []
     for project, schema in results:
-        settings = with_overrides(settings_of(project), require_descriptions=require_descriptions,
+        settings = with_overrides(project.settings, require_descriptions=require_descriptions,
                                   rules=rules)
         prefix = _prefix(project, base)
         for f in check_project(project, schema, settings, templates=templates, generate_cmd=generate_cmd,

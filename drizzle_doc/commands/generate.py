@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Mapping, Optional
+
+if TYPE_CHECKING:
+    from drizzle_doc.history.migrations import History
+    from drizzle_doc.perf.history import Histories
+    from drizzle_doc.perf.plan import Plan
+    from drizzle_doc.project import Project
+
 
 import click
 
@@ -19,7 +26,7 @@ from drizzle_doc.model import ERROR, WARNING, Diagnostic, Schema
 PROGRESS_MIN_FILES = 200
 
 
-def history_for(project: Any, schema: Schema) -> Any:
+def history_for(project: Project, schema: Schema) -> History:
     """The migration history the pages show (``None``: pages say no migration was found).
 
     Wiring point for :mod:`drizzle_doc.history.migrations`: return its per-table history
@@ -31,8 +38,8 @@ def history_for(project: Any, schema: Schema) -> Any:
     return load_history(project, schema)
 
 
-def render_project(project: Any, schema: Schema, templates: Optional[Path] = None,
-                   history: Any = None, lazy: bool = False, plan: Any = None) -> Mapping[str, str]:
+def render_project(project: Project, schema: Schema, templates: Optional[Path] = None,
+                   history: Optional[History] = None, lazy: bool = False, plan: Optional[Plan] = None) -> Mapping[str, str]:
     """The pages ``generate`` would write (sorted by path); pass ``history`` when it was
     already loaded.  ``lazy``: a :class:`~drizzle_doc.perf.render.Pages` that renders each page
     when read, in no particular order, on two cores (as ``plan`` says, default
@@ -49,20 +56,18 @@ def render_project(project: Any, schema: Schema, templates: Optional[Path] = Non
     return render_docs(schema, project, history=history, templates=templates)
 
 
-def out_dir(project: Any) -> Path:
+def out_dir(project: Project) -> Path:
     """The docs folder; refused (exit 2) when a configured or default one leads outside the project."""
     from drizzle_doc.project.contain import check_out
 
     return check_out(project)
 
 
-def manual_pages(project: Any, schema: Schema) -> tuple[frozenset, tuple[Diagnostic, ...]]:
+def manual_pages(project: Project, schema: Schema) -> tuple[frozenset, tuple[Diagnostic, ...]]:
     """The page paths the project opted out (``[pages] manual``), and a warning per entry that
     names no table and no page (``*.md``)."""
     from drizzle_doc.docs.render import page_paths
-    from drizzle_doc.project.settings import settings_of
-
-    entries = settings_of(project).manual_pages
+    entries = project.settings.manual_pages
     if not entries:
         return frozenset(), ()
     paths = page_paths(schema)
@@ -85,9 +90,9 @@ def manual_pages(project: Any, schema: Schema) -> tuple[frozenset, tuple[Diagnos
     return frozenset(found), tuple(diags)
 
 
-def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
-                 templates: Optional[Path] = None, use_cache: bool = True, histories: Any = None,
-                 plan: Any = None) -> int:
+def run_generate(results: list[tuple[Project, Schema]], *, prune: bool = False,
+                 templates: Optional[Path] = None, use_cache: bool = True, histories: Optional[Histories] = None,
+                 plan: Optional[Plan] = None) -> int:
     """Generate docs for every (project, schema); print diagnostics and a summary; exit code.
 
     With ``use_cache``, a project whose inputs and out dir are exactly as the last
@@ -96,7 +101,7 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
     into (default: each history read when needed); ``plan``: how pages are rendered (see
     :func:`render_project`).
     """
-    from drizzle_doc.docs.write import WriteError
+    from drizzle_doc.docs.write import WriteError, diagnostic_text
     from drizzle_doc.perf import cache
     from drizzle_doc.perf.history import Histories
     from drizzle_doc.project.contain import out_lock
@@ -132,7 +137,7 @@ def run_generate(results: list[tuple[Any, Schema]], *, prune: bool = False,
                                    *summary.diagnostics)}
         for d in sorted(diags, key=Diagnostic.sort_key):
             where = d.where()
-            click.echo(f"{where + ': ' if where else ''}{d.severity}: {d.message}", err=True)
+            click.echo(f"{where + ': ' if where else ''}{d.severity}: {diagnostic_text(d)}", err=True)
             if d.severity == ERROR:
                 worst = 1
     total = WriteSummary(

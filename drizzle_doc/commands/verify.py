@@ -561,15 +561,13 @@ def summary(diagnostics: Iterable[Diagnostic]) -> dict[str, int]:
     }
 
 
-def to_findings(diagnostics: Iterable[Diagnostic]) -> list:
-    """verify's diagnostics as the findings ``check`` reports (one format for both)."""
-    from drizzle_doc.output.report import Finding
-
+def to_findings(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """verify's diagnostics as the findings ``check`` reports (one format for both): each with
+    its check id (``verify`` when it has no drift code) and fix."""
     hints = {DB_ONLY: "add it to the models (or drop it from the database if it was changed by hand)",
              MODEL_ONLY: "apply the migrations (`drizzle-kit migrate`) or generate the missing one (`drizzle-kit generate`)",
              DIFFERS: "bring the models and the database together: generate and apply a migration, or fix the model"}
-    return [Finding(d.code or "verify", d.severity, d.file, d.line, d.message, hints.get(d.code, ""))
-            for d in diagnostics]
+    return [replace(d, code=d.code or "verify", fix=hints.get(d.code, "")) for d in diagnostics]
 
 
 def _counts_note(diags: list, database: str) -> str:

@@ -32,7 +32,12 @@ import unicodedata
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, NamedTuple, Optional
+
+if TYPE_CHECKING:
+    from drizzle_doc.history.migrations import History, TableHistory
+    from drizzle_doc.project import Project
+
 from urllib.parse import quote
 
 import jinja2
@@ -41,6 +46,7 @@ from drizzle_doc.errors import DrizzleDocError
 
 from drizzle_doc.docs.erd import Edge, er_diagram, fits, neighbourhood, schema_edges
 from drizzle_doc.model import Column, Index, Schema, Table
+from drizzle_doc.project.settings import Settings
 from drizzle_doc.docs.pages import code_comment, md_cell, md_code, md_inline, md_text
 from drizzle_doc.docs.queries import query_examples, sample_row
 from drizzle_doc.resources import templates_dir
@@ -200,7 +206,7 @@ def _is_mapping(cls: type) -> bool:
     return issubclass(cls, Mapping)  # an ABC check is slow; there are only a few classes
 
 
-def table_history(history: Any, table: Table) -> Any:
+def table_history(history: Optional[History], table: Table) -> Optional[TableHistory]:
     """The migration history of one table, from whatever ``history`` the migrations stage gives.
 
     Accepted: :class:`drizzle_doc.history.records.History` (``table(key)``), an object
@@ -497,8 +503,8 @@ def _assumptions(statuses) -> list[dict]:
              "detail": md_inline(re.sub(r"\s*\(assumption \d+:[^)]*\)$", "", a.detail))} for a in statuses]
 
 
-def table_context(schema: Schema, t: Table, project: Any, paths: Mapping[str, str],
-                  edges: tuple[Edge, ...], history: Any = None, assumptions: Any = ()) -> dict:
+def table_context(schema: Schema, t: Table, project: Project, paths: Mapping[str, str],
+                  edges: tuple[Edge, ...], history: Optional[History] = None, assumptions: Any = ()) -> dict:
     out = str(getattr(project, "out", "docs/data/schemas"))
     fks_by_col: dict[str, list] = {}
     for fk in t.foreign_keys:
@@ -565,22 +571,6 @@ def _fence(code: str, lang: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _settings_groups(settings: Mapping[str, Any]) -> list[tuple[str, list[str], str]]:
-    """Named groups of tables (tbls viewpoints): ``groups = {name = {tables = [...], description = "..."}}``."""
-    raw = settings.get("groups") or settings.get("viewpoints") or {}
-    out = []
-    if isinstance(raw, Mapping):
-        items = sorted(raw.items())
-    else:  # list of {name, tables, description}
-        items = [(g.get("name", ""), g) for g in raw if isinstance(g, Mapping)]
-    for name, g in items:
-        if isinstance(g, Mapping):
-            out.append((str(name), [str(x) for x in g.get("tables", ())], str(g.get("description", "") or "")))
-        elif isinstance(g, (list, tuple)):
-            out.append((str(name), [str(x) for x in g], ""))
-    return out
-
-
 def _resolve_table(schema: Schema, ref: str) -> Optional[str]:
     for t in schema.tables:
         if ref in (t.key, t.name, t.variable, display_name(t)):
@@ -622,16 +612,16 @@ class PageJob(NamedTuple):
     """What the pages of one schema are rendered from (see :func:`page_job`)."""
 
     schema: Schema
-    project: Any
+    project: Project
     paths: dict[str, str]  # table key -> page path
     edges: Any  # schema_edges(schema)
-    history: Any
+    history: Optional[History]
     statuses: Mapping  # table key -> assumption statuses
     templates: Optional[Path]
-    settings: Mapping
+    settings: Settings
 
 
-def render_docs(schema: Schema, project: Any, history: Any = None, settings: Optional[Mapping] = None,
+def render_docs(schema: Schema, project: Project, history: Optional[History] = None, settings: Optional[Settings] = None,
                 templates: Optional[Path] = None) -> dict[str, str]:
     """Every page for ``schema``: ``{path relative to the out dir: content}``, sorted by path.
 
@@ -647,17 +637,17 @@ def render_docs(schema: Schema, project: Any, history: Any = None, settings: Opt
     return {path: pages[path] for path in sorted(pages)}
 
 
-def page_job(schema: Schema, project: Any, history: Any = None, settings: Optional[Mapping] = None,
+def page_job(schema: Schema, project: Project, history: Optional[History] = None, settings: Optional[Settings] = None,
              templates: Optional[Path] = None) -> PageJob:
     """What :func:`other_pages` and :func:`table_pages` render from (arguments as :func:`render_docs`)."""
     if settings is None:
-        settings = getattr(project, "settings", None) or {}
+        settings = project.settings
     from drizzle_doc.lint.rules import assumption_status
 
     try:
         statuses = assumption_status(schema, settings)
     except DrizzleDocError:  # a bad exception in settings: check reports it; pages still render
-        statuses = assumption_status(schema, {})
+        statuses = assumption_status(schema, None)
     return PageJob(schema, project, page_paths(schema), schema_edges(schema), history, statuses, templates, settings)
 
 
@@ -667,7 +657,7 @@ def other_pages(job: PageJob) -> dict[str, str]:
 
     schema, project, paths, edges, templates, settings = (job.schema, job.project, job.paths, job.edges,
                                                           job.templates, job.settings)
-    threshold = int(settings.get("split_threshold", SPLIT_THRESHOLD) or SPLIT_THRESHOLD)
+    threshold = settings.split_threshold or SPLIT_THRESHOLD
     pages: dict[str, str] = {}
     # diagrams: one block, or split pages
     parts = _split_diagrams(schema, edges, threshold)
@@ -685,8 +675,8 @@ def other_pages(job: PageJob) -> dict[str, str]:
             diagrams.append({"title": md_inline(title), "link": _link(title, quote(path, safe="/._-~")),
                              "count": len(keys)})
     groups = []
-    group_stems = _unique_stems(name for name, _, _ in _settings_groups(settings))
-    for name, refs, desc in _settings_groups(settings):
+    group_stems = _unique_stems(g.name for g in settings.groups)
+    for name, refs, desc in ((g.name, g.tables, g.description) for g in settings.groups):
         keys = [k for k in (_resolve_table(schema, r) for r in refs) if k]
         missing = [r for r in refs if _resolve_table(schema, r) is None]
         path = f"{GROUPS_DIR}/{group_stems[name]}.md"

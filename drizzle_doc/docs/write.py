@@ -133,6 +133,20 @@ def _existing_pages(out: Path) -> list[str]:
     return sorted(found)
 
 
+#: What generate did with a page it cannot keep current, said between what is wrong and the fix.
+_LEFT_UNTOUCHED = {
+    "page-symlink": "; drizzle-doc never reads or writes through a link, so it was left untouched",
+    "page-unreadable": "; left untouched",
+    "page-unmanaged": ", so it is treated as hand-written and left untouched",
+}
+
+
+def diagnostic_text(d: Diagnostic) -> str:
+    """The sentence ``generate`` prints for a diagnostic: what is wrong, what was done about a
+    page it left alone, and the fix."""
+    return d.message + _LEFT_UNTOUCHED.get(d.code, "") + (f". {d.fix}" if d.fix else "")
+
+
 def plan_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False,
               display_out: str = "", manual: frozenset = frozenset()
               ) -> tuple[tuple[PlannedFile, ...], tuple[Diagnostic, ...]]:
@@ -171,15 +185,13 @@ def _plan_files(out: Path, pages: Mapping[str, str], *, prune: bool, display_out
         path = _inside(out, rel)
         if linked(path, rel):
             yield PlannedFile(rel, SKIPPED, None, None)
-            page_diags.append(Diagnostic(ERROR, shown + rel, None, "page is a symbolic link; drizzle-doc never "
-                                         "reads or writes through a link, so it was left untouched. Replace it "
-                                         "with a regular file.", code="page-symlink"))
+            page_diags.append(Diagnostic(ERROR, shown + rel, None, "page is a symbolic link", code="page-symlink",
+                                         fix="Replace it with a regular file."))
             continue
         old = _read(path)
         if old == "\x00binary":
             yield PlannedFile(rel, SKIPPED, None, None)
-            page_diags.append(Diagnostic(WARNING, shown + rel, None,
-                                         "page is not UTF-8 text; left untouched", code="page-unreadable"))
+            page_diags.append(Diagnostic(WARNING, shown + rel, None, "page is not UTF-8 text", code="page-unreadable"))
             continue
         try:
             res = merge_page(old, pages[rel])  # a page of a large schema is rendered here
@@ -189,18 +201,15 @@ def _plan_files(out: Path, pages: Mapping[str, str], *, prune: bool, display_out
             yield PlannedFile(rel, SKIPPED, old, None)
             page_diags.append(Diagnostic(ERROR, shown + rel, None,
                                          "drizzle-doc markers are damaged, page left untouched: "
-                                         + "; ".join(res.problems)
-                                         + ". Restore the markers (or delete the page to regenerate it).",
-                                         code="page-damaged"))
+                                         + "; ".join(res.problems), code="page-damaged",
+                                         fix="Restore the markers (or delete the page to regenerate it)."))
         elif res.status == UNMANAGED:
             yield PlannedFile(rel, SKIPPED, old, None)
             why = ("page is empty" if not old.strip() else
                    "page's drizzle-doc markers are not lower-case" if _UPPER_MARKER.search(old) else
                    "page has no drizzle-doc markers")
-            page_diags.append(Diagnostic(WARNING, shown + rel, None,
-                                         why + ", so it is treated as hand-written "
-                                         "and left untouched. Delete or rename it to let generate write it.",
-                                         code="page-unmanaged"))
+            page_diags.append(Diagnostic(WARNING, shown + rel, None, why, code="page-unmanaged",
+                                         fix="Delete or rename it to let generate write it."))
         elif old == res.text:
             yield PlannedFile(rel, UNCHANGED, old, old)
         else:
@@ -216,10 +225,8 @@ def _plan_files(out: Path, pages: Mapping[str, str], *, prune: bool, display_out
             yield PlannedFile(rel, PRUNED, old, None)
         else:
             yield PlannedFile(rel, ORPHANED, old, None)
-            diags.append(Diagnostic(WARNING, shown + rel, None,
-                                    "orphaned page: its table is no longer in the models. "
-                                    "Run `drizzle-doc generate --prune` to remove it.",
-                                    code="page-orphaned"))
+            diags.append(Diagnostic(WARNING, shown + rel, None, "orphaned page: its table is no longer in the models",
+                                    code="page-orphaned", fix="Run `drizzle-doc generate --prune` to remove it."))
 
 
 #: Temp files of :func:`atomic_write`; one left by a killed run is removed by the next one.

@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable, Optional, TypeVar
 from drizzle_doc import limits
 from drizzle_doc.model import ERROR, WARNING, Diagnostic, Schema, Table
 from drizzle_doc.project import Project
+from drizzle_doc.project.settings import Settings
 from drizzle_doc.drizzle.build import Builder
 from drizzle_doc.ts.evaluate import Evaluator
 from drizzle_doc.ts.modules import SOURCE_SUFFIXES, Module, read_tsconfig_paths, resolve_file
@@ -218,7 +219,7 @@ def _on_named(value: Any, name: str, module: Module) -> None:
 
 
 def new_evaluator(root: Path, tree_budget: Optional[int] = None, dialect=None,
-                  settings: Optional[dict] = None) -> Evaluator:
+                  settings: Optional[Settings] = None) -> Evaluator:
     """An evaluator for a project's files; its native packages are ``dialect``'s (a project's
     :attr:`~drizzle_doc.project.Project.sql_dialect`), PostgreSQL's when none is given;
     ``settings`` (drizzle-doc.toml's) set the size limits."""

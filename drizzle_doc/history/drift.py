@@ -85,7 +85,7 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
                         column=name)
                 elif diff.change == compare.DROPPED:
                     add(WARNING, key, "column.extra", f"column {t.name}.{name} is in the migrations but not in the models",
-                        column=name)
+                        column=name, extra=True)
                 elif diff.aspect == "type":
                     add(ERROR, key, "column.type",
                         f"column {t.name}.{name} is {diff.right.type} in the models but {diff.left.type} in the migrations",
@@ -114,7 +114,8 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
                         f"{label} {name} on {t.name} is in the models but in no migration", **{field_name: name})
                 elif diff.change == compare.DROPPED:
                     add(WARNING, key, f"{diff.kind}.extra",
-                        f"{label} {name} on {t.name} is in the migrations but not in the models", **{field_name: name})
+                        f"{label} {name} on {t.name} is in the migrations but not in the models", extra=True,
+                        **{field_name: name})
                 elif (diff.kind, name) not in worded:
                     worded.add((diff.kind, name))
                     add(ERROR, key, f"{diff.kind}.changed",
@@ -122,7 +123,7 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
                         **{field_name: name})
     for key in dt:
         if key not in mt:
-            add(WARNING, key, "table.extra", f"table {key} is in the migrations but not in the models")
+            add(WARNING, key, "table.extra", f"table {key} is in the migrations but not in the models", extra=True)
 
     me = {e.key: e for e in model.enums}
     de = {e.key: e for e in migrated_enums}
@@ -135,5 +136,6 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
                 f"({', '.join(de[key].values)}) in the migrations", enum=key)
     for key in de:
         if key not in me:
-            add(WARNING, None, "enum.extra", f"enum {key} is in the migrations but not in the models", enum=key)
+            add(WARNING, None, "enum.extra", f"enum {key} is in the migrations but not in the models", enum=key,
+                extra=True)
     return tuple(out)

@@ -77,6 +77,7 @@ class Drift:
     constraint: Optional[str] = None
     enum: Optional[str] = None
     fix: str = FIX
+    extra: bool = False  # only the migrations have it: the fix drops it (or adds it back to the models)
 
 
 @dataclass(frozen=True, slots=True)

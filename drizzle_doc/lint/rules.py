@@ -25,11 +25,10 @@ Pure: findings are returned as data.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Union
+from typing import Optional
 
-from drizzle_doc.model import Schema, Table
-from drizzle_doc.output.report import ERROR, WARNING, Finding
-from drizzle_doc.project.settings import OFF, RULES, Settings, validate
+from drizzle_doc.model import ERROR, WARNING, Diagnostic, Schema, Table, finding
+from drizzle_doc.project.settings import OFF, RULES, Settings
 
 EXCEPTION_TAG = "drizzle-doc-exception"
 
@@ -65,10 +64,9 @@ class TableException:
         return a[1] if a else None
 
 
-def as_settings(settings: Union[Settings, Mapping[str, Any], None]) -> Settings:
-    if isinstance(settings, Settings):
-        return settings
-    return validate(dict(settings or {}))
+def as_settings(settings: Optional[Settings]) -> Settings:
+    """``settings``, or the defaults when None."""
+    return settings if settings is not None else Settings()
 
 
 def _match_table(schema: Schema, ref: str) -> Optional[Table]:
@@ -79,20 +77,20 @@ def _match_table(schema: Schema, ref: str) -> Optional[Table]:
     return None
 
 
-def _tag_exceptions(t: Table) -> tuple[list[TableException], list[Finding]]:
+def _tag_exceptions(t: Table) -> tuple[list[TableException], list[Diagnostic]]:
     found: list[TableException] = []
-    problems: list[Finding] = []
+    problems: list[Diagnostic] = []
     for tag in t.description.tag(EXCEPTION_TAG) if t.description else ():
         rule, _, reason = " ".join(tag.text.split()).partition(" ")
         if rule not in RULES:
-            problems.append(Finding(
+            problems.append(finding(
                 "exception", ERROR, t.file or None, t.line or None,
                 f"`@{EXCEPTION_TAG} {rule}` on table `{t.name}`: unknown rule "
                 f"{rule!r}" if rule else f"`@{EXCEPTION_TAG}` on table `{t.name}` names no rule",
                 f"write `@{EXCEPTION_TAG} RULE reason` with RULE one of: {', '.join(RULES)}", t.key))
             continue
         if not reason.strip():
-            problems.append(Finding(
+            problems.append(finding(
                 "exception", ERROR, t.file or None, t.line or None,
                 f"`@{EXCEPTION_TAG} {rule}` on table `{t.name}` gives no reason",
                 f"say why after the rule: `@{EXCEPTION_TAG} {rule} <reason>`", t.key))
@@ -101,12 +99,12 @@ def _tag_exceptions(t: Table) -> tuple[list[TableException], list[Finding]]:
     return found, problems
 
 
-def collect_exceptions(schema: Schema, settings: Union[Settings, Mapping[str, Any], None] = None
-                       ) -> tuple[tuple[TableException, ...], tuple[Finding, ...]]:
+def collect_exceptions(schema: Schema, settings: Optional[Settings] = None
+                       ) -> tuple[tuple[TableException, ...], tuple[Diagnostic, ...]]:
     """Every exception (JSDoc tags and settings) and the problems with them (unknown rule/table, no reason)."""
     s = as_settings(settings)
     found: list[TableException] = []
-    problems: list[Finding] = []
+    problems: list[Diagnostic] = []
     for t in schema.tables:
         f, p = _tag_exceptions(t)
         found += f
@@ -114,7 +112,7 @@ def collect_exceptions(schema: Schema, settings: Union[Settings, Mapping[str, An
     for e in s.exceptions:
         t = _match_table(schema, e.table)
         if t is None:
-            problems.append(Finding(
+            problems.append(finding(
                 "exception", WARNING, s.source, None,
                 f"exception {e.rule} names table {e.table!r}, which is not in the models",
                 f"remove it from [exceptions.{e.rule}] or fix the table name"))
@@ -124,12 +122,12 @@ def collect_exceptions(schema: Schema, settings: Union[Settings, Mapping[str, An
     return tuple(found), tuple(problems)
 
 
-def assumption_exceptions(schema: Schema, settings: Union[Settings, Mapping[str, Any], None] = None
+def assumption_exceptions(schema: Schema, settings: Optional[Settings] = None
                           ) -> dict[str, tuple[TableException, ...]]:
     """Table key -> its exceptions to the spec's assumptions (uuid-pk, timestamps, fk-enforced).
 
-    For the docs: a page lists these under "Assumptions".  ``settings`` may be a
-    :class:`~drizzle_doc.project.settings.Settings`, the raw ``project.settings`` dict or None.
+    For the docs: a page lists these under "Assumptions".  ``settings``: the project's
+    :class:`~drizzle_doc.project.settings.Settings` (None: the defaults).
     """
     found, _ = collect_exceptions(schema, settings)
     out: dict[str, list[TableException]] = {}
@@ -270,13 +268,13 @@ CHECKS = {
 }
 
 
-def run_rules(schema: Schema, settings: Union[Settings, Mapping[str, Any], None] = None) -> list[Finding]:
+def run_rules(schema: Schema, settings: Optional[Settings] = None) -> list[Diagnostic]:
     """Every rule over every table, exceptions applied; plus problems with the exceptions themselves."""
     s = as_settings(settings)
     exceptions, problems = collect_exceptions(schema, s)
     excepted = {(e.table, e.rule) for e in exceptions}
     used: set = set()
-    findings: list[Finding] = list(problems)
+    findings: list[Diagnostic] = list(problems)
     for rule, check in CHECKS.items():
         level = s.level(rule)
         if rule == "descriptions" and s.require_descriptions:
@@ -291,12 +289,12 @@ def run_rules(schema: Schema, settings: Union[Settings, Mapping[str, Any], None]
                 used.add((t.key, rule))
                 continue
             for line, message, fix in hits:
-                findings.append(Finding(rule, level, t.file or None, line or None, message, fix, t.key))
+                findings.append(finding(rule, level, t.file or None, line or None, message, fix, t.key))
     for e in exceptions:
         if s.level(e.rule) == OFF and not (e.rule == "descriptions" and s.require_descriptions):
             continue
         if (e.table, e.rule) not in used:
-            findings.append(Finding(
+            findings.append(finding(
                 "exception", WARNING, e.file, e.line,
                 f"table `{e.table}` is excepted from {e.rule} but follows the rule",
                 "remove the exception" + (f" (`@{EXCEPTION_TAG} {e.rule} ...` in the table's JSDoc)"
@@ -316,7 +314,7 @@ class AssumptionStatus:
     detail: str = ""  # the exception's reason, or what breaks it
 
 
-def assumption_status(schema: Schema, settings: Union[Settings, Mapping[str, Any], None] = None
+def assumption_status(schema: Schema, settings: Optional[Settings] = None
                       ) -> dict[str, tuple[AssumptionStatus, ...]]:
     """Table key -> the three assumptions, each holding, excepted (with the reason) or broken."""
     exceptions = assumption_exceptions(schema, settings)

@@ -1,11 +1,8 @@
-"""The model: frozen dataclasses, no rendering, no I/O (see :mod:`drizzle_doc.model.schema`)."""
+"""The model: frozen dataclasses, no rendering, no I/O (see :mod:`drizzle_doc.model.schema`;
+diagnostics and findings: :mod:`drizzle_doc.model.diagnostics`)."""
 
+from drizzle_doc.model.diagnostics import ERROR, INFO, SEVERITIES, WARNING, Diagnostic, finding  # noqa: F401
 from drizzle_doc.model.schema import (  # noqa: F401
-    ERROR,
-    WARNING,
-    INFO,
-    SEVERITIES,
-    Diagnostic,
     DocTag,
     Doc,
     NO_DOC,

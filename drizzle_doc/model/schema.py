@@ -13,39 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-# ---------------------------------------------------------------------------
-# Diagnostics
-# ---------------------------------------------------------------------------
-
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
-SEVERITIES = (ERROR, WARNING, INFO)
-
-
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
-    """One finding, collected as data along the way (never printed or raised)."""
-
-    severity: str
-    file: Optional[str]
-    line: Optional[int]
-    message: str
-    column: Optional[int] = None
-    code: str = ""
-
-    def sort_key(self) -> tuple:
-        return (self.file or "", self.line or 0, self.column or 0, self.message)
-
-    def where(self) -> str:
-        if not self.file:
-            return ""
-        if self.line is None:
-            return self.file
-        if self.column is None:
-            return f"{self.file}:{self.line}"
-        return f"{self.file}:{self.line}:{self.column}"
-
+from drizzle_doc.model.diagnostics import Diagnostic
 
 # ---------------------------------------------------------------------------
 # Documentation attached to source entities

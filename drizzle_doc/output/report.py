@@ -1,6 +1,9 @@
-"""Findings (what ``check`` found) and their three renderings: text, JSON, GitHub annotations.
+"""Findings (what ``check`` and ``verify`` found) and their three renderings: text, JSON,
+GitHub annotations.
 
-Pure: every function returns a string; the CLI prints it.
+A finding is a :class:`~drizzle_doc.model.Diagnostic` that carries the rule or check id that
+found it (``code``, written as ``rule``), its ``fix`` and, where there is one, its ``table``
+and ``diff``.  Pure: every function returns a string; the CLI prints it.
 
 JSON format (``--format json``), version 1, keys always present::
 
@@ -10,7 +13,7 @@ JSON format (``--format json``), version 1, keys always present::
       "summary": {"errors": 1, "warnings": 2, "infos": 0},
       "findings": [
         {
-          "rule": "uuid-pk",            # rule or check id (see RULE_IDS in drizzle_doc.commands.check)
+          "rule": "uuid-pk",            # Diagnostic.code: rule or check id (see RULE_IDS in drizzle_doc.commands.check)
           "severity": "error",          # "error" | "warning" | "info"
           "file": "server/src/models/audit.ts",   # relative posix path, or null
           "line": 12,                   # 1-based, or null
@@ -28,40 +31,22 @@ Findings are sorted by file, line, rule and message.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Iterable, Optional, Sequence
 
-ERROR = "error"
-WARNING = "warning"
-INFO = "info"
+from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic
+
 JSON_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
-    rule: str
-    severity: str
-    file: Optional[str]
-    line: Optional[int]
-    message: str
-    fix: str = ""
-    table: Optional[str] = None
-    diff: Optional[str] = None
-
-    def sort_key(self) -> tuple:
-        return (self.file or "", self.line or 0, self.rule, self.message)
-
-    def where(self) -> str:
-        if not self.file:
-            return ""
-        return f"{self.file}:{self.line}" if self.line else self.file
+def _finding_key(f: Diagnostic) -> tuple:
+    return (f.file or "", f.line or 0, f.rule, f.message)
 
 
-def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
-    return sorted(findings, key=Finding.sort_key)
+def sort_findings(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
+    return sorted(findings, key=_finding_key)
 
 
-def counts(findings: Sequence[Finding]) -> dict[str, int]:
+def counts(findings: Sequence[Diagnostic]) -> dict[str, int]:
     return {
         "errors": sum(1 for f in findings if f.severity == ERROR),
         "warnings": sum(1 for f in findings if f.severity == WARNING),
@@ -69,7 +54,7 @@ def counts(findings: Sequence[Finding]) -> dict[str, int]:
     }
 
 
-def exit_code(findings: Sequence[Finding]) -> int:
+def exit_code(findings: Sequence[Diagnostic]) -> int:
     return 1 if any(f.severity == ERROR for f in findings) else 0
 
 
@@ -77,7 +62,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
-def render_text(findings: Sequence[Finding], color: bool = False, *, label: str = "drizzle-doc check",
+def render_text(findings: Sequence[Diagnostic], color: bool = False, *, label: str = "drizzle-doc check",
                 ok_message: str = "docs are current and every rule passes", note: str = "",
                 no_file: str = "(project)") -> str:
     """Human text grouped per file; ANSI colour only when ``color``.
@@ -123,12 +108,12 @@ def render_text(findings: Sequence[Finding], color: bool = False, *, label: str 
     return "\n".join(lines) + "\n"
 
 
-def finding_json(f: Finding) -> dict:
+def finding_json(f: Diagnostic) -> dict:
     return {"rule": f.rule, "severity": f.severity, "file": f.file, "line": f.line, "table": f.table,
             "message": f.message, "fix": f.fix, "diff": f.diff}
 
 
-def render_json(findings: Sequence[Finding], *, extra: Optional[dict] = None,
+def render_json(findings: Sequence[Diagnostic], *, extra: Optional[dict] = None,
                 extra_summary: Optional[dict] = None) -> str:
     """The JSON document; ``extra`` adds top-level keys (verify: database, schemas),
     ``extra_summary`` adds counts to ``summary``."""
@@ -151,7 +136,7 @@ def _gh_prop(s: str) -> str:
     return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(findings: Sequence[Finding], *, label: str = "drizzle-doc check") -> str:
+def render_github(findings: Sequence[Diagnostic], *, label: str = "drizzle-doc check") -> str:
     """GitHub Actions workflow commands: ``::error file=F,line=N,title=T::message`` per finding."""
     kinds = {ERROR: "error", WARNING: "warning", INFO: "notice"}
     out = []

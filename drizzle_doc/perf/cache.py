@@ -40,7 +40,12 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Optional
+
+if TYPE_CHECKING:
+    from drizzle_doc.model import Schema
+    from drizzle_doc.project import Project
+
 
 from drizzle_doc import __version__
 from drizzle_doc.project.contain import replace_file
@@ -78,7 +83,7 @@ def _templates_fingerprint(templates: Optional[Path]) -> str:
     return h.hexdigest()
 
 
-def render_key(project: Any, schema: Any, history_digest: str, templates: Optional[Path] = None) -> str:
+def render_key(project: Project, schema: Schema, history_digest: str, templates: Optional[Path] = None) -> str:
     """A hash of everything the pages of ``project`` are rendered from.
 
     ``history_digest`` is :func:`drizzle_doc.history.migrations.history_digest` of the
@@ -98,7 +103,7 @@ def render_key(project: Any, schema: Any, history_digest: str, templates: Option
     return h.hexdigest()
 
 
-def cache_dir(project: Any) -> Path:
+def cache_dir(project: Project) -> Path:
     env = os.environ.get(ENV_DIR)
     if env:
         return Path(env)
@@ -113,7 +118,7 @@ def cache_dir(project: Any) -> Path:
     return Path(base) / "drizzle-doc"
 
 
-def entry_path(project: Any, out: Path) -> Path:
+def entry_path(project: Project, out: Path) -> Path:
     name = hashlib.sha256(str(Path(out).absolute()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return cache_dir(project) / f"{name}.json"
 
@@ -142,7 +147,7 @@ def out_state(out: Path) -> Optional[dict[str, str]]:
     return state
 
 
-def lookup(project: Any, out: Path, key: str) -> Optional[int]:
+def lookup(project: Project, out: Path, key: str) -> Optional[int]:
     """The number of pages the recorded run wrote, when the out dir is exactly as it left it."""
     try:
         fd = os.open(entry_path(project, out), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
@@ -161,7 +166,7 @@ def lookup(project: Any, out: Path, key: str) -> Optional[int]:
     return pages
 
 
-def store(project: Any, out: Path, key: str, pages: int) -> None:
+def store(project: Project, out: Path, key: str, pages: int) -> None:
     """Record a clean run's result (best effort: a cache that cannot be written is ignored)."""
     state = out_state(out)
     if state is None:

@@ -79,9 +79,9 @@ def _in_two(first: tuple, second: tuple, isolate: bool = False) -> tuple[list[Pa
     """The parts of two shares, each ``(fn, *args)``: ``second`` in a forked child, ``first``
     in this process, or with ``isolate`` in a child of its own too; and whether every
     child's part crossed."""
-    from drizzle_doc.model import schema as model_schema
+    from drizzle_doc.model import diagnostics as model_diagnostics, schema as model_schema
 
-    pickling.by_fields(model_schema)
+    pickling.by_fields(model_diagnostics, model_schema)
     jobs = [background.Background(*share) for share in ((first, second) if isolate else (second,))]
     try:
         mine = jobs[0].result() if isolate else first[0](*first[1:])

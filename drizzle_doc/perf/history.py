@@ -130,9 +130,9 @@ class Histories:
         asked for.
         """
         if self.plan.forks():
-            from drizzle_doc.model import schema as model_schema
+            from drizzle_doc.model import diagnostics as model_diagnostics, schema as model_schema
 
-            pickling.by_fields(model_schema, migrations)
+            pickling.by_fields(model_diagnostics, model_schema, migrations)
             self._jobs[id(project)] = (project, Background(_read_packed, project))
 
     def handle(self, project: Project) -> HistoryHandle:

@@ -13,12 +13,18 @@ from __future__ import annotations
 import zlib
 from collections import abc
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    from drizzle_doc.history.migrations import History
+    from drizzle_doc.project import Project
+
 
 from drizzle_doc.docs.render import PageJob, other_pages, page_job, table_pages
 from drizzle_doc.model import Schema
 from drizzle_doc.perf.background import Background
 from drizzle_doc.perf.plan import DEFAULT, Plan
+from drizzle_doc.project.settings import Settings
 
 
 class Pages(abc.Mapping):
@@ -81,7 +87,7 @@ def _packed_table_pages(job: PageJob, lo: int, hi: int) -> list[tuple[str, bytes
     return [(path, zlib.compress(text.encode("utf-8", "surrogatepass"), 1)) for path, text in table_pages(job, lo, hi)]
 
 
-def render_pages(schema: Schema, project: Any, history: Any = None, settings: Optional[Mapping] = None,
+def render_pages(schema: Schema, project: Project, history: Optional[History] = None, settings: Optional[Settings] = None,
                  templates: Optional[Path] = None, plan: Plan = DEFAULT) -> Pages:
     """The pages :func:`~drizzle_doc.docs.render.render_docs` gives (same arguments), as a
     :class:`Pages` mapping made as ``plan`` says."""

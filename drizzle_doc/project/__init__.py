@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Optional
 
 from drizzle_doc.model import Diagnostic
+from drizzle_doc.project.settings import Settings
 
 DEFAULT_SCHEMA_GLOBS = ("server/src/models/*.ts",)
 DEFAULT_MIGRATION_DIRS = ("drizzle/migrations", "drizzle")
@@ -27,7 +28,7 @@ class Project:
     casing: Optional[str] = None  # "snake_case" | "camelCase" | None
     schema_filter: tuple[str, ...] = ()
     tables_filter: tuple[str, ...] = ()
-    settings: dict = field(default_factory=dict, compare=False, hash=False)  # drizzle-doc.toml / package.json
+    settings: Settings = field(default_factory=Settings, compare=False, hash=False)  # drizzle-doc.toml / package.json, validated
     diagnostics: tuple[Diagnostic, ...] = ()
     # what files in the repository may point at (see drizzle_doc.contain); None: ``root``
     boundary: Optional[Path] = None

@@ -24,7 +24,11 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import TYPE_CHECKING, Iterator, Optional
+
+if TYPE_CHECKING:
+    from drizzle_doc.project import Project
+
 
 from drizzle_doc.errors import UsageError
 
@@ -56,7 +60,7 @@ def is_inside(path: Path, boundary: Path) -> bool:
     return p == b or b in p.parents
 
 
-def boundary_of(project: Any) -> Path:
+def boundary_of(project: Project) -> Path:
     return Path(getattr(project, "boundary", None) or project.root)
 
 
@@ -93,7 +97,7 @@ def refuse_outside(value: str, base: Path, boundary: Path, where: str, what: str
             f"(to {real(target)}); refusing to use it (pass a path on the command line to override)")
 
 
-def check_out(project: Any) -> Path:
+def check_out(project: Project) -> Path:
     """The docs folder of ``project``, refused when it leads outside the project root.
 
     An ``--out`` given on the command line is trusted; a default or configured one
@@ -107,7 +111,7 @@ def check_out(project: Any) -> Path:
     if not is_inside(out, boundary):
         came = "the default docs folder"
         if source != "default":
-            raw = (getattr(project, "settings", None) or {}).get("out")
+            raw = project.settings.out
             line = line_of_literal(Path(project.root) / source, raw) if isinstance(raw, str) else None
             came = f"`out` in {Path(project.root) / source}" + (f":{line}" if line else "")
         raise ContainmentError(

@@ -37,10 +37,13 @@ import json
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from drizzle_doc.errors import ConfigError
 from drizzle_doc.limits import json_max, parse_size, too_large
+
+if TYPE_CHECKING:
+    from drizzle_doc.project import Project
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -89,6 +92,15 @@ class ConfiguredException:
 
 
 @dataclass(frozen=True, slots=True)
+class Group:
+    """A named group of tables, drawn as its own diagram (tables as written: name, key or variable)."""
+
+    name: str
+    tables: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """drizzle-doc's settings after validation, defaults filled in."""
 
@@ -98,6 +110,9 @@ class Settings:
     rules: tuple[tuple[str, str], ...] = tuple(RULE_DEFAULTS.items())
     exceptions: tuple[ConfiguredException, ...] = ()
     manual_pages: tuple[str, ...] = ()  # tables or page paths opted out of generation and checking
+    groups: tuple[Group, ...] = ()  # [groups] (or tbls' [viewpoints]): diagrams of named groups of tables
+    split_threshold: Optional[int] = None  # tables above which the index diagram is split (None: render's default)
+    max_file_size: Optional[int] = None  # bytes (see drizzle_doc.limits; None: the default)
 
     def level(self, rule: str) -> str:
         for name, level in self.rules:
@@ -202,7 +217,27 @@ def validate(data: Mapping[str, Any], source: Optional[str] = None) -> Settings:
         rules=tuple(rules.items()),
         exceptions=tuple(sorted(exceptions, key=lambda e: (e.rule, e.table))),
         manual_pages=manual,
+        groups=_groups(data),
+        split_threshold=st,
+        max_file_size=parse_size(data["max-file-size"]) if "max-file-size" in data else None,
     )
+
+
+def _groups(data: Mapping[str, Any]) -> tuple[Group, ...]:
+    """Named groups of tables (tbls viewpoints): ``groups = {name = {tables = [...], description = "..."}}``,
+    or a list of ``{name, tables, description}``; entries of another shape are left out."""
+    raw = data.get("groups") or data.get("viewpoints") or {}
+    out = []
+    if isinstance(raw, Mapping):
+        items = sorted(raw.items())
+    else:  # list of {name, tables, description}
+        items = [(g.get("name", ""), g) for g in raw if isinstance(g, Mapping)]
+    for name, g in items:
+        if isinstance(g, Mapping):
+            out.append(Group(str(name), tuple(str(x) for x in g.get("tables", ())), str(g.get("description", "") or "")))
+        elif isinstance(g, (list, tuple)):
+            out.append(Group(str(name), tuple(str(x) for x in g), ""))
+    return tuple(out)
 
 
 def _manual_pages(raw: Any, bad) -> tuple[str, ...]:
@@ -218,16 +253,16 @@ def _manual_pages(raw: Any, bad) -> tuple[str, ...]:
     return tuple(m.strip() for m in manual)
 
 
-def load_settings(root: Path) -> tuple[dict, Settings]:
-    """Read and validate a project's settings: (raw dict, Settings)."""
+def load_settings(root: Path) -> Settings:
+    """Read and validate a project's settings (the raw text is not kept)."""
     data, source = read_settings(root)
-    return data, validate(data, source)
+    return validate(data, source)
 
 
-def apply_settings(project: Any, out_given: bool = False) -> Any:
-    """``project`` with ``settings`` filled in (and ``out`` from the settings unless --out was given)."""
-    data, settings = load_settings(Path(project.root))
-    changes: dict[str, Any] = {"settings": dict(data)}
+def apply_settings(project: Project, out_given: bool = False) -> Project:
+    """``project`` with its validated ``settings`` (and ``out`` from the settings unless --out was given)."""
+    settings = load_settings(Path(project.root))
+    changes: dict[str, Any] = {"settings": settings}
     big = too_large(Path(project.root) / "package.json", json_max())
     if big:
         from drizzle_doc.model import WARNING, Diagnostic
@@ -238,16 +273,6 @@ def apply_settings(project: Any, out_given: bool = False) -> Any:
         changes["out"] = settings.out.replace("\\", "/").rstrip("/") or "."
         changes["out_source"] = settings.source or "settings"
     return replace(project, **changes)
-
-
-def settings_of(project: Any) -> Settings:
-    """The validated settings of a loaded project (from ``project.settings``)."""
-    data = getattr(project, "settings", None) or {}
-    source = None
-    root = getattr(project, "root", None)
-    if data and root is not None:
-        source = TOML_NAME if (Path(root) / TOML_NAME).is_file() else "package.json"
-    return validate(data, source)
 
 
 def with_overrides(settings: Settings, *, require_descriptions: Optional[bool] = None,
