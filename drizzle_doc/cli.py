@@ -108,7 +108,8 @@ def cli():
 
 @cli.command()
 @project_options
-@click.option("--format", "fmt", type=click.Choice(["json", "text"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "text", "dbml", "sql"]), default="json", show_default=True,
+              help="json/text: the model; dbml: for dbdiagram.io/dbdocs; sql: the DDL, as `drizzle-kit export`.")
 def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
     """Print the extracted schema model (tables, columns, enums, views, diagnostics).
 
@@ -116,7 +117,17 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
     Example:
         drizzle-doc inspect --root fixtures/example > schema.json
         drizzle-doc inspect --format text
+        drizzle-doc inspect --format dbml > schema.dbml
+        drizzle-doc inspect --format sql > schema.sql
     """
+    if fmt in ("dbml", "sql"):
+        from drizzle_doc.commands.export import export
+
+        text, errors, code = export(fmt, load(root, config_path, schema_globs, migrations_dir, casing), root)
+        click.echo(text, nl=False)
+        for line in errors:
+            click.echo(f"drizzle-doc: {line}", err=True)
+        sys.exit(code)
     from drizzle_doc.output.history import augment_inspect
     from drizzle_doc.output.serialize import schema_json
     from drizzle_doc.output.textout import schema_text

@@ -103,6 +103,11 @@ class Dialect:
     def comments_sql(self, schema) -> str:
         raise NotImplementedError
 
+    # -- export ------------------------------------------------------------------------------
+    def export_sql(self, schema) -> str:
+        """The DDL the model implies, as this dialect's drizzle-kit ``export`` prints it."""
+        raise NotImplementedError(f"no DDL export for the {self.name or 'unknown'} dialect yet")
+
 
 class SnapshotError(ValueError):
     """The JSON is not a drizzle-kit snapshot this dialect can read."""

@@ -3,7 +3,7 @@
 The modules beside this one each hold one PostgreSQL concern: ``builders`` (pg-core's column
 builders and their SQL types), ``ddl`` (migration SQL read with pglast, the only place pglast is
 imported), ``snapshot`` (drizzle-kit's JSON), ``catalog`` (a live database, read-only),
-``comments`` (``COMMENT ON``) and ``identifiers``.  :data:`POSTGRES` is the one
+``comments`` (``COMMENT ON``), ``export`` (the DDL ``drizzle-kit export`` prints) and ``identifiers``.  :data:`POSTGRES` is the one
 :class:`~drizzle_doc.dialects.base.Dialect` that puts them together; each is imported on first use.
 """
 
@@ -82,6 +82,11 @@ class PostgresDialect(Dialect):
         from drizzle_doc.dialects.postgres.comments import comments_sql
 
         return comments_sql(schema)
+
+    def export_sql(self, schema) -> str:
+        from drizzle_doc.dialects.postgres.export import export_sql
+
+        return export_sql(schema)
 
 
 POSTGRES = PostgresDialect()
