@@ -17,18 +17,19 @@ from typing import Any, Iterable, Optional
 
 from drizzle_doc.errors import UsageError
 from drizzle_doc.model import ERROR, Schema
+from drizzle_doc.project.settings import Settings
 
 COMMENT = {"dbml": "//", "sql": "--"}
 
 
-def table_groups(schema: Schema, settings: dict) -> list[tuple[str, list[str], str]]:
+def table_groups(schema: Schema, settings: Optional[Settings]) -> list[tuple[str, list[str], str]]:
     """``[groups]`` (or ``[viewpoints]``) resolved to table keys, as the docs' group diagrams do."""
-    from drizzle_doc.docs.render import _resolve_table, _settings_groups
+    from drizzle_doc.docs.render import resolve_table
 
     groups = []
-    for name, refs, description in _settings_groups(settings):
-        keys = [k for k in (_resolve_table(schema, r) for r in refs) if k is not None]
-        groups.append((name, keys, description))
+    for g in (settings.groups if settings is not None else ()):
+        keys = [k for k in (resolve_table(schema, r) for r in g.tables) if k is not None]
+        groups.append((g.name, keys, g.description))
     return groups
 
 
@@ -36,7 +37,7 @@ def document(fmt: str, project: Any, schema: Schema) -> str:
     if fmt == "dbml":
         from drizzle_doc.output.dbml import render_dbml
 
-        return render_dbml(schema, Path(project.root).name, table_groups(schema, project.settings or {}))
+        return render_dbml(schema, Path(project.root).name, table_groups(schema, project.settings))
     dialect = project.sql_dialect
     try:
         return dialect.export_sql(schema)

@@ -571,7 +571,7 @@ def _fence(code: str, lang: str) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _resolve_table(schema: Schema, ref: str) -> Optional[str]:
+def resolve_table(schema: Schema, ref: str) -> Optional[str]:
     for t in schema.tables:
         if ref in (t.key, t.name, t.variable, display_name(t)):
             return t.key
@@ -677,8 +677,8 @@ def other_pages(job: PageJob) -> dict[str, str]:
     groups = []
     group_stems = _unique_stems(g.name for g in settings.groups)
     for name, refs, desc in ((g.name, g.tables, g.description) for g in settings.groups):
-        keys = [k for k in (_resolve_table(schema, r) for r in refs) if k]
-        missing = [r for r in refs if _resolve_table(schema, r) is None]
+        keys = [k for k in (resolve_table(schema, r) for r in refs) if k]
+        missing = [r for r in refs if resolve_table(schema, r) is None]
         path = f"{GROUPS_DIR}/{group_stems[name]}.md"
         pages[path] = _render("diagram.md.j2", templates, title=md_inline(name),
                               tables=[_page_link(k, paths, prefix="../") for k in keys]
