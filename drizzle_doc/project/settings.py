@@ -76,6 +76,7 @@ KNOWN_KEYS: dict[str, str] = {
     "viewpoints": "alias of groups (tbls' name)",
     "split_threshold": "tables above which the index diagram is split (integer)",
     "pages": "[pages] manual = [table or page path, ...]: pages written by hand, left alone (table)",
+    "kit": "drizzle-kit generation the project is on: \"0\" (0.x) or \"1\" (1.0); default: found from node_modules, package.json, snapshots",
     "max-file-size": "largest models file read, in bytes or as \"4MB\" (default 2MB; see drizzle_doc.limits)",
 }
 PAGES_KEYS = ("manual",)
@@ -163,6 +164,8 @@ def validate(data: Mapping[str, Any], source: Optional[str] = None) -> Settings:
     st = data.get("split_threshold")
     if st is not None and (isinstance(st, bool) or not isinstance(st, int) or st < 1):
         raise bad("`split_threshold` must be a positive integer")
+    if "kit" in data and data["kit"] not in ("0", "1"):
+        raise bad("`kit` must be \"0\" (drizzle-kit 0.x) or \"1\" (drizzle-kit 1.0)")
     if "max-file-size" in data and parse_size(data["max-file-size"]) is None:
         raise bad("`max-file-size` must be a positive size in bytes or a string such as \"4MB\"")
     for g in ("groups", "viewpoints"):
