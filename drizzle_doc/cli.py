@@ -139,6 +139,7 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
     payloads = []
     for project, schema in results:
         payload = schema_json(schema)  # its diagnostics include the project's (config) ones
+        payload = {"version": payload.pop("version"), "dialect": payload.pop("dialect"), "kit": project.kit, **payload}
         payload["project"] = {"root": ".", "config": project.config_file}
         augment_inspect(payload, histories.load(project, schema))
         payloads.append((project, schema, payload))

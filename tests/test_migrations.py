@@ -434,7 +434,7 @@ def test_folder_per_migration_layout(tmp_path):
     (mig / "20250203120000_bio" / "migration.sql").write_text(
         'ALTER TABLE "users" ADD COLUMN "bio" text;\n--> statement-breakpoint\n'
         'ALTER TABLE "users" SET SCHEMA "app";\n')
-    (mig / "20250203120000_bio" / "snapshot.json").write_text('{"version": "8", "dialect": "postgres", "ddl": []}')
+    (mig / "20250203120000_bio" / "snapshot.json").write_text('{"version": "99", "dialect": "postgres", "ddl": []}')
     h = load_history(project(tmp_path))
     assert h.layout == "folders"
     assert [(m.ref.tag, m.ref.file, m.ref.date) for m in h.migrations] == [

@@ -55,9 +55,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "oracle"))
 
-from harness import FixtureProject, discover, fresh_snapshot, oracle_available  # noqa: E402
+from ddl_view import as_v7  # noqa: E402
+from harness import FixtureProject, discover, fresh_snapshot, generations_of, oracle_available  # noqa: E402
 
 PROJECTS = discover()
+#: (fixture, drizzle-kit generation): every fixture under each generation its schema is valid in
+RUNS = [(f, kit) for f in PROJECTS for kit in generations_of(f)]
 
 # ---------------------------------------------------------------------------
 # The comparison (pure: snapshot dict + our JSON dict -> mismatches, facts)
@@ -303,8 +306,8 @@ def report(project: str, cmp: Comparison) -> str:
 # ---------------------------------------------------------------------------
 
 
-def _require_oracle() -> None:
-    reason = oracle_available()
+def _require_oracle(kit: str = "0") -> None:
+    reason = oracle_available(kit)
     if reason is None:
         return
     if os.environ.get("CI"):
@@ -312,8 +315,11 @@ def _require_oracle() -> None:
     pytest.skip(f"drizzle-kit oracle unavailable: {reason}")
 
 
-def our_json(fixture: FixtureProject) -> dict:
-    """Our extractor on the fixture project (read in place: it is static and writes nothing)."""
+def our_json(fixture: FixtureProject, kit: Optional[str] = None) -> dict:
+    """Our extractor on the fixture project (read in place: it is static and writes nothing),
+    as drizzle-kit generation ``kit`` would see it (None: the generation drizzle-doc finds)."""
+    from dataclasses import replace
+
     from drizzle_doc.project.config import load_projects
     from drizzle_doc.drizzle.extract import extract
     from drizzle_doc.output.serialize import schema_json
@@ -327,20 +333,46 @@ def our_json(fixture: FixtureProject) -> dict:
     else:
         assert len(projects) == 1, f"{fixture.id}: expected one project, got {projects}"
         project = projects[0]
+    if kit is not None:
+        project = replace(project, kit=kit)
     return schema_json(extract(project))
 
 
+#: Differences we know of and have not mended, each with why; each must still occur (a fixed
+#: one fails the test until removed).  drizzle-orm 1.0 changed these builders: ``.array()``
+#: takes a dimensions string (``.array("[][]")``; repeated calls no longer nest; a number gives
+#: no array at all), and ``geometry()`` writes its ``srid`` into the type.
+KNOWN: dict[tuple[str, str], dict[str, str]] = {
+    ("columns", "1"): {
+        "public.all_types.columns.location.type": "drizzle-orm 1.0 geometry type carries the srid",
+        "public.all_types.columns.matrix.type": "drizzle-orm 1.0 .array().array() is one dimension",
+        "public.value_forms.columns.fixed_array.type": "drizzle-orm 1.0 .array(3) is no array",
+    },
+}
+
+
+def for_kit_1(ours: dict) -> dict:
+    """drizzle-kit 1.0 records no view declared ``.existing()`` and no view columns: ours, without those."""
+    return dict(ours, views=[dict(v, columns=[]) for v in ours.get("views") or [] if not v.get("existing")])
+
+
 @pytest.mark.oracle
-@pytest.mark.parametrize("fixture", PROJECTS, ids=[f.id for f in PROJECTS])
-def test_extractor_states_every_fact_of_the_drizzle_kit_snapshot(fixture: FixtureProject, tmp_path: Path):
+@pytest.mark.parametrize("fixture,kit", RUNS, ids=[f"{f.id}@kit{k}" for f, k in RUNS])
+def test_extractor_states_every_fact_of_the_drizzle_kit_snapshot(fixture: FixtureProject, kit: str, tmp_path: Path):
     opt_out = fixture.path / ".oracle-skip"
     if opt_out.exists():  # e.g. a fixture of deliberately broken TypeScript
         pytest.skip(f"{fixture.id}/.oracle-skip: {opt_out.read_text(encoding='utf-8').strip()}")
-    _require_oracle()
-    snapshot = fresh_snapshot(fixture, tmp_path)
-    ours = our_json(fixture)
+    _require_oracle(kit)
+    snapshot = fresh_snapshot(fixture, tmp_path, kit)
+    ours = our_json(fixture, kit)
+    if kit == "1":
+        snapshot, ours = as_v7(snapshot), for_kit_1(ours)
     cmp = compare(snapshot, ours)
-    print(f"{fixture.id}: {cmp.facts} facts compared, {len(cmp.mismatches)} mismatch(es)")
+    print(f"{fixture.id}@kit{kit}: {cmp.facts} facts compared, {len(cmp.mismatches)} mismatch(es)")
+    known = KNOWN.get((fixture.id, kit), {})
+    missing = [k for k in known if not any(m.startswith(k) for m in cmp.mismatches)]
+    assert not missing, f"known differences no longer seen (remove them from KNOWN): {missing}"
+    cmp.mismatches = [m for m in cmp.mismatches if not any(m.startswith(k) for k in known)]
     assert not cmp.mismatches, report(fixture.id, cmp)
     assert cmp.facts > 0
 
@@ -580,7 +612,10 @@ def _committed_snapshots():
     out = []
     for f in PROJECTS:
         for d in find_migration_dirs(f.path):
-            out.append(pytest.param(latest_snapshot(d), id=f"{f.id}:{d.relative_to(f.path).as_posix()}"))
+            snap = latest_snapshot(d)
+            if "ddl" in snap:  # drizzle-kit 1.0's
+                snap = as_v7(snap)
+            out.append(pytest.param(snap, id=f"{f.id}:{d.relative_to(f.path).as_posix()}"))
     return out
 
 

@@ -20,9 +20,11 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 class KitNaming:
     """The names one drizzle-kit generation gives constraints and sequences nobody named.
 
-    Each field is a ``str.format`` pattern over ``table``, ``columns`` (the raw column names joined
-    by ``_``), ``foreign_table``, ``foreign_columns`` and ``column``.  Generations differ in these
-    patterns only (drizzle-kit 0.x: ``users_email_unique``); a new generation is a new instance.
+    The patterns are ``str.format`` patterns over ``table``, ``columns`` (the column names joined
+    by ``_``), ``foreign_table``, ``foreign_columns`` and ``column`` (drizzle-kit 0.x:
+    ``users_email_unique``, 1.0: ``users_email_key``).  The fields after them are the few other
+    things a generation does its own way, as data or small hooks (defaults: 0.x's behaviour); a
+    new generation is a new instance, chosen per project (``Dialect.naming(project.kit)``).
     """
 
     generation: str
@@ -32,12 +34,36 @@ class KitNaming:
     index: str  # index().on(...) without a name
     foreign_key: str  # .references() / foreignKey() without a name
     identity_sequence: str  # the sequence behind a generated identity column
+    unique_on: str = ""  # unique().on(...) without a name; "": the ``unique`` pattern
+    # the config's ``casing`` renames columns (0.x); else only the table's own casing does
+    # (1.0: ``snakeCase.table``, ``pgTableCreator(fn, "snake_case")``, ``pgSchema(name, casing)``)
+    config_casing: bool = True
+    # default names are built from the un-cased property names and then re-cased (0.x) rather
+    # than from the columns' final names (1.0)
+    names_from_keys: bool = True
+    # checks and index WHERE clauses: columns qualified ``"t"."c"`` and params as ``$1`` (0.x),
+    # else unqualified with params inlined as literals (1.0: ``"price" >= 0``)
+    qualified_checks: bool = True
+    object_enum_schema: bool = False  # an enum built from a TS enum object keeps its schema (1.0)
+    policies_enable_rls: bool = False  # a table with a policy has RLS enabled (1.0)
+    upper_actions: bool = False  # FK actions as ``CASCADE``, ``NO ACTION`` when not given (1.0)
+    # hooks: a too-long default FK name shortened (name, table) -> name; a column type respelled
+    shorten_foreign_key: Optional[Callable[[str, str], str]] = None
+    respell_type: Optional[Callable[[str], str]] = None
+    # a default as this generation spells it:
+    # (text as 0.x spells it, SQL type, JS value, from sql``, an enum column) -> text
+    respell_default: Optional[Callable[[str, str, Any, bool, bool], Optional[str]]] = None
 
     def name(self, pattern: str, table: str, columns: Sequence[str] = (), foreign_table: str = "",
              foreign_columns: Sequence[str] = (), column: str = "") -> str:
-        return getattr(self, pattern).format(
+        if pattern == "unique_on" and not self.unique_on:
+            pattern = "unique"
+        text = getattr(self, pattern).format(
             table=table, columns="_".join(columns), foreign_table=foreign_table,
             foreign_columns="_".join(foreign_columns), column=column)
+        if pattern == "foreign_key" and self.shorten_foreign_key is not None:
+            text = self.shorten_foreign_key(text, table)
+        return text
 
 
 class Dialect:
@@ -114,7 +140,7 @@ class SnapshotError(ValueError):
 
 
 class UnsupportedSnapshot(SnapshotError):
-    """A well-formed snapshot in a format this version does not read (drizzle-kit v1's version 8)."""
+    """A well-formed snapshot in a format this version does not read (a version after 9)."""
 
 
 class UnsupportedDialect(ValueError):

@@ -55,7 +55,7 @@ from drizzle_doc.drizzle.core import (
     RELATION_HELPERS,
     relations_helper_v2,
 )
-from drizzle_doc.ts.values import UNDEFINED, JSFunction, JSObject, Native, Site, Unknown, js_string, json_stringify
+from drizzle_doc.ts.values import UNDEFINED, JSFunction, JSObject, Namespace, Native, Site, Unknown, js_string, json_stringify
 
 _ARRAY_TYPE = re.compile(r".*\[\d*\].*|.*\[\].*")
 
@@ -75,30 +75,34 @@ class Builder:
 
     def __init__(self, ev: Evaluator, casing: Optional[str], dialect, kit: str = "0"):
         self.ev = ev
-        self.casing = casing
+        self.names = names = dialect.naming(kit)
+        # the config's casing, where this generation applies it (0.x); else each table's own (1.0)
+        self.casing = casing if names.config_casing else None
         self.dialect = dialect
         self.default_schema = dialect.default_schema
-        self.names = dialect.naming(kit)
+        self.qualified = names.qualified_checks
+
+    def table_casing(self, tv: TableValue) -> Optional[str]:
+        return self.casing if self.names.config_casing else tv.casing
 
     # -- names -------------------------------------------------------------------
     def raw_name(self, ref: ColumnRef) -> str:
+        """The name a default constraint name is built from (see ``KitNaming.names_from_keys``)."""
         b = ref.table.columns.get(ref.prop)
         if isinstance(b, ColumnBuilder) and b.name:
             return b.name
-        return ref.prop
+        return ref.prop if self.names.names_from_keys else apply_casing(ref.prop, ref.table.casing)
 
     def cased_name(self, ref: ColumnRef) -> str:
         b = ref.table.columns.get(ref.prop)
         if isinstance(b, ColumnBuilder) and b.name:
             return b.name
-        return apply_casing(ref.prop, self.casing)
-
-    def column_name(self, prop: str, b: ColumnBuilder) -> str:
-        return b.name if b.name else apply_casing(prop, self.casing)
+        return apply_casing(ref.prop, self.table_casing(ref.table))
 
     # -- SQL -----------------------------------------------------------------------
-    def render_sql(self, value: Any, indexes: bool = False) -> tuple[str, Optional[str]]:
-        """(SQL text, problem or None) as drizzle's sqlToQuery spells it."""
+    def render_sql(self, value: Any, indexes: bool = False, inline: bool = False) -> tuple[str, Optional[str]]:
+        """(SQL text, problem or None) as drizzle's sqlToQuery spells it; ``inline``: params as
+        literals (drizzle's ``inlineParams()``), else ``$1``, ``$2``…"""
         counter = [0]
         problems: list[str] = []
 
@@ -135,6 +139,8 @@ class Builder:
             if isinstance(v, (JSFunction, Native)):
                 problems.append("a function inside sql`` is not static")
                 return "?"
+            if inline:
+                return _inline_param(v)
             counter[0] += 1
             return f"${counter[0]}"
 
@@ -144,7 +150,8 @@ class Builder:
             del chunk  # the recursive closure refers to itself: break that cycle for refcounting
         return text, (problems[0] if problems else None)
 
-    def sql_or_report(self, value: Any, site: Site, what: str, indexes: bool = False) -> Optional[str]:
+    def sql_or_report(self, value: Any, site: Site, what: str, indexes: bool = False,
+                      inline: bool = False) -> Optional[str]:
         if isinstance(value, JSFunction):
             value = self.ev.call_function(value, [])
         if isinstance(value, str):
@@ -155,7 +162,7 @@ class Builder:
         if not isinstance(value, SQLValue):
             self.ev.report(ERROR, site, f"{what} is not an sql`` template", "dynamic-sql")
             return None
-        text, problem = self.render_sql(value, indexes)
+        text, problem = self.render_sql(value, indexes, inline)
         if problem:
             self.ev.report(WARNING, site, f"{what}: part of the SQL is not static ({problem})", "dynamic-sql")
         return text
@@ -228,6 +235,8 @@ class Builder:
         fks: list[ForeignKey] = []
         pk_columns: list[str] = []
         metas = tv.columns.meta
+        casing = self.table_casing(tv)
+        names = self.names
         for prop, b in tv.columns.props.items():
             meta = metas.get(prop)
             col_site = meta.site if meta is not None else None  # a PropMeta is always truthy
@@ -245,13 +254,15 @@ class Builder:
                 continue
             for severity, psite, message in b.problems:
                 ev.report(severity, psite or col_site, message, "column")
-            name = b.name if b.name else apply_casing(prop, self.casing)  # column_name(), inlined
-            raw = b.name or prop
+            name = b.name if b.name else apply_casing(prop, casing)
+            raw = b.name or prop if names.names_from_keys else name
             label = f"{label_table}.{name}"
             sql_type = b.sql_type()
             if isinstance(sql_type, Unknown):
                 ev.report(ERROR, col_site, f"type of column {label} is not known: {sql_type.reason}", "unknown-type")
                 sql_type = "unknown"
+            elif names.respell_type is not None and b.enum is None:
+                sql_type = names.respell_type(sql_type)
             model_type = sql_type
             enum_key = None
             enum_values: tuple[str, ...] = ()
@@ -260,7 +271,7 @@ class Builder:
                 enum_key = f"{e.schema or self.default_schema}.{e.name}"
                 enum_values = tuple(e.values)
                 if e.schema is not None and e.schema != self.default_schema:
-                    if e.from_object:
+                    if e.from_object and not names.object_enum_schema:
                         # drizzle-kit 0.31 loses the schema of an enum made from a TS enum object
                         # (its column class is not PgEnumColumn): mirror it, and say so.
                         ev.report(WARNING, col_site,
@@ -270,6 +281,9 @@ class Builder:
                     else:
                         model_type = f"{e.schema}.{sql_type}"
             default = self.render_default(b, sql_type, col_site, label) if b.has_default else None
+            if default is not None and names.respell_default is not None:
+                default = names.respell_default(default, sql_type, b.default, isinstance(b.default, SQLValue),
+                                                b.enum is not None)
             identity = self.identity(b, tv, name, sql_type) if b.identity is not None else None
             generated = None
             if b.generated is not None and b.generated is not UNDEFINED:
@@ -347,7 +361,7 @@ class Builder:
                 if isinstance(item.name, str):
                     name = item.name
                 else:
-                    name = self.names.name("composite_primary_key", tv.name, raw_names)
+                    name = names.name("composite_primary_key", tv.name, raw_names)
                 if self.casing is not None:
                     for o, c in zip(raw_names, cased):
                         name = name.replace(o, c, 1)
@@ -370,13 +384,13 @@ class Builder:
                 cased = [self.cased_name(c) for c in item.columns]
                 # drizzle-orm names it from the raw (un-cased) column names
                 raw_names = [self.raw_name(c) for c in item.columns]
-                name = item.name if isinstance(item.name, str) else self.names.name("unique", tv.name, raw_names)
+                name = item.name if isinstance(item.name, str) else names.name("unique_on", tv.name, raw_names)
                 uniques.append(UniqueConstraint(name, tuple(cased), item.nulls_not_distinct, False, doc, item.site.file, item.site.line))
             elif isinstance(item, CheckValue):
                 if not isinstance(item.name, str):
                     ev.report(ERROR, item.site, f"check constraint of table {label_table!r} has no static name", "dynamic-constraint")
                     continue
-                text = self.sql_or_report(item.sql, item.site, f"check {item.name!r}")
+                text = self.sql_or_report(item.sql, item.site, f"check {item.name!r}", not self.qualified, not self.qualified)
                 if text is not None:
                     checks.append(Check(item.name, text, doc, item.site.file, item.site.line))
             elif isinstance(item, PolicyValue):
@@ -404,7 +418,7 @@ class Builder:
             uniques=tuple(uniques),
             checks=tuple(checks),
             policies=tuple(policies),
-            rls_enabled=tv.rls,
+            rls_enabled=tv.rls or bool(self.names.policies_enable_rls and policies),
             description=tv.doc,
             file=site.file,
             line=site.line,
@@ -466,7 +480,8 @@ class Builder:
             name = self.names.name("index", tv.name, names)
         where = None
         if ib.where is not None and ib.where is not UNDEFINED:
-            where = self.sql_or_report(ib.where, ib.site, f"where clause of index {name!r}")
+            where = self.sql_or_report(ib.where, ib.site, f"where clause of index {name!r}", not self.qualified,
+                                       not self.qualified)
         with_: tuple = ()
         if isinstance(ib.with_, JSObject):
             with_ = tuple((k, js_string(v) or "") for k, v in ib.with_.props.items())
@@ -493,12 +508,17 @@ class Builder:
             foreign_schema=ftable.schema or self.default_schema,
             foreign_table=ftable.name,
             foreign_columns=tuple(cased_to),
-            on_delete=on_delete if isinstance(on_delete, str) else "no action",
-            on_update=on_update if isinstance(on_update, str) else "no action",
+            on_delete=self.action(on_delete),
+            on_update=self.action(on_update),
             description=doc,
             file=site.file,
             line=site.line,
         )
+
+    def action(self, action: Any) -> str:
+        """An FK action as the snapshot spells it (0.x ``cascade``, 1.0 ``CASCADE``)."""
+        text = action if isinstance(action, str) else "no action"
+        return text.upper() if self.names.upper_actions else text
 
     def identity(self, b: ColumnBuilder, tv: TableValue, name: str, sql_type: str) -> Optional[Identity]:
         if b.identity is None:
@@ -586,6 +606,8 @@ class Builder:
 
     def relations_v2(self, dv) -> list[tuple[Any, Relation]]:
         out = []
+        if isinstance(dv.tables, Namespace) and dv.tables.names is not None:  # import * as schema
+            dv.tables = JSObject({n: dv.tables.members(n) for n in dv.tables.names()})
         if not isinstance(dv.tables, JSObject):
             self.ev.report(WARNING, dv.site, "defineRelations() schema cannot be read; ignored", "relations")
             return out
@@ -680,6 +702,18 @@ class Builder:
         site = b.site
         return View(b.name, b.schema or self.default_schema, b.materialized, tuple(columns), definition, v.existing,
                     v.variable, v.doc, site.file, site.line)
+
+
+def _inline_param(v: Any) -> str:
+    """drizzle-orm's ``mapInlineParam`` with PostgreSQL's ``escapeString``."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return js_string(v)
+    text = v if isinstance(v, str) else (json_stringify(v) if isinstance(v, JSObject) else js_string(v))
+    return "'" + str(text).replace("'", "''") + "'"
 
 
 def _float(text: str) -> float:

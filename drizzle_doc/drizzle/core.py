@@ -450,11 +450,12 @@ class RoleValue:
 class SchemaValue:
     name: str
     builders: Any = None  # the dialect's column builders, for ``schema.table(...)``
+    casing: Optional[str] = None  # drizzle-orm 1.0: pgSchema(name, "snake_case")
 
     def js_member(self, ev, name: str, site: Site) -> Any:
         schema = self.name
         if name == "table":
-            return Native("schema.table", lambda ev, a, c: make_table(ev, a, c, schema, self.builders))
+            return Native("schema.table", lambda ev, a, c: make_table(ev, a, c, schema, self.builders, casing=self.casing))
         if name == "enum":
             return Native("schema.enum", lambda ev, a, c: make_enum(ev, a, c, schema))
         if name == "sequence":
@@ -493,6 +494,7 @@ class TableValue:
     variable: str = ""
     doc: Doc = NO_DOC
     decl_site: Optional[Site] = None
+    casing: Optional[str] = None  # drizzle-orm 1.0: the table builder's own casing (snakeCase.table)
 
     def js_member(self, ev, name: str, site: Site) -> Any:
         if name == "enableRLS":
@@ -556,9 +558,11 @@ class ColumnRef:
         return Unknown(f"column.{name} is not known statically", site)
 
 
-def make_table(ev, args, call: Call, schema: Optional[str], builders: "JSObject", name_fn: Any = None) -> Any:
+def make_table(ev, args, call: Call, schema: Optional[str], builders: "JSObject", name_fn: Any = None,
+               casing: Optional[str] = None) -> Any:
     """A ``<dialect>Table(name, columns, extra)`` call; ``builders`` is what a ``(t) => ({...})``
-    columns callback receives: the dialect's column builders."""
+    columns callback receives: the dialect's column builders; ``casing`` the table builder's own
+    (drizzle-orm 1.0)."""
     name = args[0] if args else UNDEFINED
     if name_fn is not None and isinstance(name, str):
         name = ev.call(name_fn, [name], call)
@@ -573,7 +577,10 @@ def make_table(ev, args, call: Call, schema: Optional[str], builders: "JSObject"
         ev.report(ERROR, call.site, f"columns of table {name!r} are not a static object", "dynamic-columns")
         columns = JSObject()
     extra = args[2] if len(args) > 2 else UNDEFINED
-    return TableValue(name, schema, columns, extra, call.site)
+    table = TableValue(name, schema, columns, extra, call.site)
+    if casing is not None:
+        table.casing = casing
+    return table
 
 
 @dataclass(eq=False)
@@ -582,12 +589,31 @@ class TableCreator:
     schema: Optional[str] = None
 
 
+CASINGS = ("snake_case", "camelCase")
+
+
+def casing_arg(args: list, i: int) -> Optional[str]:
+    """drizzle-orm 1.0's casing argument (``pgTableCreator(fn, "snake_case")``), None if absent."""
+    value = args[i] if len(args) > i else None
+    return value if value in CASINGS else None
+
+
 def table_creator(builders: Any, label: str = "pgTableCreator()"):
-    """``<dialect>TableCreator(fn)``: a table function whose names pass through ``fn``."""
+    """``<dialect>TableCreator(fn, casing?)``: a table function whose names pass through ``fn``."""
     def creator(ev, args, call):
         fn = args[0] if args else UNDEFINED
-        return Native(label, lambda ev, a, c: make_table(ev, a, c, None, builders, fn))
+        casing = casing_arg(args, 1)
+        return Native(label, lambda ev, a, c: make_table(ev, a, c, None, builders, fn, casing))
     return creator
+
+
+def casing_namespace(prefix: str, casing: str, builders: Any, schema_fn) -> JSObject:
+    """drizzle-orm 1.0's ``snakeCase`` / ``camelCase``: ``.table(...)`` and ``.schema(name)`` with
+    that casing (``.view``/``.materializedView`` are views: no casing reaches a snapshot)."""
+    return JSObject({
+        "table": Native(f"{prefix}.table", lambda ev, a, c: make_table(ev, a, c, None, builders, casing=casing)),
+        "schema": Native(f"{prefix}.schema", lambda ev, a, c: schema_fn(ev, [*a[:1], casing], c)),
+    })
 
 
 # ---------------------------------------------------------------------------
@@ -867,5 +893,6 @@ def orm_natives() -> dict[str, Namespace]:
         "drizzle-orm": orm,
         "drizzle-orm/sql": orm,
         "drizzle-orm/relations": orm,
+        "drizzle-orm/_relations": orm,  # 1.0: the old relations() moved here
         "drizzle-kit": Namespace("drizzle-kit", _drizzle_kit_lookup),
     }

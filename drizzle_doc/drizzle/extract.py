@@ -285,7 +285,7 @@ class Extraction:
         self.files, self.diags = schema_files(project)
         dialect = project.sql_dialect
         self.ev = new_evaluator(project.root.resolve(), tree_budget, dialect, project.settings)
-        self.builder = Builder(self.ev, project.casing, dialect)
+        self.builder = Builder(self.ev, project.casing, dialect, project.kit)
         schema_filter = set(project.schema_filter)
 
         def in_scope(schema: Optional[str]) -> bool:

@@ -34,6 +34,8 @@ class Project:
     boundary: Optional[Path] = None
     out_source: str = "default"  # "default" | "--out" | "drizzle-doc.toml" | "package.json"
     migrations_given: bool = False  # --migrations on the command line (trusted to lead anywhere)
+    kit: str = "0"  # drizzle-kit generation: "0" (0.x) | "1" (1.0); see drizzle_doc.project.kit
+    kit_source: str = "default"  # what decided it: a package.json, "drizzle-doc.toml", "snapshot", "default"
 
     @property
     def sql_dialect(self):

@@ -187,9 +187,19 @@ def load_projects(
     from drizzle_doc.project.settings import apply_settings
 
     found = _find_projects(root, config, schema, migrations, casing, out)
-    projects = [apply_settings(p, out_given=bool(out)) for p in found]
+    projects = [with_kit(apply_settings(p, out_given=bool(out))) for p in found]
     _refuse_shared_out(projects)
     return projects
+
+
+def with_kit(project: Project) -> Project:
+    """``project`` with its drizzle-kit generation (see :mod:`drizzle_doc.project.kit`)."""
+    from dataclasses import replace
+
+    from drizzle_doc.project.kit import detect_kit
+
+    kit, source, diags = detect_kit(project)
+    return replace(project, kit=kit, kit_source=source, diagnostics=(*project.diagnostics, *diags))
 
 
 def _refuse_shared_out(projects: list[Project]) -> None:

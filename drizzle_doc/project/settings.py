@@ -79,6 +79,7 @@ KNOWN_KEYS: dict[str, str] = {
     "viewpoints": "alias of groups (tbls' name)",
     "split_threshold": "tables above which the index diagram is split (integer)",
     "pages": "[pages] manual = [table or page path, ...]: pages written by hand, left alone (table)",
+    "kit": "drizzle-kit generation the project is on: \"0\" (0.x) or \"1\" (1.0); default: found from node_modules, package.json, snapshots",
     "max-file-size": "largest models file read, in bytes or as \"4MB\" (default 2MB; see drizzle_doc.limits)",
 }
 PAGES_KEYS = ("manual",)
@@ -113,6 +114,7 @@ class Settings:
     groups: tuple[Group, ...] = ()  # [groups] (or tbls' [viewpoints]): diagrams of named groups of tables
     split_threshold: Optional[int] = None  # tables above which the index diagram is split (None: render's default)
     max_file_size: Optional[int] = None  # bytes (see drizzle_doc.limits; None: the default)
+    kit: Optional[str] = None  # drizzle-kit generation "0" | "1" when set (None: found, see project/kit.py)
 
     def level(self, rule: str) -> str:
         for name, level in self.rules:
@@ -178,6 +180,8 @@ def validate(data: Mapping[str, Any], source: Optional[str] = None) -> Settings:
     st = data.get("split_threshold")
     if st is not None and (isinstance(st, bool) or not isinstance(st, int) or st < 1):
         raise bad("`split_threshold` must be a positive integer")
+    if "kit" in data and data["kit"] not in ("0", "1"):
+        raise bad("`kit` must be \"0\" (drizzle-kit 0.x) or \"1\" (drizzle-kit 1.0)")
     if "max-file-size" in data and parse_size(data["max-file-size"]) is None:
         raise bad("`max-file-size` must be a positive size in bytes or a string such as \"4MB\"")
     for g in ("groups", "viewpoints"):
@@ -220,6 +224,7 @@ def validate(data: Mapping[str, Any], source: Optional[str] = None) -> Settings:
         groups=_groups(data),
         split_threshold=st,
         max_file_size=parse_size(data["max-file-size"]) if "max-file-size" in data else None,
+        kit=data.get("kit"),
     )
 
 

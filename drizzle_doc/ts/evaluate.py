@@ -233,7 +233,7 @@ class Evaluator:
     def namespace_value(self, module: Module, spec: str, site: Site) -> Any:
         target = self.resolve_module(module, spec, site)
         if isinstance(target, Module):
-            return Namespace(spec, lambda n, m=target: m.export(n))
+            return Namespace(spec, lambda n, m=target: m.export(n), target.export_names)
         return target
 
     def global_value(self, name: str, site: Site) -> Any:

@@ -167,6 +167,7 @@ class Namespace:
 
     name: str
     members: Callable[[str], Any]  # name -> value (UNDEFINED when absent)
+    names: Optional[Callable[[], list]] = None  # a module's export names (None: a native package)
 
 
 class Call:

@@ -11,12 +11,23 @@ no-config layout (``server/src/models/*.ts``, migrations in
 files whose first lines carry :data:`SKIP_MARKER` are left out of that
 synthesised config (used for ``defineRelations``, which the pinned drizzle-orm
 does not have: importing it would crash drizzle-kit).
+
+Two drizzle-kit generations are pinned side by side (npm aliases in package.json):
+``kit="0"`` runs drizzle-kit 0.31 + drizzle-orm 0.45, ``kit="1"`` drizzle-kit 1.0 +
+drizzle-orm 1.0 (``drizzle-kit-1``/``drizzle-orm-1``).  For generation 1 the copy gets its
+own ``node_modules`` of links in which ``drizzle-kit``/``drizzle-orm`` are the 1.0 packages,
+and node runs with ``--preserve-symlinks`` so drizzle-kit and the schema share that
+drizzle-orm.  drizzle-orm 1.0 moved ``relations`` to ``drizzle-orm/_relations``: the copy's
+imports are rewritten to it (what a user upgrading does; relations never reach a snapshot),
+and the skip marker applies to generation 0 only.  A fixture whose ``.oracle-kit`` file says
+``1`` is a 1.0-only project (drizzle-orm 0.x cannot load it).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -28,6 +39,9 @@ REPO = ORACLE_DIR.parent.parent
 FIXTURES = REPO / "fixtures"
 NODE_MODULES = ORACLE_DIR / "node_modules"
 DRIZZLE_KIT = NODE_MODULES / ".bin" / "drizzle-kit"
+#: generation -> (the drizzle-kit package folder, the drizzle-orm package folder) in NODE_MODULES
+GENERATIONS = {"0": ("drizzle-kit", "drizzle-orm"), "1": ("drizzle-kit-1", "drizzle-orm-1")}
+KIT_ONLY_FILE = ".oracle-kit"
 
 CONFIG_NAMES = tuple(
     f"drizzle.config.{ext}" for ext in ("ts", "mts", "js", "mjs", "cjs", "json")
@@ -55,13 +69,23 @@ class FixtureProject:
         return self.path.relative_to(FIXTURES).as_posix()
 
 
-def oracle_available() -> Optional[str]:
-    """None when node + the pinned drizzle-kit can run, else the reason they cannot."""
+def oracle_available(kit: str = "0") -> Optional[str]:
+    """None when node + the pinned drizzle-kit of generation ``kit`` can run, else the reason."""
     if shutil.which("node") is None:
         return "node is not on PATH"
-    if not DRIZZLE_KIT.exists():
-        return f"{DRIZZLE_KIT.relative_to(REPO)} is missing (run: npm ci --prefix tests/oracle)"
+    bin_ = NODE_MODULES / GENERATIONS[kit][0] / "bin.cjs"
+    if not bin_.exists():
+        return f"{bin_.relative_to(REPO)} is missing (run: npm ci --prefix tests/oracle)"
     return None
+
+
+def generations_of(fixture: "FixtureProject") -> tuple[str, ...]:
+    """The drizzle-kit generations a fixture is valid under: both, or the one its
+    ``.oracle-kit`` file names (a 1.0-only schema: ``snakeCase.table``, ``defineRelations``)."""
+    only = fixture.path / KIT_ONLY_FILE
+    if only.is_file():
+        return (only.read_text(encoding="utf-8").strip(),)
+    return tuple(GENERATIONS)
 
 
 def _walk_dirs(root: Path):
@@ -91,23 +115,65 @@ def _is_skipped(path: Path) -> bool:
     return SKIP_MARKER in head
 
 
-def noconfig_schema_files(project: Path) -> list[str]:
+def noconfig_schema_files(project: Path, kit: str = "0") -> list[str]:
     models = project / NOCONFIG_MODELS
     return [
         f"./{p.relative_to(project).as_posix()}"
         for p in sorted(models.glob("*.ts"))
-        if not _is_skipped(p)
+        if kit != "0" or not _is_skipped(p)
     ]
 
 
-def copy_project(fixture: FixtureProject, dest: Path) -> str:
-    """Copy the project into ``dest`` (which must not exist), link node_modules, and
-    return the config file name to pass to ``drizzle-kit --config``."""
+_ORM_IMPORT = re.compile(r'import\s*\{([^}]*)\}\s*from\s*"drizzle-orm";')
+
+
+def _relations_to_1(text: str) -> str:
+    """drizzle-orm 1.0: ``relations`` is imported from ``drizzle-orm/_relations``."""
+    def fix(m: "re.Match") -> str:
+        names = [n.strip() for n in m.group(1).split(",") if n.strip()]
+        if "relations" not in names:
+            return m.group(0)
+        rest = [n for n in names if n != "relations"]
+        out = 'import { relations } from "drizzle-orm/_relations";'
+        return (f'import {{ {", ".join(rest)} }} from "drizzle-orm";\n' + out) if rest else out
+    return _ORM_IMPORT.sub(fix, text)
+
+
+def _link_node_modules(dest: Path, kit: str) -> None:
+    if kit == "0":
+        (dest / "node_modules").symlink_to(NODE_MODULES, target_is_directory=True)
+        return
+    nm = dest / "node_modules"
+    nm.mkdir()
+    kit_pkg, orm_pkg = GENERATIONS[kit]
+    skip = {n for pair in GENERATIONS.values() for n in pair}
+    for entry in NODE_MODULES.iterdir():
+        if entry.name not in skip:
+            (nm / entry.name).symlink_to(entry, target_is_directory=entry.is_dir())
+    (nm / "drizzle-kit").symlink_to(NODE_MODULES / kit_pkg, target_is_directory=True)
+    (nm / "drizzle-orm").symlink_to(NODE_MODULES / orm_pkg, target_is_directory=True)
+
+
+def copy_project(fixture: FixtureProject, dest: Path, kit: str = "0") -> str:
+    """Copy the project into ``dest`` (which must not exist), link node_modules for drizzle-kit
+    generation ``kit``, and return the config file name to pass to ``drizzle-kit --config``."""
     shutil.copytree(fixture.path, dest, ignore=shutil.ignore_patterns(*IGNORED_DIRS))
-    (dest / "node_modules").symlink_to(NODE_MODULES, target_is_directory=True)
+    _link_node_modules(dest, kit)
+    if kit != "0":
+        for ts in dest.rglob("*.ts"):
+            if "node_modules" in ts.parts:
+                continue
+            text = ts.read_text(encoding="utf-8")
+            new = _relations_to_1(text)
+            if new != text:
+                ts.write_text(new, encoding="utf-8")
     if fixture.config is not None:
+        if kit != "0" and fixture.config.endswith(".json"):  # drizzle-kit 1.0 reads no JSON config
+            data = (dest / fixture.config).read_text(encoding="utf-8")
+            (dest / SYNTH_CONFIG).write_text(f"export default {data.strip()};\n", encoding="utf-8")
+            return SYNTH_CONFIG
         return fixture.config
-    schema = noconfig_schema_files(fixture.path)
+    schema = noconfig_schema_files(fixture.path, kit)
     (dest / SYNTH_CONFIG).write_text(
         "// Synthesised by tests/oracle/harness.py for a fixture without a config.\n"
         'import { defineConfig } from "drizzle-kit";\n\n'
@@ -122,15 +188,25 @@ def copy_project(fixture: FixtureProject, dest: Path) -> str:
 
 
 def find_migration_dirs(root: Path) -> list[Path]:
-    """Folders holding a drizzle-kit ``meta/_journal.json`` below ``root``."""
-    return sorted(
-        d.parent for d in _walk_dirs(root) if d.name == "meta" and (d / "_journal.json").is_file()
-    )
+    """Migrations folders below ``root``: drizzle-kit 0.x's (``meta/_journal.json``) and 1.0's
+    (``<timestamp>_<name>/snapshot.json`` subfolders)."""
+    found = set()
+    for d in _walk_dirs(root):
+        if d.name == "meta" and (d / "_journal.json").is_file():
+            found.add(d.parent)
+        elif (d / "snapshot.json").is_file() and (d / "migration.sql").is_file():
+            found.add(d.parent)
+    return sorted(found)
 
 
-def run_generate(workdir: Path, config: str, *, name: Optional[str] = None, timeout: int = 180) -> str:
-    """``drizzle-kit generate`` in ``workdir``; returns its output, raises OracleError."""
-    cmd = [str(DRIZZLE_KIT), "generate", "--config", config]
+def run_generate(workdir: Path, config: str, *, name: Optional[str] = None, timeout: int = 180,
+                 kit: str = "0") -> str:
+    """``drizzle-kit generate`` (generation ``kit``) in ``workdir``; returns its output, raises OracleError."""
+    if kit == "0":
+        cmd = [str(DRIZZLE_KIT), "generate", "--config", config]
+    else:
+        cmd = ["node", "--preserve-symlinks", "--preserve-symlinks-main", "node_modules/drizzle-kit/bin.cjs",
+               "generate", "--config", config]
     if name:
         cmd += ["--name", name]
     env = dict(os.environ, NO_COLOR="1", FORCE_COLOR="0")
@@ -148,7 +224,12 @@ def run_generate(workdir: Path, config: str, *, name: Optional[str] = None, time
 
 
 def latest_snapshot(migrations: Path) -> dict:
-    """The snapshot of the journal's last entry."""
+    """The snapshot of the journal's last entry (1.0: of the newest migration folder)."""
+    if not (migrations / "meta" / "_journal.json").is_file():
+        folders = sorted(d for d in migrations.iterdir() if (d / "snapshot.json").is_file())
+        if not folders:
+            raise OracleError(f"{migrations}: no migration folders")
+        return json.loads((folders[-1] / "snapshot.json").read_text(encoding="utf-8"))
     journal = json.loads((migrations / "meta" / "_journal.json").read_text(encoding="utf-8"))
     entries = journal.get("entries") or []
     if not entries:
@@ -157,14 +238,14 @@ def latest_snapshot(migrations: Path) -> dict:
     return json.loads((migrations / "meta" / f"{idx:04d}_snapshot.json").read_text(encoding="utf-8"))
 
 
-def fresh_snapshot(fixture: FixtureProject, tmp: Path) -> dict:
-    """Copy the project to ``tmp``, drop its committed migrations, run drizzle-kit
-    generate, and return the snapshot that describes the current models."""
+def fresh_snapshot(fixture: FixtureProject, tmp: Path, kit: str = "0") -> dict:
+    """Copy the project to ``tmp``, drop its committed migrations, run drizzle-kit (generation
+    ``kit``) generate, and return the snapshot that describes the current models."""
     work = tmp / "project"
-    config = copy_project(fixture, work)
+    config = copy_project(fixture, work, kit)
     for d in find_migration_dirs(work):
         shutil.rmtree(d)
-    run_generate(work, config, name="oracle")
+    run_generate(work, config, name="oracle", kit=kit)
     dirs = find_migration_dirs(work)
     if len(dirs) != 1:
         raise OracleError(f"expected one migrations folder after generate, found {dirs}")

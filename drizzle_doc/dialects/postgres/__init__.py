@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from drizzle_doc.dialects.base import Dialect, KitNaming
-from drizzle_doc.dialects.postgres import spelling
+from drizzle_doc.dialects.postgres import kit1, spelling
 from drizzle_doc.dialects.postgres.identifiers import pg_name, quote_ident
 
 #: drizzle-kit 0.x (0.31): the names its snapshot gives constraints nobody named.
@@ -26,12 +26,35 @@ KIT_0 = KitNaming(
     identity_sequence="{table}_{column}_seq",
 )
 
+#: drizzle-kit 1.0 (1.0.0-rc.5, ``src/dialects/postgres/grammar.ts``): PostgreSQL's own names
+#: (``_pkey`` for every primary key, ``_key`` for ``.unique()``, ``_fkey``), no config casing,
+#: unqualified checks, upper-case FK actions; the spelling hooks live in ``kit1``.
+KIT_1 = KitNaming(
+    generation="1",
+    primary_key="{table}_pkey",
+    composite_primary_key="{table}_pkey",
+    unique="{table}_{columns}_key",
+    unique_on="{table}_{columns}_unique",
+    index="{table}_{columns}_index",
+    foreign_key="{table}_{columns}_{foreign_table}_{foreign_columns}_fkey",
+    identity_sequence="{table}_{column}_seq",
+    config_casing=False,
+    names_from_keys=False,
+    qualified_checks=False,
+    object_enum_schema=True,
+    policies_enable_rls=True,
+    upper_actions=True,
+    shorten_foreign_key=kit1.shorten_foreign_key,
+    respell_type=kit1.respell_type,
+    respell_default=kit1.respell_default,
+)
+
 
 class PostgresDialect(Dialect):
     name = "postgresql"
     core_package = "drizzle-orm/pg-core"
     default_schema = "public"
-    kit_naming = {"0": KIT_0}
+    kit_naming = {"0": KIT_0, "1": KIT_1}
 
     def natives(self) -> dict[str, Any]:
         from drizzle_doc.dialects.postgres.builders import natives

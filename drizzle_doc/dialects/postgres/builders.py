@@ -14,6 +14,8 @@ from drizzle_doc.drizzle.core import (
     RoleValue,
     SchemaValue,
     ViewBuilder,
+    casing_arg,
+    casing_namespace,
     check_builder,
     custom_type,
     foreign_key_builder,
@@ -108,13 +110,19 @@ def column_builder_native(name: str) -> Native:
 
 
 
+def _pg_schema(ev, a, c):
+    if a and isinstance(a[0], str):
+        return SchemaValue(a[0], PG_CORE_BUILDERS, casing_arg(a, 1))
+    return Unknown("dynamic schema name", c.site)
+
+
 def _pg_core_members() -> dict[str, Any]:
     members: dict[str, Any] = {name: column_builder_native(name) for name in COLUMN_BUILDERS}
     members.update(
         {
             "pgTable": Native("pgTable", lambda ev, a, c: make_table(ev, a, c, None, PG_CORE_BUILDERS)),
             "pgTableCreator": Native("pgTableCreator", lambda ev, a, c: table_creator(PG_CORE_BUILDERS)(ev, a, c)),
-            "pgSchema": Native("pgSchema", lambda ev, a, c: SchemaValue(a[0], PG_CORE_BUILDERS) if a and isinstance(a[0], str) else Unknown("dynamic schema name", c.site)),
+            "pgSchema": Native("pgSchema", _pg_schema),
             "pgEnum": Native("pgEnum", lambda ev, a, c: make_enum(ev, a, c, None)),
             "pgSequence": Native("pgSequence", lambda ev, a, c: make_sequence(ev, a, c, None)),
             "pgRole": Native("pgRole", lambda ev, a, c: RoleValue(a[0]) if a and isinstance(a[0], str) else Unknown("role", c.site)),
@@ -135,6 +143,8 @@ def _pg_core_members() -> dict[str, Any]:
 
 PG_CORE = _pg_core_members()
 PG_CORE_BUILDERS = JSObject({name: PG_CORE[name] for name in COLUMN_BUILDERS})
+for _prefix, _casing in (("snakeCase", "snake_case"), ("camelCase", "camelCase")):  # drizzle-orm 1.0
+    PG_CORE[_prefix] = casing_namespace(_prefix, _casing, PG_CORE_BUILDERS, _pg_schema)
 
 
 def _pg_core_lookup(name: str) -> Any:

@@ -1,4 +1,6 @@
-"""drizzle-kit snapshot JSON (``meta/NNNN_snapshot.json``, version 7) -> :class:`model.Schema`.
+"""drizzle-kit snapshot JSON -> :class:`model.Schema`: 0.x's (``meta/NNNN_snapshot.json``,
+versions 5-7, tables keyed by name) and 1.0's (``<timestamp>_<name>/snapshot.json``, versions 8
+and 9: one flat ``ddl`` list of entities, :func:`_load_ddl`).
 
 The snapshot is drizzle-kit's own record of the schema after a migration, so its
 spelling (names, types, defaults) is the truth the model is compared with.
@@ -8,7 +10,7 @@ Nothing here touches the disk: callers hand in the decoded JSON.
 from __future__ import annotations
 
 import json
-
+from dataclasses import replace
 from typing import Any, Optional
 
 from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
@@ -28,6 +30,7 @@ from drizzle_doc.model import (
 )
 
 SUPPORTED_VERSIONS = ("5", "6", "7")
+DDL_VERSIONS = ("8", "9")  # drizzle-kit 1.0: "8" in the betas, "9" from the release candidates
 
 
 def _strs(value) -> tuple[str, ...]:
@@ -174,8 +177,10 @@ def load_snapshot(data: Any) -> Schema:
     if dialect not in ("postgresql", "pg", "postgres"):
         raise SnapshotError(f"dialect {dialect!r} is not postgresql")
     version = str(data.get("version", ""))
+    if version in DDL_VERSIONS:
+        return _load_ddl(data)
     if version not in SUPPORTED_VERSIONS:
-        raise UnsupportedSnapshot(f"snapshot version {version!r} is not supported (expected 5-7)")
+        raise UnsupportedSnapshot(f"snapshot version {version!r} is not supported (expected 5-9)")
     tables = data.get("tables")
     if not isinstance(tables, dict):
         raise SnapshotError("no `tables` object")
@@ -191,6 +196,88 @@ def load_snapshot(data: Any) -> Schema:
         tables=tuple(_table(k, _dict(t)) for k, t in tables.items()),
         enums=enums,
     )
+
+
+def _load_ddl(data: dict) -> Schema:
+    """drizzle-kit 1.0's snapshot: its ``ddl`` entities regrouped into version 7's shape, read by
+    the same code.  Every primary key is a ``pks`` entity: a single-column one is the column's
+    (as the extractor states a ``.primaryKey()`` column), a longer one a composite key."""
+    ddl = data.get("ddl")
+    if not isinstance(ddl, list):
+        raise SnapshotError("no `ddl` list")
+    tables: dict[str, dict] = {}
+    enums: dict[str, dict] = {}
+    entities = [e for e in ddl if isinstance(e, dict)]
+
+    def key(e: dict, name: str = "table") -> str:
+        return f"{e.get('schema') or 'public'}.{e.get(name)}"
+
+    for e in entities:
+        if e.get("entityType") == "tables":
+            tables[key(e, "name")] = {"name": e.get("name"), "schema": e.get("schema") or "public", "columns": {},
+                                      "indexes": {}, "foreignKeys": {}, "compositePrimaryKeys": {},
+                                      "uniqueConstraints": {}, "checkConstraints": {},
+                                      "isRLSEnabled": bool(e.get("isRlsEnabled"))}
+    pks: dict[str, dict] = {}
+    for e in entities:
+        kind = e.get("entityType")
+        if kind == "enums":
+            enums[key(e, "name")] = e
+            continue
+        t = tables.get(key(e))
+        if t is None:
+            continue
+        name = str(e.get("name"))
+        if kind == "columns":
+            dims = e.get("dimensions") if isinstance(e.get("dimensions"), int) else 0
+            type_schema = e.get("typeSchema")
+            t["columns"][name] = dict(e, type=f"{e.get('type')}{'[]' * dims}", primaryKey=False,
+                                      typeSchema=type_schema if type_schema != "public" else None)
+        elif kind == "pks":
+            pks[key(e)] = e
+        elif kind == "fks":
+            t["foreignKeys"][name] = dict(e, columnsFrom=e.get("columns"), onDelete=e.get("onDelete") or "NO ACTION",
+                                          onUpdate=e.get("onUpdate") or "NO ACTION")
+        elif kind == "indexes":
+            t["indexes"][name] = dict(e, columns=[
+                {"expression": _dict(c).get("value"), "isExpression": _dict(c).get("isExpression"),
+                 "asc": _dict(c).get("asc", True), "nulls": "first" if _dict(c).get("nullsFirst") else "last",
+                 "opclass": _dict(_dict(c).get("opclass")).get("name")}
+                for c in e.get("columns") or ()], **{"with": _with_pairs(e.get("with"))})
+        elif kind == "uniques":
+            t["uniqueConstraints"][name] = e
+        elif kind == "checks":
+            t["checkConstraints"][name] = e
+    out = []
+    for k, t in tables.items():
+        pk = pks.get(k)
+        cols = _strs(pk.get("columns")) if pk else ()
+        table = _table(k, t)
+        if len(cols) == 1 and cols[0] in t["columns"]:
+            table_cols = tuple(replace(c, primary_key=True, not_null=True) if c.name == cols[0] else c
+                               for c in table.columns)
+            table = replace(table, columns=table_cols,
+                            primary_key=PrimaryKey(name=str(pk.get("name")), columns=cols, composite=False))
+        elif pk:
+            table = replace(table, primary_key=PrimaryKey(name=str(pk.get("name")), columns=cols, composite=True))
+        out.append(table)
+    return Schema(
+        tables=tuple(out),
+        enums=tuple(Enum(name=str(e.get("name")), schema=str(e.get("schema") or "public"),
+                         values=tuple(str(v) for v in e.get("values") or ())) for e in enums.values()),
+    )
+
+
+def _with_pairs(text: Any) -> dict:
+    """An index's ``with`` as 1.0 writes it (``"fillfactor=90, deduplicate_items=false"``)."""
+    if isinstance(text, dict):
+        return text
+    out = {}
+    for part in str(text or "").split(","):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            out[k.strip()] = v.strip()
+    return out
 
 
 def snapshot_renames(data: Any) -> tuple[dict[str, str], dict[str, str]]:

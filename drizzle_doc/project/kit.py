@@ -1,0 +1,157 @@
+"""Which drizzle-kit generation a project is on: ``"0"`` (0.x) or ``"1"`` (1.0).
+
+The generation decides the names kit gives constraints, the casing it applies and how it spells
+checks and defaults (see the dialect's ``KitNaming``), and how its migrations folder looks.  It is
+taken, first found wins, from:
+
+1. ``kit = "0" | "1"`` in drizzle-doc.toml (or package.json's ``"drizzle-doc"``): an override;
+2. the installed ``node_modules/drizzle-kit/package.json`` (and drizzle-orm's), the nearest
+   ``node_modules`` from the project root up to the repository boundary;
+3. the ``drizzle-kit`` (else ``drizzle-orm``) range in the nearest package.json, then in the
+   workspace root's (the boundary's);
+4. the newest snapshot in the migrations folder (version 8 and up is kit 1.0's ``ddl`` list);
+5. else 0.x.
+
+A project whose drizzle-kit and drizzle-orm generations disagree gets a warning: kit 1.0 needs
+drizzle-orm 1.0 (its peer dependency), and kit 0.x cannot read drizzle-orm 1.0's schema.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Optional
+
+from drizzle_doc.model import WARNING, Diagnostic
+
+GENERATIONS = ("0", "1")
+_MAJOR = re.compile(r"(\d+)\.")
+_SNAPSHOT_VERSION = re.compile(rb'"version"\s*:\s*"(\d+)"')
+_PKG_MAX = 5 * 1024 * 1024
+
+
+def generation_of(version: Any) -> Optional[str]:
+    """``"1"`` for a 1.x version or range (``1.0.0-rc.5``, ``^1.0.0-beta.2``, ``npm:drizzle-kit@1.0.0``),
+    ``"0"`` for 0.x, None when the text names no version (``latest``, ``workspace:*``)."""
+    if not isinstance(version, str):
+        return None
+    text = version.rsplit("@", 1)[-1] if version.startswith("npm:") else version
+    m = _MAJOR.search(text)
+    if m is None:
+        return None
+    return "0" if int(m.group(1)) == 0 else "1"
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        if not path.is_file() or path.stat().st_size > _PKG_MAX:
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def _folders_up(start: Path, boundary: Path):
+    """``start`` and its parents up to ``boundary`` (included); only ``start`` when outside it."""
+    start = start.resolve()
+    boundary = boundary.resolve()
+    yield start
+    if boundary != start and boundary not in start.parents:
+        return
+    for parent in start.parents:
+        yield parent
+        if parent == boundary:
+            return
+
+
+def _installed(folders) -> tuple[Optional[str], Optional[str], Optional[Path]]:
+    """(kit generation, orm generation, where) from the nearest node_modules holding drizzle-kit or drizzle-orm."""
+    for folder in folders:
+        nm = folder / "node_modules"
+        kit = _read_json(nm / "drizzle-kit" / "package.json")
+        orm = _read_json(nm / "drizzle-orm" / "package.json")
+        kg = generation_of(kit.get("version")) if isinstance(kit, dict) else None
+        og = generation_of(orm.get("version")) if isinstance(orm, dict) else None
+        if kg or og:
+            return kg, og, nm / ("drizzle-kit" if kg else "drizzle-orm") / "package.json"
+    return None, None, None
+
+
+def _declared(package: Path) -> tuple[Optional[str], Optional[str]]:
+    data = _read_json(package)
+    if not isinstance(data, dict):
+        return None, None
+    found: dict[str, Optional[str]] = {"drizzle-kit": None, "drizzle-orm": None}
+    for group in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+        deps = data.get(group)
+        if isinstance(deps, dict):
+            for name in found:
+                if found[name] is None:
+                    found[name] = generation_of(deps.get(name))
+    return found["drizzle-kit"], found["drizzle-orm"]
+
+
+def _snapshot_generation(root: Path, migrations: Optional[str]) -> Optional[str]:
+    """From the newest snapshot's ``version``: 8 and up (a ``ddl`` list) is kit 1.0's."""
+    from drizzle_doc.project import DEFAULT_MIGRATION_DIRS
+
+    for rel in ([migrations] if migrations else list(DEFAULT_MIGRATION_DIRS)):
+        folder = root / rel
+        if not folder.is_dir():
+            continue
+        try:
+            snaps = sorted(p for p in folder.glob("*/snapshot.json"))
+            if not snaps:
+                snaps = sorted(folder.glob("meta/*_snapshot.json"))
+        except OSError:
+            continue
+        if not snaps:
+            continue
+        try:
+            with open(snaps[-1], "rb") as fh:
+                head = fh.read(4096)
+        except OSError:
+            continue
+        m = _SNAPSHOT_VERSION.search(head)
+        if m:
+            return "1" if int(m.group(1)) >= 8 else "0"
+    return None
+
+
+def detect_kit(project) -> tuple[str, str, tuple[Diagnostic, ...]]:
+    """(generation, what decided it, diagnostics) for a loaded project (settings applied)."""
+    root = Path(project.root)
+    boundary = Path(project.boundary or project.root)
+    override = project.settings.kit if project.settings is not None else None
+    diags: list[Diagnostic] = []
+    folders = list(_folders_up(root, boundary))
+    kit, orm, where = _installed(folders)
+    source = _rel(where, root) if where is not None else None
+    if kit is None and orm is None:
+        for package in [root / "package.json", boundary / "package.json"]:
+            kit, orm = _declared(package)
+            if kit or orm:
+                source = _rel(package, root)
+                break
+    if kit and orm and kit != orm:
+        diags.append(Diagnostic(
+            WARNING, source, None,
+            f"drizzle-kit is {'1.0' if kit == '1' else '0.x'} but drizzle-orm is {'1.0' if orm == '1' else '0.x'}: "
+            f"drizzle-kit 1.0 needs drizzle-orm 1.0 and 0.x cannot read a 1.0 schema; documenting as drizzle-kit "
+            f"{'1.0' if kit == '1' else '0.x'} (set `kit` in drizzle-doc.toml to choose)", None, "kit-mismatch"))
+    if isinstance(override, str) and override in GENERATIONS:
+        return override, "drizzle-doc.toml", tuple(diags)
+    if kit or orm:
+        return (kit or orm), (source or "package.json"), tuple(diags)
+    snap = _snapshot_generation(root, project.migrations)
+    if snap:
+        return snap, "snapshot", tuple(diags)
+    return "0", "default", tuple(diags)
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
