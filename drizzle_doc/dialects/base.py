@@ -91,6 +91,22 @@ class Dialect:
     #: an object or array default is written as quoted JSON (sqlite-core) rather than refused
     json_literal_defaults: bool = False
 
+    def sql_name(self, name: str) -> str:
+        """A name as drizzle's ``sqlToQuery`` escapes it in checks, defaults and views (pg-core: ``"x"``)."""
+        return '"' + name.replace('"', '""') + '"'
+
+    def sql_param(self, number: int) -> str:
+        """A parameter as drizzle's ``sqlToQuery`` writes it (pg-core: ``$1``)."""
+        return f"${number}"
+
+    def json_default(self, text: str, sql_type: str) -> str:
+        """A JSON value's default for a ``json``/``jsonb`` column (pg-core: ``'{}'::jsonb``)."""
+        return f"'{text}'::{sql_type}"
+
+    def literal_default(self, text: str, sql_type: str) -> str:
+        """A literal (not ``sql``) default as the snapshot finally writes it; PostgreSQL keeps it."""
+        return text
+
     def finish_table(self, table, report):
         """The table as drizzle-kit's snapshot for this dialect states it (``report(severity,
         file, line, message, code)`` for what it refuses); PostgreSQL keeps it as built."""

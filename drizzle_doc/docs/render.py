@@ -464,8 +464,11 @@ def _base(sql_type: str) -> str:
 
 def performance_notes(t: Table, schema: Schema) -> list[str]:
     notes = []
+    mysql = schema.dialect == "mysql"
     for fk in t.foreign_keys:
-        if not _covered(t, fk.columns):
+        if mysql and not _covered(t, fk.columns):
+            notes.append(_mysql_fk_note(t, fk))
+        elif not _covered(t, fk.columns):
             ref = fk.foreign_table if unqualified(fk.foreign_schema) else f"{fk.foreign_schema}.{fk.foreign_table}"
             cols = ", ".join(fk.columns)
             props = ", ".join(f"t.{(t.column(c).property if t.column(c) else c)}" for c in fk.columns)
@@ -477,12 +480,16 @@ def performance_notes(t: Table, schema: Schema) -> list[str]:
     sqlite = schema.dialect == "sqlite"
     if sqlite:
         notes += _sqlite_notes(t)
+    elif mysql:
+        notes += _mysql_notes(t)
     elif not t.pk_columns:
         notes.append("No primary key: rows cannot be addressed or updated reliably, and logical "
                      "replication cannot send updates or deletes for this table.")
-    large = [c for c in t.columns if _base(c.type) in (SQLITE_LARGE_TYPES if sqlite else LARGE_TYPES) or c.type.endswith("[]")]
+    large = [c for c in t.columns if _base(c.type) in (SQLITE_LARGE_TYPES if sqlite else MYSQL_LARGE_TYPES if mysql
+                                                       else LARGE_TYPES) or c.type.endswith("[]")]
     if large:
-        where = ("in overflow pages once a row outgrows its b-tree page" if sqlite else "out of line (TOAST)")
+        where = ("in overflow pages once a row outgrows its b-tree page" if sqlite else
+                 "off-page by InnoDB once a row outgrows half a 16 KB page" if mysql else "out of line (TOAST)")
         notes.append(
             "Large values (" + ", ".join(md_code(f"{c.name} {c.type}") for c in large) + ") are stored "
             f"{where}: select only the columns a query needs instead of `select()` on hot paths."
@@ -491,8 +498,46 @@ def performance_notes(t: Table, schema: Schema) -> list[str]:
     if unindexed_enum:
         notes.append(
             "Filters on " + ", ".join(md_code(c.name) for c in unindexed_enum) + " are served by no index; "
-            "on a large table add a (partial) index for the values you filter on."
+            f"on a large table add {'an' if mysql else 'a (partial)'} index for the values you filter on."
         )
+    return notes
+
+
+#: MySQL column types whose values InnoDB may keep off-page
+MYSQL_LARGE_TYPES = ("text", "mediumtext", "longtext", "json", "blob", "mediumblob", "longblob")
+_MYSQL_STRING_TYPES = ("char", "varchar", "text", "tinytext", "mediumtext", "longtext", "enum")
+
+
+def _mysql_fk_note(t: Table, fk) -> str:
+    """MySQL requires an index on a foreign key's columns and makes one itself when none is declared."""
+    ref = fk.foreign_table if unqualified(fk.foreign_schema) else f"{fk.foreign_schema}.{fk.foreign_table}"
+    props = ", ".join(f"t.{(t.column(c).property if t.column(c) else c)}" for c in fk.columns)
+    return (f"Foreign key {md_code(', '.join(fk.columns))} → {md_code(ref)} has no declared index: MySQL requires "
+            f"one and InnoDB creates it silently, named {md_code(fk.name)}, so the database has an index the "
+            f"models do not show. Consider {md_code(f'index().on({props})')}.")
+
+
+def _mysql_notes(t: Table) -> list[str]:
+    """What holds for an InnoDB table: the clustered primary key, character sets, CHECK enforcement."""
+    notes = []
+    pk = t.pk_columns
+    if pk:
+        auto = [c for c in (t.column(n) for n in pk) if c is not None and c.autoincrement]
+        order = (f" {md_code(auto[0].name)} is AUTO_INCREMENT, so new rows append at the end of the "
+                 "clustered index.") if auto else ""
+        notes.append(f"InnoDB stores the rows in primary key order ({md_code(', '.join(pk))}): a lookup by it reads "
+                     f"the row itself, and every secondary index carries the key, so a short key keeps them small.{order}")
+    else:
+        notes.append("No primary key: InnoDB clusters the rows by the first NOT NULL unique index, else by a hidden "
+                     "6-byte row id, and row-based replication scans the table for each row it updates or deletes.")
+    strings = [c for c in t.columns if _base(c.type) in _MYSQL_STRING_TYPES]
+    if strings:
+        notes.append("Text columns (" + ", ".join(md_code(c.name) for c in strings) + ") take the table's character "
+                     "set and collation (MySQL 8: `utf8mb4` and `utf8mb4_0900_ai_ci` unless the database says "
+                     "otherwise): comparisons, unique keys and indexes on them ignore case and accents.")
+    if t.checks:
+        notes.append("MySQL enforces CHECK constraints from 8.0.16 (MariaDB from 10.2); older servers accept "
+                     "and ignore them.")
     return notes
 
 

@@ -101,6 +101,7 @@ class Builder:
         """(SQL text, problem or None) as drizzle's sqlToQuery spells it."""
         counter = [0]
         problems: list[str] = []
+        quote = self.dialect.sql_name
 
         def chunk(v: Any, depth: int = 0) -> str:
             if depth > 200:
@@ -136,7 +137,7 @@ class Builder:
                 problems.append("a function inside sql`` is not static")
                 return "?"
             counter[0] += 1
-            return f"${counter[0]}"
+            return self.dialect.sql_param(counter[0])
 
         try:
             text = chunk(value)
@@ -187,7 +188,7 @@ class Builder:
             if text is None:
                 self.ev.report(WARNING, site, f"default of {label} is not static JSON", "dynamic-default")
                 return None
-            return f"'{text}'::{lowered}"
+            return self.dialect.json_default(text, lowered)
         if _ARRAY_TYPE.fullmatch(lowered) and isinstance(d, list):
             text = self.array_string(d)
             if text is None:
@@ -276,13 +277,15 @@ class Builder:
                     else:
                         model_type = f"{e.schema}.{sql_type}"
             default = self.render_default(b, sql_type, col_site, label) if b.has_default else None
+            if default is not None and not isinstance(b.default, SQLValue):
+                default = self.dialect.literal_default(default, sql_type)
             identity = self.identity(b, tv, name, sql_type) if b.identity is not None else None
             generated = None
             if b.generated is not None and b.generated is not UNDEFINED:
                 qualified = self.dialect.qualified_generated
                 text = self.sql_or_report(b.generated, col_site, f"generated expression of {label}", indexes=not qualified)
                 if text is not None:
-                    generated = Generated(text) if qualified else Generated(f"({text})", b.generated_mode or "virtual")
+                    generated = Generated(text, b.generated_mode or "stored") if qualified else Generated(f"({text})", b.generated_mode or "virtual")
             columns.append(
                 Column(  # positional, in field order: half the cost of 19 keywords, once per column
                     name,  # name

@@ -214,7 +214,7 @@ class ColumnBuilder:
     def _with(self, **changes) -> "ColumnBuilder":
         """A shallow copy with ``changes``: its lists are shared, so they are never changed in place
         (methods put new lists in ``changes``)."""
-        new = object.__new__(ColumnBuilder)  # cheaper than copy.copy
+        new = object.__new__(type(self))  # cheaper than copy.copy; a dialect's subclass stays itself
         d = self.__dict__.copy()
         d.update(changes)
         new.__dict__ = d
@@ -762,7 +762,7 @@ class ViewBuilder:
             return Native("as", lambda ev, a, c: ViewValue(self, a[0] if a else UNDEFINED, False))
         if name == "existing":
             return Native("existing", lambda ev, a, c: ViewValue(self, UNDEFINED, True))
-        if name in ("with", "using", "tablespace", "withNoData"):
+        if name in ("with", "using", "tablespace", "withNoData", "algorithm", "sqlSecurity", "withCheckOption"):
             return Native(name, lambda ev, a, c: self)
         return Unknown(f"view builder .{name}", site)
 
