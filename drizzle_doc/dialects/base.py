@@ -132,6 +132,19 @@ class Dialect:
         raise NotImplementedError
 
 
+def balanced_parens(text: str) -> bool:
+    """Every ``(`` in ``text`` is closed, and no ``)`` comes first (quotes not considered)."""
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
 class SnapshotError(ValueError):
     """The JSON is not a drizzle-kit snapshot this dialect can read."""
 

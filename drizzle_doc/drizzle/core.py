@@ -869,6 +869,18 @@ def _drizzle_kit_lookup(name: str) -> Any:
 
 
 
+def package_lookup(package: str, members: dict) -> Any:
+    """A dialect's core package as the evaluator looks names up in it: its members, a clear
+    ``Unknown`` for a type-only export, and a callable that reports any other name."""
+    def lookup(name: str) -> Any:
+        if name in members:
+            return members[name]
+        if name[:1].isupper() or name.startswith("Any"):
+            return Unknown(f"`{name}` from {package} is a type, not a value")
+        return Native(name, lambda ev, a, c: Unknown(f"`{name}` from {package} is not known to drizzle-doc", c.site))
+    return lookup
+
+
 def orm_natives() -> dict[str, Namespace]:
     """The packages every dialect shares: ``drizzle-orm`` (sql, operators, relations) and ``drizzle-kit``."""
     orm = Namespace("drizzle-orm", lambda n: DRIZZLE_ORM.get(n, Unknown(f"drizzle-orm.{n} is not known statically")))

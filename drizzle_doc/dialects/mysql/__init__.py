@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from drizzle_doc.dialects.base import Dialect, KitNaming
+from drizzle_doc.dialects.base import Dialect, KitNaming, balanced_parens
 from drizzle_doc.model import WARNING
 
 #: drizzle-kit 0.31's MySQL snapshot: the names it gives constraints nobody named.  A column's
@@ -79,7 +79,7 @@ class MySqlDialect(Dialect):
         if text is None:
             return None
         t = _WORD.sub(" ", text.strip())
-        while t.startswith("(") and t.endswith(")") and _balanced(t[1:-1]):
+        while t.startswith("(") and t.endswith(")") and balanced_parens(t[1:-1]):
             t = t[1:-1].strip()
         return t
 
@@ -126,18 +126,6 @@ def canonical_type(t: str) -> str:
     # display widths are gone in MySQL 8 (int(11) is int)
     t = re.sub(r"^(tinyint|smallint|mediumint|int|integer|bigint)\(\d+\)", r"\1", t) if not t.startswith("tinyint(1)") else t
     return _TYPE_ALIASES.get(t, t)
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
 
 
 MYSQL = MySqlDialect()

@@ -26,6 +26,7 @@ from drizzle_doc.drizzle.core import (
     make_table,
     name_and_config,
     orm_natives,
+    package_lookup,
     primary_key_builder,
     static_text,
     table_creator,
@@ -260,14 +261,7 @@ MYSQL_CORE = _mysql_core_members()
 MYSQL_CORE_BUILDERS = JSObject({name: MYSQL_CORE[name] for name in COLUMN_BUILDERS})
 
 
-def _lookup(name: str) -> Any:
-    if name in MYSQL_CORE:
-        return MYSQL_CORE[name]
-    if name[:1].isupper() or name.startswith("Any"):
-        return Unknown(f"`{name}` from drizzle-orm/mysql-core is a type, not a value")
-    return Native(name, lambda ev, a, c: Unknown(f"`{name}` from drizzle-orm/mysql-core is not known to drizzle-doc", c.site))
-
-
 def natives() -> dict[str, Namespace]:
     """The packages a MySQL schema imports, as the evaluator's native namespaces."""
-    return {"drizzle-orm/mysql-core": Namespace("drizzle-orm/mysql-core", _lookup), **orm_natives()}
+    package = "drizzle-orm/mysql-core"
+    return {package: Namespace(package, package_lookup(package, MYSQL_CORE)), **orm_natives()}
