@@ -245,6 +245,8 @@ def compare_table(cmp: Comparison, key: str, exp: dict, ours: dict) -> None:
 
 def compare(snapshot: dict, ours: dict) -> Comparison:
     """Every fact of a drizzle-kit snapshot against our ``inspect`` JSON."""
+    if snapshot.get("dialect") == "mysql":
+        return compare_mysql(snapshot, ours)
     cmp = Comparison()
 
     def qual(item: dict) -> str:
@@ -290,6 +292,118 @@ def compare(snapshot: dict, ours: dict) -> Comparison:
         for name in snapshot.get(group) or {}:
             cmp.missing(f"{group}.{name}", f"standalone {group[:-1] if group != 'policies' else 'policy'}")
     return cmp
+
+
+def compare_mysql(snapshot: dict, ours: dict) -> Comparison:
+    """Every fact of a drizzle-kit MySQL snapshot (version 5) against our ``inspect`` JSON.
+
+    Its mapping: tables are keyed by name and ours live in the model's default schema
+    (``public``); tables of a ``mysqlSchema()`` are not in drizzle-kit's snapshot, so ours in
+    another schema are left out (we warn about them); a column's ``primaryKey`` is always false
+    there and its key is a one-column ``compositePrimaryKeys`` entry named ``<table>_<column>``
+    (ours: the column's ``primaryKey`` and the table's ``primaryKey``); ``autoincrement`` is ours
+    (absent: false), ``onUpdate: true`` is our ``onUpdate`` ``onUpdateNow()``; an index's
+    ``using`` is our ``method`` (absent: btree), its ``algorithm``/``lock`` our ``with``; checks
+    are ``checkConstraint``; views compare their definition and columns (their algorithm, SQL
+    security and check option are not in our JSON)."""
+    cmp = Comparison()
+    internal = (snapshot.get("internal") or {}).get("indexes") or {}
+    etables = {t["name"]: t for t in (snapshot.get("tables") or {}).values()}
+    otables = {t.get("name"): t for t in ours.get("tables") or [] if t.get("schema") == "public"}
+    for name in _names(cmp, "tables", "table", etables, otables):
+        exp, o, key = etables[name], otables[name], f"public.{name}"
+        cpks = list((exp.get("compositePrimaryKeys") or {}).values())
+        column_pk = next((p["columns"][0] for p in cpks if len(p.get("columns") or []) == 1
+                          and p.get("name") == f"{name}_{p['columns'][0]}"), None)
+        ecols, ocols = exp.get("columns") or {}, _by(o.get("columns") or [])
+        for cname in _names(cmp, f"{key}.columns", "column", ecols, ocols):
+            e, c, w = ecols[cname], ocols[cname], f"{key}.columns.{cname}"
+            cmp.eq(f"{w}.type", e.get("type"), c.get("type"))
+            cmp.eq(f"{w}.notNull", bool(e.get("notNull")), c.get("notNull"))
+            cmp.eq(f"{w}.primaryKey (column-level key)", cname == column_pk, c.get("primaryKey"))
+            cmp.eq(f"{w}.autoincrement", bool(e.get("autoincrement")), bool(c.get("autoincrement")))
+            cmp.eq(f"{w}.onUpdate", bool(e.get("onUpdate")), c.get("onUpdate") == "onUpdateNow()")
+            cmp.eq(f"{w}.default", as_text(e.get("default")), as_text(c.get("default")))
+            cmp.eq(f"{w}.generated", e.get("generated"), c.get("generated"))
+        cmp.eq(f"{key}.columns(order)", list(ecols), [c.get("name") for c in o.get("columns") or []])
+        opk = o.get("primaryKey")
+        cmp.eq(f"{key}.primaryKey", [(p.get("name"), list(p.get("columns") or [])) for p in cpks],
+               [(opk.get("name"), list(opk.get("columns") or []))] if opk else [])
+        efks, ofks = exp.get("foreignKeys") or {}, _by(o.get("foreignKeys") or [])
+        for fk in _names(cmp, f"{key}.foreignKeys", "foreign key", efks, ofks):
+            e, f, w = efks[fk], ofks[fk], f"{key}.foreignKeys.{fk}"
+            cmp.eq(f"{w}.columns", list(e.get("columnsFrom") or []), list(f.get("columns") or []))
+            cmp.eq(f"{w}.foreignTable", e.get("tableTo"), f.get("foreignTable"))
+            cmp.eq(f"{w}.foreignColumns", list(e.get("columnsTo") or []), list(f.get("foreignColumns") or []))
+            cmp.eq(f"{w}.onDelete", e.get("onDelete") or "no action", f.get("onDelete") or "no action")
+            cmp.eq(f"{w}.onUpdate", e.get("onUpdate") or "no action", f.get("onUpdate") or "no action")
+        eidx, oidx = exp.get("indexes") or {}, _by(o.get("indexes") or [])
+        for ix in _names(cmp, f"{key}.indexes", "index", eidx, oidx):
+            e, i, w = eidx[ix], oidx[ix], f"{key}.indexes.{ix}"
+            flagged = (internal.get(ix) or {}).get("columns") or {}
+            cmp.eq(f"{w}.columns", list(e.get("columns") or []), [c.get("expression") for c in i.get("columnOptions") or []])
+            cmp.eq(f"{w}.isExpression", [bool((flagged.get(c) or {}).get("isExpression")) for c in e.get("columns") or []],
+                   [bool(c.get("isExpression")) for c in i.get("columnOptions") or []])
+            cmp.eq(f"{w}.unique", bool(e.get("isUnique")), i.get("unique"))
+            cmp.eq(f"{w}.using", e.get("using") or "btree", i.get("method"))
+            cmp.eq(f"{w}.algorithm/lock", {k: e[k] for k in ("algorithm", "lock") if e.get(k)}, i.get("with") or {})
+        eun, oun = exp.get("uniqueConstraints") or {}, _by(o.get("uniqueConstraints") or [])
+        for un in _names(cmp, f"{key}.uniqueConstraints", "unique constraint", eun, oun):
+            cmp.eq(f"{key}.uniqueConstraints.{un}.columns", list(eun[un].get("columns") or []), list(oun[un].get("columns") or []))
+        ech, och = exp.get("checkConstraint") or {}, _by(o.get("checks") or [])
+        for ck in _names(cmp, f"{key}.checks", "check constraint", ech, och):
+            cmp.eq(f"{key}.checks.{ck}.expression", ech[ck].get("value"), och[ck].get("expression"))
+    eviews = {v["name"]: v for v in (snapshot.get("views") or {}).values()}
+    oviews = {v.get("name"): v for v in ours.get("views") or []}
+    for name in _names(cmp, "views", "view", eviews, oviews):
+        e, v = eviews[name], oviews[name]
+        cmp.eq(f"views.{name}.existing", bool(e.get("isExisting")), bool(v.get("existing")))
+        cmp.eq(f"views.{name}.definition", e.get("definition"), v.get("definition"))
+        ecols, ocols = e.get("columns") or {}, _by(v.get("columns") or [])
+        for cname in _names(cmp, f"views.{name}.columns", "view column", ecols, ocols):
+            cmp.eq(f"views.{name}.columns.{cname}.type", ecols[cname].get("type"), ocols[cname].get("type"))
+            cmp.eq(f"views.{name}.columns.{cname}.notNull", bool(ecols[cname].get("notNull")), ocols[cname].get("notNull"))
+    return cmp
+
+
+def mysql_snapshot_as_ours(snapshot: dict) -> dict:
+    """:func:`snapshot_as_ours` for a MySQL snapshot (the inverse of :func:`compare_mysql`)."""
+    internal = (snapshot.get("internal") or {}).get("indexes") or {}
+    tables = []
+    for t in (snapshot.get("tables") or {}).values():
+        cpk = list((t.get("compositePrimaryKeys") or {}).values())
+        column_pk = next((p["columns"][0] for p in cpk if len(p["columns"]) == 1
+                          and p["name"] == f"{t['name']}_{p['columns'][0]}"), None)
+        cols = []
+        for c in (t.get("columns") or {}).values():
+            col = {"name": c["name"], "type": c["type"], "notNull": bool(c.get("notNull")),
+                   "primaryKey": c["name"] == column_pk, "default": as_text(c.get("default")),
+                   "onUpdate": "onUpdateNow()" if c.get("onUpdate") else None,
+                   "generated": dict(c["generated"]) if c.get("generated") else None}
+            if c.get("autoincrement"):
+                col["autoincrement"] = True
+            cols.append(col)
+        tables.append({
+            "name": t["name"], "schema": "public", "columns": cols,
+            "primaryKey": {"name": cpk[0]["name"], "columns": cpk[0]["columns"]} if cpk else None,
+            "foreignKeys": [{"name": f["name"], "columns": f["columnsFrom"], "foreignTable": f["tableTo"],
+                             "foreignColumns": f["columnsTo"], "onDelete": f.get("onDelete"), "onUpdate": f.get("onUpdate")}
+                            for f in (t.get("foreignKeys") or {}).values()],
+            "indexes": [{"name": name, "unique": i.get("isUnique", False), "method": i.get("using") or "btree",
+                         "with": {k: i[k] for k in ("algorithm", "lock") if i.get(k)},
+                         "columnOptions": [{"expression": c, "isExpression": bool(
+                             (((internal.get(name) or {}).get("columns") or {}).get(c) or {}).get("isExpression"))}
+                             for c in i["columns"]]}
+                        for name, i in (t.get("indexes") or {}).items()],
+            "uniqueConstraints": [{"name": u["name"], "columns": u["columns"]}
+                                  for u in (t.get("uniqueConstraints") or {}).values()],
+            "checks": [{"name": c["name"], "expression": c["value"]} for c in (t.get("checkConstraint") or {}).values()],
+        })
+    return {"tables": tables, "views": [
+        {"name": v["name"], "existing": v.get("isExisting", False), "definition": v.get("definition"),
+         "columns": [{"name": c["name"], "type": c["type"], "notNull": bool(c.get("notNull"))}
+                     for c in (v.get("columns") or {}).values()]}
+        for v in (snapshot.get("views") or {}).values()]}
 
 
 def report(project: str, cmp: Comparison) -> str:
@@ -542,6 +656,8 @@ def test_as_text_spells_snapshot_values():
 def snapshot_as_ours(snapshot: dict) -> dict:
     """What our JSON must say for a snapshot, built by the documented mapping (the inverse
     of :func:`compare`).  Lets the comparison run on every committed real snapshot."""
+    if snapshot.get("dialect") == "mysql":
+        return mysql_snapshot_as_ours(snapshot)
 
     def column(c: dict) -> dict:
         ident = c.get("identity")

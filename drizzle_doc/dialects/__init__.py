@@ -8,6 +8,15 @@ from __future__ import annotations
 from drizzle_doc.dialects.base import Dialect, KitNaming, UnsupportedDialect, lookup, register, registered
 
 
+def _mysql() -> Dialect:
+    from drizzle_doc.dialects.mysql import MYSQL
+
+    return MYSQL
+
+
+register("mysql", _mysql)
+
+
 def _postgres() -> Dialect:
     from drizzle_doc.dialects.postgres import POSTGRES
 

@@ -110,6 +110,34 @@ class Dialect:
     def canonical_expr(self, text: Optional[str]) -> Optional[str]:
         raise NotImplementedError
 
+    # -- the drizzle builder's dialect hooks (PostgreSQL's behaviour by default) -----------
+    #: a generated column's expression names columns qualified (``"users"."a"``, pg-core) or
+    #: bare and in parentheses (``("a")``, sqlite-core)
+    qualified_generated: bool = True
+    #: an object or array default is written as quoted JSON (sqlite-core) rather than refused
+    json_literal_defaults: bool = False
+
+    def sql_name(self, name: str) -> str:
+        """A name as drizzle's ``sqlToQuery`` escapes it in checks, defaults and views (pg-core: ``"x"``)."""
+        return '"' + name.replace('"', '""') + '"'
+
+    def sql_param(self, number: int) -> str:
+        """A parameter as drizzle's ``sqlToQuery`` writes it (pg-core: ``$1``)."""
+        return f"${number}"
+
+    def json_default(self, text: str, sql_type: str) -> str:
+        """A JSON value's default for a ``json``/``jsonb`` column (pg-core: ``'{}'::jsonb``)."""
+        return f"'{text}'::{sql_type}"
+
+    def literal_default(self, text: str, sql_type: str) -> str:
+        """A literal (not ``sql``) default as the snapshot finally writes it; PostgreSQL keeps it."""
+        return text
+
+    def finish_table(self, table, report):
+        """The table as drizzle-kit's snapshot for this dialect states it (``report(severity,
+        file, line, message, code)`` for what it refuses); PostgreSQL keeps it as built."""
+        return table
+
     # -- migrations ----------------------------------------------------------------------
     def parse_migration(self, text: str, file: str, snapshot=None):
         """A migration's SQL -> (statements, diagnostics); see ``history``."""
@@ -133,6 +161,19 @@ class Dialect:
     def export_sql(self, schema) -> str:
         """The DDL the model implies, as this dialect's drizzle-kit ``export`` prints it."""
         raise NotImplementedError(f"no DDL export for the {self.name or 'unknown'} dialect yet")
+
+
+def balanced_parens(text: str) -> bool:
+    """Every ``(`` in ``text`` is closed, and no ``)`` comes first (quotes not considered)."""
+    depth = 0
+    for ch in text:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 class SnapshotError(ValueError):

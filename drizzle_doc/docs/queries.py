@@ -15,6 +15,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from typing import Optional
 
+from drizzle_doc.dialects import get_dialect
 from drizzle_doc.docs.erd import Edge
 from drizzle_doc.model import Column, Schema, Table
 from drizzle_doc.docs.pages import code_comment, js_string
@@ -321,14 +322,15 @@ def query_examples(schema: Schema, table: Table, edges: tuple[Edge, ...]) -> Opt
     lits = [(c, *sample_value(table, c)) for c in req]
     if all(cert and lit is not None for _, lit, cert in lits):
         body = "".join(f"    {ts_prop(c.property)}: {lit},\n" for c, lit, _ in lits)
-        code = f"const [created] = await db\n  .insert({var})\n  .values({{\n{body}  }})\n  .returning();" \
-            if body else f"const [created] = await db.insert({var}).values({{}}).returning();"
+        returning = _returning(schema.dialect)
+        code = f"const [created] = await db\n  .insert({var})\n  .values({{\n{body}  }})\n  .{returning}();" \
+            if body else f"const [created] = await db.insert({var}).values({{}}).{returning}();"
     else:
         new_t = "New" + row_t
         types.append(f"type {new_t} = typeof {var}.$inferInsert;")
         keys = " | ".join(js_string(c.property) for c in req) or "never"
         code = (f"export async function create{row_t}(values: Pick<{new_t}, {keys}>) {{\n"
-                f"  return db.insert({var}).values(values).returning();\n}}")
+                f"  return db.insert({var}).values(values).{_returning(schema.dialect)}();\n}}")
     cols_txt = ", ".join(c.name for c in req) or "no columns: every column has a default"
     exs.append(Example(f"Insert a {table.name} row with the required columns ({cols_txt})", code))
 
@@ -337,7 +339,7 @@ def query_examples(schema: Schema, table: Table, edges: tuple[Edge, ...]) -> Opt
     if core:
         imports.append(f"import {{ {', '.join(core)} }} from \"drizzle-orm\";")
     if "alias" in ops:
-        imports.append("import { alias } from \"drizzle-orm/pg-core\";")
+        imports.append(f"import {{ alias }} from \"{_core_package(schema.dialect)}\";")
     imports.append("import { db } from \"./db\"; // your drizzle() instance, created with { schema }")
     by_file: dict[str, list[str]] = {}
     for v, f in imports_tables.items():
@@ -369,3 +371,13 @@ def _param(prop: str) -> str:
         p = "_" + p
     p = p[0].lower() + p[1:]
     return p + "Value" if p in _RESERVED else p
+
+
+def _core_package(dialect: str) -> str:
+    """The drizzle package whose ``alias`` a self-join imports (drizzle-orm/pg-core, …/sqlite-core)."""
+    return get_dialect(dialect).core_package
+
+
+def _returning(dialect: str) -> str:
+    """What an insert returns: MySQL has no RETURNING; mysql-core's ``$returningId()`` gives the new keys."""
+    return "$returningId" if dialect == "mysql" else "returning"

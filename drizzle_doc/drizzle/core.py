@@ -201,6 +201,10 @@ class ColumnBuilder:
     mode: Optional[str] = None
     site: Optional[Site] = None
     problems: list = field(default_factory=list)  # [(severity, site, message)]
+    autoincrement: bool = False  # sqlite-core: integer().primaryKey({ autoIncrement: true })
+    generated_mode: Optional[str] = None  # generatedAlwaysAs(sql, { mode: "stored" | "virtual" })
+    now_sql: str = "now()"  # what .defaultNow() writes (sqlite-core timestamps: julianday)
+    text_enum: tuple = ()  # text({ enum: [...] }): values checked by TypeScript only, no SQL enum
 
     def sql_type(self) -> Any:
         if not self.array_dims or isinstance(self.base_type, Unknown):
@@ -210,7 +214,7 @@ class ColumnBuilder:
     def _with(self, **changes) -> "ColumnBuilder":
         """A shallow copy with ``changes``: its lists are shared, so they are never changed in place
         (methods put new lists in ``changes``)."""
-        new = object.__new__(ColumnBuilder)  # cheaper than copy.copy
+        new = object.__new__(type(self))  # cheaper than copy.copy; a dialect's subclass stays itself
         d = self.__dict__.copy()
         d.update(changes)
         new.__dict__ = d
@@ -231,6 +235,9 @@ def _m_not_null(self, ev, args, call):
 
 
 def _m_primary_key(self, ev, args, call):
+    cfg = args[0] if args else UNDEFINED
+    if isinstance(cfg, JSObject) and cfg.get("autoIncrement") is True:  # sqlite-core integer()
+        return self._with(primary_key=True, not_null=True, autoincrement=True)
     return self._with(primary_key=True, not_null=True)
 
 
@@ -247,7 +254,7 @@ def _m_default(self, ev, args, call):
 
 
 def _m_default_now(self, ev, args, call):
-    return self._with(has_default=True, default=SQLValue([("raw", "now()")]))
+    return self._with(has_default=True, default=SQLValue([("raw", self.now_sql)]))
 
 
 def _m_default_random(self, ev, args, call):
@@ -288,7 +295,9 @@ def _m_type(self, ev, args, call):
 
 
 def _m_generated(self, ev, args, call):
-    return self._with(generated=args[0] if args else UNDEFINED)
+    cfg = args[1] if len(args) > 1 else UNDEFINED
+    mode = cfg.get("mode") if isinstance(cfg, JSObject) else UNDEFINED
+    return self._with(generated=args[0] if args else UNDEFINED, generated_mode=mode if isinstance(mode, str) else None)
 
 
 def _m_identity(kind):
@@ -779,7 +788,7 @@ class ViewBuilder:
             return Native("as", lambda ev, a, c: ViewValue(self, a[0] if a else UNDEFINED, False))
         if name == "existing":
             return Native("existing", lambda ev, a, c: ViewValue(self, UNDEFINED, True))
-        if name in ("with", "using", "tablespace", "withNoData"):
+        if name in ("with", "using", "tablespace", "withNoData", "algorithm", "sqlSecurity", "withCheckOption"):
             return Native(name, lambda ev, a, c: self)
         return Unknown(f"view builder .{name}", site)
 
@@ -884,6 +893,18 @@ def _drizzle_kit_lookup(name: str) -> Any:
         return Native("defineConfig", lambda ev, a, c: a[0] if a else UNDEFINED)
     return Unknown(f"drizzle-kit.{name}")
 
+
+
+def package_lookup(package: str, members: dict) -> Any:
+    """A dialect's core package as the evaluator looks names up in it: its members, a clear
+    ``Unknown`` for a type-only export, and a callable that reports any other name."""
+    def lookup(name: str) -> Any:
+        if name in members:
+            return members[name]
+        if name[:1].isupper() or name.startswith("Any"):
+            return Unknown(f"`{name}` from {package} is a type, not a value")
+        return Native(name, lambda ev, a, c: Unknown(f"`{name}` from {package} is not known to drizzle-doc", c.site))
+    return lookup
 
 
 def orm_natives() -> dict[str, Namespace]:

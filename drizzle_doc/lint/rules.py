@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
-from drizzle_doc.model import ERROR, WARNING, Diagnostic, Schema, Table, finding
+from drizzle_doc.model import ERROR, WARNING, Diagnostic, Schema, Table, finding, unqualified
 from drizzle_doc.project.settings import OFF, RULES, Settings
 
 EXCEPTION_TAG = "drizzle-doc-exception"
@@ -71,7 +71,7 @@ def as_settings(settings: Optional[Settings]) -> Settings:
 
 def _match_table(schema: Schema, ref: str) -> Optional[Table]:
     for t in schema.tables:
-        shown = t.name if t.schema == "public" else t.key
+        shown = t.name if unqualified(t.schema) else t.key
         if ref in (t.key, shown, t.variable):
             return t
     return None

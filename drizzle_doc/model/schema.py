@@ -15,6 +15,18 @@ from typing import Optional
 
 from drizzle_doc.model.diagnostics import Diagnostic
 
+#: The schema a dialect's tables live in when none is named: PostgreSQL's ``public``, SQLite's
+#: ``main``.  Pages and messages name such tables without it.  (A PostgreSQL schema literally
+#: called ``main`` is shown unqualified too.)
+UNQUALIFIED_SCHEMAS = frozenset({"public", "main"})
+
+
+def unqualified(schema: Optional[str]) -> bool:
+    """Tables in ``schema`` are named without it (the dialect's default schema)."""
+    return schema in UNQUALIFIED_SCHEMAS
+
+
+
 # ---------------------------------------------------------------------------
 # Documentation attached to source entities
 # ---------------------------------------------------------------------------
@@ -92,6 +104,7 @@ class Column:
     description: Doc = NO_DOC
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+    autoincrement: bool = False  # SQLite: INTEGER PRIMARY KEY AUTOINCREMENT (rowids never reused)
 
 
 @dataclass(frozen=True, slots=True)

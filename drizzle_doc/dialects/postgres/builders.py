@@ -31,6 +31,7 @@ from drizzle_doc.drizzle.core import (
     make_sequence,
     make_table,
     orm_natives,
+    package_lookup,
 )
 from drizzle_doc.ts.values import UNDEFINED, Call, JSObject, Namespace, Native, Unknown
 
@@ -147,14 +148,7 @@ for _prefix, _casing in (("snakeCase", "snake_case"), ("camelCase", "camelCase")
     PG_CORE[_prefix] = casing_namespace(_prefix, _casing, PG_CORE_BUILDERS, _pg_schema)
 
 
-def _pg_core_lookup(name: str) -> Any:
-    if name in PG_CORE:
-        return PG_CORE[name]
-    if name[:1].isupper() or name.startswith("Any"):
-        return Unknown(f"`{name}` from drizzle-orm/pg-core is a type, not a value")
-    return Native(name, lambda ev, a, c: Unknown(f"`{name}` from drizzle-orm/pg-core is not known to drizzle-doc", c.site))
-
-
 def natives() -> dict[str, Namespace]:
     """The packages a PostgreSQL schema imports, as the evaluator's native namespaces."""
-    return {"drizzle-orm/pg-core": Namespace("drizzle-orm/pg-core", _pg_core_lookup), **orm_natives()}
+    package = "drizzle-orm/pg-core"
+    return {package: Namespace(package, package_lookup(package, PG_CORE)), **orm_natives()}

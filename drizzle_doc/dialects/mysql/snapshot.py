@@ -1,0 +1,199 @@
+"""drizzle-kit's MySQL snapshot JSON (``meta/NNNN_snapshot.json``, ``dialect: "mysql"``, version 5)
+-> :class:`model.Schema`.
+
+Its shape differs from PostgreSQL's: tables are keyed by name (no schema); a column's primary
+key is a one-column entry of ``compositePrimaryKeys`` named ``<table>_<column>`` (the column says
+``primaryKey: false``); a column says ``autoincrement`` and ``onUpdate``; an index lists its
+columns as plain text (expressions flagged in ``internal.indexes``) with ``using``,
+``algorithm`` and ``lock``; checks are ``checkConstraint`` (singular); views carry their
+columns and SQL.  Nothing here touches the disk: callers hand in the decoded JSON.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Optional
+
+from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
+from drizzle_doc.model import (
+    Check,
+    Column,
+    ForeignKey,
+    Generated,
+    Index,
+    IndexColumn,
+    PrimaryKey,
+    Schema,
+    Table,
+    UniqueConstraint,
+    View,
+)
+
+SUPPORTED_VERSIONS = ("5",)
+SCHEMA = "public"  # the model's default schema (see dialects/mysql/__init__.py)
+
+
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else ()
+
+
+def default_text(value: Any) -> Optional[str]:
+    """A snapshot default as SQL text: JSON ``true`` is ``true``, numbers as JSON writes them."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def enum_values(sql_type: str) -> tuple[str, ...]:
+    """``enum('a','b')`` -> ('a', 'b'), doubled quotes undone."""
+    if not sql_type.startswith("enum(") or not sql_type.endswith(")"):
+        return ()
+    out, i, body = [], 0, sql_type[5:-1]
+    while i < len(body):
+        if body[i] != "'":
+            i += 1
+            continue
+        j, value = i + 1, []
+        while j < len(body):
+            if body[j] == "'" and body[j + 1:j + 2] == "'":
+                value.append("'")
+                j += 2
+            elif body[j] == "'":
+                break
+            else:
+                value.append(body[j])
+                j += 1
+        out.append("".join(value))
+        i = j + 1
+    return tuple(out)
+
+
+def _column(name: str, data: dict, pk_column: bool) -> Column:
+    gen = _dict(data.get("generated"))
+    sql_type = str(data.get("type", ""))
+    return Column(
+        name=str(data.get("name", name)),
+        property="",
+        type=sql_type,
+        not_null=bool(data.get("notNull", False)) or pk_column,
+        primary_key=pk_column,
+        default=default_text(data.get("default")),
+        on_update="onUpdateNow()" if data.get("onUpdate") else None,
+        generated=Generated(str(gen.get("as", "")), str(gen.get("type") or "virtual")) if gen else None,
+        enum_values=enum_values(sql_type),
+        autoincrement=bool(data.get("autoincrement", False)),
+    )
+
+
+def _index(name: str, data: dict, flagged: dict) -> Index:
+    exprs = _dict(_dict(flagged.get(name)).get("columns"))
+    cols = tuple(IndexColumn(c, bool(_dict(exprs.get(c)).get("isExpression"))) for c in _strs(data.get("columns")))
+    options = tuple((k, str(data[k])) for k in ("algorithm", "lock") if isinstance(data.get(k), str))
+    return Index(str(data.get("name", name)), cols, bool(data.get("isUnique", False)),
+                 str(data.get("using") or "btree"), None, False, options)
+
+
+def _table(key: str, data: dict, flagged: dict) -> Table:
+    name = str(data.get("name", key))
+    raw_cols = _dict(data.get("columns"))
+    pk = None
+    pk_column = None
+    for pk_name, p in _dict(data.get("compositePrimaryKeys")).items():
+        p = _dict(p)
+        cols = _strs(p.get("columns"))
+        pk_name = str(p.get("name", pk_name))
+        if len(cols) == 1 and pk_name == f"{name}_{cols[0]}":  # a column's .primaryKey()
+            pk_column = cols[0]
+            pk = PrimaryKey(pk_name, cols, False)
+        else:
+            pk = PrimaryKey(pk_name, cols, True)
+    columns = tuple(_column(n, _dict(c), n == pk_column) for n, c in raw_cols.items())
+    if pk is not None and pk.composite:
+        columns = tuple(dataclasses.replace(c, not_null=True) if c.name in pk.columns else c for c in columns)
+    fks = tuple(
+        ForeignKey(
+            name=str(f.get("name", n)),
+            columns=_strs(f.get("columnsFrom")),
+            foreign_schema=SCHEMA,
+            foreign_table=str(f.get("tableTo", "")),
+            foreign_columns=_strs(f.get("columnsTo")),
+            on_delete=f.get("onDelete") or "no action",
+            on_update=f.get("onUpdate") or "no action",
+        )
+        for n, f in ((n, _dict(f)) for n, f in _dict(data.get("foreignKeys")).items())
+    )
+    uniques = tuple(
+        UniqueConstraint(str(_dict(u).get("name") or n), _strs(_dict(u).get("columns")),
+                         from_column=_strs(_dict(u).get("columns")) == (n[len(name) + 1:-len("_unique")],))
+        for n, u in _dict(data.get("uniqueConstraints")).items()
+    )
+    checks = tuple(
+        Check(str(_dict(c).get("name", n)), str(_dict(c).get("value", "")))
+        for n, c in _dict(data.get("checkConstraint") or data.get("checkConstraints")).items()
+    )
+    return Table(
+        name=name,
+        schema=SCHEMA,
+        columns=columns,
+        primary_key=pk,
+        foreign_keys=fks,
+        indexes=tuple(_index(n, _dict(i), flagged) for n, i in _dict(data.get("indexes")).items()),
+        uniques=uniques,
+        checks=checks,
+    )
+
+
+def _view(key: str, data: dict) -> View:
+    cols = tuple(
+        Column(name=str(_dict(c).get("name", n)), property="", type=str(_dict(c).get("type", "")),
+               not_null=bool(_dict(c).get("notNull", False)))
+        for n, c in _dict(data.get("columns")).items()
+    )
+    definition = data.get("definition")
+    return View(str(data.get("name", key)), SCHEMA, False, cols,
+                definition if isinstance(definition, str) else None, bool(data.get("isExisting", False)))
+
+
+def load_snapshot(data: Any) -> Schema:
+    """A decoded drizzle-kit MySQL snapshot as a :class:`Schema` (tables and views).
+
+    Raises :class:`SnapshotError` when the JSON is not such a snapshot."""
+    if not isinstance(data, dict):
+        raise SnapshotError("not a JSON object")
+    if data.get("dialect") != "mysql":
+        raise SnapshotError(f"dialect {data.get('dialect')!r} is not mysql")
+    version = str(data.get("version", ""))
+    if version not in SUPPORTED_VERSIONS:
+        raise UnsupportedSnapshot(f"MySQL snapshot version {version!r} is not supported (expected 5)")
+    tables = data.get("tables")
+    if not isinstance(tables, dict):
+        raise SnapshotError("no `tables` object")
+    flagged = _dict(_dict(data.get("internal")).get("indexes"))
+    return Schema(
+        tables=tuple(_table(k, _dict(t), flagged) for k, t in tables.items()),
+        views=tuple(_view(k, _dict(v)) for k, v in _dict(data.get("views")).items()),
+    )
+
+
+def snapshot_renames(data: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """drizzle-kit's recorded renames (``_meta.tables``, ``_meta.columns``), keyed as the history
+    keys tables: ``public.<table>`` and ``public.<table>.<column>``."""
+    meta = _dict(_dict(data).get("_meta"))
+
+    def key(s: Any) -> str:
+        s = str(s).replace('"', "").replace("`", "")
+        return s if s.startswith(SCHEMA + ".") else f"{SCHEMA}.{s}"
+
+    tables = {key(k): key(v) for k, v in _dict(meta.get("tables")).items()}
+    columns = {key(k): key(v) for k, v in _dict(meta.get("columns")).items()}
+    return tables, columns
