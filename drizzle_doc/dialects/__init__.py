@@ -14,7 +14,14 @@ def _postgres() -> Dialect:
     return POSTGRES
 
 
+def _sqlite() -> Dialect:
+    from drizzle_doc.dialects.sqlite import SQLITE
+
+    return SQLITE
+
+
 register("postgresql", _postgres)
+register("sqlite", _sqlite)
 
 
 def get_dialect(name: str) -> Dialect:

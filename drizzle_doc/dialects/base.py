@@ -84,6 +84,18 @@ class Dialect:
     def canonical_expr(self, text: Optional[str]) -> Optional[str]:
         raise NotImplementedError
 
+    # -- the drizzle builder's dialect hooks (PostgreSQL's behaviour by default) -----------
+    #: a generated column's expression names columns qualified (``"users"."a"``, pg-core) or
+    #: bare and in parentheses (``("a")``, sqlite-core)
+    qualified_generated: bool = True
+    #: an object or array default is written as quoted JSON (sqlite-core) rather than refused
+    json_literal_defaults: bool = False
+
+    def finish_table(self, table, report):
+        """The table as drizzle-kit's snapshot for this dialect states it (``report(severity,
+        file, line, message, code)`` for what it refuses); PostgreSQL keeps it as built."""
+        return table
+
     # -- migrations ----------------------------------------------------------------------
     def parse_migration(self, text: str, file: str, snapshot=None):
         """A migration's SQL -> (statements, diagnostics); see ``history``."""

@@ -176,6 +176,12 @@ class Builder:
         if isinstance(d, Unknown):
             self.ev.report(WARNING, d.site or site, f"default of {label} is not static: {d.reason}", "dynamic-default")
             return None
+        if self.dialect.json_literal_defaults and isinstance(d, (JSObject, list)):
+            text = json_stringify(d)  # drizzle-kit: `'${JSON.stringify(value)}'`, quotes unescaped
+            if text is None:
+                self.ev.report(WARNING, site, f"default of {label} is not static JSON", "dynamic-default")
+                return None
+            return f"'{text}'"
         if lowered in ("json", "jsonb"):
             text = json_stringify(d)
             if text is None:
@@ -254,7 +260,7 @@ class Builder:
                 sql_type = "unknown"
             model_type = sql_type
             enum_key = None
-            enum_values: tuple[str, ...] = ()
+            enum_values: tuple[str, ...] = b.text_enum
             if b.enum is not None:
                 e = b.enum
                 enum_key = f"{e.schema or self.default_schema}.{e.name}"
@@ -273,9 +279,10 @@ class Builder:
             identity = self.identity(b, tv, name, sql_type) if b.identity is not None else None
             generated = None
             if b.generated is not None and b.generated is not UNDEFINED:
-                text = self.sql_or_report(b.generated, col_site, f"generated expression of {label}")
+                qualified = self.dialect.qualified_generated
+                text = self.sql_or_report(b.generated, col_site, f"generated expression of {label}", indexes=not qualified)
                 if text is not None:
-                    generated = Generated(text)
+                    generated = Generated(text) if qualified else Generated(f"({text})", b.generated_mode or "virtual")
             columns.append(
                 Column(  # positional, in field order: half the cost of 19 keywords, once per column
                     name,  # name
@@ -297,6 +304,7 @@ class Builder:
                     meta.doc if meta else NO_DOC,  # description
                     col_site.file,  # file
                     col_site.line,  # line
+                    b.autoincrement,  # autoincrement
                 )
             )
             if b.primary_key:
@@ -393,7 +401,7 @@ class Builder:
             p = self.policy(pv)
             if p is not None:
                 policies.append(p)
-        return Table(
+        table = Table(
             name=tv.name,
             schema=tv.schema or self.default_schema,
             variable=tv.variable,
@@ -409,6 +417,10 @@ class Builder:
             file=site.file,
             line=site.line,
         )
+        return self.dialect.finish_table(table, self._report)
+
+    def _report(self, severity: str, file: str, line: int, message: str, code: str) -> None:
+        self.ev.report(severity, Site(file, line), message, code)
 
     def extra_items(self, tv: TableValue):
         """(item, JSDoc, site) for each entry of pgTable's third argument."""

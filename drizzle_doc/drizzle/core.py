@@ -201,6 +201,10 @@ class ColumnBuilder:
     mode: Optional[str] = None
     site: Optional[Site] = None
     problems: list = field(default_factory=list)  # [(severity, site, message)]
+    autoincrement: bool = False  # sqlite-core: integer().primaryKey({ autoIncrement: true })
+    generated_mode: Optional[str] = None  # generatedAlwaysAs(sql, { mode: "stored" | "virtual" })
+    now_sql: str = "now()"  # what .defaultNow() writes (sqlite-core timestamps: julianday)
+    text_enum: tuple = ()  # text({ enum: [...] }): values checked by TypeScript only, no SQL enum
 
     def sql_type(self) -> Any:
         if not self.array_dims or isinstance(self.base_type, Unknown):
@@ -231,6 +235,9 @@ def _m_not_null(self, ev, args, call):
 
 
 def _m_primary_key(self, ev, args, call):
+    cfg = args[0] if args else UNDEFINED
+    if isinstance(cfg, JSObject) and cfg.get("autoIncrement") is True:  # sqlite-core integer()
+        return self._with(primary_key=True, not_null=True, autoincrement=True)
     return self._with(primary_key=True, not_null=True)
 
 
@@ -247,7 +254,7 @@ def _m_default(self, ev, args, call):
 
 
 def _m_default_now(self, ev, args, call):
-    return self._with(has_default=True, default=SQLValue([("raw", "now()")]))
+    return self._with(has_default=True, default=SQLValue([("raw", self.now_sql)]))
 
 
 def _m_default_random(self, ev, args, call):
@@ -288,7 +295,9 @@ def _m_type(self, ev, args, call):
 
 
 def _m_generated(self, ev, args, call):
-    return self._with(generated=args[0] if args else UNDEFINED)
+    cfg = args[1] if len(args) > 1 else UNDEFINED
+    mode = cfg.get("mode") if isinstance(cfg, JSObject) else UNDEFINED
+    return self._with(generated=args[0] if args else UNDEFINED, generated_mode=mode if isinstance(mode, str) else None)
 
 
 def _m_identity(kind):

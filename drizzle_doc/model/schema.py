@@ -124,6 +124,7 @@ class Column:
     description: Doc = NO_DOC
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+    autoincrement: bool = False  # SQLite: INTEGER PRIMARY KEY AUTOINCREMENT (rowids never reused)
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,7 @@ def column_json(c: Column) -> dict[str, Any]:
         "identity": None,
         "generated": None,
         "unique": c.unique,
-        "enumValues": list(c.enum_values) if c.enum else None,
+        "enumValues": list(c.enum_values) if c.enum or c.enum_values else None,
         "tsType": c.ts_type,
         "mode": c.mode,
         "description": doc_text(c.description),
@@ -73,6 +73,8 @@ def column_json(c: Column) -> dict[str, Any]:
         }
     if c.generated is not None:
         out["generated"] = {"as": c.generated.expression, "type": c.generated.type}
+    if c.autoincrement:  # SQLite only: INTEGER PRIMARY KEY AUTOINCREMENT
+        out["autoincrement"] = True
     return out
 
 

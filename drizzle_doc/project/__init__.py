@@ -38,11 +38,11 @@ class Project:
     def sql_dialect(self):
         """This project's :class:`~drizzle_doc.dialects.base.Dialect` (from its ``dialect``).
 
-        A dialect drizzle-doc cannot read yet was reported when the config was read; its schema
-        is then read as PostgreSQL's, as before the dialect seam (MySQL and SQLite: issue 15)."""
-        from drizzle_doc.dialects import dialect_for
+        The config reader refuses (exit 2) a dialect drizzle-doc cannot read, so this is
+        always a registered dialect."""
+        from drizzle_doc.dialects import get_dialect
 
-        return dialect_for(self.dialect)
+        return get_dialect(self.dialect)
 
     def rel(self, path: Path) -> str:
         """A path as the docs and diagnostics show it: relative to the root, posix."""

@@ -78,6 +78,33 @@ def read_config(path: Path) -> tuple[dict, list[Diagnostic]]:
     return value, diags
 
 
+#: drizzle-kit's other names for a dialect (``dialect: "turso"`` is SQLite on libSQL)
+DIALECT_ALIASES = {"turso": "sqlite", "pg": "postgresql", "postgres": "postgresql"}
+#: ``driver`` values that imply a dialect in configs without one (drizzle-kit before 0.21)
+DRIVER_DIALECTS = {
+    "better-sqlite": "sqlite", "libsql": "sqlite", "turso": "sqlite", "d1": "sqlite", "d1-http": "sqlite",
+    "expo": "sqlite", "durable-sqlite": "sqlite", "bun-sqlite": "sqlite",
+    "pg": "postgresql", "pglite": "postgresql", "aws-data-api": "postgresql", "mysql2": "mysql",
+}
+
+
+def config_dialect(dialect: Any, driver: Any, path: Path) -> str:
+    """The dialect a drizzle config names (``dialect``, else implied by an old ``driver``),
+    as drizzle-doc registers it; a :class:`ConfigError` (exit 2) for one it cannot document."""
+    from drizzle_doc.dialects import registered
+
+    if not isinstance(dialect, str) or not dialect:
+        dialect = DRIVER_DIALECTS.get(driver, "postgresql") if isinstance(driver, str) else "postgresql"
+    name = DIALECT_ALIASES.get(dialect, dialect)
+    if name not in registered():
+        from drizzle_doc.project.contain import line_of_literal
+
+        line = line_of_literal(path, dialect)
+        raise ConfigError(f"{path}{f':{line}' if line else ''}: dialect {dialect!r} is not supported: "
+                          f"drizzle-doc documents {', '.join(registered())} schemas")
+    return name
+
+
 def _project_from_config(path: Path, overrides: dict, boundary: Optional[Path] = None) -> Project:
     from drizzle_doc.ts.values import Unknown
 
@@ -100,13 +127,11 @@ def _project_from_config(path: Path, overrides: dict, boundary: Optional[Path] =
             problems.append(Diagnostic(ERROR, config_rel, None, f"`schema` in {path.name} must be a string or an array of strings", None, "config"))
         schema = DEFAULT_SCHEMA_GLOBS
     out = field("out")
-    dialect = field("dialect") or "postgresql"
+    dialect = config_dialect(field("dialect"), field("driver"), path)
     casing = field("casing")
     if casing is not None and casing not in CASINGS:
         problems.append(Diagnostic(ERROR, config_rel, None, f"`casing` must be one of {', '.join(CASINGS)}", None, "config"))
         casing = None
-    if dialect != "postgresql":
-        problems.append(Diagnostic(WARNING, config_rel, None, f"dialect {dialect!r}: drizzle-doc documents PostgreSQL (pg-core) schemas only", None, "dialect"))
     schema_filter = _as_list(field("schemaFilter")) or ()
     tables_filter = _as_list(field("tablesFilter")) or ()
     _contain_config_paths(path, root, boundary, () if overrides.get("schema") else schema,

@@ -1,0 +1,115 @@
+"""SQLite (drizzle-orm/sqlite-core, issue 15): the config's dialect, the builders' edge cases the
+fixture (fixtures/sqlite-app, held against drizzle-kit by tests/test_oracle.py) cannot show,
+history from SQLite snapshots, and the commands that have nothing to say for SQLite."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from drizzle_doc.cli import cli
+from drizzle_doc.drizzle.extract import extract
+from drizzle_doc.project.config import load_projects
+
+REPO = Path(__file__).resolve().parents[1]
+APP = REPO / "fixtures" / "sqlite-app"
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def project(root: Path):
+    projects = load_projects(root)
+    assert len(projects) == 1
+    return projects[0]
+
+
+SCHEMA = """
+import { sql } from "drizzle-orm";
+import { sqliteTable, integer, text, index, primaryKey } from "drizzle-orm/sqlite-core";
+export const notes = sqliteTable("notes", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  body: text("body").notNull(),
+  seenAt: integer("seen_at", { mode: "timestamp_ms" }).defaultNow(),
+});
+"""
+
+
+@pytest.mark.parametrize("config, dialect", [
+    ('{ dialect: "sqlite", schema: "./src/schema.ts" }', "sqlite"),
+    ('{ dialect: "turso", schema: "./src/schema.ts" }', "sqlite"),
+    ('{ dialect: "sqlite", driver: "d1-http", schema: "./src/schema.ts" }', "sqlite"),
+    ('{ dialect: "sqlite", driver: "expo", schema: "./src/schema.ts" }', "sqlite"),
+    ('{ driver: "better-sqlite", schema: "./src/schema.ts" }', "sqlite"),
+    ('{ driver: "libsql", schema: "./src/schema.ts" }', "sqlite"),
+    ('{ driver: "turso", schema: "./src/schema.ts" }', "sqlite"),
+    ('{ schema: "./src/schema.ts" }', "postgresql"),
+])
+def test_the_config_names_the_dialect(tmp_path: Path, config: str, dialect: str):
+    write(tmp_path, {"drizzle.config.ts": f"export default {config};\n", "src/schema.ts": SCHEMA})
+    p = project(tmp_path)
+    assert p.dialect == dialect
+    assert p.sql_dialect.name == dialect
+    if dialect == "sqlite":
+        t = extract(p).tables[0]
+        assert (t.key, t.columns[0].autoincrement, t.columns[2].default) == (
+            "main.notes", True, "(cast((julianday('now') - 2440587.5)*86400000 as integer))")
+
+
+@pytest.mark.parametrize("dialect", ["singlestore", "mssql", "gel", "cockroach"])
+def test_an_unsupported_dialect_is_one_error_line_exit_2_and_nothing_written(tmp_path: Path, dialect: str):
+    write(tmp_path, {"drizzle.config.ts": f'export default {{\n  dialect: "{dialect}",\n  schema: "./src/schema.ts",\n}};\n',
+                     "src/schema.ts": SCHEMA})
+    before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
+    for command in (["generate"], ["inspect"], ["check"]):
+        result = CliRunner().invoke(cli, [*command, "--root", str(tmp_path)])
+        assert result.exit_code == 2, result.output
+        lines = [line for line in result.output.splitlines() if line.strip()]
+        assert len(lines) == 1, result.output
+        assert f"drizzle.config.ts:2: dialect '{dialect}' is not supported" in lines[0]
+        assert "sqlite" in lines[0] and "Traceback" not in result.output
+    assert sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*")) == before
+
+
+def test_sqlite_builder_rules_drizzle_kit_applies(tmp_path: Path):
+    write(tmp_path, {"drizzle.config.ts": 'export default { dialect: "sqlite", schema: "./src/schema.ts" };\n',
+                     "src/schema.ts": """
+        import { sql } from "drizzle-orm";
+        import { sqliteTable, integer, text, index, unique, primaryKey } from "drizzle-orm/sqlite-core";
+        export const a = sqliteTable("a", {
+          id: integer().primaryKey(),
+          code: text({ length: 8 }).unique(),
+          kind: text({ enum: ["x", "y"] }),
+          meta: text({ mode: "json" }).default([1, "two"]),
+          calc: integer().generatedAlwaysAs(sql`1 + 1`),
+        }, (t) => [
+          index("").on(t.kind),
+          unique().on(t.kind, t.code),
+        ]);
+        export const b = sqliteTable("b", { k: text().notNull() }, (t) => [primaryKey({ columns: [t.k] })]);
+        """})
+    schema = extract(project(tmp_path))
+    a, b = schema.tables
+    cols = {c.name: c for c in a.columns}
+    assert cols["code"].type == "text(8)" and cols["id"].autoincrement is False and cols["id"].primary_key
+    assert cols["kind"].enum_values == ("x", "y") and cols["kind"].enum is None
+    assert cols["meta"].default == "'[1,\"two\"]'"
+    assert (cols["calc"].generated.expression, cols["calc"].generated.type) == ("(1 + 1)", "virtual")
+    # uniques are unique indexes in drizzle-kit's SQLite snapshot: the column's first, unique().on() last
+    assert [(ix.name, ix.unique) for ix in a.indexes] == [("a_code_unique", True), ("a_kind_code_unique", True)]
+    assert a.uniques == ()
+    assert any("index on table 'a' has no name" in d.message and d.line == 10 for d in schema.diagnostics)
+    # a one-column primaryKey({ columns }) is the column's own key
+    assert b.columns[0].primary_key and not b.primary_key.composite and b.pk_columns == ("k",)
+    data = json.loads(CliRunner().invoke(cli, ["inspect", "--root", str(tmp_path), "--format", "json"]).output)
+    assert data["dialect"] == "sqlite" and data["tables"][0]["schema"] == "main"
+    assert data["tables"][0]["columns"][2]["enumValues"] == ["x", "y"]
