@@ -113,3 +113,48 @@ def test_sqlite_builder_rules_drizzle_kit_applies(tmp_path: Path):
     data = json.loads(CliRunner().invoke(cli, ["inspect", "--root", str(tmp_path), "--format", "json"]).output)
     assert data["dialect"] == "sqlite" and data["tables"][0]["schema"] == "main"
     assert data["tables"][0]["columns"][2]["enumValues"] == ["x", "y"]
+
+
+D1 = REPO / "fixtures" / "sqlite-d1"
+
+
+def test_generate_then_check_is_clean_and_a_model_change_is_drift(tmp_path: Path):
+    import shutil
+
+    root = tmp_path / "d1"
+    shutil.copytree(D1, root)
+    run = CliRunner()
+    assert run.invoke(cli, ["generate", "--root", str(root), "--no-cache"]).exit_code == 0
+    result = run.invoke(cli, ["check", "--root", str(root), "--no-cache", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert not [f for f in json.loads(result.output)["findings"] if f["rule"].startswith(("drift", "migration"))]
+    schema = root / "src" / "schema.ts"
+    schema.write_text(schema.read_text().replace("country: text({ length: 2 }),",
+                                                 "country: text({ length: 2 }),\n    referrer: text(),"))
+    result = run.invoke(cli, ["check", "--root", str(root), "--no-cache", "--format", "json"])
+    assert result.exit_code == 1
+    found = json.loads(result.output)["findings"]
+    assert any("referrer" in f["message"] and f["table"] == "main.shortener_clicks" for f in found), found
+
+
+def test_history_comes_from_the_sqlite_snapshots():
+    result = CliRunner().invoke(cli, ["migrations", "--root", str(D1), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    changes = [(c["kind"], c["summary"]) for m in data["migrations"] for c in m["changes"]]
+    assert ("column.added", "column expires_at added (integer)") in changes
+    assert ("table.created", "table shortener_clicks created") in changes
+    assert not data["diagnostics"]
+
+
+def test_sqlite_sql_without_a_snapshot_is_one_clear_diagnostic_not_a_postgres_parse_error(tmp_path: Path):
+    write(tmp_path, {"drizzle.config.ts": 'export default { dialect: "sqlite", schema: "./src/schema.ts", out: "./sql" };\n',
+                     "src/schema.ts": SCHEMA,
+                     "sql/0001_init.sql": "CREATE TABLE `notes` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL\n);\n"
+                                          "--> statement-breakpoint\nCREATE INDEX `x` ON `notes` (`id`);\n"})
+    result = CliRunner().invoke(cli, ["migrations", "--root", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 1, result.output  # the table is in no (known) migration: drift
+    diags = json.loads(result.output)["diagnostics"]
+    assert len(diags) == 1 and diags[0]["file"] == "sql/0001_init.sql" and diags[0]["line"] == 1
+    assert "SQLite migration without a drizzle-kit snapshot" in diags[0]["message"]
+    assert "parse" not in diags[0]["message"]
