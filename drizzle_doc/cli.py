@@ -242,10 +242,17 @@ def comments_sql_command(root, config_path, schema_globs, migrations_dir, casing
         npx drizzle-kit generate --custom --name=comments
         drizzle-doc comments-sql --output drizzle/0007_comments.sql
     """
-    from drizzle_doc.dialects.postgres.comments import comments_sql
+    from drizzle_doc.dialects import UnsupportedDialect
+    from drizzle_doc.errors import UsageError
 
     results = load(root, config_path, schema_globs, migrations_dir, casing)
-    text = "".join(comments_sql(schema) for _, schema in results)
+    parts = []
+    for project, schema in results:
+        try:
+            parts.append(project.sql_dialect.comments_sql(schema))
+        except UnsupportedDialect as exc:  # SQLite has no COMMENT ON
+            raise UsageError(f"comments-sql: {exc}") from None
+    text = "".join(parts)
     if output is None:
         click.echo(text, nl=False)
     else:

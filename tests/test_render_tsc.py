@@ -49,7 +49,8 @@ def examples_project(src: Path, dst: Path, schema: Schema, pages: dict[str, str]
     shutil.copytree(src, dst, ignore=shutil.ignore_patterns("node_modules", "docs"), symlinks=True)
     (dst / "node_modules").symlink_to(NODE_MODULES)
     mods = [re.sub(r"\.(ts|mts|tsx)$", "", f) for f in schema.files]
-    db = ["import { drizzle } from \"drizzle-orm/pg-proxy\";"]
+    proxy = "sqlite-proxy" if schema.dialect == "sqlite" else "pg-proxy"  # async drivers, no database
+    db = [f"import {{ drizzle }} from \"drizzle-orm/{proxy}\";"]
     db += [f"import * as s{i} from {json.dumps('./' + m)};" for i, m in enumerate(mods)]
     spread = ", ".join(f"...s{i}" for i in range(len(mods)))
     db.append(f"export const db = drizzle(async () => ({{ rows: [] }}), {{ schema: {{ {spread} }} }});")

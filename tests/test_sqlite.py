@@ -158,3 +158,29 @@ def test_sqlite_sql_without_a_snapshot_is_one_clear_diagnostic_not_a_postgres_pa
     assert len(diags) == 1 and diags[0]["file"] == "sql/0001_init.sql" and diags[0]["line"] == 1
     assert "SQLite migration without a drizzle-kit snapshot" in diags[0]["message"]
     assert "parse" not in diags[0]["message"]
+
+
+def test_comments_sql_says_sqlite_has_no_comment_on(tmp_path: Path):
+    out = tmp_path / "comments.sql"
+    result = CliRunner().invoke(cli, ["comments-sql", "--root", str(APP), "--output", str(out)])
+    assert result.exit_code == 2
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "SQLite has no COMMENT ON" in lines[0], result.output
+    assert not out.exists()
+
+
+def test_sqlite_pages_say_what_holds_for_sqlite(tmp_path: Path):
+    from drizzle_doc.commands.generate import render_project
+
+    p = project(APP)
+    pages = render_project(p, extract(p))
+    tasks = next(text for path, text in pages.items() if path.endswith("tasks.md"))
+    assert "# tasks" in tasks and "main." not in tasks.replace("main.ts", "")
+    for pg_only in ("TOAST", "pg-core", "COMMENT ON", "logical replication", "jsonb", "::"):
+        assert pg_only not in "".join(pages.values()), pg_only
+    assert 'import { alias } from "drizzle-orm/sqlite-core";' in tasks
+    assert "PRAGMA foreign_keys = ON" in tasks and "INTEGER PRIMARY KEY" in tasks and "STRICT" in tasks
+    assert "GENERATED ALWAYS AS `(length(\"title\"))` VIRTUAL" in tasks
+    projects = next(text for path, text in pages.items() if path.endswith("/projects.md") or path == "projects.md")
+    assert "GENERATED ALWAYS AS `(lower(replace(name, ' ', '-')))` STORED" in projects
+    assert "overflow pages" in projects

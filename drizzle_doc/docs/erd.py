@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from drizzle_doc.model import ForeignKey, Schema, Table
+from drizzle_doc.model import ForeignKey, Schema, Table, unqualified
 
 #: Mermaid refuses diagram text longer than this by default (``maxTextSize``).
 MERMAID_MAX_TEXT = 50_000
@@ -132,7 +132,7 @@ _LABEL_BAD = re.compile(r"[^A-Za-z0-9_ ,.()\-]")
 def mermaid_id(key: str) -> str:
     """A Mermaid entity name for a table key (``public.users`` -> ``users``)."""
     schema, _, name = key.partition(".")
-    raw = name if schema == "public" else f"{schema}__{name}"
+    raw = name if unqualified(schema) else f"{schema}__{name}"
     ident = _IDENT_BAD.sub("_", raw)
     if not ident or not ident[0].isalpha():
         ident = "t_" + ident

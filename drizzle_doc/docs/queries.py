@@ -15,6 +15,7 @@ from functools import lru_cache
 from dataclasses import dataclass
 from typing import Optional
 
+from drizzle_doc.dialects import get_dialect
 from drizzle_doc.docs.erd import Edge
 from drizzle_doc.model import Column, Schema, Table
 from drizzle_doc.docs.pages import code_comment, js_string
@@ -337,7 +338,7 @@ def query_examples(schema: Schema, table: Table, edges: tuple[Edge, ...]) -> Opt
     if core:
         imports.append(f"import {{ {', '.join(core)} }} from \"drizzle-orm\";")
     if "alias" in ops:
-        imports.append("import { alias } from \"drizzle-orm/pg-core\";")
+        imports.append(f"import {{ alias }} from \"{_core_package(schema.dialect)}\";")
     imports.append("import { db } from \"./db\"; // your drizzle() instance, created with { schema }")
     by_file: dict[str, list[str]] = {}
     for v, f in imports_tables.items():
@@ -369,3 +370,8 @@ def _param(prop: str) -> str:
         p = "_" + p
     p = p[0].lower() + p[1:]
     return p + "Value" if p in _RESERVED else p
+
+
+def _core_package(dialect: str) -> str:
+    """The drizzle package whose ``alias`` a self-join imports (drizzle-orm/pg-core, …/sqlite-core)."""
+    return get_dialect(dialect).core_package

@@ -40,7 +40,7 @@ import jinja2
 from drizzle_doc.errors import DrizzleDocError
 
 from drizzle_doc.docs.erd import Edge, er_diagram, fits, neighbourhood, schema_edges
-from drizzle_doc.model import Column, Index, Schema, Table
+from drizzle_doc.model import Column, Index, Schema, Table, unqualified
 from drizzle_doc.docs.pages import code_comment, md_cell, md_code, md_inline, md_text
 from drizzle_doc.docs.queries import query_examples, sample_row
 from drizzle_doc.resources import templates_dir
@@ -94,7 +94,7 @@ def _unique_stems(raws: Iterable[str]) -> dict[str, str]:
 
 
 def display_name(table: Table) -> str:
-    return table.name if table.schema == "public" else f"{table.schema}.{table.name}"
+    return table.name if unqualified(table.schema) else f"{table.schema}.{table.name}"
 
 
 def page_paths(schema: Schema) -> dict[str, str]:
@@ -167,7 +167,7 @@ def _sqlish(values: Iterable[str]) -> str:
 
 def _page_link(key: str, paths: Mapping[str, str], label: Optional[str] = None, prefix: str = "") -> str:
     schema, _, name = key.partition(".")
-    label = label or (name if schema == "public" else key)
+    label = label or (name if unqualified(schema) else key)
     if key in paths:
         return _link(label, prefix + quote(paths[key], safe="/._-~"))
     return md_code(label) + " (not in these models)"
@@ -175,7 +175,7 @@ def _page_link(key: str, paths: Mapping[str, str], label: Optional[str] = None, 
 
 def _col_ref(key: str, cols: Iterable[str], paths: Mapping[str, str], prefix: str = "") -> str:
     schema, _, name = key.partition(".")
-    base = name if schema == "public" else key
+    base = name if unqualified(schema) else key
     label = base + "." + ",".join(cols) if len(tuple(cols)) == 1 else f"{base}({', '.join(cols)})"
     if key in paths:
         return _link(label, prefix + quote(paths[key], safe="/._-~"))
@@ -280,7 +280,10 @@ def column_constraints(t: Table, c: Column, fks_by_col: Mapping[str, list], path
     if c.identity is not None:
         out.append("IDENTITY " + ("ALWAYS" if c.identity.type == "always" else "BY DEFAULT"))
     if c.generated is not None:
-        out.append("GENERATED ALWAYS AS " + md_code(f"({c.generated.expression})") + " STORED")
+        expr = c.generated.expression
+        if not _parenthesized(expr):  # drizzle-kit's SQLite snapshot wraps it already
+            expr = f"({expr})"
+        out.append("GENERATED ALWAYS AS " + md_code(expr) + " " + c.generated.type.upper())
     if c.app_default:
         out.append("app default " + md_code(c.app_default) + " (set by drizzle, not the database)")
     if c.on_update:
@@ -290,6 +293,18 @@ def column_constraints(t: Table, c: Column, fks_by_col: Mapping[str, list], path
         ref = f"{fk.foreign_schema}.{fk.foreign_table}"
         out.append("FK → " + _col_ref(ref, (fk.foreign_columns[i],) if i < len(fk.foreign_columns) else (), paths))
     return out
+
+
+def _parenthesized(expr: str) -> bool:
+    """``(…)`` wrapping the whole expression, as drizzle-kit's SQLite snapshot writes it."""
+    if not (expr.startswith("(") and expr.endswith(")")):
+        return False
+    depth = 0
+    for i, ch in enumerate(expr):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and i < len(expr) - 1:
+            return False
+    return True
 
 
 def _column_description(c: Column, added: Any = None, created: Any = None) -> str:
@@ -321,7 +336,7 @@ def index_purpose(t: Table, ix: Index, schema: Schema) -> str:
     for fk in t.foreign_keys:
         n = len(fk.columns)
         if n and tuple(lead[:n]) == tuple(fk.columns):
-            other = fk.foreign_table if fk.foreign_schema == "public" else f"{fk.foreign_schema}.{fk.foreign_table}"
+            other = fk.foreign_table if unqualified(fk.foreign_schema) else f"{fk.foreign_schema}.{fk.foreign_table}"
             return f"serves joins from {md_inline(t.name)} to {md_inline(other)} (and deletes in {md_inline(other)})"
     what = " and ".join(exprs)
     verb = "looks up"
@@ -382,7 +397,7 @@ def _relationships(t: Table, edges: tuple[Edge, ...], paths: Mapping[str, str]) 
 
 
 def _rel_item(kind: str, other: str, via: str, e: Edge, names: tuple[str, ...], paths) -> dict:
-    child_name = e.child.partition(".")[2] if e.child.startswith("public.") else e.child
+    child_name = e.child.partition(".")[2] if unqualified(e.child.partition(".")[0]) else e.child
     notes = []
     if e.fk is not None:
         notes.append(f"ON DELETE {e.fk.on_delete or 'no action'}")
@@ -451,7 +466,7 @@ def performance_notes(t: Table, schema: Schema) -> list[str]:
     notes = []
     for fk in t.foreign_keys:
         if not _covered(t, fk.columns):
-            ref = fk.foreign_table if fk.foreign_schema == "public" else f"{fk.foreign_schema}.{fk.foreign_table}"
+            ref = fk.foreign_table if unqualified(fk.foreign_schema) else f"{fk.foreign_schema}.{fk.foreign_table}"
             cols = ", ".join(fk.columns)
             props = ", ".join(f"t.{(t.column(c).property if t.column(c) else c)}" for c in fk.columns)
             notes.append(
@@ -459,14 +474,18 @@ def performance_notes(t: Table, schema: Schema) -> list[str]:
                 f"and deletes in {md_inline(ref)} scan the whole table. Consider "
                 f"{md_code(f'index().on({props})')}."
             )
-    if not t.pk_columns:
+    sqlite = schema.dialect == "sqlite"
+    if sqlite:
+        notes += _sqlite_notes(t)
+    elif not t.pk_columns:
         notes.append("No primary key: rows cannot be addressed or updated reliably, and logical "
                      "replication cannot send updates or deletes for this table.")
-    large = [c for c in t.columns if _base(c.type) in LARGE_TYPES or c.type.endswith("[]")]
+    large = [c for c in t.columns if _base(c.type) in (SQLITE_LARGE_TYPES if sqlite else LARGE_TYPES) or c.type.endswith("[]")]
     if large:
+        where = ("in overflow pages once a row outgrows its b-tree page" if sqlite else "out of line (TOAST)")
         notes.append(
             "Large values (" + ", ".join(md_code(f"{c.name} {c.type}") for c in large) + ") are stored "
-            "out of line (TOAST): select only the columns a query needs instead of `select()` on hot paths."
+            f"{where}: select only the columns a query needs instead of `select()` on hot paths."
         )
     unindexed_enum = [c for c in t.columns if c.enum_values and not _covered(t, (c.name,))]
     if unindexed_enum:
@@ -474,6 +493,34 @@ def performance_notes(t: Table, schema: Schema) -> list[str]:
             "Filters on " + ", ".join(md_code(c.name) for c in unindexed_enum) + " are served by no index; "
             "on a large table add a (partial) index for the values you filter on."
         )
+    return notes
+
+
+#: SQLite column types whose values are typically large (blobs, JSON kept as text)
+SQLITE_LARGE_TYPES = ("blob",)
+
+
+def _sqlite_notes(t: Table) -> list[str]:
+    """What holds for a SQLite table: the rowid, type affinity, foreign key enforcement."""
+    notes = []
+    pk = t.pk_columns
+    col = t.column(pk[0]) if len(pk) == 1 else None
+    if col is not None and _base(col.type) == "integer":
+        auto = (" AUTOINCREMENT also keeps ids of deleted rows from being reused, at the cost of a "
+                "`sqlite_sequence` update on every insert.") if col.autoincrement else ""
+        notes.append(f"{md_code(col.name)} is an INTEGER PRIMARY KEY: an alias of the rowid, so lookups by it "
+                     f"walk the table's own b-tree and a new row without one gets the next rowid.{auto}")
+    elif not pk:
+        notes.append("No primary key: rows are addressed only by the hidden rowid, which `VACUUM` may renumber.")
+    else:
+        notes.append("The primary key is not an INTEGER PRIMARY KEY: SQLite keeps a separate unique index "
+                     "for it beside the rowid b-tree (`WITHOUT ROWID` would store the rows by the key itself).")
+    notes.append("Column types are affinities, not checks: drizzle-kit creates tables without `STRICT`, so "
+                 "SQLite stores a value of another type in a column as given unless it converts cleanly; "
+                 "the CHECK constraints and drizzle's TypeScript types are what keep values in shape.")
+    if t.foreign_keys:
+        notes.append("SQLite enforces these foreign keys only on connections that run `PRAGMA foreign_keys = ON` "
+                     "(off by default in SQLite; Cloudflare D1 enforces them): without it, ON DELETE actions do not run.")
     return notes
 
 
@@ -706,10 +753,10 @@ def other_pages(job: PageJob) -> dict[str, str]:
             "purpose": md_cell(purpose) if purpose else "_No description yet_",
             "link": _link(paths[t.key], quote(paths[t.key], safe="/._-~")),
         })
-    enums = [{"name": md_code(e.name if e.schema == "public" else e.key),
+    enums = [{"name": md_code(e.name if unqualified(e.schema) else e.key),
               "members": ", ".join(md_code(v) for v in e.values),
               "description": md_cell(_doc_text(e.description))} for e in schema.enums]
-    views = [{"name": md_code(v.name if v.schema == "public" else v.key),
+    views = [{"name": md_code(v.name if unqualified(v.schema) else v.key),
               "kind": "materialized view" if v.materialized else "view",
               "description": md_cell(_doc_text(v.description)),
               "location": _link(f"{v.file}:{v.line}", _rel_link(v.file, str(getattr(project, 'out', '')),

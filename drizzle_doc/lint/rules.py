@@ -27,7 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Union
 
-from drizzle_doc.model import Schema, Table
+from drizzle_doc.model import Schema, Table, unqualified
 from drizzle_doc.output.report import ERROR, WARNING, Finding
 from drizzle_doc.project.settings import OFF, RULES, Settings, validate
 
@@ -73,7 +73,7 @@ def as_settings(settings: Union[Settings, Mapping[str, Any], None]) -> Settings:
 
 def _match_table(schema: Schema, ref: str) -> Optional[Table]:
     for t in schema.tables:
-        shown = t.name if t.schema == "public" else t.key
+        shown = t.name if unqualified(t.schema) else t.key
         if ref in (t.key, shown, t.variable):
             return t
     return None

@@ -25,4 +25,6 @@ from drizzle_doc.model.schema import (  # noqa: F401
     Sequence,
     View,
     Schema,
+    UNQUALIFIED_SCHEMAS,
+    unqualified,
 )

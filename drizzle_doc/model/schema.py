@@ -13,6 +13,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
+#: The schema a dialect's tables live in when none is named: PostgreSQL's ``public``, SQLite's
+#: ``main``.  Pages and messages name such tables without it.  (A PostgreSQL schema literally
+#: called ``main`` is shown unqualified too.)
+UNQUALIFIED_SCHEMAS = frozenset({"public", "main"})
+
+
+def unqualified(schema: Optional[str]) -> bool:
+    """Tables in ``schema`` are named without it (the dialect's default schema)."""
+    return schema in UNQUALIFIED_SCHEMAS
+
+
 # ---------------------------------------------------------------------------
 # Diagnostics
 # ---------------------------------------------------------------------------
