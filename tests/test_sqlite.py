@@ -184,3 +184,10 @@ def test_sqlite_pages_say_what_holds_for_sqlite(tmp_path: Path):
     projects = next(text for path, text in pages.items() if path.endswith("/projects.md") or path == "projects.md")
     assert "GENERATED ALWAYS AS `(lower(replace(name, ' ', '-')))` STORED" in projects
     assert "overflow pages" in projects
+
+
+def test_verify_on_a_sqlite_project_is_a_clear_usage_error(tmp_path: Path):
+    result = CliRunner().invoke(cli, ["verify", "--root", str(APP), "--database-url", f"file:{tmp_path}/app.db"])
+    assert result.exit_code == 2
+    assert "verify reads PostgreSQL databases only: this project's dialect is sqlite" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "app.db").exists()

@@ -2,8 +2,8 @@
 Cloudflare D1, Expo, Bun, Durable Objects).
 
 The modules beside this one each hold one SQLite concern: ``builders`` (sqlite-core's column
-builders), ``snapshot`` (drizzle-kit's version 6 JSON), ``sql`` (migration SQL: statements and
-renames) and ``catalog`` (a database file, read-only).  :data:`SQLITE` puts them together.
+builders), ``snapshot`` (drizzle-kit's version 6 JSON) and ``sql`` (migration SQL: its
+statements; a live database is not read yet).  :data:`SQLITE` puts them together.
 
 SQLite has no schemas in drizzle's sense: every table lives in the database's ``main`` schema
 (SQLite's own name for it: ``main.users`` is valid SQL), which is :attr:`default_schema`, so
@@ -110,9 +110,9 @@ class SqliteDialect(Dialect):
         return snapshot_renames(data)
 
     def read_catalog(self, conn, schemas):
-        from drizzle_doc.dialects.sqlite.catalog import read_catalog
+        from drizzle_doc.dialects.base import UnsupportedDialect
 
-        return read_catalog(conn, schemas)
+        raise UnsupportedDialect("a live SQLite database is not read yet")
 
     def comments_sql(self, schema) -> str:
         from drizzle_doc.dialects.base import UnsupportedDialect
