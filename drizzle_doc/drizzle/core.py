@@ -235,10 +235,9 @@ def _m_not_null(self, ev, args, call):
 
 
 def _m_primary_key(self, ev, args, call):
-    cfg = args[0] if args else UNDEFINED
-    if isinstance(cfg, JSObject) and cfg.get("autoIncrement") is True:  # sqlite-core integer()
-        return self._with(primary_key=True, not_null=True, autoincrement=True)
-    return self._with(primary_key=True, not_null=True)
+    cfg = args[0] if args else UNDEFINED  # sqlite-core integer(): primaryKey({ autoIncrement })
+    auto = isinstance(cfg, JSObject) and cfg.get("autoIncrement") is True
+    return self._with(primary_key=True, not_null=True, autoincrement=True) if auto else self._with(primary_key=True, not_null=True)
 
 
 def _m_unique(self, ev, args, call):
@@ -867,6 +866,28 @@ def _drizzle_kit_lookup(name: str) -> Any:
         return Native("defineConfig", lambda ev, a, c: a[0] if a else UNDEFINED)
     return Unknown(f"drizzle-kit.{name}")
 
+
+
+def constraint_natives() -> dict[str, Native]:
+    """The members every dialect's core package shares: ``customType`` and the third
+    argument's builders (indexes, keys, uniques, checks)."""
+    fns = {"customType": custom_type, "index": index_builder(False), "uniqueIndex": index_builder(True),
+           "primaryKey": primary_key_builder, "foreignKey": foreign_key_builder, "unique": unique_builder,
+           "check": check_builder}
+    return {name: Native(name, fn) for name, fn in fns.items()}
+
+
+def core_package_lookup(package: str, members: dict[str, Any]):
+    """A dialect core package's member lookup (``drizzle-orm/pg-core``, ``…/sqlite-core``): its
+    members, else a type-only name, else a call that says the member is not known."""
+    def lookup(name: str) -> Any:
+        if name in members:
+            return members[name]
+        if name[:1].isupper() or name.startswith("Any"):
+            return Unknown(f"`{name}` from {package} is a type, not a value")
+        return Native(name, lambda ev, a, c: Unknown(f"`{name}` from {package} is not known to drizzle-doc", c.site))
+
+    return lookup
 
 
 def orm_natives() -> dict[str, Namespace]:

@@ -14,17 +14,13 @@ from drizzle_doc.drizzle.core import (
     RoleValue,
     SchemaValue,
     ViewBuilder,
-    check_builder,
-    custom_type,
-    foreign_key_builder,
-    index_builder,
     name_and_config,
     config_option,
+    constraint_natives,
+    core_package_lookup,
     policy_builder,
-    primary_key_builder,
     static_text,
     table_creator,
-    unique_builder,
     make_enum,
     make_sequence,
     make_table,
@@ -121,15 +117,9 @@ def _pg_core_members() -> dict[str, Any]:
             "pgPolicy": Native("pgPolicy", policy_builder),
             "pgView": Native("pgView", lambda ev, a, c: ViewBuilder(a[0] if a else UNDEFINED, None, False, a[1] if len(a) > 1 else UNDEFINED, c.site)),
             "pgMaterializedView": Native("pgMaterializedView", lambda ev, a, c: ViewBuilder(a[0] if a else UNDEFINED, None, True, a[1] if len(a) > 1 else UNDEFINED, c.site)),
-            "customType": Native("customType", custom_type),
-            "index": Native("index", index_builder(False)),
-            "uniqueIndex": Native("uniqueIndex", index_builder(True)),
-            "primaryKey": Native("primaryKey", primary_key_builder),
-            "foreignKey": Native("foreignKey", foreign_key_builder),
-            "unique": Native("unique", unique_builder),
-            "check": Native("check", check_builder),
         }
     )
+    members.update(constraint_natives())
     return members
 
 
@@ -137,12 +127,7 @@ PG_CORE = _pg_core_members()
 PG_CORE_BUILDERS = JSObject({name: PG_CORE[name] for name in COLUMN_BUILDERS})
 
 
-def _pg_core_lookup(name: str) -> Any:
-    if name in PG_CORE:
-        return PG_CORE[name]
-    if name[:1].isupper() or name.startswith("Any"):
-        return Unknown(f"`{name}` from drizzle-orm/pg-core is a type, not a value")
-    return Native(name, lambda ev, a, c: Unknown(f"`{name}` from drizzle-orm/pg-core is not known to drizzle-doc", c.site))
+_pg_core_lookup = core_package_lookup("drizzle-orm/pg-core", PG_CORE)
 
 
 def natives() -> dict[str, Namespace]:

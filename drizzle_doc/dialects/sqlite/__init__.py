@@ -62,10 +62,7 @@ class SqliteDialect(Dialect):
     def canonical_expr(self, text: Optional[str]) -> Optional[str]:
         if text is None:
             return None
-        t = _WORD.sub(" ", text.strip())
-        while t.startswith("(") and t.endswith(")") and _balanced(t[1:-1]):
-            t = t[1:-1].strip()
-        return t.replace("`", '"')
+        return _WORD.sub(" ", text.strip()).replace("`", '"')
 
     def finish_table(self, table, report):
         """drizzle-kit's SQLite snapshot: every unique constraint (a column's ``.unique()`` or
@@ -118,18 +115,6 @@ class SqliteDialect(Dialect):
         from drizzle_doc.dialects.base import UnsupportedDialect
 
         raise UnsupportedDialect("SQLite has no COMMENT ON: the JSDoc descriptions live in the docs pages only")
-
-
-def _balanced(text: str) -> bool:
-    depth = 0
-    for ch in text:
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
 
 
 SQLITE = SqliteDialect()

@@ -13,21 +13,18 @@ from typing import Any
 from drizzle_doc.drizzle.core import (
     ColumnBuilder,
     ViewBuilder,
-    check_builder,
     config_option,
+    constraint_natives,
+    core_package_lookup,
     custom_type,
-    foreign_key_builder,
-    index_builder,
     make_table,
     name_and_config,
     orm_natives,
-    primary_key_builder,
     static_text,
     table_creator,
-    unique_builder,
 )
 from drizzle_doc.model import ERROR
-from drizzle_doc.ts.values import UNDEFINED, Call, JSObject, Namespace, Native, Unknown
+from drizzle_doc.ts.values import UNDEFINED, Call, JSObject, Namespace, Native
 
 #: integer({ mode: "timestamp" | "timestamp_ms" }).defaultNow(): drizzle-orm's deprecated default
 NOW_MS = "(cast((julianday('now') - 2440587.5)*86400000 as integer))"
@@ -80,27 +77,16 @@ def _members() -> dict[str, Any]:
             "sqliteTableCreator": Native("sqliteTableCreator", lambda ev, a, c: table_creator(builders, "sqliteTableCreator()")(ev, a, c)),
             "sqliteView": Native("sqliteView", _view),
             "view": Native("view", _view),
-            "customType": Native("customType", custom_type),
-            "index": Native("index", index_builder(False)),
-            "uniqueIndex": Native("uniqueIndex", index_builder(True)),
-            "primaryKey": Native("primaryKey", primary_key_builder),
-            "foreignKey": Native("foreignKey", foreign_key_builder),
-            "unique": Native("unique", unique_builder),
-            "check": Native("check", check_builder),
         }
     )
+    members.update(constraint_natives())
     return members
 
 
 SQLITE_CORE = _members()
 
 
-def _lookup(name: str) -> Any:
-    if name in SQLITE_CORE:
-        return SQLITE_CORE[name]
-    if name[:1].isupper() or name.startswith("Any"):
-        return Unknown(f"`{name}` from drizzle-orm/sqlite-core is a type, not a value")
-    return Native(name, lambda ev, a, c: Unknown(f"`{name}` from drizzle-orm/sqlite-core is not known to drizzle-doc", c.site))
+_lookup = core_package_lookup("drizzle-orm/sqlite-core", SQLITE_CORE)
 
 
 def natives() -> dict[str, Namespace]:
