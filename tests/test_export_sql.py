@@ -26,7 +26,7 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "oracle"))
 
-from harness import (DRIZZLE_KIT, FixtureProject, OracleError, copy_project, discover,  # noqa: E402
+from harness import (DRIZZLE_KIT, FixtureProject, generations_of, OracleError, copy_project, discover,  # noqa: E402
                      find_migration_dirs, oracle_available, run_generate)
 
 from drizzle_doc.cli import cli  # noqa: E402
@@ -162,6 +162,11 @@ def check_golden(path: Path, text: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_sql_golden(name):
     result = _inspect("sql", name)
+    dialects = {p.dialect for p in load_projects(root=FIXTURES / name)}
+    if dialects != {"postgresql"}:  # only the PostgreSQL dialect writes DDL so far: one clear line, exit 2
+        assert result.exit_code == 2, result.output
+        assert "inspect --format sql" in result.output and "Traceback" not in result.output
+        return
     assert result.exit_code in (0, 1), result.output
     check_golden(GOLDEN / name / "export" / "inspect.sql", result.stdout)
 
@@ -221,6 +226,8 @@ def test_export_equals_drizzle_kit_statement_for_statement(fixture: FixtureProje
             pytest.fail(f"drizzle-kit oracle unavailable in CI: {reason}")
         pytest.skip(f"drizzle-kit oracle unavailable: {reason}")
     project = _project(fixture)
+    if project.dialect != "postgresql" or "0" not in generations_of(fixture):
+        pytest.skip(f"{fixture.id}: drizzle-doc's DDL export is PostgreSQL's, held against drizzle-kit 0.31's export")
     ours = POSTGRES.export_sql(extract(project))
     kit = split_statements(kit_sql(fixture, project.casing is not None, tmp_path))
     equal, missing, extra = compare_statements(ours, kit)

@@ -243,10 +243,84 @@ def compare_table(cmp: Comparison, key: str, exp: dict, ours: dict) -> None:
         cmp.eq(f"{w}.withCheck", e.get("withCheck") or None, o.get("withCheck") or None)
 
 
+def compare_sqlite(snapshot: dict, ours: dict) -> Comparison:
+    """Every fact of a drizzle-kit SQLite snapshot (version 6) against our ``inspect`` JSON.
+
+    Its mapping: tables are keyed by name and ours live in schema ``main``; a column's
+    ``autoincrement`` is ours (absent: false); an index's ``columns`` are plain text, its
+    expressions flagged in ``internal.indexes``; every unique constraint is a unique index on
+    both sides; a column-level primary key has no name; views compare their definition too."""
+    cmp = Comparison()
+    internal = (snapshot.get("internal") or {}).get("indexes") or {}
+    etables = {t["name"]: t for t in (snapshot.get("tables") or {}).values()}
+    otables = {t.get("name"): t for t in ours.get("tables") or []}
+    for name in _names(cmp, "tables", "table", etables, otables):
+        exp, o, key = etables[name], otables[name], f"main.{name}"
+        cmp.eq(f"{key}.schema", "main", o.get("schema"))
+        ecols, ocols = exp.get("columns") or {}, _by(o.get("columns") or [])
+        for cname in _names(cmp, f"{key}.columns", "column", ecols, ocols):
+            e, c, w = ecols[cname], ocols[cname], f"{key}.columns.{cname}"
+            cmp.eq(f"{w}.type", e.get("type"), c.get("type"))
+            cmp.eq(f"{w}.notNull", bool(e.get("notNull")), c.get("notNull"))
+            cmp.eq(f"{w}.primaryKey", bool(e.get("primaryKey")), c.get("primaryKey"))
+            cmp.eq(f"{w}.autoincrement", bool(e.get("autoincrement")), bool(c.get("autoincrement")))
+            cmp.eq(f"{w}.default", as_text(e.get("default")), as_text(c.get("default")))
+            cmp.eq(f"{w}.generated", e.get("generated"), c.get("generated"))
+        cmp.eq(f"{key}.columns(order)", list(ecols), [c.get("name") for c in o.get("columns") or []])
+        cpks = list((exp.get("compositePrimaryKeys") or {}).values())
+        opk = o.get("primaryKey")
+        if cpks:
+            if opk is None:
+                cmp.missing(f"{key}.primaryKey {cpks[0].get('name')}", "composite primary key")
+            else:
+                cmp.eq(f"{key}.primaryKey.name", cpks[0].get("name"), opk.get("name"))
+                cmp.eq(f"{key}.primaryKey.columns", list(cpks[0].get("columns") or []), list(opk.get("columns") or []))
+        else:
+            pk_cols = [c["name"] for c in ecols.values() if c.get("primaryKey")]
+            cmp.eq(f"{key}.primaryKey.columns (column-level key)", pk_cols, list((opk or {}).get("columns") or []))
+        efks, ofks = exp.get("foreignKeys") or {}, _by(o.get("foreignKeys") or [])
+        for fk in _names(cmp, f"{key}.foreignKeys", "foreign key", efks, ofks):
+            e, f, w = efks[fk], ofks[fk], f"{key}.foreignKeys.{fk}"
+            cmp.eq(f"{w}.columns", list(e.get("columnsFrom") or []), list(f.get("columns") or []))
+            cmp.eq(f"{w}.foreignTable", e.get("tableTo"), f.get("foreignTable"))
+            cmp.eq(f"{w}.foreignColumns", list(e.get("columnsTo") or []), list(f.get("foreignColumns") or []))
+            cmp.eq(f"{w}.onDelete", e.get("onDelete") or "no action", f.get("onDelete") or "no action")
+            cmp.eq(f"{w}.onUpdate", e.get("onUpdate") or "no action", f.get("onUpdate") or "no action")
+        eidx, oidx = exp.get("indexes") or {}, _by(o.get("indexes") or [])
+        for ix in _names(cmp, f"{key}.indexes", "index", eidx, oidx):
+            e, i, w = eidx[ix], oidx[ix], f"{key}.indexes.{ix}"
+            flagged = (internal.get(ix) or {}).get("columns") or {}
+            cmp.eq(f"{w}.columns", list(e.get("columns") or []), [c.get("expression") for c in i.get("columnOptions") or []])
+            cmp.eq(f"{w}.isExpression", [bool((flagged.get(c) or {}).get("isExpression")) for c in e.get("columns") or []],
+                   [bool(c.get("isExpression")) for c in i.get("columnOptions") or []])
+            cmp.eq(f"{w}.unique", bool(e.get("isUnique")), i.get("unique"))
+            cmp.eq(f"{w}.where", e.get("where") or None, i.get("where") or None)
+        cmp.eq(f"{key}.indexes(order)", list(eidx), [i.get("name") for i in o.get("indexes") or []])
+        for u in o.get("uniqueConstraints") or []:
+            cmp.extra(f"{key}.uniqueConstraints.{u.get('name')}", "unique constraint (drizzle-kit: a unique index)")
+        ech, och = exp.get("checkConstraints") or {}, _by(o.get("checks") or [])
+        for ck in _names(cmp, f"{key}.checks", "check constraint", ech, och):
+            cmp.eq(f"{key}.checks.{ck}.expression", ech[ck].get("value"), och[ck].get("expression"))
+    eviews = {v["name"]: v for v in (snapshot.get("views") or {}).values()}
+    oviews = {v.get("name"): v for v in ours.get("views") or []}
+    for name in _names(cmp, "views", "view", eviews, oviews):
+        e, v = eviews[name], oviews[name]
+        cmp.eq(f"views.{name}.existing", bool(e.get("isExisting")), bool(v.get("existing")))
+        if v.get("definition") is not None or e.get("isExisting"):
+            cmp.eq(f"views.{name}.definition", e.get("definition"), v.get("definition"))
+        if v.get("columns"):
+            ecols, ocols = e.get("columns") or {}, _by(v["columns"])
+            for cname in _names(cmp, f"views.{name}.columns", "view column", ecols, ocols):
+                cmp.eq(f"views.{name}.columns.{cname}.type", ecols[cname].get("type"), ocols[cname].get("type"))
+    return cmp
+
+
 def compare(snapshot: dict, ours: dict) -> Comparison:
     """Every fact of a drizzle-kit snapshot against our ``inspect`` JSON."""
     if snapshot.get("dialect") == "mysql":
         return compare_mysql(snapshot, ours)
+    if snapshot.get("dialect") == "sqlite":
+        return compare_sqlite(snapshot, ours)
     cmp = Comparison()
 
     def qual(item: dict) -> str:
@@ -653,11 +727,50 @@ def test_as_text_spells_snapshot_values():
     assert as_text(None) is None
 
 
+def sqlite_snapshot_as_ours(snapshot: dict) -> dict:
+    """:func:`snapshot_as_ours` for a SQLite snapshot (the inverse of :func:`compare_sqlite`)."""
+    internal = (snapshot.get("internal") or {}).get("indexes") or {}
+
+    def column(c: dict) -> dict:
+        out = {"name": c["name"], "type": c["type"], "notNull": bool(c.get("notNull")),
+               "primaryKey": bool(c.get("primaryKey")), "default": as_text(c.get("default")),
+               "generated": dict(c["generated"]) if c.get("generated") else None}
+        if c.get("autoincrement"):
+            out["autoincrement"] = True
+        return out
+
+    tables = []
+    for t in (snapshot.get("tables") or {}).values():
+        cpk = list((t.get("compositePrimaryKeys") or {}).values())
+        cols = (t.get("columns") or {}).values()
+        pk_cols = [c["name"] for c in cols if c.get("primaryKey")]
+        tables.append({
+            "name": t["name"], "schema": "main", "columns": [column(c) for c in cols],
+            "primaryKey": ({"name": cpk[0]["name"], "columns": cpk[0]["columns"]} if cpk
+                           else {"name": f"{t['name']}_pkey", "columns": pk_cols} if pk_cols else None),
+            "foreignKeys": [{"name": f["name"], "columns": f["columnsFrom"], "foreignTable": f["tableTo"],
+                             "foreignColumns": f["columnsTo"], "onDelete": f.get("onDelete"), "onUpdate": f.get("onUpdate")}
+                            for f in (t.get("foreignKeys") or {}).values()],
+            "indexes": [{"name": name, "unique": i.get("isUnique", False), "where": i.get("where"),
+                         "columnOptions": [{"expression": c, "isExpression": bool(
+                             (((internal.get(name) or {}).get("columns") or {}).get(c) or {}).get("isExpression"))}
+                             for c in i["columns"]]}
+                        for name, i in (t.get("indexes") or {}).items()],
+            "uniqueConstraints": [],
+            "checks": [{"name": c["name"], "expression": c["value"]} for c in (t.get("checkConstraints") or {}).values()],
+        })
+    return {"tables": tables, "views": [
+        {"name": v["name"], "existing": v.get("isExisting", False), "definition": v.get("definition"), "columns": []}
+        for v in (snapshot.get("views") or {}).values()]}
+
+
 def snapshot_as_ours(snapshot: dict) -> dict:
     """What our JSON must say for a snapshot, built by the documented mapping (the inverse
     of :func:`compare`).  Lets the comparison run on every committed real snapshot."""
     if snapshot.get("dialect") == "mysql":
         return mysql_snapshot_as_ours(snapshot)
+    if snapshot.get("dialect") == "sqlite":
+        return sqlite_snapshot_as_ours(snapshot)
 
     def column(c: dict) -> dict:
         ident = c.get("identity")

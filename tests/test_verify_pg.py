@@ -526,7 +526,8 @@ def test_comments_sql_round_trip_and_db_comments(own_db, cli_with_model, tmp_pat
 def _journals() -> list[Path]:
     found = []
     for j in sorted((REPO / "fixtures").glob("**/meta/_journal.json")):
-        if "node_modules" not in j.parts:
+        # PostgreSQL histories only (SQLite fixtures' SQL is not PostgreSQL's)
+        if "node_modules" not in j.parts and json.loads(j.read_text()).get("dialect", "postgresql") == "postgresql":
             found.append(j)
     return found
 

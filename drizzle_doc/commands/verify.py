@@ -528,6 +528,10 @@ class VerifyResult:
 def verify(schema: Schema, url: str, *, schema_filter: Iterable[str] = (),
            tables_filter: Iterable[str] = (), db_comments: bool = False) -> VerifyResult:
     """Compare one project's model with the database at ``url`` (read-only)."""
+    if schema.dialect != "postgresql":
+        from drizzle_doc.errors import UsageError
+
+        raise UsageError(f"verify reads PostgreSQL databases only: this project's dialect is {schema.dialect}")
     schemas = scope_schemas(schema, schema_filter)
     with connect(url) as conn:
         live = read_catalog(conn, schemas)

@@ -23,7 +23,14 @@ def _postgres() -> Dialect:
     return POSTGRES
 
 
+def _sqlite() -> Dialect:
+    from drizzle_doc.dialects.sqlite import SQLITE
+
+    return SQLITE
+
+
 register("postgresql", _postgres)
+register("sqlite", _sqlite)
 
 
 def get_dialect(name: str) -> Dialect:
@@ -32,8 +39,8 @@ def get_dialect(name: str) -> Dialect:
 
 
 def dialect_for(name: str) -> Dialect:
-    """:func:`get_dialect`, but PostgreSQL's for a dialect drizzle-doc cannot read yet: the config
-    reader has already said so, and such a schema is read as PostgreSQL's (MySQL, SQLite: issue 15)."""
+    """:func:`get_dialect`, but PostgreSQL's for a name no dialect is registered under: the config
+    reader refuses those (exit 2), so only a Schema made without a config gets here."""
     try:
         return lookup(name)
     except UnsupportedDialect:

@@ -44,7 +44,6 @@ from drizzle_doc.drizzle.core import (
     PolicyValue,
     PrimaryKeyBuilder,
     RawSQL,
-    RelationSpec,
     RoleValue,
     SequenceValue,
     SQLName,
@@ -52,9 +51,8 @@ from drizzle_doc.drizzle.core import (
     TableValue,
     UniqueBuilder,
     ViewValue,
-    RELATION_HELPERS,
-    relations_helper_v2,
 )
+from drizzle_doc.drizzle.relations import RELATION_HELPERS, RelationSpec, relations_helper_v2
 from drizzle_doc.ts.values import UNDEFINED, JSFunction, JSObject, Namespace, Native, Site, Unknown, js_string, json_stringify
 
 _ARRAY_TYPE = re.compile(r".*\[\d*\].*|.*\[\].*")

@@ -806,77 +806,17 @@ class ViewValue:
 
 
 # ---------------------------------------------------------------------------
-# Relations
-# ---------------------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class RelationSpec:
-    kind: str  # "one" | "many"
-    target: Any  # TableValue (relations) or table key (defineRelations)
-    config: Any  # JSObject or UNDEFINED
-    site: Site
-
-
-@dataclass(eq=False)
-class RelationsValue:
-    table: Any
-    fn: Any
-    site: Site
-    variable: str = ""
-
-
-@dataclass(eq=False)
-class DefineRelationsValue:
-    tables: Any  # JSObject of key -> TableValue
-    fn: Any
-    site: Site
-    variable: str = ""
-
-
-def _relations(ev, args, call):
-    return RelationsValue(args[0] if args else UNDEFINED, args[1] if len(args) > 1 else UNDEFINED, call.site)
-
-
-def _define_relations(ev, args, call):
-    return DefineRelationsValue(args[0] if args else UNDEFINED, args[1] if len(args) > 1 else UNDEFINED, call.site)
-
-
-RELATION_HELPERS = JSObject(
-    {
-        "one": Native("one", lambda ev, a, c: RelationSpec("one", a[0] if a else UNDEFINED, a[1] if len(a) > 1 else UNDEFINED, c.site)),
-        "many": Native("many", lambda ev, a, c: RelationSpec("many", a[0] if a else UNDEFINED, a[1] if len(a) > 1 else UNDEFINED, c.site)),
-    }
-)
-
-
-def relations_helper_v2(tables: JSObject) -> JSObject:
-    """The ``r`` of ``defineRelations(schema, (r) => …)``."""
-
-    def kind_ns(kind):
-        def member(key):
-            if key not in tables.props:
-                return UNDEFINED
-            return Native(f"r.{kind}.{key}", lambda ev, a, c: RelationSpec(kind, key, a[0] if a else UNDEFINED, c.site))
-        return Namespace(f"r.{kind}", member)
-
-    r = JSObject({"one": kind_ns("one"), "many": kind_ns("many")})
-    for key, table in tables.props.items():
-        if isinstance(table, TableValue):
-            r.props[key] = JSObject({prop: ColumnRef(table, prop) for prop in table.columns.props})
-    return r
-
-
-# ---------------------------------------------------------------------------
 # The packages
 # ---------------------------------------------------------------------------
 
 
 def _drizzle_orm_members() -> dict[str, Any]:
+    from drizzle_doc.drizzle.relations import define_relations, relations
+
     members: dict[str, Any] = {
         "sql": SQL_TAG,
-        "relations": Native("relations", _relations),
-        "defineRelations": Native("defineRelations", _define_relations),
+        "relations": Native("relations", relations),
+        "defineRelations": Native("defineRelations", define_relations),
         "and": Native("and", _logical("and")),
         "or": Native("or", _logical("or")),
     }
@@ -893,6 +833,15 @@ def _drizzle_kit_lookup(name: str) -> Any:
         return Native("defineConfig", lambda ev, a, c: a[0] if a else UNDEFINED)
     return Unknown(f"drizzle-kit.{name}")
 
+
+
+def constraint_natives() -> dict[str, Native]:
+    """The members every dialect's core package shares: ``customType`` and the third
+    argument's builders (indexes, keys, uniques, checks)."""
+    fns = {"customType": custom_type, "index": index_builder(False), "uniqueIndex": index_builder(True),
+           "primaryKey": primary_key_builder, "foreignKey": foreign_key_builder, "unique": unique_builder,
+           "check": check_builder}
+    return {name: Native(name, fn) for name, fn in fns.items()}
 
 
 def package_lookup(package: str, members: dict) -> Any:

@@ -26,14 +26,13 @@ from drizzle_doc.drizzle.build import Builder
 from drizzle_doc.ts.evaluate import Evaluator
 from drizzle_doc.ts.modules import SOURCE_SUFFIXES, Module, read_tsconfig_paths, resolve_file
 from drizzle_doc.drizzle.core import (
-    DefineRelationsValue,
     EnumNative,
     PolicyValue,
-    RelationsValue,
     SequenceValue,
     TableValue,
     ViewValue,
 )
+from drizzle_doc.drizzle.relations import DefineRelationsValue, RelationsValue
 from drizzle_doc.ts.values import Site, Unknown
 
 __all__ = ["extract", "Extraction", "Part", "schema_files", "evaluate_config"]

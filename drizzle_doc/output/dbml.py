@@ -29,6 +29,10 @@ _STRING = re.compile(r"^'((?:[^']|'')*)'$", re.S)
 _SERIALS = ("serial", "smallserial", "bigserial")
 
 
+#: dbdiagram.io's names for drizzle-kit's dialects
+DATABASE_TYPES = {"postgresql": "PostgreSQL", "mysql": "MySQL", "sqlite": "SQLite"}
+
+
 def quoted(text: str) -> str:
     """A double-quoted DBML name (``\\`` and ``"`` escaped)."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -72,9 +76,13 @@ def default_value(sql: str) -> Optional[str]:
     m = _STRING.match(text)
     if m:
         return string(m.group(1).replace("''", "'"))
-    if "`" in text:  # a DBML expression cannot hold a backtick
-        return None
-    return f"`{text}`"
+    return expression(text)
+
+
+def expression(sql: str) -> str:
+    """SQL text as a DBML backtick expression.  A DBML expression cannot hold a backtick, so
+    MySQL's and SQLite's backtick-quoted names are written with double quotes (the ANSI spelling)."""
+    return "`" + sql.replace("`", '"') + "`"
 
 
 def increments(column: Column) -> bool:
@@ -103,7 +111,7 @@ def _column(column: Column) -> str:
 
 
 def _index_columns(parts: Sequence[tuple[str, bool]]) -> str:
-    rendered = [f"`{text}`" if is_expr else ident(text) for text, is_expr in parts]
+    rendered = [expression(text) if is_expr else ident(text) for text, is_expr in parts]
     return rendered[0] if len(rendered) == 1 and not parts[0][1] else f"({', '.join(rendered)})"
 
 
@@ -161,7 +169,7 @@ def render_dbml(schema: Schema, project_name: str = "", groups: Iterable[tuple[s
     ``groups``: ``(name, table keys ("schema.name"), description)``; keys not in the model are
     left out, and a group left empty is not written."""
     out: list[str] = []
-    out += [f"Project {ident(project_name or 'schema')} {{", "  database_type: 'PostgreSQL'", "}"]
+    out += [f"Project {ident(project_name or 'schema')} {{", f"  database_type: '{DATABASE_TYPES.get(schema.dialect, schema.dialect)}'", "}"]
     for enum in schema.enums:
         out.append("")
         out += [f"// {line}".rstrip() for line in note_text(enum.description).splitlines()]  # an Enum takes no note

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from drizzle_doc.errors import ConfigError
 from drizzle_doc.limits import json_max, too_large
-from drizzle_doc.model import ERROR, WARNING, Diagnostic
+from drizzle_doc.model import ERROR, Diagnostic
 from drizzle_doc.project import DEFAULT_OUT, DEFAULT_SCHEMA_GLOBS, Project
 
 CONFIG_NAMES = tuple(f"drizzle.config.{ext}" for ext in ("ts", "mts", "js", "mjs", "cjs", "json"))

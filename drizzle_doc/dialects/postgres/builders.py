@@ -22,11 +22,10 @@ from drizzle_doc.drizzle.core import (
     index_builder,
     name_and_config,
     config_option,
+    constraint_natives,
     policy_builder,
-    primary_key_builder,
     static_text,
     table_creator,
-    unique_builder,
     make_enum,
     make_sequence,
     make_table,
@@ -130,15 +129,9 @@ def _pg_core_members() -> dict[str, Any]:
             "pgPolicy": Native("pgPolicy", policy_builder),
             "pgView": Native("pgView", lambda ev, a, c: ViewBuilder(a[0] if a else UNDEFINED, None, False, a[1] if len(a) > 1 else UNDEFINED, c.site)),
             "pgMaterializedView": Native("pgMaterializedView", lambda ev, a, c: ViewBuilder(a[0] if a else UNDEFINED, None, True, a[1] if len(a) > 1 else UNDEFINED, c.site)),
-            "customType": Native("customType", custom_type),
-            "index": Native("index", index_builder(False)),
-            "uniqueIndex": Native("uniqueIndex", index_builder(True)),
-            "primaryKey": Native("primaryKey", primary_key_builder),
-            "foreignKey": Native("foreignKey", foreign_key_builder),
-            "unique": Native("unique", unique_builder),
-            "check": Native("check", check_builder),
         }
     )
+    members.update(constraint_natives())
     return members
 
 
