@@ -527,16 +527,10 @@ def our_json(fixture: FixtureProject, kit: Optional[str] = None) -> dict:
 
 
 #: Differences we know of and have not mended, each with why; each must still occur (a fixed
-#: one fails the test until removed).  drizzle-orm 1.0 changed these builders: ``.array()``
-#: takes a dimensions string (``.array("[][]")``; repeated calls no longer nest; a number gives
-#: no array at all), and ``geometry()`` writes its ``srid`` into the type.
-KNOWN: dict[tuple[str, str], dict[str, str]] = {
-    ("columns", "1"): {
-        "public.all_types.columns.location.type": "drizzle-orm 1.0 geometry type carries the srid",
-        "public.all_types.columns.matrix.type": "drizzle-orm 1.0 .array().array() is one dimension",
-        "public.value_forms.columns.fixed_array.type": "drizzle-orm 1.0 .array(3) is no array",
-    },
-}
+#: one fails the test until removed).  None at present: drizzle-orm 1.0's ``.array()`` (only the
+#: last call's dimensions string counts; a number gives no array) and its ``geometry`` srid are
+#: mirrored by the PostgreSQL dialect's kit 1.0 rules.
+KNOWN: dict[tuple[str, str], dict[str, str]] = {}
 
 
 def for_kit_1(ours: dict) -> dict:

@@ -47,6 +47,7 @@ class KitNaming:
     object_enum_schema: bool = False  # an enum built from a TS enum object keeps its schema (1.0)
     policies_enable_rls: bool = False  # a table with a policy has RLS enabled (1.0)
     upper_actions: bool = False  # FK actions as ``CASCADE``, ``NO ACTION`` when not given (1.0)
+    nested_arrays: bool = True  # each .array() call adds a dimension (0.x); 1.0 reads the last call's only
     # hooks: a too-long default FK name shortened (name, table) -> name; a column type respelled
     shorten_foreign_key: Optional[Callable[[str, str], str]] = None
     respell_type: Optional[Callable[[str], str]] = None

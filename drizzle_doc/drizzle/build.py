@@ -262,7 +262,7 @@ class Builder:
             name = b.name if b.name else apply_casing(prop, casing)
             raw = b.name or prop if names.names_from_keys else name
             label = f"{label_table}.{name}"
-            sql_type = b.sql_type()
+            sql_type = b.sql_type(names.generation, names.nested_arrays)
             if isinstance(sql_type, Unknown):
                 ev.report(ERROR, col_site, f"type of column {label} is not known: {sql_type.reason}", "unknown-type")
                 sql_type = "unknown"

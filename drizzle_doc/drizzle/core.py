@@ -9,6 +9,7 @@ builders into :func:`make_table`.  Source: drizzle-orm 0.45.
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -175,6 +176,7 @@ DRIZZLE_OPERATORS = {
 # ---------------------------------------------------------------------------
 
 INT_TYPES = {"integer", "smallint", "bigint"}
+_DIMENSIONS = re.compile(r"(?:\[\d*\])+")
 
 
 @dataclass(eq=False)
@@ -195,6 +197,8 @@ class ColumnBuilder:
     unique_nulls: Optional[str] = None
     references: list = field(default_factory=list)  # [(fn, actions JSObject, Site)]
     array_dims: list = field(default_factory=list)  # ["", "3"]
+    array_last: Any = UNDEFINED  # the argument of the last .array(...) call (drizzle-orm 1.0 reads only it)
+    type_variants: dict = field(default_factory=dict)  # kit generation -> the type as it spells it, where it differs
     generated: Any = None  # SQL / function / str
     identity: Optional[tuple] = None  # ("always"|"byDefault", options JSObject)
     ts_type: Optional[str] = None
@@ -206,10 +210,21 @@ class ColumnBuilder:
     now_sql: str = "now()"  # what .defaultNow() writes (sqlite-core timestamps: julianday)
     text_enum: tuple = ()  # text({ enum: [...] }): values checked by TypeScript only, no SQL enum
 
-    def sql_type(self) -> Any:
-        if not self.array_dims or isinstance(self.base_type, Unknown):
-            return self.base_type
-        return self.base_type + "".join(f"[{d}]" for d in self.array_dims)
+    def sql_type(self, generation: str = "0", nested_arrays: bool = True) -> Any:
+        """The column's SQL type.  drizzle-orm 0.x nests each ``.array(n)`` (``integer[][]``,
+        ``integer[3]``); 1.0 (``nested_arrays`` off) reads only the last call's dimensions string
+        (``.array("[][]")``; no argument is one dimension, a number none at all)."""
+        base = self.type_variants.get(generation, self.base_type)
+        if not self.array_dims or isinstance(base, Unknown):
+            return base
+        if nested_arrays:
+            return base + "".join(f"[{d}]" for d in self.array_dims)
+        last = self.array_last
+        if isinstance(last, str) and _DIMENSIONS.fullmatch(last):
+            return base + last
+        if isinstance(last, (int, float)) and not isinstance(last, bool):
+            return base
+        return base + "[]"
 
     def _with(self, **changes) -> "ColumnBuilder":
         """A shallow copy with ``changes``: its lists are shared, so they are never changed in place
@@ -287,7 +302,7 @@ def _m_references(self, ev, args, call):
 def _m_array(self, ev, args, call):
     size = args[0] if args else UNDEFINED
     dim = js_string(size) if isinstance(size, (int, float)) and not isinstance(size, bool) else ""
-    return self._with(array_dims=self.array_dims + [dim])
+    return self._with(array_dims=self.array_dims + [dim], array_last=size)
 
 
 def _m_type(self, ev, args, call):

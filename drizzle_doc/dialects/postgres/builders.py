@@ -85,6 +85,16 @@ COLUMN_BUILDERS = sorted(set(SIMPLE_TYPES) | {
 _COLUMN_TYPE_FAMILY = {"integer": "integer", "serial": "integer", "smallint": "smallint", "smallserial": "smallint", "bigint": "bigint", "bigserial": "bigint"}
 
 
+def _type_variants(name: str, cfg: JSObject) -> dict:
+    """The type where a drizzle-kit generation spells it otherwise: drizzle-orm 1.0's geometry
+    carries its srid (``geometry(point,4326)``), 0.x's does not."""
+    if name == "geometry":
+        srid = config_option(cfg, "srid")
+        if isinstance(srid, (int, float)) and not isinstance(srid, bool):
+            return {"1": f"geometry(point,{static_text(srid)})"}
+    return {}
+
+
 def column_builder_native(name: str) -> Native:
     column_type = _COLUMN_TYPE_FAMILY.get(name, name)
     serial = name in ("serial", "smallserial", "bigserial")
@@ -100,7 +110,8 @@ def column_builder_native(name: str) -> Native:
         base = fixed_type if fixed_type is not None else _type_fn(name, cfg)
         mode = config_option(cfg, "mode")
         b = ColumnBuilder(builder=name, name=col_name, base_type=base, column_type=column_type,
-                          mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems)
+                          mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems,
+                          type_variants=_type_variants(name, cfg))
         if serial:
             b.not_null = True
             b.has_default = True
