@@ -165,3 +165,36 @@ def test_mixed_history_old_journal_then_kit_1_folders(tmp_path, version):
     users = h.table("users")
     assert users.created.tag == "20240101000000_init"
     assert any("email" in c.summary for c in users.changes)
+
+
+CASED = {
+    "package.json": '{"devDependencies": {"drizzle-kit": "1.0.0-beta.2"}, "dependencies": {"drizzle-orm": "1.0.0-beta.2"}}',
+    "drizzle.config.ts": 'export default { dialect: "postgresql", schema: "./src/schema.ts", out: "./drizzle", '
+                         'casing: "snake_case" };\n',
+    "src/schema.ts": 'import { integer, pgTable, text } from "drizzle-orm/pg-core";\n'
+                     'export const people = pgTable("people", { id: integer().primaryKey(), firstName: text(), '
+                     'nickName: text("nick") });\n',
+}
+
+
+def _snapshot(*columns: str) -> str:
+    return json.dumps({"version": "8", "dialect": "postgres", "ddl": [
+        {"entityType": "columns", "schema": "public", "table": "people", "name": c, "type": "text"} for c in columns]})
+
+
+@pytest.mark.parametrize("snapshot, expected", [
+    (None, "firstName"),  # 1.0 RC: the config's casing is not applied
+    (_snapshot("id", "first_name", "nick"), "first_name"),  # a beta applied it, as this snapshot shows
+    (_snapshot("id", "firstName", "nick"), "firstName"),  # this project's kit did not
+])
+def test_kit_1_config_casing_follows_the_projects_own_newest_snapshot(tmp_path, snapshot, expected):
+    from drizzle_doc.drizzle.extract import extract
+
+    files = dict(CASED)
+    if snapshot is not None:
+        files["drizzle/20250101000000_init/snapshot.json"] = snapshot
+        files["drizzle/20250101000000_init/migration.sql"] = ""
+    (project,) = load_projects(_project(tmp_path, files))
+    assert project.kit == "1"
+    (table,) = extract(project).tables
+    assert [c.name for c in table.columns] == ["id", expected, "nick"]

@@ -71,17 +71,20 @@ class Builder:
     :class:`~drizzle_doc.dialects.base.Dialect`, handed in by the caller: this layer imports
     none) gives the default schema and the names drizzle-kit's ``kit`` generation writes."""
 
-    def __init__(self, ev: Evaluator, casing: Optional[str], dialect, kit: str = "0"):
+    def __init__(self, ev: Evaluator, casing: Optional[str], dialect, kit: str = "0",
+                 kit_casing: Optional[bool] = None):
         self.ev = ev
         self.names = names = dialect.naming(kit)
-        # the config's casing, where this generation applies it (0.x); else each table's own (1.0)
-        self.casing = casing if names.config_casing else None
+        # the config's casing, where this generation applies it (0.x, a 1.0 beta as the project's
+        # snapshot shows: ``kit_casing``); else each table's own (1.0 RC)
+        self.config_casing = names.config_casing if kit_casing is None else kit_casing
+        self.casing = casing if self.config_casing else None
         self.dialect = dialect
         self.default_schema = dialect.default_schema
         self.qualified = names.qualified_checks
 
     def table_casing(self, tv: TableValue) -> Optional[str]:
-        return self.casing if self.names.config_casing else tv.casing
+        return self.casing if self.config_casing else tv.casing
 
     # -- names -------------------------------------------------------------------
     def raw_name(self, ref: ColumnRef) -> str:

@@ -284,7 +284,7 @@ class Extraction:
         self.files, self.diags = schema_files(project)
         dialect = project.sql_dialect
         self.ev = new_evaluator(project.root.resolve(), tree_budget, dialect, project.settings)
-        self.builder = Builder(self.ev, project.casing, dialect, project.kit)
+        self.builder = Builder(self.ev, project.casing, dialect, project.kit, project.kit_casing)
         schema_filter = set(project.schema_filter)
 
         def in_scope(schema: Optional[str]) -> bool:

@@ -36,6 +36,9 @@ class Project:
     migrations_given: bool = False  # --migrations on the command line (trusted to lead anywhere)
     kit: str = "0"  # drizzle-kit generation: "0" (0.x) | "1" (1.0); see drizzle_doc.project.kit
     kit_source: str = "default"  # what decided it: a package.json, "drizzle-doc.toml", "snapshot", "default"
+    # whether its kit applies the config's casing, as its newest 1.0 snapshot shows (a 1.0 beta
+    # did, the RC does not); None: as the generation does (see project/kit.py)
+    kit_casing: Optional[bool] = None
 
     @property
     def sql_dialect(self):

@@ -221,10 +221,11 @@ def with_kit(project: Project) -> Project:
     """``project`` with its drizzle-kit generation (see :mod:`drizzle_doc.project.kit`)."""
     from dataclasses import replace
 
-    from drizzle_doc.project.kit import detect_kit
+    from drizzle_doc.project.kit import config_casing_evidence, detect_kit
 
     kit, source, diags = detect_kit(project)
-    return replace(project, kit=kit, kit_source=source, diagnostics=(*project.diagnostics, *diags))
+    project = replace(project, kit=kit, kit_source=source, diagnostics=(*project.diagnostics, *diags))
+    return replace(project, kit_casing=config_casing_evidence(project))
 
 
 def _refuse_shared_out(projects: list[Project]) -> None:

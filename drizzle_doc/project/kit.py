@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 from typing import Any, Optional
 
+from drizzle_doc.limits import json_max
 from drizzle_doc.model import WARNING, Diagnostic
 
 GENERATIONS = ("0", "1")
@@ -90,6 +91,51 @@ def _declared(package: Path) -> tuple[Optional[str], Optional[str]]:
                 if found[name] is None:
                     found[name] = generation_of(deps.get(name))
     return found["drizzle-kit"], found["drizzle-orm"]
+
+
+def _newest_snapshot(root: Path, migrations: Optional[str]) -> Optional[Path]:
+    from drizzle_doc.project import DEFAULT_MIGRATION_DIRS
+
+    for rel in ([migrations] if migrations else list(DEFAULT_MIGRATION_DIRS)):
+        folder = root / rel
+        try:
+            if not folder.is_dir():
+                continue
+            snaps = sorted(folder.glob("*/snapshot.json")) or sorted(folder.glob("meta/*_snapshot.json"))
+        except OSError:
+            continue
+        if snaps:
+            return snaps[-1]
+    return None
+
+
+def config_casing_evidence(project) -> Optional[bool]:
+    """Whether the project's own kit applied the config's ``casing`` (a 1.0 beta did; 1.0 RC does
+    not), as its newest 1.0 snapshot shows; None where it cannot show it (no such snapshot, no
+    config casing, no columns).  Casing only renames columns named by their TypeScript key, so a
+    snapshot with a camelCase column name proves ``snake_case`` was not applied, and one without
+    any proves nothing against it (``camelCase``: the same with ``_``)."""
+    if project.kit != "1" or project.casing not in ("snake_case", "camelCase"):
+        return None
+    path = _newest_snapshot(Path(project.root), project.migrations)
+    if path is None:
+        return None
+    try:
+        if path.stat().st_size > json_max(project.settings):
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    ddl = data.get("ddl") if isinstance(data, dict) else None
+    if not isinstance(ddl, list):
+        return None
+    names = [e["name"] for e in ddl if isinstance(e, dict) and e.get("entityType") == "columns"
+             and isinstance(e.get("name"), str)]
+    if not names:
+        return None
+    if project.casing == "snake_case":
+        return not any(c.isupper() for n in names for c in n)
+    return not any("_" in n for n in names)
 
 
 def _snapshot_generation(root: Path, migrations: Optional[str]) -> Optional[str]:
