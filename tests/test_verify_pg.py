@@ -747,3 +747,19 @@ def test_every_catalog_call_and_operator_is_pg_catalog_qualified():
             seen += 1
             assert name[0] == "pg_catalog" and len(name) == 2, f"{kind} {'.'.join(name)} unqualified in:\n{sql}"
     assert seen > 60
+
+
+def test_kit_1_project_verifies_clean_against_its_own_migrations(fresh_db):
+    """A drizzle-kit 1.0 project (folder layout, 1.0 names: users_pkey, *_fkey, *_key): its
+    migrations applied, the models read with kit 1.0's rules agree with the live catalog."""
+    root = REPO / "fixtures" / "kit1"
+    (project, model) = _extracted(root)[0]
+    assert project.kit == "1"
+    statements = []
+    for folder in sorted(p for p in (root / "drizzle").iterdir() if p.is_dir()):
+        statements += split_statements((folder / "migration.sql").read_text())
+    execute(fresh_db, *statements)
+    result = verify(model, fresh_db, schema_filter=project.schema_filter, tables_filter=project.tables_filter)
+    assert [d.message for d in result.diagnostics] == []
+    names = {c.name for t in model.tables for c in (*t.foreign_keys, *t.uniques)}
+    assert any(n.endswith("_fkey") for n in names), names  # 1.0's names are what the database has
