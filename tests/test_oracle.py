@@ -853,3 +853,29 @@ def test_compare_is_clean_on_committed_real_snapshots(snapshot: dict):
     if ours["tables"] and ours["tables"][0]["columns"]:
         ours["tables"][0]["columns"][0]["notNull"] = not ours["tables"][0]["columns"][0]["notNull"]
         assert len(compare(snapshot, ours).mismatches) == 1
+
+
+@pytest.mark.oracle
+def test_kit_1_keeps_only_the_table_level_unique_of_a_column(tmp_path: Path):
+    """drizzle-kit 1.0 drops a column's own ``.unique()`` where ``unique().on(column)`` is also
+    declared (0.x kept both); held against the real kit 1.0 on a project written here."""
+    _require_oracle("1")
+    proj = tmp_path / "proj"
+    (proj / "src").mkdir(parents=True)
+    (proj / "drizzle.config.ts").write_text(
+        'import { defineConfig } from "drizzle-kit";\n'
+        'export default defineConfig({ dialect: "postgresql", schema: "./src/schema.ts", out: "./drizzle" });\n')
+    (proj / "package.json").write_text('{"devDependencies": {"drizzle-kit": "1.0.0-rc.5"}, '
+                                       '"dependencies": {"drizzle-orm": "1.0.0-rc.5"}}')
+    (proj / "src" / "schema.ts").write_text(
+        'import { integer, pgTable, text, unique } from "drizzle-orm/pg-core";\n'
+        'export const t = pgTable("t", { id: integer().primaryKey(), email: text().unique(),\n'
+        '  code: text().unique("code_key_custom"), other: text().unique() },\n'
+        '  (t) => [unique().on(t.email), unique("other_u").on(t.code)]);\n')
+    fixture = FixtureProject(proj, "drizzle.config.ts")
+    snapshot = as_v7(fresh_snapshot(fixture, tmp_path / "work", "1"))
+    ours = for_kit_1(our_json(fixture, "1"))
+    assert sorted(u["name"] for t in ours["tables"] for u in t["uniqueConstraints"]) == \
+        ["other_u", "t_email_unique", "t_other_key"]
+    cmp = compare(snapshot, ours)
+    assert cmp.facts > 10 and not cmp.mismatches, cmp.mismatches

@@ -48,6 +48,8 @@ class KitNaming:
     policies_enable_rls: bool = False  # a table with a policy has RLS enabled (1.0)
     upper_actions: bool = False  # FK actions as ``CASCADE``, ``NO ACTION`` when not given (1.0)
     nested_arrays: bool = True  # each .array() call adds a dimension (0.x); 1.0 reads the last call's only
+    # a column's own .unique() is kept beside a unique().on() of that column (0.x); 1.0 keeps only the latter
+    column_unique_kept: bool = True
     # hooks: a too-long default FK name shortened (name, table) -> name; a column type respelled
     shorten_foreign_key: Optional[Callable[[str, str], str]] = None
     respell_type: Optional[Callable[[str], str]] = None

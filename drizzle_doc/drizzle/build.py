@@ -419,6 +419,9 @@ class Builder:
             p = self.policy(pv)
             if p is not None:
                 policies.append(p)
+        if not names.column_unique_kept:  # 1.0: unique().on(c) replaces c's own .unique()
+            on = {u.columns for u in uniques if not u.from_column}
+            uniques = [u for u in uniques if not (u.from_column and u.columns in on)]
         table = Table(
             name=tv.name,
             schema=tv.schema or self.default_schema,

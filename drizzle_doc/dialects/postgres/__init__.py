@@ -45,6 +45,7 @@ KIT_1 = KitNaming(
     policies_enable_rls=True,
     upper_actions=True,
     nested_arrays=False,
+    column_unique_kept=False,
     shorten_foreign_key=kit1.shorten_foreign_key,
     respell_type=kit1.respell_type,
     respell_default=kit1.respell_default,
