@@ -12,9 +12,10 @@ columns and SQL.  Nothing here touches the disk: callers hand in the decoded JSO
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Optional
+from typing import Any
 
 from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
+from drizzle_doc.dialects.snapshot_json import as_dict, as_strs, default_text
 from drizzle_doc.model import (
     Check,
     Column,
@@ -31,27 +32,6 @@ from drizzle_doc.model import (
 
 SUPPORTED_VERSIONS = ("5",)
 SCHEMA = "public"  # the model's default schema (see dialects/mysql/__init__.py)
-
-
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _strs(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else ()
-
-
-def default_text(value: Any) -> Optional[str]:
-    """A snapshot default as SQL text: JSON ``true`` is ``true``, numbers as JSON writes them."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def enum_values(sql_type: str) -> tuple[str, ...]:
@@ -79,7 +59,7 @@ def enum_values(sql_type: str) -> tuple[str, ...]:
 
 
 def _column(name: str, data: dict, pk_column: bool) -> Column:
-    gen = _dict(data.get("generated"))
+    gen = as_dict(data.get("generated"))
     sql_type = str(data.get("type", ""))
     return Column(
         name=str(data.get("name", name)),
@@ -96,8 +76,8 @@ def _column(name: str, data: dict, pk_column: bool) -> Column:
 
 
 def _index(name: str, data: dict, flagged: dict) -> Index:
-    exprs = _dict(_dict(flagged.get(name)).get("columns"))
-    cols = tuple(IndexColumn(c, bool(_dict(exprs.get(c)).get("isExpression"))) for c in _strs(data.get("columns")))
+    exprs = as_dict(as_dict(flagged.get(name)).get("columns"))
+    cols = tuple(IndexColumn(c, bool(as_dict(exprs.get(c)).get("isExpression"))) for c in as_strs(data.get("columns")))
     options = tuple((k, str(data[k])) for k in ("algorithm", "lock") if isinstance(data.get(k), str))
     return Index(str(data.get("name", name)), cols, bool(data.get("isUnique", False)),
                  str(data.get("using") or "btree"), None, False, options)
@@ -105,41 +85,41 @@ def _index(name: str, data: dict, flagged: dict) -> Index:
 
 def _table(key: str, data: dict, flagged: dict) -> Table:
     name = str(data.get("name", key))
-    raw_cols = _dict(data.get("columns"))
+    raw_cols = as_dict(data.get("columns"))
     pk = None
     pk_column = None
-    for pk_name, p in _dict(data.get("compositePrimaryKeys")).items():
-        p = _dict(p)
-        cols = _strs(p.get("columns"))
+    for pk_name, p in as_dict(data.get("compositePrimaryKeys")).items():
+        p = as_dict(p)
+        cols = as_strs(p.get("columns"))
         pk_name = str(p.get("name", pk_name))
         if len(cols) == 1 and pk_name == f"{name}_{cols[0]}":  # a column's .primaryKey()
             pk_column = cols[0]
             pk = PrimaryKey(pk_name, cols, False)
         else:
             pk = PrimaryKey(pk_name, cols, True)
-    columns = tuple(_column(n, _dict(c), n == pk_column) for n, c in raw_cols.items())
+    columns = tuple(_column(n, as_dict(c), n == pk_column) for n, c in raw_cols.items())
     if pk is not None and pk.composite:
         columns = tuple(dataclasses.replace(c, not_null=True) if c.name in pk.columns else c for c in columns)
     fks = tuple(
         ForeignKey(
             name=str(f.get("name", n)),
-            columns=_strs(f.get("columnsFrom")),
+            columns=as_strs(f.get("columnsFrom")),
             foreign_schema=SCHEMA,
             foreign_table=str(f.get("tableTo", "")),
-            foreign_columns=_strs(f.get("columnsTo")),
+            foreign_columns=as_strs(f.get("columnsTo")),
             on_delete=f.get("onDelete") or "no action",
             on_update=f.get("onUpdate") or "no action",
         )
-        for n, f in ((n, _dict(f)) for n, f in _dict(data.get("foreignKeys")).items())
+        for n, f in ((n, as_dict(f)) for n, f in as_dict(data.get("foreignKeys")).items())
     )
     uniques = tuple(
-        UniqueConstraint(str(_dict(u).get("name") or n), _strs(_dict(u).get("columns")),
-                         from_column=_strs(_dict(u).get("columns")) == (n[len(name) + 1:-len("_unique")],))
-        for n, u in _dict(data.get("uniqueConstraints")).items()
+        UniqueConstraint(str(as_dict(u).get("name") or n), as_strs(as_dict(u).get("columns")),
+                         from_column=as_strs(as_dict(u).get("columns")) == (n[len(name) + 1:-len("_unique")],))
+        for n, u in as_dict(data.get("uniqueConstraints")).items()
     )
     checks = tuple(
-        Check(str(_dict(c).get("name", n)), str(_dict(c).get("value", "")))
-        for n, c in _dict(data.get("checkConstraint") or data.get("checkConstraints")).items()
+        Check(str(as_dict(c).get("name", n)), str(as_dict(c).get("value", "")))
+        for n, c in as_dict(data.get("checkConstraint") or data.get("checkConstraints")).items()
     )
     return Table(
         name=name,
@@ -147,7 +127,7 @@ def _table(key: str, data: dict, flagged: dict) -> Table:
         columns=columns,
         primary_key=pk,
         foreign_keys=fks,
-        indexes=tuple(_index(n, _dict(i), flagged) for n, i in _dict(data.get("indexes")).items()),
+        indexes=tuple(_index(n, as_dict(i), flagged) for n, i in as_dict(data.get("indexes")).items()),
         uniques=uniques,
         checks=checks,
     )
@@ -155,9 +135,9 @@ def _table(key: str, data: dict, flagged: dict) -> Table:
 
 def _view(key: str, data: dict) -> View:
     cols = tuple(
-        Column(name=str(_dict(c).get("name", n)), property="", type=str(_dict(c).get("type", "")),
-               not_null=bool(_dict(c).get("notNull", False)))
-        for n, c in _dict(data.get("columns")).items()
+        Column(name=str(as_dict(c).get("name", n)), property="", type=str(as_dict(c).get("type", "")),
+               not_null=bool(as_dict(c).get("notNull", False)))
+        for n, c in as_dict(data.get("columns")).items()
     )
     definition = data.get("definition")
     return View(str(data.get("name", key)), SCHEMA, False, cols,
@@ -178,22 +158,22 @@ def load_snapshot(data: Any) -> Schema:
     tables = data.get("tables")
     if not isinstance(tables, dict):
         raise SnapshotError("no `tables` object")
-    flagged = _dict(_dict(data.get("internal")).get("indexes"))
+    flagged = as_dict(as_dict(data.get("internal")).get("indexes"))
     return Schema(
-        tables=tuple(_table(k, _dict(t), flagged) for k, t in tables.items()),
-        views=tuple(_view(k, _dict(v)) for k, v in _dict(data.get("views")).items()),
+        tables=tuple(_table(k, as_dict(t), flagged) for k, t in tables.items()),
+        views=tuple(_view(k, as_dict(v)) for k, v in as_dict(data.get("views")).items()),
     )
 
 
 def snapshot_renames(data: Any) -> tuple[dict[str, str], dict[str, str]]:
     """drizzle-kit's recorded renames (``_meta.tables``, ``_meta.columns``), keyed as the history
     keys tables: ``public.<table>`` and ``public.<table>.<column>``."""
-    meta = _dict(_dict(data).get("_meta"))
+    meta = as_dict(as_dict(data).get("_meta"))
 
     def key(s: Any) -> str:
         s = str(s).replace('"', "").replace("`", "")
         return s if s.startswith(SCHEMA + ".") else f"{SCHEMA}.{s}"
 
-    tables = {key(k): key(v) for k, v in _dict(meta.get("tables")).items()}
-    columns = {key(k): key(v) for k, v in _dict(meta.get("columns")).items()}
+    tables = {key(k): key(v) for k, v in as_dict(meta.get("tables")).items()}
+    columns = {key(k): key(v) for k, v in as_dict(meta.get("columns")).items()}
     return tables, columns

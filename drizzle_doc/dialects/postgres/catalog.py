@@ -15,11 +15,9 @@ their name, schema-qualified outside ``public``).  Defaults are kept as
 
 from __future__ import annotations
 
-import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Iterable, Optional
 
 from drizzle_doc.dialects.postgres.spelling import drizzle_type
 from drizzle_doc.model import (

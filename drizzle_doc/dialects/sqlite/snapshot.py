@@ -9,9 +9,10 @@ SQL.  Nothing here touches the disk: callers hand in the decoded JSON.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
+from drizzle_doc.dialects.snapshot_json import as_dict, as_strs, default_text
 from drizzle_doc.model import (
     Check,
     Column,
@@ -29,29 +30,8 @@ SUPPORTED_VERSIONS = ("5", "6")
 SCHEMA = "main"
 
 
-def _dict(value: Any) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _strs(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    return tuple(str(v) for v in value) if isinstance(value, (list, tuple)) else ()
-
-
-def default_text(value: Any) -> Optional[str]:
-    """A snapshot default as SQL text: JSON ``true`` is ``true``, numbers as JSON writes them."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
 def _column(name: str, data: dict) -> Column:
-    gen = _dict(data.get("generated"))
+    gen = as_dict(data.get("generated"))
     return Column(
         name=str(data.get("name", name)),
         property="",
@@ -66,40 +46,40 @@ def _column(name: str, data: dict) -> Column:
 
 def _table(key: str, data: dict, internal: dict) -> Table:
     name = str(data.get("name", key))
-    columns = tuple(_column(n, _dict(c)) for n, c in _dict(data.get("columns")).items())
+    columns = tuple(_column(n, as_dict(c)) for n, c in as_dict(data.get("columns")).items())
     pk = None
-    for pk_name, p in _dict(data.get("compositePrimaryKeys")).items():
-        p = _dict(p)
-        pk = PrimaryKey(name=str(p.get("name", pk_name)), columns=_strs(p.get("columns")), composite=True)
+    for pk_name, p in as_dict(data.get("compositePrimaryKeys")).items():
+        p = as_dict(p)
+        pk = PrimaryKey(name=str(p.get("name", pk_name)), columns=as_strs(p.get("columns")), composite=True)
     if pk is None and any(c.primary_key for c in columns):
         pk = PrimaryKey(f"{name}_pkey", tuple(c.name for c in columns if c.primary_key), False)
     fks = tuple(
         ForeignKey(
-            name=str(_dict(f).get("name", fk_name)),
-            columns=_strs(_dict(f).get("columnsFrom")),
+            name=str(as_dict(f).get("name", fk_name)),
+            columns=as_strs(as_dict(f).get("columnsFrom")),
             foreign_schema=SCHEMA,
-            foreign_table=str(_dict(f).get("tableTo", "")),
-            foreign_columns=_strs(_dict(f).get("columnsTo")),
-            on_delete=str(_dict(f).get("onDelete") or "no action"),
-            on_update=str(_dict(f).get("onUpdate") or "no action"),
+            foreign_table=str(as_dict(f).get("tableTo", "")),
+            foreign_columns=as_strs(as_dict(f).get("columnsTo")),
+            on_delete=str(as_dict(f).get("onDelete") or "no action"),
+            on_update=str(as_dict(f).get("onUpdate") or "no action"),
         )
-        for fk_name, f in _dict(data.get("foreignKeys")).items()
+        for fk_name, f in as_dict(data.get("foreignKeys")).items()
     )
     indexes = []
-    for ix_name, ix in _dict(data.get("indexes")).items():
-        ix = _dict(ix)
-        flagged = _dict(_dict(_dict(internal.get(ix_name)).get("columns")))
-        cols = tuple(IndexColumn(c, bool(_dict(flagged.get(c)).get("isExpression", False))) for c in _strs(ix.get("columns")))
+    for ix_name, ix in as_dict(data.get("indexes")).items():
+        ix = as_dict(ix)
+        flagged = as_dict(as_dict(as_dict(internal.get(ix_name)).get("columns")))
+        cols = tuple(IndexColumn(c, bool(as_dict(flagged.get(c)).get("isExpression", False))) for c in as_strs(ix.get("columns")))
         where = ix.get("where")
         indexes.append(Index(str(ix.get("name") or ix_name), cols, bool(ix.get("isUnique", False)),
                              where=None if where is None else str(where)))
     # unique constraints of older snapshots (drizzle-kit now writes them as unique indexes)
-    for u_name, u in _dict(data.get("uniqueConstraints")).items():
-        u = _dict(u)
-        indexes.append(Index(str(u.get("name") or u_name), tuple(IndexColumn(c) for c in _strs(u.get("columns"))), True))
+    for u_name, u in as_dict(data.get("uniqueConstraints")).items():
+        u = as_dict(u)
+        indexes.append(Index(str(u.get("name") or u_name), tuple(IndexColumn(c) for c in as_strs(u.get("columns"))), True))
     checks = tuple(
-        Check(name=str(_dict(c).get("name", c_name)), expression=str(_dict(c).get("value", "")))
-        for c_name, c in _dict(data.get("checkConstraints")).items()
+        Check(name=str(as_dict(c).get("name", c_name)), expression=str(as_dict(c).get("value", "")))
+        for c_name, c in as_dict(data.get("checkConstraints")).items()
     )
     return Table(name=name, schema=SCHEMA, columns=columns, primary_key=pk, foreign_keys=fks,
                  indexes=tuple(indexes), checks=checks)
@@ -120,24 +100,24 @@ def load_snapshot(data: Any) -> Schema:
     tables = data.get("tables")
     if not isinstance(tables, dict):
         raise SnapshotError("no `tables` object")
-    internal = _dict(_dict(data.get("internal")).get("indexes"))
+    internal = as_dict(as_dict(data.get("internal")).get("indexes"))
     views = tuple(
-        View(name=str(_dict(v).get("name", k)), schema=SCHEMA,
-             columns=tuple(_column(n, _dict(c)) for n, c in _dict(_dict(v).get("columns")).items()),
-             definition=_dict(v).get("definition"), existing=bool(_dict(v).get("isExisting", False)))
-        for k, v in _dict(data.get("views")).items()
+        View(name=str(as_dict(v).get("name", k)), schema=SCHEMA,
+             columns=tuple(_column(n, as_dict(c)) for n, c in as_dict(as_dict(v).get("columns")).items()),
+             definition=as_dict(v).get("definition"), existing=bool(as_dict(v).get("isExisting", False)))
+        for k, v in as_dict(data.get("views")).items()
     )
-    return Schema(dialect="sqlite", tables=tuple(_table(k, _dict(t), internal) for k, t in tables.items()), views=views)
+    return Schema(dialect="sqlite", tables=tuple(_table(k, as_dict(t), internal) for k, t in tables.items()), views=views)
 
 
 def snapshot_renames(data: Any) -> tuple[dict[str, str], dict[str, str]]:
     """drizzle-kit's recorded renames (``_meta.tables`` / ``_meta.columns``) as ``main.old`` ->
     ``main.new`` and ``main.table.old`` -> ``main.table.new``."""
-    meta = _dict(_dict(data).get("_meta"))
+    meta = as_dict(as_dict(data).get("_meta"))
 
     def clean(s: Any) -> str:
         return f"{SCHEMA}." + str(s).replace('"', "").replace("`", "")
 
-    tables = {clean(k): clean(v) for k, v in _dict(meta.get("tables")).items()}
-    columns = {clean(k): clean(v) for k, v in _dict(meta.get("columns")).items()}
+    tables = {clean(k): clean(v) for k, v in as_dict(meta.get("tables")).items()}
+    columns = {clean(k): clean(v) for k, v in as_dict(meta.get("columns")).items()}
     return tables, columns
