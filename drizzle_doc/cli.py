@@ -376,11 +376,16 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Project root (where package.json and drizzle.config.* are). Default: the current folder.")
 @click.option("--force", is_flag=True, help="Replace an existing drizzle-doc.toml.")
-def init(root, force):
+@click.option("--from", "spec", default=None, metavar="SPEC",
+              help="Where teammates get drizzle-doc (a pip spec such as a git URL or a version): the "
+                   "npm scripts then fall back to `uvx --from SPEC` / `pipx run --spec SPEC`.")
+def init(root, force, spec):
     """Write a starter drizzle-doc.toml and add the npm scripts db:docs / db:docs:check.
 
     package.json keeps every other key, its order and its indentation; scripts
-    that already exist are left alone.
+    that already exist are left alone. The scripts find drizzle-doc on PATH, in a
+    project .venv/venv, through `uv run`, or (with --from) `uvx`/`pipx run`, and
+    otherwise print the install command and exit 127.
 
     \b
     Example:
@@ -389,7 +394,7 @@ def init(root, force):
     """
     from drizzle_doc.commands.init import init_project
 
-    result = init_project(root or Path.cwd(), force=force)
+    result = init_project(root or Path.cwd(), force=force, spec=spec)
     for f in result.created:
         click.echo(f"created {f}")
     for f in result.changed:

@@ -24,3 +24,20 @@ def oracle_bin() -> Optional[Path]:
     if shutil.which("node") is None or not path.exists():
         return None
     return path
+
+
+#: test modules that need Node (the pinned drizzle-kit, tsc, npm, @dbml/core) or a database
+#: server: marked so that README's quick subset, `-m "not oracle and not postgres"`, leaves them out
+NODE_MODULES = {"test_oracle", "test_export_sql", "test_dbml", "test_bench", "test_render_tsc", "test_wrappers"}
+DATABASE_MODULES = {"test_verify_pg", "test_verify_mysql", "test_verify_sqlite"}
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        if module in NODE_MODULES:
+            item.add_marker(pytest.mark.oracle)
+        if module in DATABASE_MODULES:
+            item.add_marker(pytest.mark.postgres)

@@ -8,7 +8,7 @@ import sys
 from click.testing import CliRunner
 
 from drizzle_doc.cli import cli
-from drizzle_doc.commands.init import starter_toml
+from drizzle_doc.commands.init import script_command, starter_toml
 from drizzle_doc.project.settings import RULE_DEFAULTS, load_settings
 
 if sys.version_info >= (3, 11):
@@ -51,7 +51,8 @@ def test_init_writes_config_and_scripts_keeping_package_json(tmp_path):
     data = json.loads(text)
     assert list(data) == ["name", "private", "scripts", "dependencies", "prettier"]
     assert data["scripts"] == {"build": "tsc", "db:generate": "drizzle-kit generate",
-                               "db:docs": "drizzle-doc generate", "db:docs:check": "drizzle-doc check"}
+                               "db:docs": script_command("generate", tmp_path),
+                               "db:docs:check": script_command("check", tmp_path)}
     assert data["dependencies"] == {"drizzle-orm": "0.45.4"} and data["prettier"] == {"semi": False}
     assert text.endswith("}\n") and '\n    "name": "app"' in text  # indentation kept (4 spaces)
 
@@ -63,7 +64,7 @@ def test_init_is_idempotent_and_keeps_existing(tmp_path):
     assert r.exit_code == 0
     assert (tmp_path / "drizzle-doc.toml").read_text() == '[rules]\nfk-index = "off"\n'
     data = json.loads((tmp_path / "package.json").read_text())
-    assert data["scripts"] == {"db:docs": "custom docs", "db:docs:check": "drizzle-doc check"}
+    assert data["scripts"] == {"db:docs": "custom docs", "db:docs:check": script_command("check", tmp_path)}
     assert "kept your script 'db:docs'" in r.output
     before = (tmp_path / "package.json").read_text()
     assert init(tmp_path).exit_code == 0
@@ -90,3 +91,36 @@ def test_init_broken_package_json_is_a_usage_error(tmp_path):
     assert r.exit_code == 2 and "not valid JSON" in r.output
     assert (tmp_path / "package.json").read_text() == "{ not json"
     assert not (tmp_path / "drizzle-doc.toml").exists()
+
+
+def test_init_upgrades_the_scripts_older_versions_wrote(tmp_path):
+    (tmp_path / "package.json").write_text(json.dumps({"scripts": {
+        "db:docs": "drizzle-doc generate", "db:docs:check": "drizzle-doc check"}}, indent=2))
+    assert init(tmp_path).exit_code == 0
+    scripts = json.loads((tmp_path / "package.json").read_text())["scripts"]
+    assert scripts["db:docs"] == script_command("generate", tmp_path)
+    assert "kept your script" not in init(tmp_path).output
+
+
+def test_script_finds_venvs_above_the_package_and_uses_from_spec(tmp_path):
+    (tmp_path / ".git").mkdir()
+    venv_bin = tmp_path / "venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    (venv_bin / "drizzle-doc").write_text("#!/bin/sh\n")
+    pkg = tmp_path / "packages" / "db"
+    pkg.mkdir(parents=True)
+    cmd = script_command("check", pkg, "drizzle-doc==0.1.0")
+    assert "[ -x ../../venv/bin/drizzle-doc ] && exec ../../venv/bin/drizzle-doc check" in cmd
+    assert "[ -x .venv/bin/drizzle-doc ]" in cmd
+    assert "exec uvx --from 'drizzle-doc==0.1.0' drizzle-doc check" in cmd
+    assert "exec pipx run --spec 'drizzle-doc==0.1.0' drizzle-doc check" in cmd
+    assert "uv run" not in cmd  # no pyproject listing drizzle-doc
+    (pkg / "pyproject.toml").write_text('[project]\ndependencies = ["drizzle-doc"]\n')
+    assert "exec uv run drizzle-doc check" in script_command("check", pkg)
+
+
+def test_from_spec_cannot_inject_shell(tmp_path):
+    (tmp_path / "package.json").write_text("{}")
+    r = init(tmp_path, "--from", "x'; rm -rf ~; '")
+    assert r.exit_code == 2 and "not a package spec" in r.output
+    assert json.loads((tmp_path / "package.json").read_text()) == {}

@@ -3,6 +3,14 @@
 package.json is edited as data: every key, its order and the file's indentation
 are kept; only ``scripts.db:docs`` / ``scripts.db:docs:check`` are added when
 absent.  Nothing that exists is overwritten (unless ``force`` for the TOML).
+
+The scripts must work for a teammate who never installed drizzle-doc the way the author did,
+so each one is a short POSIX ``sh`` chain (npm runs scripts with ``sh -c``): drizzle-doc on
+``PATH`` (an activated venv, pipx), else a project virtual environment (``.venv``/``venv`` in
+the package folder or above it, found when ``init`` runs), else ``uv run`` where the project's
+``pyproject.toml`` lists drizzle-doc, else ``uvx``/``pipx run`` when ``init --from SPEC`` named
+where drizzle-doc comes from; when nothing is found it prints one line with the install command
+and exits 127.  ``exec`` keeps drizzle-doc's own exit code (``check`` failing CI stays a failure).
 """
 
 from __future__ import annotations
@@ -18,7 +26,55 @@ from drizzle_doc.project.contain import replace_file
 from drizzle_doc.errors import ConfigError
 from drizzle_doc.project.settings import PACKAGE_KEY, RULE_DEFAULTS, TOML_NAME
 
-SCRIPTS = (("db:docs", "drizzle-doc generate"), ("db:docs:check", "drizzle-doc check"))
+SCRIPTS = (("db:docs", "generate"), ("db:docs:check", "check"))
+#: what earlier versions of init wrote: upgraded to the launcher, never kept as "yours"
+_OLD_SCRIPTS = {"db:docs": "drizzle-doc generate", "db:docs:check": "drizzle-doc check"}
+_VENV_NAMES = (".venv", "venv")
+_SPEC_SAFE = re.compile(r"^[A-Za-z0-9_.+\-\[\],=<>!~:/@#%]+$")
+INSTALL_HINT = "python3 -m pip install drizzle-doc (or: pipx install drizzle-doc)"
+
+
+def _venvs(package_dir: Path) -> list[str]:
+    """Virtual environments holding drizzle-doc in the package folder or a folder above it (up to
+    the repository root), as paths relative to the package folder; ``.venv`` is always tried."""
+    found: list[str] = []
+    here = package_dir.resolve()
+    up = ""
+    for folder in (here, *here.parents):
+        for name in _VENV_NAMES:
+            if (folder / name / "bin" / "drizzle-doc").exists():
+                found.append(f"{up}{name}")
+        if (folder / ".git").exists() or len(up) > 3 * 8:
+            break
+        up += "../"
+    if ".venv" not in found:
+        found.append(".venv")
+    return found
+
+
+def _uv_project(package_dir: Path) -> bool:
+    """True when a pyproject.toml in the package folder lists drizzle-doc (``uv run`` finds it)."""
+    try:
+        return "drizzle-doc" in (package_dir / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def script_command(subcommand: str, package_dir: Path, spec: str | None = None) -> str:
+    """The npm script running ``drizzle-doc <subcommand>`` through whatever the machine has."""
+    if spec is not None and not _SPEC_SAFE.match(spec):
+        raise ConfigError(f"--from {spec!r}: not a package spec (letters, digits and .+-[],=<>!~:/@#% only)")
+    run = f"drizzle-doc {subcommand}"
+    steps = [f"command -v drizzle-doc >/dev/null 2>&1 && exec {run}"]
+    steps += [f"[ -x {v}/bin/drizzle-doc ] && exec {v}/bin/{run}" for v in _venvs(package_dir)]
+    if _uv_project(package_dir):
+        steps.append(f"command -v uv >/dev/null 2>&1 && exec uv run {run}")
+    if spec:
+        steps.append(f"command -v uvx >/dev/null 2>&1 && exec uvx --from '{spec}' {run}")
+        steps.append(f"command -v pipx >/dev/null 2>&1 && exec pipx run --spec '{spec}' {run}")
+    hint = INSTALL_HINT if not spec else f"python3 -m pip install '{spec}'"
+    steps.append(f"echo 'drizzle-doc is not installed: {hint}' >&2; exit 127")
+    return "; ".join(steps)
 
 
 def starter_toml(out: str = "docs/data/schemas") -> str:
@@ -97,7 +153,7 @@ def _write_text(path: Path, text: str) -> None:
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def add_scripts(package_json: Path) -> tuple[bool, list[str]]:
+def add_scripts(package_json: Path, spec: str | None = None) -> tuple[bool, list[str]]:
     """Add the npm scripts to package.json, keeping everything else; (changed, notes)."""
     _refuse_link_or_folder(package_json)
     text = _read_text(package_json)
@@ -114,13 +170,14 @@ def add_scripts(package_json: Path) -> tuple[bool, list[str]]:
         raise ConfigError(f"{package_json}: \"scripts\" is not an object")
     notes: list[str] = []
     changed = False
-    for name, command in SCRIPTS:
-        if name not in scripts:
+    for name, sub in SCRIPTS:
+        command = script_command(sub, package_json.parent, spec)
+        if name not in scripts or scripts[name] == _OLD_SCRIPTS[name]:
             scripts[name] = command
             changed = True
         elif scripts[name] != command:
             notes.append(f"package.json: kept your script {name!r} ({scripts[name]!r}); "
-                         f"drizzle-doc suggests {command!r}")
+                         f"drizzle-doc suggests 'drizzle-doc {sub}'")
     if changed:
         new = json.dumps(data, indent=_indent_of(text), ensure_ascii=False)
         if text.endswith("\n"):
@@ -129,7 +186,8 @@ def add_scripts(package_json: Path) -> tuple[bool, list[str]]:
     return changed, notes
 
 
-def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schemas") -> InitResult:
+def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schemas",
+                 spec: str | None = None) -> InitResult:
     """Write ``drizzle-doc.toml`` (unless present) and add the npm scripts (when package.json exists)."""
     root = Path(root)
     if not root.is_dir():
@@ -156,11 +214,11 @@ def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schem
         _write_text(toml, starter_toml(out))
         (changed if has_toml else created).append(TOML_NAME)
     if has_pkg:
-        did, more = add_scripts(pkg)
+        did, more = add_scripts(pkg, spec)
         notes += more
         if did:
             changed.append("package.json")
     else:
         notes.append("no package.json here: add the scripts yourself: "
-                     + ", ".join(f"\"{n}\": \"{c}\"" for n, c in SCRIPTS))
+                     + ", ".join(f"\"{n}\": \"drizzle-doc {c}\"" for n, c in SCRIPTS))
     return InitResult(tuple(created), tuple(changed), tuple(notes))
