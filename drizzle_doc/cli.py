@@ -373,6 +373,34 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
 
 
 @cli.command()
+@project_options
+@click.option("--out", default=None,
+              help="Site folder (a path from the current folder). Default: `site` beside the docs folder "
+                   "(docs/data/site).")
+def site(root, config_path, schema_globs, migrations_dir, casing, out):
+    """Write the docs as a static HTML site with an interactive ER diagram.
+
+    One HTML page per table (the same texts as the Markdown pages, your
+    hand-written text included), the index, and er.html: pan/zoom, search by
+    table or column, table names / key columns / all columns, a table's
+    neighbours highlighted, every box linked to its page. Works from file://,
+    no server and no network.
+
+    \b
+    Example:
+        drizzle-doc site
+        drizzle-doc site --out public/db
+    """
+    from drizzle_doc.commands.site import run_site
+
+    results = load(root, config_path, schema_globs, migrations_dir, casing)
+    lines, code = run_site(results, out, Path.cwd())
+    for line in lines:
+        click.echo(line, err=": error: " in line)
+    sys.exit(code)
+
+
+@cli.command()
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Project root (where package.json and drizzle.config.* are). Default: the current folder.")
 @click.option("--force", is_flag=True, help="Replace an existing drizzle-doc.toml.")

@@ -30,6 +30,8 @@ def oracle_bin() -> Optional[Path]:
 #: server: marked so that README's quick subset, `-m "not oracle and not postgres"`, leaves them out
 NODE_MODULES = {"test_oracle", "test_export_sql", "test_dbml", "test_bench", "test_render_tsc", "test_wrappers"}
 DATABASE_MODULES = {"test_verify_pg", "test_verify_mysql", "test_verify_sqlite"}
+#: the site tests that drive a real browser (chromium) are left out of the quick subset too
+BROWSER_TESTS = ("test_browser_",)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -37,7 +39,7 @@ def pytest_collection_modifyitems(config, items):
 
     for item in items:
         module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
-        if module in NODE_MODULES:
+        if module in NODE_MODULES or (module == "test_site" and item.name.startswith(BROWSER_TESTS)):
             item.add_marker(pytest.mark.oracle)
         if module in DATABASE_MODULES:
             item.add_marker(pytest.mark.postgres)
