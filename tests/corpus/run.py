@@ -285,7 +285,11 @@ def markdown(rows: list[dict]) -> str:
         if r["lost_columns"]:
             lost.append(f"{len(r['lost_columns'])} cols")
         name = f"{r['repo']}" + (f" `{r['project'].split('@', 1)[1]}`" if "@" in r["project"] else "")
-        out.append(f"| {name} | {(r['commit'] or '?')[:12]} | {_SHORT.get(r['dialect_expected'], r['dialect_expected'])}"
+        dialect = _SHORT.get(r["dialect_expected"], r["dialect_expected"])
+        read = {_SHORT.get(p["dialect"], p["dialect"]) for p in r["projects"]} - {dialect}
+        if read:  # what drizzle-doc read it as, where that is not the project's dialect
+            dialect += f" (read as {', '.join(sorted(read))})"
+        out.append(f"| {name} | {(r['commit'] or '?')[:12]} | {dialect}"
                    f" | {', '.join(r['kit']) or '?'} | {r['layout'] or ''} | {r['tables']} ({r['columns']}) | {snaps}"
                    f" | {', '.join(lost) or '–'} | {diag} | {r['inspect_exit']}/{r['generate_exit']}/{r['check_exit']}"
                    f" | {r['seconds']} |")
