@@ -78,6 +78,10 @@ class Dialect:
     core_package: str = ""
     #: the schema a table without one lives in (None where the dialect has no schemas)
     default_schema: Optional[str] = None
+    #: the default schema is a name its users see and write (PostgreSQL's ``public``); where it
+    #: is not (MySQL's connection database, SQLite's ``main``), pages, diagrams and messages name
+    #: its tables bare and give it no heading, while model keys keep it (``main.users``)
+    default_schema_named: bool = False
     #: drizzle-kit generation -> its naming rules
     kit_naming: Mapping[str, KitNaming] = {}
 
@@ -91,6 +95,17 @@ class Dialect:
     def schema_of(self, schema: Optional[str]) -> Optional[str]:
         """The schema an object lives in: its own, else the dialect's default."""
         return schema or self.default_schema
+
+    def shown_schema(self, schema: Optional[str]) -> Optional[str]:
+        """A schema as pages and messages name it: None for a default schema nobody names."""
+        schema = self.schema_of(schema)
+        return None if schema == self.default_schema and not self.default_schema_named else schema
+
+    def shown_key(self, key: str) -> str:
+        """A ``schema.name`` model key as pages and messages name it (``main.users`` -> ``users``
+        in SQLite; PostgreSQL keeps ``public.users``)."""
+        schema, dot, name = key.partition(".")
+        return name if dot and self.shown_schema(schema) is None else key
 
     def stored_identifier(self, name: str) -> str:
         """An identifier as the database stores it (PostgreSQL cuts at 63 bytes)."""

@@ -42,6 +42,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from drizzle_doc.dialects import dialect_for
 from drizzle_doc.errors import DrizzleDocError
 
 from drizzle_doc.docs.erd import Edge, er_diagram, fits, neighbourhood, schema_edges
@@ -678,7 +679,9 @@ def _split_diagrams(schema: Schema, edges, threshold: int) -> list[tuple[str, st
     schemas = sorted({t.schema for t in schema.tables})
     parts: list[tuple[str, list[str]]] = []
     if len(schemas) > 1:
-        parts = [(f"Schema {s}", [t.key for t in schema.tables if t.schema == s]) for s in schemas]
+        dialect = dialect_for(schema.dialect)
+        parts = [(f"Schema {dialect.shown_schema(s)}" if dialect.shown_schema(s) is not None else "Default schema",
+                  [t.key for t in schema.tables if t.schema == s]) for s in schemas]
     else:
         files = sorted({t.file for t in schema.tables})
         parts = [(f"File {f}", [t.key for t in schema.tables if t.file == f]) for f in files]
@@ -808,11 +811,21 @@ def other_pages(job: PageJob) -> dict[str, str]:
     }
     pages[INDEX_PAGE] = _render(
         "index.md.j2", templates,
-        schemas=[{"name": md_inline(s), "tables": rows} for s, rows in sorted(by_schema.items())],
+        schemas=_index_schemas(schema, by_schema),
         diagram=inline, diagrams=diagrams, groups=groups, enums=enums, views=views, totals=totals,
         sources=[md_code(f) for f in schema.files],
     )
     return {path: add_record(text) for path, text in sorted(pages.items())}
+
+
+def _index_schemas(schema: Schema, by_schema: Mapping[str, list[dict]]) -> list[dict]:
+    """The index's table groups: one per schema, headed by its name, except a default schema its
+    users never name (MySQL's connection database, SQLite's ``main``): that group comes first and
+    has no heading (``name`` is empty)."""
+    dialect = dialect_for(schema.dialect)
+    shown = {s: dialect.shown_schema(s) for s in by_schema}
+    order = sorted(by_schema, key=lambda s: (shown[s] is not None, s))
+    return [{"name": md_inline(shown[s]) if shown[s] is not None else "", "tables": by_schema[s]} for s in order]
 
 
 def table_pages(job: PageJob, lo: int, hi: int) -> list[tuple[str, str]]:

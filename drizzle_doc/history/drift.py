@@ -62,6 +62,7 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
     out: list[Drift] = []
     mt = {t.key: t for t in model.tables}
     spelling = dialect_for(model.dialect)
+    shown = spelling.shown_key  # ``main.users`` is ``users`` in SQLite's messages; PostgreSQL keeps ``public.``
 
     def add(sev, table, kind, msg, **kw):
         out.append(Drift(severity=sev, table=table, message=msg, kind=kind, **kw))
@@ -71,7 +72,7 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
 
     for key, t in mt.items():
         if key not in dt:
-            add(ERROR, key, "table.missing", f"table {key} is in the models but in no migration")
+            add(ERROR, key, "table.missing", f"table {shown(key)} is in the models but in no migration")
             continue
         if key in unchanged:
             continue
@@ -123,19 +124,19 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
                         **{field_name: name})
     for key in dt:
         if key not in mt:
-            add(WARNING, key, "table.extra", f"table {key} is in the migrations but not in the models", extra=True)
+            add(WARNING, key, "table.extra", f"table {shown(key)} is in the migrations but not in the models", extra=True)
 
     me = {e.key: e for e in model.enums}
     de = {e.key: e for e in migrated_enums}
     for key, e in me.items():
         if key not in de:
-            add(ERROR, None, "enum.missing", f"enum {key} is in the models but in no migration", enum=key)
+            add(ERROR, None, "enum.missing", f"enum {shown(key)} is in the models but in no migration", enum=key)
         elif compare.compare_enum(de[key], e):
             add(ERROR, None, "enum.values",
-                f"enum {key} has values ({', '.join(e.values)}) in the models but "
+                f"enum {shown(key)} has values ({', '.join(e.values)}) in the models but "
                 f"({', '.join(de[key].values)}) in the migrations", enum=key)
     for key in de:
         if key not in me:
-            add(WARNING, None, "enum.extra", f"enum {key} is in the migrations but not in the models", enum=key,
+            add(WARNING, None, "enum.extra", f"enum {shown(key)} is in the migrations but not in the models", enum=key,
                 extra=True)
     return tuple(out)

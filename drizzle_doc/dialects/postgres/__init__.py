@@ -56,6 +56,7 @@ class PostgresDialect(Dialect):
     name = "postgresql"
     core_package = "drizzle-orm/pg-core"
     default_schema = "public"
+    default_schema_named = True
     kit_naming = {"0": KIT_0, "1": KIT_1}
 
     def natives(self) -> dict[str, Any]:
