@@ -168,7 +168,7 @@ def test_require_descriptions_flag_makes_missing_jsdoc_an_error(example):
     code, data = findings(example, "--rule", "fk-index=off")
     [f] = [f for f in data["findings"] if f["rule"] == "descriptions"]
     assert code == 0 and f["severity"] == "warning"
-    assert f["message"] == "1 of the 13 columns of `tasks` have no description (`due_on`)"
+    assert f["message"] == "1 of the 13 columns of `tasks` has no description (`due_on`)"
     code, data = findings(example, "--rule", "fk-index=off", "--require-descriptions")
     [f] = [f for f in data["findings"] if f["rule"] == "descriptions"]
     assert code == 1 and f["severity"] == "error"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,11 @@ from drizzle_doc.model import (Column, Doc, DocTag, ForeignKey, Index, IndexColu
 from drizzle_doc.drizzle.extract import extract
 from drizzle_doc.lint.rules import assumption_exceptions, collect_exceptions, run_rules
 from drizzle_doc.project.settings import RULE_DEFAULTS, STRICT_RULES, validate, with_overrides
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
 
 F = "server/src/models/x.ts"
 D = Doc("Described.")
@@ -121,7 +127,7 @@ def test_descriptions_options_and_tags_alone_do_not_describe():
     assert f.message == "table `t` has no description"
     [f] = rules_of(Schema(tables=(t,)), {"rules": {"descriptions": {"tables": False, "exclude-columns": ["i*"]}}},
                    rule="descriptions")
-    assert f.message == "1 of the 2 columns of `t` have no description (`n`)"
+    assert f.message == "1 of the 2 columns of `t` has no description (`n`)"
 
 
 def test_primary_key_rule_off_by_default_and_can_be_enabled():
@@ -383,7 +389,7 @@ def test_require_columns_by_key_or_sql_name_with_per_column_excludes():
     found = rules_of(Schema(tables=(t, u)), cfg, rule="require-columns")
     assert [(f.table, f.severity, f.message) for f in found] == [
         ("public.users", "warning",
-         "table `users` has no `tenantId` and `deleted_at` column (required by [rules.require-columns])")]
+         "table `users` has no `tenantId` and `deleted_at` columns (required by [rules.require-columns])")]
 
 
 def test_timestamps_columns_option_replaces_the_pair():
@@ -487,3 +493,104 @@ def _tsc(folder: Path, files: list[str]) -> None:
     (folder / "tsconfig.json").write_text(json.dumps({"compilerOptions": options, "files": files}))
     r = run_tsc(folder)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+# ---------------------------------------------------------------------------
+# The README's example findings are this project's real check output
+# ---------------------------------------------------------------------------
+
+DEMO_MODELS = '''import { relations } from "drizzle-orm";
+import { boolean, foreignKey, pgTable, serial, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/** People who sign in. */
+export const users = pgTable("users", {
+  /** Key. */
+  id: uuid("id").primaryKey().defaultRandom(),
+  /** Shown name. */
+  displayName: text("displayName"),
+  /** Created. */
+  createdAt: timestamp("created_at").notNull().defaultNow(),
+  /** Updated. */
+  updatedAt: timestamp("updated_at").notNull().defaultNow(),
+});
+
+/** Posts people write. */
+export const posts = pgTable(
+  "posts",
+  {
+    /** Key. */
+    id: serial("id").primaryKey(),
+    /** Who wrote it. */
+    authorId: uuid("author_id").notNull().references(() => users.id),
+    /** Who last edited it. */
+    editorId: uuid("editor_id"),
+    title: text("title"),
+    /** Created. */
+    createdAt: timestamp("created_at").notNull().defaultNow(),
+  },
+  (t) => [foreignKey({ name: "posts_author_fk", columns: [t.authorId], foreignColumns: [users.id] })],
+);
+
+export const postsRelations = relations(posts, ({ one }) => ({
+  author: one(users, { fields: [posts.authorId], references: [users.id] }),
+  writer: one(users, { fields: [posts.authorId], references: [users.id] }),
+  editor: one(users, { fields: [posts.editorId], references: [users.id] }),
+}));
+
+/** Feature switches. */
+export const flags = pgTable("Flags", {
+  /** Switch name. */
+  name: text("name").notNull(),
+  /** On or off. */
+  enabled: boolean("enabled").notNull(),
+});
+'''
+
+DEMO_SETTINGS = '''[rules]
+primary-key = "warning"
+unrelated-tables = "warning"
+
+[rules.require-columns]
+columns = [{ name = "tenantId", exclude = ["users"] }]
+
+[rules.column-count]
+max = 4
+
+[rules.name-pattern]
+'''
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+FINDING_LINE = re.compile(r"^\s+\d+\s+(error|warning)\s+.*\s\s\[([a-z-]+)\]$")
+
+
+def demo_check(root: Path) -> str:
+    from click.testing import CliRunner
+
+    from drizzle_doc.cli import cli
+
+    (root / "src").mkdir(parents=True)
+    (root / "src" / "schema.ts").write_text(DEMO_MODELS)
+    (root / "drizzle.config.ts").write_text(
+        'export default { dialect: "postgresql", schema: "./src/schema.ts", out: "./drizzle" };\n')
+    (root / "drizzle-doc.toml").write_text(DEMO_SETTINGS)
+    return CliRunner().invoke(cli, ["check", "--root", str(root), "--no-cache"]).output
+
+
+def test_every_rule_fires_on_the_demo_and_the_readme_shows_that_output(tmp_path):
+    out = demo_check(tmp_path / "demo")
+    lines = out.split("\n")
+    found = {m.group(2) for m in map(FINDING_LINE.match, lines) if m}
+    assert set(RULE_DEFAULTS) <= found, sorted(set(RULE_DEFAULTS) - found)
+    text = README.read_text(encoding="utf-8")
+    block = text.split("<!-- lint-examples:begin -->", 1)[1].split("<!-- lint-examples:end -->", 1)[0]
+    shown = [ln for ln in block.split("\n") if FINDING_LINE.match(ln)]
+    assert {FINDING_LINE.match(ln).group(2) for ln in shown} >= set(RULE_DEFAULTS)
+    shown += [ln for ln in text.split("\n") if ln.startswith("description coverage: ")]
+    missing = [ln for ln in shown if ln not in lines]
+    assert not missing, "README lint examples differ from the demo's check output:\n" + "\n".join(missing) \
+        + "\n--- actual:\n" + out
+    # the settings the README says the demo used are the demo's; every TOML block there is valid
+    blocks = [tomllib.loads(b) for b in re.findall(r"^```toml\n(.*?)^```$", text, re.S | re.M)]
+    assert tomllib.loads(DEMO_SETTINGS) in blocks
+    for b in blocks:
+        validate(b, "README.md")

@@ -110,7 +110,8 @@ def timestamps(t: Table, ctx: Context) -> list[Hit]:
     code = " and ".join(
         f"`{ctx.dialect.timestamp_code(m, _snake(m), any(w in norm_name(m) for w in ('updat', 'modif')))}`"
         for m in missing)
-    return [(t.line, f"table `{t.name}` has no {names} column (assumption 2: {label} timestamps)",
+    return [(t.line, f"table `{t.name}` has no {names} column{'s' if len(missing) > 1 else ''} "
+                     f"(assumption 2: {label} timestamps)",
              f"add {code} (a shared `...timestamps` spread), " + exc_hint("timestamps", t))]
 
 
@@ -263,11 +264,11 @@ def require_columns(t: Table, ctx: Context) -> list[Hit]:
     missing = _missing_columns(t, ctx.settings.option("require-columns", "columns"))
     if not missing:
         return []
-    return [(t.line, f"table `{t.name}` has no {' and '.join(f'`{m}`' for m in missing)} column "
+    plural = "s" if len(missing) > 1 else ""
+    return [(t.line, f"table `{t.name}` has no {' and '.join(f'`{m}`' for m in missing)} column{plural} "
                      "(required by [rules.require-columns])",
-             "add the column" + ("s" if len(missing) > 1 else "") + ", or leave the table out of that column: "
-             "`columns = [{ name = \"" + missing[0] + "\", exclude = [\"" + t.name + "\"] }]`, "
-             + _exclude_hint("require-columns", t))]
+             f"add the column{plural}, or leave the table out: `columns = [{{ name = \"{missing[0]}\", "
+             f"exclude = [\"{t.name}\"] }}]` under `[rules.require-columns]` in drizzle-doc.toml")]
 
 
 def column_count(t: Table, ctx: Context) -> list[Hit]:
@@ -309,7 +310,8 @@ def descriptions(t: Table, ctx: Context) -> list[Hit]:
     elif table_missing:
         msg = f"table `{t.name}` has no description"
     else:
-        msg = f"{len(cols)} of the {len(t.columns)} columns of `{t.name}` have no description ({names})"
+        msg = (f"{len(cols)} of the {len(t.columns)} columns of `{t.name}` "
+               f"{'has' if len(cols) == 1 else 'have'} no description ({names})")
     above = []
     if table_missing:
         above.append(f"`{t.declaration}`")
