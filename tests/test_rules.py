@@ -408,6 +408,9 @@ def test_exclude_globs_match_name_key_or_variable_and_page_shows_exclusion():
     assert [f.table for f in found] == ["public.users"]
     found = rules_of(Schema(tables=(a, b)), {"rules": {"uuid-pk": {"exclude": ["public.*"]}}}, rule="uuid-pk")
     assert found == []
+    # excluded and excepted too: the exception is not reported as unneeded
+    both = {"rules": {"uuid-pk": {"exclude": ["audit_*"]}}, "exceptions": {"uuid-pk": {"audit_log": "why"}}}
+    assert [f.rule for f in rules_of(Schema(tables=(a,)), both)] == []
     from drizzle_doc.lint.rules import assumption_status
 
     settings = validate({"rules": {"uuid-pk": {"exclude": ["audit_*"]}}}, "drizzle-doc.toml")

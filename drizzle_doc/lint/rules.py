@@ -166,6 +166,7 @@ def run_rules(schema: Schema, settings: Optional[Settings] = None) -> list[Diagn
         exclude = s.exclude(rule)
         for t in schema.tables:
             if exclude and matches(t, exclude):
+                used.add((t.key, rule))  # an exception there as well is not "unneeded"
                 continue
             hits = check(t, ctx)
             if not hits:
