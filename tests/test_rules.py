@@ -287,7 +287,9 @@ def ix(*cols, where=None, method="btree", name="c_idx"):
 
 
 def test_fk_index_composite_key_needs_all_its_columns_leading_in_any_order():
-    assert len(_fk_index(indexes=[ix("a")])) == 1  # only a prefix of the key: b still scanned
+    [f] = _fk_index(indexes=[ix("a", name="c_a_idx")])  # only a prefix of the key
+    assert f.message == ("foreign key `c_ab_fk` (a, b) on `c` has no index starting with its column(s): deletes "
+                         "on the parent and joins read every row with the same a (`c_a_idx` leads with a only)")
     assert len(_fk_index(indexes=[ix("a", "n", "b")])) == 1  # b not in the leading columns
     assert _fk_index(indexes=[ix("b", "a")]) == []
     assert _fk_index(indexes=[ix("a", "b", "n")]) == []
@@ -338,6 +340,9 @@ def test_duplicate_relations_foreign_keys_and_relations():
     [f] = rules_of(_parent_child([a, b]), rule="duplicate-relations")
     assert (f.severity, f.line) == ("warning", 12)
     assert f.message == "foreign key `c_parent_fk` on `c` duplicates `c_parent_id_p_id_fk` (parent_id -> p(id))"
+    twice = rules_of(_parent_child([a, a]), rule="duplicate-relations")  # .references() called twice
+    assert [f.message for f in twice] == [
+        "foreign key `c_parent_id_p_id_fk` on `c` is declared twice (parent_id -> p(id))"]
     other = ForeignKey("c_other_fk", ("other_id",), "public", "p", ("id",), file=F, line=12)
     assert rules_of(_parent_child([a, other]), rule="duplicate-relations") == []  # two roles, two columns
     r1 = Relation(name="parent", kind="one", target="p", fields=("parent_id",), references=("id",), file=F, line=30)

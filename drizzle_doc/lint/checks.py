@@ -161,17 +161,36 @@ def _leads(prefix: Sequence[str], cols: Sequence[str]) -> bool:
     return len(cols) >= len(prefix) and set(cols[: len(prefix)]) == set(prefix)
 
 
-def fk_lookup_index(t: Table, cols: Sequence[str]) -> tuple[bool, list[str]]:
-    """Whether an index serves the lookup of ``cols`` (all equal) on every row, and why the
-    indexes that start with them but cannot do not (partial, or a method without equality lookups).
+class FkLookup(NamedTuple):
+    """How the lookup of a foreign key's columns (all equal) is served on the referencing table."""
+
+    ok: bool  # an index serves it on every row
+    why: tuple[str, ...] = ()  # indexes that start with the columns but cannot serve it, and why
+    part: Optional[tuple[str, tuple[str, ...]]] = None  # (index, columns): the most of a composite key one serves
+
+
+def _part(cols: Sequence[str], lead: Sequence[str]) -> tuple[str, ...]:
+    """The leading columns of ``lead`` that are columns of ``cols`` (no repeats)."""
+    out: list[str] = []
+    for c in lead:
+        if c not in cols or c in out:
+            break
+        out.append(c)
+    return tuple(out)
+
+
+def fk_lookup_index(t: Table, cols: Sequence[str]) -> FkLookup:
+    """Whether an index serves the lookup of ``cols`` (all equal) on every row.
 
     Counted: the primary key, unique constraints and indexes whose leading plain columns (up to
     the first expression) are ``cols`` in any order; a partial index only when its predicate is
-    ``col IS NOT NULL`` on those columns; btree indexes, and hash ones on exactly those columns."""
-    if t.pk_columns and _leads(cols, t.pk_columns):
-        return True, []
-    if any(_leads(cols, u.columns) for u in t.uniques):
-        return True, []
+    ``col IS NOT NULL`` on those columns; btree indexes, and hash ones on exactly those columns.
+    When none does, says why those starting with ``cols`` cannot, and which serves the most of a
+    composite key."""
+    usable: list[tuple[str, tuple[str, ...]]] = []
+    if t.pk_columns:
+        usable.append((t.primary_key.name if t.primary_key else "the primary key", tuple(t.pk_columns)))
+    usable += [(u.name, tuple(u.columns)) for u in t.uniques]
     why: list[str] = []
     for ix in t.indexes:
         lead: list[str] = []
@@ -179,17 +198,23 @@ def fk_lookup_index(t: Table, cols: Sequence[str]) -> tuple[bool, list[str]]:
             if c.is_expression:
                 break
             lead.append(c.expression)
-        if not _leads(cols, lead):
-            continue
         method = (ix.method or "btree").lower()
+        whole = _leads(cols, lead)
         if (method == "hash" and len(lead) != len(cols)) or method not in ("btree", "hash"):
-            why.append(f"`{ix.name}` is a {method} index, which cannot look up equal values of them")
+            if whole:
+                why.append(f"`{ix.name}` is a {method} index, which cannot look up equal values of them")
             continue
         if ix.where and not _only_not_null(ix.where, cols):
-            why.append(f"the partial index `{ix.name}` (WHERE {ix.where}) leaves rows out")
+            if whole:
+                why.append(f"the partial index `{ix.name}` (WHERE {ix.where}) leaves rows out")
             continue
-        return True, []
-    return False, why
+        usable.append((ix.name, tuple(lead)))
+    if any(_leads(cols, lead) for _, lead in usable):
+        return FkLookup(True)
+    parts = [(name, _part(cols, lead)) for name, lead in usable]
+    parts = [p for p in parts if p[1]]
+    best = max(parts, key=lambda p: len(p[1]), default=None)
+    return FkLookup(False, tuple(why), best)
 
 
 def fk_index(t: Table, ctx: Context) -> list[Hit]:
@@ -197,15 +222,21 @@ def fk_index(t: Table, ctx: Context) -> list[Hit]:
         return []  # the database indexes every foreign key itself: no lookup scans the table
     out = []
     for fk in t.foreign_keys:
-        ok, why = fk_lookup_index(t, fk.columns)
-        if ok:
+        found = fk_lookup_index(t, fk.columns)
+        if found.ok:
             continue
         cols = ", ".join(fk.columns)
         props = [t.column(c).property if t.column(c) else c for c in fk.columns]
-        note = "".join(f"; {w}" for w in why)
+        if found.part:
+            name, part = found.part
+            cost = (f"deletes on the parent and joins read every row with the same {', '.join(part)} "
+                    f"(`{name}` leads with {', '.join(part)} only)")
+        else:
+            cost = "deletes on the parent and joins scan the table"
+        note = "".join(f"; {w}" for w in found.why)
         out.append((fk.line or t.line,
                     f"foreign key `{fk.name}` ({cols}) on `{t.name}` has no index starting with its "
-                    f"column(s): deletes on the parent and joins scan the table{note}",
+                    f"column(s): {cost}{note}",
                     f"add `index(\"{t.name}_{'_'.join(fk.columns)}_idx\").on("
                     + ", ".join(f"t.{p}" for p in props) + ")` to the table's extra config, "
                     + exc_hint("fk-index", t)))
@@ -218,11 +249,12 @@ def duplicate_relations(t: Table, ctx: Context) -> list[Hit]:
     for fk in t.foreign_keys:
         key = ("fk", fk.foreign_schema, fk.foreign_table, tuple(sorted(zip(fk.columns, fk.foreign_columns))))
         if key in seen:
+            what = "is declared twice" if seen[key] == fk.name else f"duplicates `{seen[key]}`"
             out.append((fk.line or t.line,
-                        f"foreign key `{fk.name}` on `{t.name}` duplicates `{seen[key]}` "
+                        f"foreign key `{fk.name}` on `{t.name}` {what} "
                         f"({', '.join(fk.columns)} -> {fk.foreign_table}({', '.join(fk.foreign_columns)}))",
-                        "remove one of them (a column's `.references()` and a `foreignKey()` on the same "
-                        "columns make two constraints), " + _exclude_hint("duplicate-relations", t)))
+                        "remove one of them (two `.references()` on a column, or one and a `foreignKey()` on "
+                        "the same columns, declare two constraints), " + _exclude_hint("duplicate-relations", t)))
         else:
             seen[key] = fk.name
     for r in t.relations:
