@@ -315,6 +315,9 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
               "(::error annotations).")
 @click.option("--require-descriptions", is_flag=True, default=None,
               help="A table or column without a JSDoc description is an error.")
+@click.option("--strict", is_flag=True,
+              help="The spec's assumptions (uuid-pk, timestamps, fk-enforced) and descriptions are errors "
+              "(what `init --strict` writes); --rule still wins.")
 @click.option("--rule", "rule_levels", multiple=True, metavar="RULE=LEVEL",
               help="Set a rule to error, warning or off (repeatable), e.g. --rule fk-index=error.")
 @click.option("--templates", "templates_dir", default=None,
@@ -322,24 +325,26 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
               help="The templates folder generate uses, if any.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Compare every page even when the models, migrations and docs are exactly as the last clean generate left them.")
-def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, require_descriptions,
+def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, require_descriptions, strict,
           rule_levels, templates_dir, no_cache):
     """Fail when the docs are missing or stale, the models drift from the migrations, or a rule breaks.
 
-    Never writes a file. Rules (the spec's assumptions first): uuid-pk, timestamps,
-    fk-enforced (errors); fk-index, descriptions (warnings); primary-key (off).
+    Never writes a file. Stale, missing or orphaned pages, drift and broken models are
+    errors; the rules are warnings by default (the spec's assumptions uuid-pk, timestamps,
+    fk-enforced; fk-index, descriptions, duplicate-relations), so check passes right after
+    generate; --strict or drizzle-doc.toml turn them up. Prints the description coverage.
     Exit 0 clean, 1 findings of severity error, 2 usage or configuration error.
 
     \b
     Example:
         drizzle-doc check
-        drizzle-doc check --format github --require-descriptions
+        drizzle-doc check --strict --format github
         drizzle-doc check --rule fk-index=error --rule timestamps=off
     """
     import os
     import shlex
 
-    from drizzle_doc.commands.check import run_check
+    from drizzle_doc.commands.check import check_coverage, run_check
     from drizzle_doc.errors import UsageError
     from drizzle_doc.perf.history import Histories
     from drizzle_doc.output.report import exit_code, render_github, render_json, render_text
@@ -359,16 +364,18 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
         cmd += ["--schema", s]
     histories = Histories()
     results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, histories=histories)
-    findings = run_check(results, base=Path(root or Path.cwd()), require_descriptions=require_descriptions,
-                         rules=rules, templates=templates_dir, generate_cmd=shlex.join(cmd),
+    base = Path(root or Path.cwd())
+    findings = run_check(results, base=base, require_descriptions=require_descriptions,
+                         rules=rules, strict=strict, templates=templates_dir, generate_cmd=shlex.join(cmd),
                          use_cache=not no_cache, histories=histories)
+    cov = check_coverage(results, base=base)
     if fmt == "json":
-        click.echo(render_json(findings), nl=False)
+        click.echo(render_json(findings, coverage=cov), nl=False)
     elif fmt == "github":
-        click.echo(render_github(findings), nl=False)
+        click.echo(render_github(findings, coverage=cov), nl=False)
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(render_text(findings, color=color), nl=False, color=color)
+        click.echo(render_text(findings, color=color, coverage=cov), nl=False, color=color)
     sys.exit(exit_code(findings))
 
 
@@ -404,25 +411,30 @@ def site(root, config_path, schema_globs, migrations_dir, casing, out):
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Project root (where package.json and drizzle.config.* are). Default: the current folder.")
 @click.option("--force", is_flag=True, help="Replace an existing drizzle-doc.toml.")
+@click.option("--strict", is_flag=True,
+              help="Write the spec's assumptions (uuid-pk, timestamps, fk-enforced) and descriptions as errors.")
 @click.option("--from", "spec", default=None, metavar="SPEC",
               help="Where teammates get drizzle-doc (a pip spec such as a git URL or a version): the "
                    "npm scripts then fall back to `uvx --from SPEC` / `pipx run --spec SPEC`.")
-def init(root, force, spec):
+def init(root, force, strict, spec):
     """Write a starter drizzle-doc.toml and add the npm scripts db:docs / db:docs:check.
 
-    package.json keeps every other key, its order and its indentation; scripts
-    that already exist are left alone. The scripts find drizzle-doc on PATH, in a
-    project .venv/venv, through `uv run`, or (with --from) `uvx`/`pipx run`, and
-    otherwise print the install command and exit 127.
+    The file lists every rule at its default level, commented out (the rules are
+    warnings, so check passes on a first run); --strict makes the spec's assumptions
+    and descriptions errors. package.json keeps every other key, its order and its
+    indentation; scripts that already exist are left alone. The scripts find
+    drizzle-doc on PATH, in a project .venv/venv, through `uv run`, or (with --from)
+    `uvx`/`pipx run`, and otherwise print the install command and exit 127.
 
     \b
     Example:
         drizzle-doc init
+        drizzle-doc init --strict
         npm run db:docs && npm run db:docs:check
     """
     from drizzle_doc.commands.init import init_project
 
-    result = init_project(root or Path.cwd(), force=force, spec=spec)
+    result = init_project(root or Path.cwd(), force=force, strict=strict, spec=spec)
     for f in result.created:
         click.echo(f"created {f}")
     for f in result.changed:

@@ -156,6 +156,23 @@ class Dialect:
         file, line, message, code)`` for what it refuses); PostgreSQL keeps it as built."""
         return table
 
+    # -- lint: the spec's assumptions in this dialect's own builders (PostgreSQL's by default) --
+    #: the database makes an index for every foreign key that has none (InnoDB does)
+    indexes_foreign_keys: bool = False
+
+    def is_uuid_key(self, column) -> bool:
+        """A primary key column holds UUIDs (pg-core: the ``uuid`` type)."""
+        return column.type.split("(")[0].strip().lower() == "uuid"
+
+    def uuid_key_code(self, prop: str, name: str) -> str:
+        """The core package's code for a UUID primary key column ``prop`` named ``name``."""
+        return f'{prop}: uuid("{name}").primaryKey().defaultRandom()'
+
+    def timestamp_code(self, prop: str, name: str, on_update: bool) -> str:
+        """The core package's code for a NOT NULL timestamp column set on insert (and on update)."""
+        code = f'{prop}: timestamp("{name}", {{ withTimezone: true }}).notNull().defaultNow()'
+        return code + ".$onUpdate(() => new Date())" if on_update else code
+
     # -- migrations ----------------------------------------------------------------------
     def parse_migration(self, text: str, file: str, snapshot=None):
         """A migration's SQL -> (statements, diagnostics); see ``history``."""

@@ -47,6 +47,7 @@ from drizzle_doc.errors import DrizzleDocError
 
 from drizzle_doc.docs.erd import Edge, er_diagram, fits, neighbourhood, schema_edges
 from drizzle_doc.model import Column, Index, Schema, Table, unqualified
+from drizzle_doc.model.coverage import coverage
 from drizzle_doc.project.settings import Settings
 from drizzle_doc.docs.pages import code_comment, md_cell, md_code, md_inline, md_text
 from drizzle_doc.docs.queries import query_examples, sample_row
@@ -783,12 +784,16 @@ def other_pages(job: PageJob) -> dict[str, str]:
         groups.append({"title": md_inline(name), "link": _link(name, quote(path, safe="/._-~")),
                        "count": len(keys), "description": md_inline(desc)})
 
+    cov = coverage(schema)
+    by_key = {tc.table: tc for tc in cov.tables}
     by_schema: dict[str, list[dict]] = {}
     for t in sorted(schema.tables, key=lambda t: (t.schema, t.name)):
         purpose = _doc_text(t.description).split("\n\n")[0]
+        tc = by_key[t.key]
         by_schema.setdefault(t.schema, []).append({
             "name": "**" + md_cell(t.name) + "**",
             "purpose": md_cell(purpose) if purpose else "_No description yet_",
+            "coverage": f"{tc.percent}% ({tc.covered}/{tc.total})",
             "link": _link(paths[t.key], quote(paths[t.key], safe="/._-~")),
         })
     enums = [{"name": md_code(e.name if unqualified(e.schema) else e.key),
@@ -808,6 +813,7 @@ def other_pages(job: PageJob) -> dict[str, str]:
         "enums": len(schema.enums),
         "views": len(schema.views),
         "documented": sum(1 for t in schema.tables if _doc_text(t.description)),
+        "coverage": f"{cov.percent}% ({cov.covered}/{cov.total})",
     }
     pages[INDEX_PAGE] = _render(
         "index.md.j2", templates,

@@ -54,6 +54,24 @@ class MySqlDialect(Dialect):
     def quote_ident(self, name: str) -> str:
         return "`" + name.replace("`", "``") + "`"
 
+    # -- lint (see Dialect): mysql-core has no uuid(); InnoDB indexes every foreign key itself
+    indexes_foreign_keys = True
+
+    def is_uuid_key(self, column) -> bool:
+        """``char(36)`` / ``varchar(36)`` / ``binary(16)``, or a string key whose default makes a UUID."""
+        t = column.type.replace(" ", "").lower()
+        if t in ("char(36)", "varchar(36)", "binary(16)"):
+            return True
+        return t.split("(")[0] in ("char", "varchar", "binary", "varbinary") and \
+            "uuid" in f"{column.default or ''} {column.app_default or ''}".lower()
+
+    def uuid_key_code(self, prop: str, name: str) -> str:
+        return f'{prop}: varchar("{name}", {{ length: 36 }}).primaryKey().$defaultFn(() => crypto.randomUUID())'
+
+    def timestamp_code(self, prop: str, name: str, on_update: bool) -> str:
+        code = f'{prop}: timestamp("{name}").notNull().defaultNow()'
+        return code + ".onUpdateNow()" if on_update else code
+
     def sql_name(self, name: str) -> str:
         return self.quote_ident(name)
 

@@ -50,6 +50,19 @@ class SqliteDialect(Dialect):
     def quote_ident(self, name: str) -> str:
         return '"' + name.replace('"', '""') + '"'
 
+    # -- lint (see Dialect): sqlite-core has no uuid() and no timestamp()
+    def is_uuid_key(self, column) -> bool:
+        """A ``text`` or ``blob`` key whose default (SQL or ``$defaultFn``) makes a UUID."""
+        return column.type.split("(")[0].strip().lower() in ("text", "blob") and \
+            "uuid" in f"{column.default or ''} {column.app_default or ''}".lower()
+
+    def uuid_key_code(self, prop: str, name: str) -> str:
+        return f'{prop}: text("{name}").primaryKey().$defaultFn(() => crypto.randomUUID())'
+
+    def timestamp_code(self, prop: str, name: str, on_update: bool) -> str:
+        code = f'{prop}: integer("{name}", {{ mode: "timestamp" }}).notNull().default(sql`(unixepoch())`)'
+        return code + ".$onUpdate(() => new Date())" if on_update else code
+
     # SQLite keeps a column's declared type as written and compares defaults as text.
     def same_type(self, a: str, b: str) -> bool:
         return _WORD.sub(" ", a.strip().lower()) == _WORD.sub(" ", b.strip().lower())
