@@ -458,3 +458,74 @@ def test_verify_without_its_extra_says_how_to_install_it(monkeypatch, tmp_path):
     assert result.output.strip().splitlines() == [
         "drizzle-doc: error: verify needs the PostgreSQL driver psycopg, which is not installed: "
         "pip install 'drizzle-doc[verify]'"]
+
+
+# ---------------------------------------------------------------------------
+# MySQL / MariaDB and SQLite: spelling, URLs, names the database does not keep
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url, masked", [
+    ("mysql://app:s3cret@db:3306/shop", "mysql://app:***@db:3306/shop"),
+    ("mysql://app:s3cret@db/shop?ssl-mode=REQUIRED", "mysql://app:***@db/shop?ssl-mode=REQUIRED"),
+    ("libsql://db-org.turso.io?authToken=eyJhbGciOi", "libsql://db-org.turso.io?authToken=***"),
+    ("file:local.db?authToken=eyJhbGciOi", "file:local.db?authToken=***"),
+    ("file:/data/app.db", "file:/data/app.db"),
+])
+def test_mask_url_other_dialects(url, masked):
+    assert mask_url(url) == masked
+
+
+@pytest.mark.parametrize("db, model", [
+    ("int(11)", "int"), ("bigint(20) unsigned", "bigint unsigned"), ("tinyint(1)", "boolean"),
+    ("year(4)", "year"), ("double", "real"), ("decimal(10,0)", "decimal"), ("char(1)", "char"),
+    ("time", "time(0)"), ("enum('a','b')", "enum('a', 'b')"),
+])
+def test_mysql_types_the_same(db, model):
+    from drizzle_doc.dialects import get_dialect
+
+    assert get_dialect("mysql").same_type(db, model)
+
+
+@pytest.mark.parametrize("db, model", [
+    ("current_timestamp(3)", "(now())"), ("current_timestamp()", "CURRENT_TIMESTAMP"), ("1", "true"),
+    ("0", "false"), ("0.00", "'0.00'"), ("'{\"a\":1}'", "('{\"a\":1}')"), ("'it''s'", "'it\\'s'"),
+    ("`tier` between 0 and 5", "`customers`.`tier` between 0 and 5"),
+    ("(`tier` between 0 and 5)", "`customers`.`tier` between 0 and 5"),
+    ("concat(`a`,_utf8mb4' ',`b`)", "concat(`t`.`a`, ' ', `t`.`b`)"), ("-5", "'-5'"),
+])
+def test_mysql_expressions_the_same(db, model):
+    from drizzle_doc.dialects import get_dialect
+
+    assert get_dialect("mysql").same_expr(db, model)
+
+
+@pytest.mark.parametrize("db, model", [
+    ("'A'", "'a'"), ("'1.0'", "'1'"), ("1", "2"), ("`a` > 0", "`a` >= 0"), ("'x'", None),
+    ("current_timestamp(3)", "'now'"),
+])
+def test_mysql_expressions_that_differ(db, model):
+    from drizzle_doc.dialects import get_dialect
+
+    assert not get_dialect("mysql").same_expr(db, model)
+
+
+def test_sqlite_defaults_equal_up_to_outer_parentheses():
+    from drizzle_doc.dialects import get_dialect
+
+    sqlite = get_dialect("sqlite")
+    assert sqlite.same_expr("unixepoch()", "(unixepoch())") and sqlite.same_expr("`a` > 1", '"a" > 1')
+    assert not sqlite.same_expr("(1) + (2)", "1 + 2")
+
+
+def test_names_a_database_does_not_keep_are_taken_from_the_model():
+    from drizzle_doc.model.compare import adopt_names
+
+    live = Table("t", schema="main", primary_key=PrimaryKey("t_a_b_pk", ("a", "b"), True), foreign_keys=(
+        ForeignKey("t_a_u_id_fk", ("a",), "main", "u", ("id",)), ForeignKey("t_b_v_id_fk", ("b",), "main", "v", ("id",))))
+    model = Table("t", schema="main", primary_key=PrimaryKey("t_custom_pk", ("a", "b"), True), foreign_keys=(
+        ForeignKey("t_to_u", ("a",), "main", "u", ("id",), on_delete="cascade"),))
+    out = adopt_names(live, model, ("foreign_key", "primary_key"))
+    assert [f.name for f in out.foreign_keys] == ["t_to_u", "t_b_v_id_fk"]  # paired by columns, the rest kept
+    assert out.primary_key.name == "t_custom_pk" and out.foreign_keys[0].on_delete is None
+    assert adopt_names(live, model, ()) is live
