@@ -529,3 +529,38 @@ def test_names_a_database_does_not_keep_are_taken_from_the_model():
     assert [f.name for f in out.foreign_keys] == ["t_to_u", "t_b_v_id_fk"]  # paired by columns, the rest kept
     assert out.primary_key.name == "t_custom_pk" and out.foreign_keys[0].on_delete is None
     assert adopt_names(live, model, ()) is live
+
+
+def test_mysql_8_and_mariadb_default_spellings_become_drizzle_kits():
+    """information_schema.COLUMNS.COLUMN_DEFAULT as each server reports it (MariaDB is tested
+    live in test_verify_mysql.py; these are MySQL 8's documented spellings)."""
+    from drizzle_doc.dialects import get_dialect
+    from drizzle_doc.dialects.mysql.catalog import _default
+
+    mysql = get_dialect("mysql")
+    assert _default("default", "", "varchar", mariadb=False) == "'default'"
+    assert _default("it's", "", "varchar", mariadb=False) == "'it''s'"
+    assert _default("0.00", "", "decimal", mariadb=False) == "0.00"
+    assert _default("CURRENT_TIMESTAMP(3)", "default_generated", "timestamp", mariadb=False) == "CURRENT_TIMESTAMP(3)"
+    json8 = _default("_utf8mb4\\'{\"region\":\"eu\"}\\'", "default_generated", "json", mariadb=False)
+    assert mysql.same_expr(json8, "('{\"region\":\"eu\"}')")
+    assert _default(None, "", "int", mariadb=False) is None
+    assert _default("NULL", "", "int", mariadb=True) is None  # MariaDB: no default on a nullable column
+    assert _default("'NULL'", "", "varchar", mariadb=True) == "'NULL'"  # the string
+    assert mysql.same_expr(_default("'en_US'", "", "char", mariadb=True), "'en_US'")
+
+
+@pytest.mark.parametrize("dialect, url, expected", [
+    ("postgresql", "mysql://u:hunter2@h/db", "this is a PostgreSQL project: --database-url must be a postgresql:// URL"),
+    ("postgresql", "file:./local.db", "this is a PostgreSQL project"),
+    ("mysql", "postgresql://u:hunter2@h/db", "this is a MySQL project: --database-url must be a mysql:// URL"),
+    ("mysql", "./local.db", "this is a MySQL project"),
+    ("sqlite", "mysql://u:hunter2@h/db", "this is a SQLite project: --database-url must be a SQLite file"),
+])
+def test_a_url_of_another_dialect_is_a_usage_error(dialect, url, expected):
+    from drizzle_doc.commands.verify import verify
+    from drizzle_doc.errors import UsageError
+
+    with pytest.raises(UsageError) as info:
+        verify(Schema(dialect=dialect), url)
+    assert str(info.value).startswith(expected) and "hunter2" not in str(info.value)

@@ -172,6 +172,8 @@ def connect(url: str, *, connect_timeout: int = CONNECT_TIMEOUT,
         raise DatabaseError(_message(url, exc, connecting=True)) from None
     except (UnicodeError, ValueError, OSError) as exc:
         raise DatabaseError(f"bad database host in {mask_url(url)}: {mask_text(_first_line(exc), url)}") from None
+    except RuntimeError as exc:  # e.g. MySQL 8's caching_sha2_password without the cryptography package
+        raise DatabaseError(f"cannot connect to {mask_url(url)}: {mask_text(_first_line(exc), url)}") from None
     try:
         try:
             cur = conn.cursor()

@@ -16,6 +16,7 @@ their name, schema-qualified outside ``public``).  Defaults are kept as
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Optional
@@ -72,6 +73,10 @@ def connect(url: str, *, connect_timeout: int = CONNECT_TIMEOUT,
 
     if not url or not url.strip():
         raise UsageError("no database URL: pass --database-url or set DATABASE_URL")
+    scheme = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", url)
+    if scheme and scheme.group(1).lower() not in ("postgres", "postgresql"):
+        raise UsageError(f"this is a PostgreSQL project: --database-url must be a postgresql:// URL or a libpq "
+                         f"connection string, not {mask_url(url)}")
     # search_path=pg_catalog from the start of the session (it overrides ALTER ROLE/DATABASE
     # defaults): no function or operator a database user planted in another schema can be
     # picked, and every call in catalog.py is schema-qualified as well.
