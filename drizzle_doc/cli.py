@@ -189,20 +189,24 @@ def generate(root, config_path, schema_globs, migrations_dir, casing, out, prune
 @cli.command()
 @project_options
 @click.option("--database-url", envvar="DATABASE_URL", default=None, show_envvar=True,
-              help="PostgreSQL URL to compare with (read-only). Default: $DATABASE_URL.")
+              help="The database to compare with, read-only: postgresql://…, mysql://… (MySQL, MariaDB) or a "
+                   "SQLite file (file:path, sqlite:path or a path). Default: $DATABASE_URL.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True)
 @click.option("--db-comments", is_flag=True,
               help="Also read COMMENT ON text: fills descriptions without JSDoc, warns where they differ.")
 def verify(root, config_path, schema_globs, migrations_dir, casing, database_url, fmt, db_comments):
-    """Compare the models with a live PostgreSQL database, read-only, and report drift both ways.
+    """Compare the models with a live database, read-only, and report drift both ways.
 
-    Exit 0 when they agree, 1 on drift, 2 on a usage, configuration or connection error.
+    PostgreSQL, MySQL/MariaDB and SQLite, as the project's dialect says. Exit 0
+    when they agree, 1 on drift, 2 on a usage, configuration or connection error.
 
     \b
     Example:
         drizzle-doc verify --database-url postgresql://app@localhost:5432/app
         DATABASE_URL=postgresql://app@db/app drizzle-doc verify --format github
+        drizzle-doc verify --database-url mysql://app@localhost:3306/shop
+        drizzle-doc verify --database-url file:./local.db
     """
     from dataclasses import replace as _replace
 
@@ -247,7 +251,9 @@ def comments_sql_command(root, config_path, schema_globs, migrations_dir, casing
     """Write COMMENT ON TABLE / COLUMN statements from the models' JSDoc.
 
     The output is a drizzle-kit custom migration body, so psql, tbls or any
-    database tool shows the same words as the docs.
+    database tool shows the same words as the docs. MySQL has no COMMENT ON:
+    its file is ALTER TABLE … COMMENT and ALTER TABLE … MODIFY COLUMN … COMMENT.
+    SQLite keeps no comments at all: one line, exit 2, nothing written.
 
     \b
     Example:

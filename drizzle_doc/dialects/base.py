@@ -186,8 +186,40 @@ class Dialect:
         raise NotImplementedError
 
     # -- a live database and comments --------------------------------------------------------
-    def read_catalog(self, conn, schemas):
+    #: named objects this database keeps no name for (SQLite's foreign keys, MySQL's primary key,
+    #: always ``PRIMARY``): ``verify`` pairs them with the model's by their columns
+    #: (:func:`drizzle_doc.model.compare.adopt_names`)
+    catalog_unnamed: tuple[str, ...] = ()
+    #: why this database keeps no table or column comments (SQLite), None where it keeps them:
+    #: ``comments-sql`` and ``verify --db-comments`` say it and stop (exit 2)
+    no_comments: Optional[str] = None
+
+    def open_catalog(self, url: str):
+        """A context manager: a strictly read-only connection to the live database at ``url``.
+
+        Raises :class:`~drizzle_doc.errors.UsageError` / :class:`~drizzle_doc.errors.DatabaseError`
+        (exit 2) with the URL masked (:mod:`drizzle_doc.masking`) for a URL of another kind, a
+        missing driver, an unreachable server or a failed login."""
         raise NotImplementedError
+
+    def read_catalog(self, conn, schemas):
+        """The live database's tables (and enums, views) in ``schemas`` as a model Schema, spelled
+        as drizzle-kit's snapshot for this dialect spells them."""
+        raise NotImplementedError
+
+    def read_comments(self, conn, schemas) -> "CatalogComments":
+        """The database's table and column comments in ``schemas``."""
+        raise NotImplementedError
+
+    def as_catalog(self, table):
+        """A model table as this database's catalog can state it (MySQL: a unique constraint is a
+        unique index, every index a B-tree); the model is compared with the live catalog in this shape."""
+        return table
+
+    def stored_on_update(self, column) -> Optional[str]:
+        """The ``ON UPDATE`` the database itself applies to ``column`` (MySQL's ``onUpdateNow()``),
+        None where the dialect has none (an app-side ``$onUpdate`` never counts)."""
+        return None
 
     def comments_sql(self, schema) -> str:
         raise NotImplementedError
@@ -196,6 +228,15 @@ class Dialect:
     def export_sql(self, schema) -> str:
         """The DDL the model implies, as this dialect's drizzle-kit ``export`` prints it."""
         raise NotImplementedError(f"no DDL export for the {self.name or 'unknown'} dialect yet")
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogComments:
+    """A live database's comments by object: tables ``(schema, table)`` and columns
+    ``(schema, table, column)`` (PostgreSQL's ``COMMENT ON``, MySQL's ``COMMENT``)."""
+
+    tables: tuple[tuple[tuple[str, str], str], ...] = ()
+    columns: tuple[tuple[tuple[str, str, str], str], ...] = ()
 
 
 def balanced_parens(text: str) -> bool:

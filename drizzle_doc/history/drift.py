@@ -37,7 +37,8 @@ def drift_fingerprint(t: Table) -> str:
 
     view = (
         tuple((c.name, c.type, c.not_null, c.default, c.primary_key, c.identity and c.identity.type,
-               c.generated and c.generated.expression) for c in t.columns),
+               c.generated and (c.generated.expression, c.generated.type), c.autoincrement, c.on_update)
+              for c in t.columns),
         t.pk_columns,
         tuple((ix.name, ix.unique, ix.method, ix.where,
                tuple((c.expression, c.is_expression, c.asc, c.nulls, c.opclass) for c in ix.columns))
@@ -100,8 +101,9 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
                     add(ERROR, key, "column.default",
                         f"column {t.name}.{name} default is {compare.effective_default(diff.right) or 'none'} in the "
                         f"models but {compare.effective_default(diff.left) or 'none'} in the migrations", column=name)
-                elif diff.aspect in ("identity", "generated"):
-                    what = "identity" if diff.aspect == "identity" else "generated expression"
+                elif diff.aspect in ("identity", "generated", "autoincrement", "on_update"):
+                    what = {"identity": "identity", "generated": "generated expression",
+                            "autoincrement": "autoincrement", "on_update": "ON UPDATE"}[diff.aspect]
                     add(ERROR, key, f"column.{diff.aspect}",
                         f"column {t.name}.{name} {what} differs between the models and the migrations", column=name)
             elif diff.kind == "primary_key_columns":

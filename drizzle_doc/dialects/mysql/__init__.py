@@ -2,8 +2,10 @@
 
 The modules beside this one each hold one MySQL concern: ``builders`` (mysql-core's column
 builders and their SQL types), ``snapshot`` (drizzle-kit's version 5 JSON), ``sql`` (migration
-SQL: statements counted and placed, never parsed as PostgreSQL) and ``comments``
-(``ALTER TABLE … MODIFY … COMMENT``).  :data:`MYSQL` puts them together.
+SQL: statements counted and placed, never parsed as PostgreSQL), ``spelling`` (when two types or
+expressions are the same, MariaDB's spellings included), ``catalog`` (a live MySQL or MariaDB
+server, read-only, for ``verify``) and ``comments`` (``ALTER TABLE … MODIFY … COMMENT``: MySQL
+has no ``COMMENT ON``).  :data:`MYSQL` puts them together.
 
 Names: a MySQL table lives in the connection's database, which no schema file names; the model
 keeps such tables in its default schema, spelled ``public`` as for PostgreSQL, so pages and keys
@@ -15,11 +17,12 @@ in backticks and parameters as ``?``.
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from typing import Any, Optional
 
-from drizzle_doc.dialects.base import Dialect, KitNaming, balanced_parens
-from drizzle_doc.model import WARNING
+from drizzle_doc.dialects.base import Dialect, KitNaming
+from drizzle_doc.dialects.mysql import spelling
+from drizzle_doc.model import WARNING, Index, IndexColumn
 
 #: drizzle-kit 0.31's MySQL snapshot: the names it gives constraints nobody named.  A column's
 #: ``.primaryKey()`` is ``<table>_<column>``; mysql-core's ``index(name)`` always has a name.
@@ -35,9 +38,6 @@ KIT_0 = KitNaming(
 
 #: drizzle-kit writes a literal default of these types in parentheses (MySQL 8's expression default)
 _PARENTHESISED_DEFAULTS = ("blob", "text", "json")
-_WORD = re.compile(r"\s+")
-_TYPE_ALIASES = {"integer": "int", "bool": "boolean", "tinyint(1)": "boolean", "numeric": "decimal",
-                 "double precision": "double"}
 
 
 class MySqlDialect(Dialect):
@@ -45,6 +45,7 @@ class MySqlDialect(Dialect):
     core_package = "drizzle-orm/mysql-core"
     default_schema = "public"
     kit_naming = {"0": KIT_0}
+    catalog_unnamed = ("primary_key",)  # MySQL names every primary key PRIMARY
 
     def natives(self) -> dict[str, Any]:
         from drizzle_doc.dialects.mysql.builders import natives
@@ -84,22 +85,18 @@ class MySqlDialect(Dialect):
     def literal_default(self, text: str, sql_type: str) -> str:
         return f"({text})" if sql_type in _PARENTHESISED_DEFAULTS else text
 
-    # -- spelling: types case-insensitively, with MySQL's synonyms; expressions as text ------
+    # -- spelling: types with MySQL's synonyms, expressions token by token (see ``spelling``) --
     def same_type(self, a: str, b: str) -> bool:
-        return canonical_type(a) == canonical_type(b)
+        return spelling.canonical_type(a) == spelling.canonical_type(b)
 
     def same_expr(self, a: Optional[str], b: Optional[str]) -> bool:
-        if a is None or b is None:
-            return a is b
-        return self.canonical_expr(a) == self.canonical_expr(b)
+        return spelling.same_expr(a, b)
 
     def canonical_expr(self, text: Optional[str]) -> Optional[str]:
-        if text is None:
-            return None
-        t = _WORD.sub(" ", text.strip())
-        while t.startswith("(") and t.endswith(")") and balanced_parens(t[1:-1]):
-            t = t[1:-1].strip()
-        return t
+        return spelling.canonical_expr(text)
+
+    def stored_on_update(self, column) -> Optional[str]:
+        return "CURRENT_TIMESTAMP" if column.on_update == "onUpdateNow()" else None
 
     def finish_table(self, table, report):
         """drizzle-kit 0.31 leaves a ``mysqlSchema("x")`` table out of its snapshot (and so out of
@@ -127,10 +124,30 @@ class MySqlDialect(Dialect):
         return snapshot_renames(data)
 
     # -- a live database and comments --------------------------------------------------------
-    def read_catalog(self, conn, schemas):
-        from drizzle_doc.dialects.base import UnsupportedDialect
+    def open_catalog(self, url: str):
+        from drizzle_doc.dialects.mysql.catalog import connect
 
-        raise UnsupportedDialect("verify reads PostgreSQL catalogs only; a MySQL catalog reader is not written yet")
+        return connect(url)
+
+    def read_catalog(self, conn, schemas):
+        from drizzle_doc.dialects.mysql.catalog import read_catalog
+
+        return read_catalog(conn, schemas)
+
+    def read_comments(self, conn, schemas):
+        from drizzle_doc.dialects.mysql.catalog import read_comments
+
+        return read_comments(conn, schemas)
+
+    def as_catalog(self, table):
+        """The table as MySQL's catalog states it: a unique constraint is a unique index (MySQL keeps
+        no other kind), and every index is a B-tree (InnoDB accepts ``USING HASH`` and builds a
+        B-tree; drizzle-kit cannot make a MEMORY table)."""
+        indexes = [dataclasses.replace(ix, method="btree") if (ix.method or "btree").lower() == "hash" else ix
+                   for ix in table.indexes]
+        indexes += [Index(u.name, tuple(IndexColumn(c) for c in u.columns), True, description=u.description,
+                          file=u.file, line=u.line) for u in table.uniques]
+        return dataclasses.replace(table, indexes=tuple(indexes), uniques=())
 
     def comments_sql(self, schema) -> str:
         from drizzle_doc.dialects.mysql.comments import comments_sql
@@ -138,12 +155,7 @@ class MySqlDialect(Dialect):
         return comments_sql(schema)
 
 
-def canonical_type(t: str) -> str:
-    t = _WORD.sub(" ", t.strip().lower())
-    t = re.sub(r"\s*\(\s*", "(", re.sub(r"\s*,\s*", ",", re.sub(r"\s*\)", ")", t)))
-    # display widths are gone in MySQL 8 (int(11) is int)
-    t = re.sub(r"^(tinyint|smallint|mediumint|int|integer|bigint)\(\d+\)", r"\1", t) if not t.startswith("tinyint(1)") else t
-    return _TYPE_ALIASES.get(t, t)
+canonical_type = spelling.canonical_type
 
 
 MYSQL = MySqlDialect()

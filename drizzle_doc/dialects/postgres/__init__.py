@@ -99,10 +99,20 @@ class PostgresDialect(Dialect):
 
         return snapshot_renames(data)
 
+    def open_catalog(self, url: str):
+        from drizzle_doc.dialects.postgres.catalog import connect
+
+        return connect(url)
+
     def read_catalog(self, conn, schemas):
         from drizzle_doc.dialects.postgres.catalog import read_catalog
 
         return read_catalog(conn, schemas)
+
+    def read_comments(self, conn, schemas):
+        from drizzle_doc.dialects.postgres.catalog import read_comments
+
+        return read_comments(conn, schemas)
 
     def comments_sql(self, schema) -> str:
         from drizzle_doc.dialects.postgres.comments import comments_sql

@@ -2,8 +2,10 @@
 Cloudflare D1, Expo, Bun, Durable Objects).
 
 The modules beside this one each hold one SQLite concern: ``builders`` (sqlite-core's column
-builders), ``snapshot`` (drizzle-kit's version 6 JSON) and ``sql`` (migration SQL: its
-statements; a live database is not read yet).  :data:`SQLITE` puts them together.
+builders), ``snapshot`` (drizzle-kit's version 6 JSON), ``sql`` (migration SQL: its statements)
+and ``catalog`` (a live database file, opened read-only, for ``verify``).  :data:`SQLITE` puts
+them together.  SQLite has no ``COMMENT ON`` and keeps no comments at all: ``comments-sql`` and
+``verify --db-comments`` say so and stop (exit 2).
 
 SQLite has no schemas in drizzle's sense: every table lives in the database's ``main`` schema
 (SQLite's own name for it: ``main.users`` is valid SQL), which is :attr:`default_schema`, so
@@ -15,7 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from drizzle_doc.dialects.base import Dialect, KitNaming
+from drizzle_doc.dialects.base import Dialect, KitNaming, balanced_parens
 from drizzle_doc.model import ERROR, Index, IndexColumn, PrimaryKey
 
 #: drizzle-kit 0.31's SQLite snapshot: the names it gives constraints nobody named.  A column's
@@ -32,6 +34,8 @@ KIT_0 = KitNaming(
 )
 
 _WORD = re.compile(r"\s+")
+_NO_COMMENTS = ("SQLite has no COMMENT ON and keeps no table or column comments: the JSDoc descriptions "
+                "live in the docs pages only")
 
 
 class SqliteDialect(Dialect):
@@ -41,6 +45,8 @@ class SqliteDialect(Dialect):
     kit_naming = {"0": KIT_0}
     qualified_generated = False
     json_literal_defaults = True
+    catalog_unnamed = ("foreign_key", "primary_key")
+    no_comments = _NO_COMMENTS
 
     def natives(self) -> dict[str, Any]:
         from drizzle_doc.dialects.sqlite.builders import natives
@@ -68,9 +74,11 @@ class SqliteDialect(Dialect):
         return _WORD.sub(" ", a.strip().lower()) == _WORD.sub(" ", b.strip().lower())
 
     def same_expr(self, a: Optional[str], b: Optional[str]) -> bool:
+        """Equal as text, up to whitespace, quotes and outer parentheses (SQLite keeps a
+        default ``(unixepoch())`` as ``unixepoch()``)."""
         if a is None or b is None:
             return a is b
-        return self.canonical_expr(a) == self.canonical_expr(b)
+        return _without_parens(self.canonical_expr(a)) == _without_parens(self.canonical_expr(b))
 
     def canonical_expr(self, text: Optional[str]) -> Optional[str]:
         if text is None:
@@ -119,15 +127,31 @@ class SqliteDialect(Dialect):
 
         return snapshot_renames(data)
 
+    def open_catalog(self, url: str):
+        from drizzle_doc.dialects.sqlite.catalog import connect
+
+        return connect(url)
+
     def read_catalog(self, conn, schemas):
+        from drizzle_doc.dialects.sqlite.catalog import read_catalog
+
+        return read_catalog(conn, schemas)
+
+    def read_comments(self, conn, schemas):
         from drizzle_doc.dialects.base import UnsupportedDialect
 
-        raise UnsupportedDialect("a live SQLite database is not read yet")
+        raise UnsupportedDialect(_NO_COMMENTS)
 
     def comments_sql(self, schema) -> str:
         from drizzle_doc.dialects.base import UnsupportedDialect
 
-        raise UnsupportedDialect("SQLite has no COMMENT ON: the JSDoc descriptions live in the docs pages only")
+        raise UnsupportedDialect(_NO_COMMENTS + "; nothing was written")
+
+
+def _without_parens(text: str) -> str:
+    while text.startswith("(") and text.endswith(")") and balanced_parens(text[1:-1]):
+        text = text[1:-1].strip()
+    return text
 
 
 SQLITE = SqliteDialect()
