@@ -723,7 +723,7 @@ class Builder:
                     ))
         site = b.site
         return View(b.name, b.schema or self.default_schema, b.materialized, tuple(columns), definition, v.existing,
-                    v.variable, v.doc, site.file, site.line)
+                    v.variable, v.doc, site.file, site.line, b.options)
 
 
 def _inline_param(v: Any) -> str:

@@ -147,6 +147,12 @@ class MySqlDialect(Dialect):
 
         return comments_sql(schema)
 
+    # -- export ------------------------------------------------------------------------------
+    def export_sql(self, schema, kit: str = "0") -> str:
+        from drizzle_doc.dialects.mysql.export import export_sql
+
+        return export_sql(schema, kit)
+
 
 def unique_indexes_and_column_key(table):
     """A table as kit 1.0's MySQL snapshot states it: uniques as unique indexes, and a

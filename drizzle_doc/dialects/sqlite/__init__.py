@@ -157,5 +157,11 @@ class SqliteDialect(Dialect):
 
         raise UnsupportedDialect("SQLite has no COMMENT ON: the JSDoc descriptions live in the docs pages only")
 
+    # -- export ------------------------------------------------------------------------------
+    def export_sql(self, schema, kit: str = "0") -> str:
+        from drizzle_doc.dialects.sqlite.export import export_sql
+
+        return export_sql(schema, kit)
+
 
 SQLITE = SqliteDialect()
