@@ -56,6 +56,10 @@ class KitNaming:
     nested_arrays: bool = True  # each .array() call adds a dimension (0.x); 1.0 reads the last call's only
     # a column's own .unique() is kept beside a unique().on() of that column (0.x); 1.0 keeps only the latter
     column_unique_kept: bool = True
+    # kinds ("foreign_key", "unique", "index", "primary_key") whose unnamed objects keep the name
+    # their migration gave them when nothing but the name would change (kit 1.0's
+    # ``preserveEntityNames``: after a table rename, its foreign keys keep their old names)
+    preserved_names: tuple[str, ...] = ()
     # hooks: a too-long default FK name shortened (name, table) -> name; a column type respelled
     shorten_foreign_key: Optional[Callable[[str, str], str]] = None
     respell_type: Optional[Callable[[str], str]] = None

@@ -51,6 +51,7 @@ KIT_1 = KitNaming(
     config_casing=False,
     names_from_keys=False,
     upper_actions=True,
+    preserved_names=("foreign_key", "index"),
     shorten_foreign_key=shorten_foreign_key,
     respell_type=kit1.respell_type,
     respell_default=kit1.respell_default,

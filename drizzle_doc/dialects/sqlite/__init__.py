@@ -51,6 +51,7 @@ KIT_1 = KitNaming(
     qualified_where=True,
     inline_check_params=False,
     upper_actions=True,
+    preserved_names=("unique", "primary_key", "foreign_key"),
     respell_default=kit1.respell_default,
 )
 
