@@ -37,6 +37,10 @@ differ in spelling:
 - views: name, schema, ``materialized`` and ``isExisting`` (our ``existing``);
   their columns are compared only where ours lists any (static columns).
 
+drizzle-kit 1.0's snapshots (a flat ``ddl`` list) are first brought to their dialect's 0.x shape
+(``ddl_view.as_legacy``), keeping 1.0's names and spellings; MySQL and SQLite snapshots are
+compared by :func:`compare_mysql` and :func:`compare_sqlite`.
+
 Regenerate nothing by hand: the snapshot is made fresh on every run.  A fixture
 drizzle-kit cannot load on purpose (broken TypeScript for diagnostics tests)
 opts out with a ``.oracle-skip`` file stating why.  Needs
@@ -398,8 +402,9 @@ def compare_mysql(snapshot: dict, ours: dict) -> Comparison:
     (``public``); tables of a ``mysqlSchema()`` are not in drizzle-kit's snapshot, so ours in
     another schema are left out (we warn about them); a column's ``primaryKey`` is always false
     there and its key is a one-column ``compositePrimaryKeys`` entry named ``<table>_<column>``
-    (1.0: ``PRIMARY``; ours: the column's ``primaryKey`` and the table's ``primaryKey``); ``autoincrement`` is ours
-    (absent: false), ``onUpdate: true`` is our ``onUpdate`` ``onUpdateNow()``; an index's
+    (1.0: ``PRIMARY``; ours: the column's ``primaryKey`` and the table's ``primaryKey``);
+    ``autoincrement`` is ours (absent: false), ``onUpdate: true`` is our ``onUpdate``
+    ``onUpdateNow()``; an index's
     ``using`` is our ``method`` (absent: btree), its ``algorithm``/``lock`` our ``with``; checks
     are ``checkConstraint``; views compare their definition and columns (their algorithm, SQL
     security and check option are not in our JSON)."""

@@ -166,8 +166,8 @@ def unique_indexes_and_column_key(table):
         return Index(u.name, tuple(IndexColumn(c) for c in u.columns), True,
                      description=u.description, file=u.file, line=u.line)
 
-    indexes = ([as_index(u) for u in table.uniques if u.from_column] + [as_index(u) for u in table.uniques if not u.from_column]
-               + list(table.indexes))
+    indexes = ([as_index(u) for u in table.uniques if u.from_column]
+               + [as_index(u) for u in table.uniques if not u.from_column] + list(table.indexes))
     columns, pk = table.columns, table.primary_key
     if pk is not None:  # a name given to primaryKey() is not kept either
         pk = PrimaryKey(KIT_1.composite_primary_key, pk.columns, pk.composite and len(pk.columns) > 1, pk.file, pk.line)
