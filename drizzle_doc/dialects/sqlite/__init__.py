@@ -101,7 +101,6 @@ class SqliteDialect(Dialect):
         import dataclasses
 
         kit_1 = naming is not None and naming.generation == "1"
-        names = KIT_1 if kit_1 else KIT_0
         indexes = []
         for ix in table.indexes:
             if not ix.name:
@@ -129,7 +128,7 @@ class SqliteDialect(Dialect):
         if pk is not None and pk.composite and len(pk.columns) == 1:
             columns = tuple(dataclasses.replace(c, primary_key=True) if c.name == pk.columns[0] else c
                             for c in columns)
-            name = pk.name if kit_1 else names.name("primary_key", table.name)
+            name = pk.name if kit_1 else KIT_0.name("primary_key", table.name)
             pk = PrimaryKey(name, pk.columns, False, pk.file, pk.line)
         return dataclasses.replace(table, indexes=tuple(indexes), uniques=uniques, columns=columns, primary_key=pk)
 
