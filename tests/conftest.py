@@ -43,3 +43,22 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.oracle)
         if module in DATABASE_MODULES:
             item.add_marker(pytest.mark.postgres)
+
+
+def migration_sql_files(project) -> list[Path]:
+    """A project's drizzle-kit migration SQL files in the order drizzle-kit applies them: the
+    journal's entries (0.x: ``meta/_journal.json``) or 1.0's ``<timestamp>_<name>/migration.sql``
+    folders, by name."""
+    import json
+
+    from drizzle_doc.project import DEFAULT_MIGRATION_DIRS
+
+    for c in ([project.migrations] if project.migrations else list(DEFAULT_MIGRATION_DIRS)):
+        folder = Path(project.root) / c
+        journal = folder / "meta" / "_journal.json"
+        if journal.exists():
+            return [folder / f"{e['tag']}.sql" for e in json.loads(journal.read_text())["entries"]]
+        kit1 = sorted(p for p in folder.glob("*/migration.sql")) if folder.is_dir() else []
+        if kit1:
+            return kit1
+    raise AssertionError(f"no migrations for {project.root}")

@@ -317,8 +317,6 @@ def test_kit_generation_from_a_catalog(tmp_path: Path):
     assert project.kit == "1"
 
 
-@pytest.mark.xfail(strict=True, reason="a SQLite (or MySQL) snapshot in 1.0's folder layout, with its "
-                   "`ddl` list, is kit 1.0 whatever its version number")
 def test_kit_generation_from_a_sqlite_kit1_snapshot(tmp_path: Path):
     files = {k: v for k, v in KIT1_SQLITE.items() if not k.endswith("package.json")}
     files["apps/worker/drizzle/20260101000000_init/snapshot.json"] = SQLITE_KIT1_SNAPSHOT
@@ -326,10 +324,3 @@ def test_kit_generation_from_a_sqlite_kit1_snapshot(tmp_path: Path):
         "CREATE TABLE `todos` (\n\t`id` integer PRIMARY KEY\n);\n")
     [project] = load_projects(write(tmp_path, files))
     assert project.kit == "1"
-
-
-def test_kit_generation_of_a_kit1_sqlite_project_today_is_0(tmp_path: Path):
-    files = dict(KIT1_SQLITE)
-    files["apps/worker/drizzle/20260101000000_init/snapshot.json"] = SQLITE_KIT1_SNAPSHOT
-    [project] = load_projects(write(tmp_path, files))
-    assert (project.kit, project.kit_source) == ("0", "snapshot")  # the 1.0 snapshot read as 0.x

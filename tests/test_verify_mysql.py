@@ -32,6 +32,7 @@ pymysql = pytest.importorskip("pymysql")
 from drizzle_doc import cli as cli_module  # noqa: E402
 from drizzle_doc.commands.verify import DB_ONLY, DIFFERS, MODEL_ONLY, verify  # noqa: E402
 from drizzle_doc.dialects.mysql import catalog  # noqa: E402
+from tests.conftest import migration_sql_files  # noqa: E402
 from drizzle_doc.dialects.mysql.catalog import connect, read_catalog, read_comments  # noqa: E402
 from drizzle_doc.dialects.mysql.comments import comments_sql  # noqa: E402
 from drizzle_doc.errors import DatabaseError, UsageError  # noqa: E402
@@ -108,15 +109,6 @@ def _project(root: Path):
     return project, extract(project)
 
 
-def _migrations(project) -> Path:
-    from drizzle_doc.project import DEFAULT_MIGRATION_DIRS
-
-    for c in ([project.migrations] if project.migrations else list(DEFAULT_MIGRATION_DIRS)):
-        if (project.root / c / "meta" / "_journal.json").exists():
-            return project.root / c
-    raise AssertionError(f"no migrations for {project.root}")
-
-
 _FUNCTIONAL_INDEX = re.compile(r"^CREATE (?:UNIQUE )?INDEX `([^`]+)` ON `([^`]+)` \(\(", re.DOTALL)
 
 
@@ -124,13 +116,11 @@ def apply_migrations(url: str, server: str, project, model) -> list[tuple[str, s
     """Apply the project's migrations in journal order, then create each ``.existing()`` view as
     the hand-written migration a project keeps for it would.  Returns what verify must then
     report: the functional indexes MariaDB cannot build, as (MODEL_ONLY, what)."""
-    folder = _migrations(project)
-    journal = json.loads((folder / "meta" / "_journal.json").read_text())
     mariadb = "mariadb" in server.lower()
     expected = []
     statements = []
-    for entry in journal["entries"]:
-        statements += split_statements((folder / f"{entry['tag']}.sql").read_text())
+    for sql_file in migration_sql_files(project):
+        statements += split_statements(sql_file.read_text())
     for view in model.views:
         if view.existing:
             columns = ", ".join(f"NULL AS `{c.name}`" for c in view.columns) or "1 AS x"
@@ -178,14 +168,22 @@ def test_fixture_migrations_verify_clean_then_planted_drift(fresh_db, server, ro
                                      key=lambda d: d[2])[0]
     changes.append(f"DROP INDEX `{ix_name}` ON `{ix_table.name}`")
     expected.append((MODEL_ONLY, f'index "{ix_name}" on "{ix_table.key}"'))
-    t, c = next((t, c) for t in tables for c in t.columns
-                if c.default is not None and re.fullmatch(r"'[a-z]+'", c.default) and not c.type.startswith("enum("))
-    changes.append(f"ALTER TABLE `{t.name}` ALTER COLUMN `{c.name}` SET DEFAULT 'zz'")
+    # a column whose default the test replaces: a short string literal, else a number
+    literal = [(t, c, "'zz'") for t in tables for c in t.columns
+               if c.default is not None and re.fullmatch(r"\(?'[a-z]+'\)?", c.default)
+               and not c.type.startswith("enum(") and not re.match(r"(var)?binary", c.type)]
+    numeric = [(t, c, "7") for t in tables for c in t.columns
+               if c.default is not None and re.fullmatch(r"\(?\d+(\.\d+)?\)?", c.default)
+               and re.match(r"(int|real|double|float|decimal)", c.type)]
+    t, c, new_default = (literal + numeric)[0]
+    changes.append(f"ALTER TABLE `{t.name}` ALTER COLUMN `{c.name}` SET DEFAULT {new_default}")
     expected.append((DIFFERS, f'column "{t.key}.{c.name}"'))
-    t2, c2 = next((t2, c2) for t2 in tables for c2 in t2.columns if re.fullmatch(r"varchar\(\d+\)", c2.type)
-                  and c2.default is None and (t2.name, c2.name) != (t.name, c.name)
-                  and not any(c2.name in i.columns for i in t2.indexes + tuple(t2.uniques) if hasattr(i, "columns")))
-    changes.append(f"ALTER TABLE `{t2.name}` MODIFY COLUMN `{c2.name}` varchar(777)"
+    t2, c2 = next((t2, c2) for t2 in tables for c2 in t2.columns if re.fullmatch(r"varchar\(\d+\)", c2.type) and c2.type != "varchar(200)"
+                  and c2.default is None and (t2.name, c2.name) != (t.name, c.name) and not c2.primary_key
+                  and c2.name not in (t2.primary_key.columns if t2.primary_key else ())
+)
+    # varchar(200): short enough for any index on it (utf8mb4 keys stop at 3,072 bytes)
+    changes.append(f"ALTER TABLE `{t2.name}` MODIFY COLUMN `{c2.name}` varchar(200)"
                    f"{' NOT NULL' if c2.not_null else ''}")
     expected.append((DIFFERS, f'column "{t2.key}.{c2.name}"'))
     execute(fresh_db, *changes)
@@ -193,9 +191,9 @@ def test_fixture_migrations_verify_clean_then_planted_drift(fresh_db, server, ro
     result = verify(model, fresh_db)
     assert codes(result.diagnostics) == sorted(expected + unbuildable)
     messages = {d.message.split(":")[0]: d.message for d in result.diagnostics}
-    assert f"the default is 'zz' in the database but {c.default} in the models" in \
-        messages[f'column "{t.key}.{c.name}"']
-    assert f"the type is varchar(777) in the database but {c2.type} in the models" in \
+    assert re.search(rf"the default is {re.escape(new_default)}(\.0+)? in the database but {re.escape(c.default)} in the models",
+                     messages[f'column "{t.key}.{c.name}"']), messages[f'column "{t.key}.{c.name}"']
+    assert f"the type is varchar(200) in the database but {c2.type} in the models" in \
         messages[f'column "{t2.key}.{c2.name}"']
 
 
@@ -218,7 +216,8 @@ def test_catalog_reads_mariadb_and_mysql_spellings_as_drizzle_kit_writes_them(fr
     assert {c.name for c in live.table("customers").checks} == {"customers_tier_range"}
     assert live.table("order_items").primary_key.composite is True
     fk = next(f for f in live.table("order_items").foreign_keys if f.name == "order_items_order_fk")
-    assert (fk.on_delete, fk.on_update, fk.foreign_schema) == ("cascade", "restrict", "public")
+    # InnoDB's RESTRICT and NO ACTION are one action (MariaDB reports an omitted clause as RESTRICT)
+    assert (fk.on_delete, fk.on_update, fk.foreign_schema) == ("cascade", "no action", "public")
     # MySQL's own index for a foreign key without one is not the model's business
     api_keys = live.table("api_keys")
     assert api_keys.indexes == () and api_keys.foreign_keys[0].name == "api_keys_carrier_id_carriers_id_fk"

@@ -21,6 +21,7 @@ from drizzle_doc.commands.verify import DB_ONLY, DIFFERS, MODEL_ONLY, verify
 from drizzle_doc.dialects.sqlite.catalog import QUERIES, _TableText, connect, database_path, read_catalog
 from drizzle_doc.errors import DatabaseError, UsageError
 from drizzle_doc.project import Project
+from tests.conftest import migration_sql_files
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = sorted(p for p in (REPO / "fixtures").glob("sqlite-*") if (p / "drizzle.config.ts").exists())
@@ -38,25 +39,19 @@ def _project(root: Path):
     return project, extract(project)
 
 
-def _migrations(project) -> Path:
-    from drizzle_doc.project import DEFAULT_MIGRATION_DIRS
-
-    for c in ([project.migrations] if project.migrations else list(DEFAULT_MIGRATION_DIRS)):
-        if (project.root / c / "meta" / "_journal.json").exists():
-            return project.root / c
-    raise AssertionError(f"no migrations for {project.root}")
-
-
 def apply_migrations(path: Path, project, model) -> None:
     """Every migration in journal order, then each ``.existing()`` view as the hand-written
     migration a project keeps for it would make it (drizzle-kit never creates those)."""
-    folder = _migrations(project)
-    journal = json.loads((folder / "meta" / "_journal.json").read_text())
     conn = sqlite3.connect(path)
     try:
-        for entry in journal["entries"]:
-            for statement in split_statements((folder / f"{entry['tag']}.sql").read_text()):
-                conn.execute(statement)
+        for sql_file in migration_sql_files(project):
+            for statement in split_statements(sql_file.read_text()):
+                try:
+                    conn.execute(statement)
+                except sqlite3.OperationalError as exc:
+                    if "parameters prohibited in CHECK" in str(exc):  # drizzle-kit 1.0 rc.5 writes `?` there
+                        pytest.skip(f"{sql_file.relative_to(project.root)}: SQLite refuses drizzle-kit's own SQL ({exc})")
+                    raise
         for view in model.views:
             if view.existing:
                 columns = ", ".join(f'NULL AS "{c.name}"' for c in view.columns) or "1 AS x"

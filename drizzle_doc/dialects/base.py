@@ -44,12 +44,22 @@ class KitNaming:
     # checks and index WHERE clauses: columns qualified ``"t"."c"`` and params as ``$1`` (0.x),
     # else unqualified with params inlined as literals (1.0: ``"price" >= 0``)
     qualified_checks: bool = True
+    # index WHERE clauses qualified or not when that differs from checks (None: as checks;
+    # kit 1.0's SQLite keeps ``"tasks"."status"`` there while its checks say ``"status"``)
+    qualified_where: Optional[bool] = None
+    # params of unqualified checks inlined as literals (None: exactly when unqualified; kit 1.0's
+    # SQLite writes them as ``?``)
+    inline_check_params: Optional[bool] = None
     object_enum_schema: bool = False  # an enum built from a TS enum object keeps its schema (1.0)
     policies_enable_rls: bool = False  # a table with a policy has RLS enabled (1.0)
     upper_actions: bool = False  # FK actions as ``CASCADE``, ``NO ACTION`` when not given (1.0)
     nested_arrays: bool = True  # each .array() call adds a dimension (0.x); 1.0 reads the last call's only
     # a column's own .unique() is kept beside a unique().on() of that column (0.x); 1.0 keeps only the latter
     column_unique_kept: bool = True
+    # kinds ("foreign_key", "unique", "index", "primary_key") whose unnamed objects keep the name
+    # their migration gave them when nothing but the name would change (kit 1.0's
+    # ``preserveEntityNames``: after a table rename, its foreign keys keep their old names)
+    preserved_names: tuple[str, ...] = ()
     # hooks: a too-long default FK name shortened (name, table) -> name; a column type respelled
     shorten_foreign_key: Optional[Callable[[str, str], str]] = None
     respell_type: Optional[Callable[[str], str]] = None
@@ -151,9 +161,10 @@ class Dialect:
         """A literal (not ``sql``) default as the snapshot finally writes it; PostgreSQL keeps it."""
         return text
 
-    def finish_table(self, table, report):
+    def finish_table(self, table, report, naming: Optional[KitNaming] = None):
         """The table as drizzle-kit's snapshot for this dialect states it (``report(severity,
-        file, line, message, code)`` for what it refuses); PostgreSQL keeps it as built."""
+        file, line, message, code)`` for what it refuses; ``naming``: the project's drizzle-kit
+        generation); PostgreSQL keeps it as built."""
         return table
 
     # -- lint: the spec's assumptions in this dialect's own builders (PostgreSQL's by default) --
@@ -225,8 +236,9 @@ class Dialect:
         raise NotImplementedError
 
     # -- export ------------------------------------------------------------------------------
-    def export_sql(self, schema) -> str:
-        """The DDL the model implies, as this dialect's drizzle-kit ``export`` prints it."""
+    def export_sql(self, schema, kit: str = "0") -> str:
+        """The DDL the model implies, as this dialect's drizzle-kit ``export`` prints it (``kit``:
+        the project's drizzle-kit generation)."""
         raise NotImplementedError(f"no DDL export for the {self.name or 'unknown'} dialect yet")
 
 

@@ -21,7 +21,8 @@ import dataclasses
 from typing import Any, Optional
 
 from drizzle_doc.dialects.base import Dialect, KitNaming
-from drizzle_doc.dialects.mysql import spelling
+from drizzle_doc.dialects.kit_hash import shorten_foreign_key
+from drizzle_doc.dialects.mysql import kit1, spelling
 from drizzle_doc.model import WARNING, Index, IndexColumn
 
 #: drizzle-kit 0.31's MySQL snapshot: the names it gives constraints nobody named.  A column's
@@ -36,6 +37,28 @@ KIT_0 = KitNaming(
     identity_sequence="",
 )
 
+#: drizzle-kit 1.0 (1.0.0-rc.5, ``src/dialects/mysql/{drizzle,grammar,ddl}.ts``): every primary key
+#: is MySQL's own ``PRIMARY``; a unique constraint is a unique index named ``<columns>_unique``
+#: (no table: MySQL names indexes per table), listed before the table's indexes; foreign keys
+#: ``_fkey`` (hashed past 63 characters), actions upper case; no config casing; the spelling hooks
+#: live in ``kit1``.
+KIT_1 = KitNaming(
+    generation="1",
+    primary_key="PRIMARY",
+    composite_primary_key="PRIMARY",
+    unique="{columns}_unique",
+    index="{table}_{columns}_index",
+    foreign_key="{table}_{columns}_{foreign_table}_{foreign_columns}_fkey",
+    identity_sequence="",
+    config_casing=False,
+    names_from_keys=False,
+    upper_actions=True,
+    preserved_names=("foreign_key", "index"),
+    shorten_foreign_key=shorten_foreign_key,
+    respell_type=kit1.respell_type,
+    respell_default=kit1.respell_default,
+)
+
 #: drizzle-kit writes a literal default of these types in parentheses (MySQL 8's expression default)
 _PARENTHESISED_DEFAULTS = ("blob", "text", "json")
 
@@ -44,7 +67,7 @@ class MySqlDialect(Dialect):
     name = "mysql"
     core_package = "drizzle-orm/mysql-core"
     default_schema = "public"
-    kit_naming = {"0": KIT_0}
+    kit_naming = {"0": KIT_0, "1": KIT_1}
     catalog_unnamed = ("primary_key",)  # MySQL names every primary key PRIMARY
 
     def natives(self) -> dict[str, Any]:
@@ -98,14 +121,19 @@ class MySqlDialect(Dialect):
     def stored_on_update(self, column) -> Optional[str]:
         return "CURRENT_TIMESTAMP" if column.on_update == "onUpdateNow()" else None
 
-    def finish_table(self, table, report):
-        """drizzle-kit 0.31 leaves a ``mysqlSchema("x")`` table out of its snapshot (and so out of
-        every migration): keep documenting it, and say so."""
+    def finish_table(self, table, report, naming: Optional[KitNaming] = None):
+        """drizzle-kit leaves a ``mysqlSchema("x")`` table out of its snapshot (and so out of
+        every migration): keep documenting it, and say so.  Kit 1.0 states every unique
+        constraint as a unique index (a column's ``.unique()`` first, then ``unique().on()``, then
+        the indexes) and a one-column ``primaryKey({ columns })`` as the column's key (both are
+        ``PRIMARY``)."""
         if table.schema != self.default_schema:
             report(WARNING, table.file, table.line,
-                   f"table {table.schema}.{table.name}: drizzle-kit 0.31 leaves tables of mysqlSchema() out of its "
+                   f"table {table.schema}.{table.name}: drizzle-kit leaves tables of mysqlSchema() out of its "
                    "snapshot and migrations, so no migration creates it", "drizzle-kit-mysql-schema")
-        return table
+        if naming is None or naming.generation != "1":
+            return table
+        return unique_indexes_and_column_key(table)
 
     # -- migrations ------------------------------------------------------------------------
     def parse_migration(self, text: str, file: str, snapshot=None):
@@ -141,18 +169,53 @@ class MySqlDialect(Dialect):
 
     def as_catalog(self, table):
         """The table as MySQL's catalog states it: a unique constraint is a unique index (MySQL keeps
-        no other kind), and every index is a B-tree (InnoDB accepts ``USING HASH`` and builds a
-        B-tree; drizzle-kit cannot make a MEMORY table)."""
+        no other kind), every index is a B-tree (InnoDB accepts ``USING HASH`` and builds a
+        B-tree; drizzle-kit cannot make a MEMORY table), ``RESTRICT`` is ``NO ACTION`` (InnoDB
+        checks both at once) and a ``binary``/``varbinary`` default is the bytes the database
+        reports (see :func:`spelling.stored_binary_default`)."""
+        from drizzle_doc.dialects.mysql.catalog import innodb_action
+
         indexes = [dataclasses.replace(ix, method="btree") if (ix.method or "btree").lower() == "hash" else ix
                    for ix in table.indexes]
         indexes += [Index(u.name, tuple(IndexColumn(c) for c in u.columns), True, description=u.description,
                           file=u.file, line=u.line) for u in table.uniques]
-        return dataclasses.replace(table, indexes=tuple(indexes), uniques=())
+        fks = tuple(dataclasses.replace(fk, on_delete=innodb_action(fk.on_delete), on_update=innodb_action(fk.on_update))
+                    for fk in table.foreign_keys)
+        columns = tuple(dataclasses.replace(c, default=spelling.stored_binary_default(c.type, c.default))
+                        if c.default is not None else c for c in table.columns)
+        return dataclasses.replace(table, indexes=tuple(indexes), uniques=(), foreign_keys=fks, columns=columns)
 
     def comments_sql(self, schema) -> str:
         from drizzle_doc.dialects.mysql.comments import comments_sql
 
         return comments_sql(schema)
+
+    # -- export ------------------------------------------------------------------------------
+    def export_sql(self, schema, kit: str = "0") -> str:
+        from drizzle_doc.dialects.mysql.export import export_sql
+
+        return export_sql(schema, kit)
+
+
+def unique_indexes_and_column_key(table):
+    """A table as kit 1.0's MySQL snapshot states it: uniques as unique indexes, and a
+    one-column composite key as the column's own."""
+    import dataclasses
+
+    from drizzle_doc.model import Index, IndexColumn, PrimaryKey
+
+    def as_index(u):
+        return Index(u.name, tuple(IndexColumn(c) for c in u.columns), True,
+                     description=u.description, file=u.file, line=u.line)
+
+    indexes = ([as_index(u) for u in table.uniques if u.from_column]
+               + [as_index(u) for u in table.uniques if not u.from_column] + list(table.indexes))
+    columns, pk = table.columns, table.primary_key
+    if pk is not None:  # a name given to primaryKey() is not kept either
+        pk = PrimaryKey(KIT_1.composite_primary_key, pk.columns, pk.composite and len(pk.columns) > 1, pk.file, pk.line)
+        if len(pk.columns) == 1:
+            columns = tuple(dataclasses.replace(c, primary_key=True) if c.name == pk.columns[0] else c for c in columns)
+    return dataclasses.replace(table, indexes=tuple(indexes), uniques=(), columns=columns, primary_key=pk)
 
 
 canonical_type = spelling.canonical_type

@@ -365,6 +365,15 @@ def _column(r: dict, mariadb: bool) -> Column:
     )
 
 
+def innodb_action(rule: Optional[str]) -> str:
+    """A foreign key action as InnoDB applies it: ``RESTRICT`` and ``NO ACTION`` are one action
+    (both checked at once; MariaDB reports an omitted clause as ``RESTRICT``, MySQL 8 as ``NO
+    ACTION``), so both read as ``no action``; the model's side is mapped the same way
+    (``MySqlDialect.as_catalog``)."""
+    action = (rule or "no action").lower()
+    return "no action" if action == "restrict" else action
+
+
 def _default(raw: Optional[str], extra: str, data_type: str, mariadb: bool) -> Optional[str]:
     """A column default as drizzle-kit writes one (see the module docstring)."""
     if raw is None:
@@ -443,8 +452,8 @@ def _foreign_keys(conn, dbs: list[str], mapping: dict[str, str]) -> dict[tuple, 
             name=key[2], columns=tuple(_text(r["COLUMN_NAME"]) for r in rows),
             foreign_schema=mapping.get(target_db, target_db), foreign_table=_text(rows[0]["REFERENCED_TABLE_NAME"]),
             foreign_columns=tuple(_text(r["REFERENCED_COLUMN_NAME"]) for r in rows),
-            on_delete=(_text(rule.get("DELETE_RULE")) or "no action").lower(),
-            on_update=(_text(rule.get("UPDATE_RULE")) or "no action").lower(),
+            on_delete=innodb_action(_text(rule.get("DELETE_RULE"))),
+            on_update=innodb_action(_text(rule.get("UPDATE_RULE"))),
         ))
     return out
 

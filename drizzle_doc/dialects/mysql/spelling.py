@@ -172,3 +172,30 @@ def same_expr(a: Optional[str], b: Optional[str]) -> bool:
         return False  # two different string literals
     na, nb = _number(ta), _number(tb)
     return na is not None and na == nb
+
+
+_BINARY = re.compile(r"^(var)?binary(?:\((\d+)\))?$", re.IGNORECASE)
+
+
+def stored_binary_default(column_type: str, default: str) -> str:
+    """A ``binary``/``varbinary`` column's default as MariaDB reports it: the bytes as a quoted
+    string (drizzle-kit 1.0 writes ``(0x616263)``, 0.31 ``('abc')``), a fixed ``binary(N)`` padded
+    to N bytes with ``\\0``.  Any other column's default, or one that is not a plain literal,
+    is returned as it is."""
+    m = _BINARY.match(column_type.strip())
+    if not m:
+        return default
+    text = default.strip()
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    hexed = re.fullmatch(r"0x([0-9a-fA-F]*)", text) or re.fullmatch(r"[xX]'([0-9a-fA-F]*)'", text)
+    if hexed and len(hexed.group(1)) % 2 == 0:
+        data = bytes.fromhex(hexed.group(1))
+    elif re.fullmatch(r"'(?:[^'\\]|'')*'", text):
+        data = text[1:-1].replace("''", "'").encode("latin-1", "replace")
+    else:
+        return default
+    if not m.group(1):  # binary(N): fixed length, padded with zero bytes
+        data = data.ljust(int(m.group(2) or 1), b"\0")
+    body = "".join("\\0" if b == 0 else "''" if b == 39 else chr(b) for b in data)
+    return f"'{body}'"

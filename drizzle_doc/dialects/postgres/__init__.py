@@ -119,7 +119,9 @@ class PostgresDialect(Dialect):
 
         return comments_sql(schema)
 
-    def export_sql(self, schema) -> str:
+    def export_sql(self, schema, kit: str = "0") -> str:
+        """drizzle-kit 0.31's ``export`` (kit 1.0's PostgreSQL export is not mirrored yet: the
+        0.31 spelling is written for both)."""
         from drizzle_doc.dialects.postgres.export import export_sql
 
         return export_sql(schema)
