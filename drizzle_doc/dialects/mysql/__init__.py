@@ -45,6 +45,7 @@ class MySqlDialect(Dialect):
     core_package = "drizzle-orm/mysql-core"
     default_schema = "public"
     kit_naming = {"0": KIT_0}
+    unique_constraints_are_indexes = True
 
     def natives(self) -> dict[str, Any]:
         from drizzle_doc.dialects.mysql.builders import natives

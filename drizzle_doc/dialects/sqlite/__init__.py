@@ -39,6 +39,7 @@ class SqliteDialect(Dialect):
     core_package = "drizzle-orm/sqlite-core"
     default_schema = "main"
     kit_naming = {"0": KIT_0}
+    unnamed_foreign_keys = True
     qualified_generated = False
     json_literal_defaults = True
 
