@@ -27,7 +27,7 @@ def statements(text: str, hash_comments: bool = False) -> list[tuple[str, int]]:
     for chunk in chunks:
         base = offset
         offset += len(chunk) + len(BREAKPOINT)
-        for part, at in _semicolon_parts(chunk, hash_comments):
+        for part, at in semicolon_parts(chunk, hash_comments):
             body = _without_comments(part, hash_comments)
             if not body.strip():
                 continue
@@ -43,7 +43,7 @@ def kit_described(body: str, hash_comments: bool = False) -> bool:
     return _KIT.match(text) is not None and _RENAME.search(text) is None
 
 
-def _semicolon_parts(text: str, hash_comments: bool) -> list[tuple[str, int]]:
+def semicolon_parts(text: str, hash_comments: bool) -> list[tuple[str, int]]:
     """``text`` split after each ``;`` outside quotes and comments, with each part's offset."""
     parts, start, i, quote = [], 0, 0, None
     while i < len(text):
@@ -68,7 +68,26 @@ def _semicolon_parts(text: str, hash_comments: bool) -> list[tuple[str, int]]:
             start = i + 1
         i += 1
     parts.append((text[start:], start))
-    return parts
+    return _join_triggers(parts)
+
+
+_TRIGGER = re.compile(r"\s*CREATE\s+(?:TEMP\w*\s+)?TRIGGER\b.*\bBEGIN\b", re.I | re.S)
+_TRIGGER_END = re.compile(r"\bEND\s*;?\s*\Z", re.I)
+
+
+def _join_triggers(parts: list[tuple[str, int]]) -> list[tuple[str, int]]:
+    """A trigger's ``BEGIN … END`` body holds ``;``: its parts joined back into one statement."""
+    out: list[tuple[str, int]] = []
+    open_trigger = False
+    for part, at in parts:
+        if open_trigger:
+            out[-1] = (out[-1][0] + part, out[-1][1])
+            open_trigger = _TRIGGER_END.search(_without_comments(part, False)) is None
+            continue
+        out.append((part, at))
+        body = _without_comments(part, False)
+        open_trigger = _TRIGGER.match(body) is not None and _TRIGGER_END.search(body) is None
+    return out
 
 
 def _without_comments(text: str, hash_comments: bool) -> str:

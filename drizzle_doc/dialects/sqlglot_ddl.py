@@ -34,6 +34,11 @@ from sqlglot.dialects.dialect import Dialect as SqlglotDialect
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType
 
+from drizzle_doc.dialects.sqlglot_tokens import (
+    Part, Stmt, after_table_name, balanced, chunks, elements, first_error, index_open, mask_types,
+    skip_words, split_commas, split_statements, type_end, without_comments, word,
+)
+from drizzle_doc.dialects.migration_text import semicolon_parts
 from drizzle_doc.limits import snippet
 from drizzle_doc.model import (
     ERROR,
@@ -51,13 +56,12 @@ from drizzle_doc.model import (
     UniqueConstraint,
 )
 from drizzle_doc.model.operations import (
-    AddColumn, AddConstraint, AlterColumn, CreateIndex, CreateTable, DropColumn, DropConstraint, DropIndex,
+    AddColumn, AddConstraint, CreateIndex, CreateTable, DropColumn, DropConstraint, DropIndex,
     DropPrimaryKey, DropTable, RenameColumn, RenameIndex, RenameTable, Statement, Touch,
 )
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)  # its "falling back to a Command" notes are ours to word
 
-BREAKPOINT = "--> statement-breakpoint"
 #: statements that change tables: one sqlglot cannot parse leaves the schema after it unknown
 SCHEMA_HEADS = ("CREATE TABLE", "ALTER TABLE", "CREATE INDEX", "CREATE UNIQUE INDEX", "DROP TABLE", "DROP INDEX",
                 "RENAME TABLE")
@@ -67,23 +71,6 @@ STATEMENT_WORDS = frozenset(
     "EXECUTE EXPLAIN FLUSH GRANT HANDLER INSERT INSTALL KILL LOAD LOCK OPTIMIZE PRAGMA PREPARE REINDEX RELEASE "
     "RENAME REPAIR REPLACE RESET REVOKE ROLLBACK SAVEPOINT SELECT SET SHOW START TRUNCATE UNINSTALL UNLOCK "
     "UPDATE USE VACUUM VALUES WITH".split())
-#: words that end a column's type and start its constraints
-_CONSTRAINT_WORDS = frozenset(
-    "CONSTRAINT PRIMARY NOT NULL UNIQUE CHECK DEFAULT COLLATE REFERENCES GENERATED AS AUTO_INCREMENT "
-    "AUTOINCREMENT ON COMMENT CHARSET KEY INVISIBLE VISIBLE STORAGE COLUMN_FORMAT SRID ENGINE_ATTRIBUTE "
-    "SECONDARY_ENGINE_ATTRIBUTE FIRST AFTER STORED VIRTUAL".split())
-#: words that start a table element that is no column
-_TABLE_CONSTRAINT_WORDS = frozenset("CONSTRAINT PRIMARY UNIQUE CHECK FOREIGN KEY INDEX FULLTEXT SPATIAL".split())
-_QUOTED = (TokenType.IDENTIFIER, TokenType.STRING)
-
-
-def _word(tok: Token) -> str:
-    """A keyword's (first) word, upper case; "" for a quoted token (``PRIMARY KEY`` is one token: PRIMARY)."""
-    if tok.token_type in _QUOTED or not tok.text:
-        return ""
-    return tok.text.split(None, 1)[0].upper()
-
-
 class Reader:
     """One dialect's migration reader; subclasses set the attributes and override the hooks."""
 
@@ -95,6 +82,8 @@ class Reader:
     schema: str = ""
     #: a generated column's expression keeps its parentheses (SQLite's snapshot) or not (MySQL's)
     generated_parens: bool = False
+    #: ``#`` starts a comment (MySQL)
+    hash_comments: bool = False
 
     def __init__(self) -> None:
         self._dialect = SqlglotDialect.get_or_raise(self.sqlglot_dialect)
@@ -137,11 +126,11 @@ class Reader:
         """The name a table will have (SQLite's rebuild: ``__new_users`` is ``users``)."""
         return name
 
-    def special(self, node, st: "_Stmt") -> Optional[list]:
+    def special(self, node, st: "Stmt") -> Optional[list]:
         """A dialect's own reading of a statement, or None for the shared one."""
         return None
 
-    def prepare(self, st: "_Stmt") -> "_Stmt":
+    def prepare(self, st: "Stmt") -> "Stmt":
         """The statement's tokens as the parser should see them (MySQL: index options aside)."""
         return st
 
@@ -151,20 +140,27 @@ class Reader:
         out: list[Statement] = []
         diags: list[Diagnostic] = []
         number = 0
-        for chunk, start in _chunks(text):
-            if not _without_comments(chunk).strip():
+        pending = list(chunks(text))
+        while pending:
+            chunk, start = pending.pop(0)
+            if not without_comments(chunk).strip():
                 continue
             before = text.count("\n", 0, start)  # lines before the chunk
             try:
                 toks = self._dialect.tokenize(chunk)
             except TokenError as exc:
+                parts = [(p, start + at) for p, at in semicolon_parts(chunk, self.hash_comments)
+                         if without_comments(p).strip()]
+                if len(parts) > 1:  # the statements one by one: only the broken one is lost
+                    pending[:0] = parts
+                    continue
                 number += 1
                 lead = len(chunk) - len(chunk.lstrip())
                 diags.append(Diagnostic(ERROR, file, before + chunk.count("\n", 0, lead) + 1,
-                                        f"statement {number} does not parse ({_first(exc)}): {snippet(chunk)}",
+                                        f"statement {number} does not parse ({first_error(exc)}): {snippet(chunk)}",
                                         code="migration-sql"))
                 continue
-            for st in _split(toks, chunk):
+            for st in split_statements(toks, chunk):
                 number += 1
                 line = before + st.line + 1
                 if snapshot is not None and self.described(st):
@@ -177,24 +173,24 @@ class Reader:
                     out.append(Statement(number, line, tuple(ops)))
         return tuple(out), tuple(diags)
 
-    def described(self, st: "_Stmt") -> bool:
+    def described(self, st: "Stmt") -> bool:
         """A statement in drizzle-kit's spelling whose effect the snapshot states: not parsed."""
-        head = " ".join(_word(t) for t in st.toks[:3])
+        head = " ".join(word(t) for t in st.toks[:3])
         if head.startswith(("CREATE TABLE", "CREATE INDEX", "CREATE UNIQUE INDEX", "DROP TABLE", "DROP INDEX")):
             return True
         if head.startswith("ALTER TABLE"):
-            return not any(_word(t) == "RENAME" for t in st.toks)
+            return not any(word(t) == "RENAME" for t in st.toks)
         if head.startswith("PRAGMA"):
             return len(st.toks) > 1 and st.toks[1].text.lower() == "foreign_keys"
         if head.startswith("INSERT INTO") and len(st.toks) > 2:
             return st.toks[2].text.startswith("__new_")
         return False
 
-    def statement(self, st: "_Stmt", file: str, line: int, number: int):
+    def statement(self, st: "Stmt", file: str, line: int, number: int):
         """(operations or None, diagnostic or None) for one statement."""
-        first = _word(st.toks[0])
-        head = " ".join(_word(t) for t in st.toks[:4] if _word(t))
-        if not _balanced(st.toks):
+        first = word(st.toks[0])
+        head = " ".join(word(t) for t in st.toks[:4] if word(t))
+        if not balanced(st.toks):
             return None, Diagnostic(ERROR, file, line, f"statement {number} does not parse (unbalanced parentheses): "
                                                        f"{snippet(st.source)}", code="migration-sql")
         if first not in STATEMENT_WORDS:
@@ -203,9 +199,11 @@ class Reader:
         prepared = self.prepare(st)
         node, error = self._parse(prepared)
         if node is None and error is not None and any(head.startswith(h) for h in ("CREATE TABLE", "ALTER TABLE")):
-            masked = _mask_types(prepared)
+            masked = mask_types(prepared)
             if masked is not None:
                 node, _ = self._parse(masked)
+        if node is None and first == "CREATE" and "TRIGGER" in head.split():
+            return self.command(st), None  # a trigger's body is the database's business: touched, by its words
         if node is None:
             schema_change = any(head.startswith(h) for h in SCHEMA_HEADS)
             ops = [Touch(None, "other", f"statement not read: {snippet(st.source, 60)}")]
@@ -223,11 +221,11 @@ class Reader:
                 f"schema after this migration may lack what it does: {snippet(st.source)}", code="migration-sql")
         return ops, None
 
-    def _parse(self, st: "_Stmt"):
+    def _parse(self, st: "Stmt"):
         try:
             nodes = [n for n in self._dialect.parser().parse(st.toks, st.text) if n is not None]
         except (ParseError, TokenError) as exc:
-            return None, _first(exc)
+            return None, first_error(exc)
         except Exception as exc:  # noqa: BLE001 - sqlglot's own failures are a statement not read
             return None, f"{type(exc).__name__}: {exc}"
         if len(nodes) != 1:
@@ -238,7 +236,7 @@ class Reader:
     def key(self, table: exp.Table) -> str:
         return f"{table.db or self.schema}.{table.name}"
 
-    def node_ops(self, node, st: "_Stmt") -> list:
+    def node_ops(self, node, st: "Stmt") -> list:
         if isinstance(node, exp.Create):
             kind = (node.args.get("kind") or "").upper()
             if kind == "TABLE":
@@ -265,9 +263,9 @@ class Reader:
             return []  # session and transaction statements, queries: nothing changes
         return [Touch(None, "other", f"{type(node).__name__.upper()} statement")]
 
-    def command(self, st: "_Stmt") -> list:
+    def command(self, st: "Stmt") -> list:
         """A statement sqlglot keeps as a command: triggers by their words, anything else opaque."""
-        words = [_word(t) for t in st.toks]
+        words = [word(t) for t in st.toks]
         if words[:1] == ["CREATE"] and "TRIGGER" in words[:4]:
             i = words.index("TRIGGER") + 1
             if words[i:i + 3] == ["IF", "NOT", "EXISTS"]:
@@ -307,8 +305,12 @@ class Reader:
         return ops
 
     # -- CREATE TABLE ------------------------------------------------------------------------
-    def create_table(self, node: exp.Create, st: "_Stmt") -> list:
+    def create_table(self, node: exp.Create, st: "Stmt") -> list:
         schema = node.this
+        if "VIRTUAL" in (word(t) for t in st.toks[:3]):
+            target = schema.this if isinstance(schema, exp.Schema) else schema
+            return [Touch(self.key(target) if isinstance(target, exp.Table) else None, "other",
+                          f"virtual table {_name_of(target)} created (its columns are its module's)")]
         if not isinstance(schema, exp.Schema):
             target = schema if isinstance(schema, exp.Table) else schema.find(exp.Table)
             return [Touch(self.key(target) if target else None, "other",
@@ -318,20 +320,20 @@ class Reader:
         final = self.final_name(name)
         table = Table(name=name, schema=tnode.db or self.schema)
         open_at = next((i for i, t in enumerate(st.toks) if t.token_type == TokenType.L_PAREN), None)
-        ranges = _elements(st.toks, open_at) if open_at is not None else []
-        elements = list(schema.expressions)
-        if len(ranges) != len(elements):
-            ranges = [None] * len(elements)
+        ranges = elements(st.toks, open_at) if open_at is not None else []
+        parsed = list(schema.expressions)
+        if len(ranges) != len(parsed):
+            ranges = [None] * len(parsed)
         counts = {"check": 0, "fk": 0, "unique": 0}
-        for node_, rng in zip(elements, ranges):
-            part = _Part(st, rng)
+        for node_, rng in zip(parsed, ranges):
+            part = Part(st, rng)
             if isinstance(node_, exp.ColumnDef):
                 table = self._add_column_def(table, final, node_, part, counts)
             else:
                 table = self._table_constraint(table, final, node_, part, counts)
         return [CreateTable(table)]
 
-    def _add_column_def(self, table: Table, final: str, cd: exp.ColumnDef, part: "_Part", counts: dict) -> Table:
+    def _add_column_def(self, table: Table, final: str, cd: exp.ColumnDef, part: "Part", counts: dict) -> Table:
         col, cons = self.column(cd, part, final, counts)
         table = dataclasses.replace(table, columns=(*table.columns, col))
         for con in cons:
@@ -345,13 +347,13 @@ class Reader:
                 table = dataclasses.replace(table, checks=(*table.checks, con))
         return table
 
-    def column(self, cd: exp.ColumnDef, part: "_Part", table: str, counts: dict) -> tuple[Column, list]:
+    def column(self, cd: exp.ColumnDef, part: "Part", table: str, counts: dict) -> tuple[Column, list]:
         """A column definition -> (Column, the constraints it declares: PrimaryKey, UniqueConstraint,
         ForeignKey, Check)."""
         name = cd.name
         col = Column(name=name, property="", type="")
         if part.ok:  # part.lo is the column's name
-            end = _type_end(part.toks, part.lo + 1, part.hi)
+            end = type_end(part.toks, part.lo + 1, part.hi)
             col = dataclasses.replace(col, type=self.type_text(part.toks[part.lo + 1:end], part.text))
         else:
             kind = cd.args.get("kind")
@@ -394,7 +396,7 @@ class Reader:
                 cons.append(self._foreign_key(kind, (name,), cname, table, counts["fk"]))
         return col, cons
 
-    def _check_text(self, kind, part: "_Part", nth: int, table: str) -> str:
+    def _check_text(self, kind, part: "Part", nth: int, table: str) -> str:
         text = part.group_after("CHECK", keep_parens=False, nth=nth) if part.ok else None
         if text is None:
             text = kind.this.sql(self.sqlglot_dialect)
@@ -422,7 +424,7 @@ class Reader:
             columns=columns, foreign_schema=target.db or self.schema, foreign_table=ftable,
             foreign_columns=fcols, on_delete=actions["delete"] or "no action", on_update=actions["update"] or "no action")
 
-    def table_constraint(self, node, part: "_Part", table: str, counts: dict) -> list:
+    def table_constraint(self, node, part: "Part", table: str, counts: dict) -> list:
         """A table constraint (named or not) -> model constraints (PrimaryKey, UniqueConstraint,
         ForeignKey, Check, Index)."""
         name = None
@@ -457,7 +459,7 @@ class Reader:
                                  method=method))
         return out
 
-    def _table_constraint(self, table: Table, final: str, node, part: "_Part", counts: dict) -> Table:
+    def _table_constraint(self, table: Table, final: str, node, part: "Part", counts: dict) -> Table:
         for con in self.table_constraint(node, part, final, counts):
             if isinstance(con, PrimaryKey):
                 table = self.primary_key(table, con.name or None, con.columns)
@@ -472,13 +474,13 @@ class Reader:
         return table
 
     # -- CREATE INDEX ------------------------------------------------------------------------
-    def create_index(self, node: exp.Create, st: "_Stmt", method: str = "btree", with_: tuple = ()) -> CreateIndex:
+    def create_index(self, node: exp.Create, st: "Stmt", method: str = "btree", with_: tuple = ()) -> CreateIndex:
         ix = node.this
         table = ix.args.get("table")
         params = ix.args.get("params")
         cols = list(params.args.get("columns") or []) if params is not None else []
-        open_at = _index_open(st.toks)
-        ranges = _elements(st.toks, open_at) if open_at is not None else []
+        open_at = index_open(st.toks)
+        ranges = elements(st.toks, open_at) if open_at is not None else []
         if len(ranges) != len(cols):
             ranges = [None] * len(cols)
         out = []
@@ -493,7 +495,7 @@ class Reader:
             text = None
             if rng is not None:
                 lo, hi = rng
-                while hi > lo and _word(st.toks[hi - 1]) in ("ASC", "DESC"):
+                while hi > lo and word(st.toks[hi - 1]) in ("ASC", "DESC"):
                     hi -= 1
                 text = st.text[st.toks[lo].start:st.toks[hi - 1].end + 1]
             out.append(IndexColumn(text or inner.sql(self.sqlglot_dialect), True, not desc,
@@ -501,31 +503,36 @@ class Reader:
         where = params.args.get("where") if params is not None else None
         where_text = None
         if where is not None:
-            at = next((i for i, t in enumerate(st.toks) if _word(t) == "WHERE"), None)
+            at = next((i for i, t in enumerate(st.toks) if word(t) == "WHERE"), None)
             where_text = (st.text[st.toks[at + 1].start:st.toks[-1].end + 1].strip() if at is not None
                           and at + 1 < len(st.toks) else where.this.sql(self.sqlglot_dialect))
         index = Index(ix.name, tuple(out), bool(node.args.get("unique")), method, where_text, False, with_)
         return CreateIndex(self.key(table), index)
 
     # -- ALTER TABLE -------------------------------------------------------------------------
-    def alter_table(self, node: exp.Alter, st: "_Stmt") -> list:
+    def alter_table(self, node: exp.Alter, st: "Stmt") -> list:
         key = self.key(node.this)
         name = node.this.name
         actions = list(node.args.get("actions") or [])
-        at = _after_table_name(st.toks)
-        ranges = _split_commas(st.toks, at, len(st.toks)) if at is not None else []
+        at = after_table_name(st.toks)
+        ranges = split_commas(st.toks, at, len(st.toks)) if at is not None else []
         if len(ranges) != len(actions):
             ranges = [None] * len(actions)
         counts = {"check": 0, "fk": 0, "unique": 0}
         ops: list = []
         for action, rng in zip(actions, ranges):
-            part = _Part(st, rng)
+            part = Part(st, rng)
             ops.extend(self.alter_action(key, name, action, part, counts))
+        for opt in node.args.get("options") or []:  # table options: MySQL's COMMENT = '…', ENGINE = …
+            if isinstance(opt, exp.SchemaCommentProperty):
+                ops.append(Touch(key, "comment", "comment on table set"))
+            else:
+                ops.append(Touch(key, "alter", f"table option {opt.sql(self.sqlglot_dialect)} set"))
         return ops
 
-    def alter_action(self, key: str, table: str, action, part: "_Part", counts: dict) -> list:
+    def alter_action(self, key: str, table: str, action, part: "Part", counts: dict) -> list:
         if isinstance(action, exp.ColumnDef):
-            col, cons = self.column(action, _skip_words(part, ("ADD", "COLUMN", "IF", "NOT", "EXISTS")), table,
+            col, cons = self.column(action, skip_words(part, ("ADD", "COLUMN", "IF", "NOT", "EXISTS")), table,
                                     counts)
             out_cons = []
             for con in cons:
@@ -569,7 +576,7 @@ class Reader:
             return ops
         return self.alter_other(key, table, action, part)
 
-    def table_constraint_list(self, action: exp.AddConstraint, part: "_Part", table: str, counts: dict) -> list:
+    def table_constraint_list(self, action: exp.AddConstraint, part: "Part", table: str, counts: dict) -> list:
         out: list = []
         for n in action.expressions:
             out.extend(self.table_constraint(n, part, table, counts))
@@ -578,277 +585,11 @@ class Reader:
     def add_primary_key_op(self, key: str, table: str, con: PrimaryKey):
         return AddConstraint(key, PrimaryKey(con.name or f"{table}_{'_'.join(con.columns)}_pk", con.columns, True))
 
-    def alter_other(self, key: str, table: str, action, part: "_Part") -> list:
-        words = " ".join(_word(t) for t in part.toks[part.lo:part.lo + 3]) if part.ok else type(action).__name__
+    def alter_other(self, key: str, table: str, action, part: "Part") -> list:
+        words = " ".join(word(t) for t in part.toks[part.lo:part.lo + 3]) if part.ok else type(action).__name__
         return [Touch(key, "alter", f"ALTER TABLE {words.strip() or type(action).__name__}")]
 
 
-# ---------------------------------------------------------------------------
-# Statements and their tokens
-# ---------------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class _Stmt:
-    """One statement: its tokens (offsets into ``text``), ``text`` (its chunk) and its first line in the chunk."""
-
-    toks: list
-    text: str
-    line: int
-
-    @property
-    def source(self) -> str:
-        return self.text[self.toks[0].start:self.toks[-1].end + 1]
-
-    @property
-    def table_name(self) -> str:
-        for i, t in enumerate(self.toks[:6]):
-            if _word(t) == "TABLE":
-                j = i + 1
-                while j < len(self.toks) and _word(self.toks[j]) in ("IF", "NOT", "EXISTS"):
-                    j += 1
-                if j + 2 < len(self.toks) and self.toks[j + 1].token_type == TokenType.DOT:
-                    j += 2
-                return self.toks[j].text if j < len(self.toks) else ""
-        return ""
-
-
-class _Part:
-    """A range of a statement's tokens (one table element or ALTER action); ``ok`` is False where
-    the tokens could not be matched to the parsed elements."""
-
-    def __init__(self, st: _Stmt, rng: Optional[tuple[int, int]]) -> None:
-        self.st, self.toks, self.text = st, st.toks, st.text
-        self.ok = rng is not None
-        self.lo, self.hi = rng if rng is not None else (0, 0)
-        self.table_name = st.table_name
-
-    def _find(self, word: str, nth: int = 1) -> Optional[int]:
-        depth, seen = 0, 0
-        for i in range(self.lo, self.hi):
-            t = self.toks[i]
-            if t.token_type == TokenType.L_PAREN:
-                depth += 1
-            elif t.token_type == TokenType.R_PAREN:
-                depth -= 1
-            elif depth == 0 and _word(t) == word:
-                seen += 1
-                if seen == nth:
-                    return i
-        return None
-
-    def group_after(self, word: str, keep_parens: bool, nth: int = 1) -> Optional[str]:
-        """The parenthesised text after the ``nth`` ``word`` (``CHECK (…)``, ``AS (…)``)."""
-        i = self._find(word, nth)
-        if i is None or i + 1 >= self.hi or self.toks[i + 1].token_type != TokenType.L_PAREN:
-            return None
-        j = _close(self.toks, i + 1)
-        if j is None:
-            return None
-        if keep_parens:
-            return self.text[self.toks[i + 1].start:self.toks[j].end + 1]
-        return self.text[self.toks[i + 1].end + 1:self.toks[j].start].strip()
-
-    def default(self) -> Optional[str]:
-        """The text after ``DEFAULT``: a literal, a signed number, a ``(…)`` or a call such as
-        ``CURRENT_TIMESTAMP(3)``, exactly as written."""
-        i = self._find("DEFAULT")
-        if i is None or i + 1 >= self.hi:
-            return None
-        j = i + 1
-        if self.toks[j].token_type in (TokenType.DASH, TokenType.PLUS) and j + 1 < self.hi:
-            j += 1
-        end = j
-        if self.toks[j].token_type == TokenType.L_PAREN:
-            end = _close(self.toks, j) or j
-        elif j + 1 < self.hi and self.toks[j + 1].token_type == TokenType.L_PAREN:
-            end = _close(self.toks, j + 1) or j
-        return self.text[self.toks[i + 1].start:self.toks[end].end + 1]
-
-
-def _skip_words(part: _Part, words: tuple) -> _Part:
-    if part.ok:
-        while part.lo < part.hi and _word(part.toks[part.lo]) in words:
-            part.lo += 1
-    return part
-
-
-def _without_comments(chunk: str) -> str:
-    return "\n".join(line for line in chunk.splitlines() if not line.lstrip().startswith(("--", "#")))
-
-
-def _first(exc: Exception) -> str:
-    errors = getattr(exc, "errors", None)
-    if errors:
-        desc = errors[0].get("description")
-        line = errors[0].get("line")
-        if desc:
-            return f"{desc} at line {line}" if line else str(desc)
-    return snippet(str(exc))
-
-
-def _chunks(text: str) -> list[tuple[str, int]]:
-    """drizzle-kit's breakpoint chunks with their offsets, or the whole text."""
-    if BREAKPOINT not in text:
-        return [(text, 0)]
-    out, offset = [], 0
-    for chunk in text.split(BREAKPOINT):
-        out.append((chunk, offset))
-        offset += len(chunk) + len(BREAKPOINT)
-    return out
-
-
-def _split(toks: list, text: str) -> list[_Stmt]:
-    """Statements at each ``;`` outside parentheses and outside a trigger's ``BEGIN … END``."""
-    out: list[_Stmt] = []
-    cur: list = []
-    body = 0  # BEGIN/CASE … END depth inside a trigger
-    trigger = False
-    for t in toks:
-        if t.token_type == TokenType.SEMICOLON and body == 0:
-            if cur:
-                out.append(_Stmt(cur, text, text.count("\n", 0, cur[0].start)))
-            cur, trigger = [], False
-            continue
-        if not cur:
-            trigger = False
-        cur.append(t)
-        w = _word(t)
-        if len(cur) <= 4 and w == "TRIGGER" and _word(cur[0]) == "CREATE":
-            trigger = True
-        elif trigger and w in ("BEGIN", "CASE"):
-            body += 1
-        elif trigger and w == "END" and body > 0:
-            body -= 1
-    if cur:
-        out.append(_Stmt(cur, text, text.count("\n", 0, cur[0].start)))
-    return out
-
-
-def _balanced(toks: list) -> bool:
-    depth = 0
-    for t in toks:
-        if t.token_type == TokenType.L_PAREN:
-            depth += 1
-        elif t.token_type == TokenType.R_PAREN:
-            depth -= 1
-            if depth < 0:
-                return False
-    return depth == 0
-
-
-def _close(toks: list, i: int) -> Optional[int]:
-    """The index of the ``)`` closing the ``(`` at ``i``."""
-    depth = 0
-    for j in range(i, len(toks)):
-        if toks[j].token_type == TokenType.L_PAREN:
-            depth += 1
-        elif toks[j].token_type == TokenType.R_PAREN:
-            depth -= 1
-            if depth == 0:
-                return j
-    return None
-
-
-def _split_commas(toks: list, lo: int, hi: int) -> list[tuple[int, int]]:
-    out, depth, start = [], 0, lo
-    for i in range(lo, hi):
-        tt = toks[i].token_type
-        if tt == TokenType.L_PAREN:
-            depth += 1
-        elif tt == TokenType.R_PAREN:
-            depth -= 1
-        elif tt == TokenType.COMMA and depth == 0:
-            out.append((start, i))
-            start = i + 1
-    if start < hi:
-        out.append((start, hi))
-    return out
-
-
-def _elements(toks: list, open_at: int) -> list[tuple[int, int]]:
-    """The comma-separated elements inside the parentheses opened at ``open_at``."""
-    close = _close(toks, open_at)
-    if close is None:
-        return []
-    return _split_commas(toks, open_at + 1, close)
-
-
-def _index_open(toks: list) -> Optional[int]:
-    """The ``(`` of a ``CREATE INDEX … ON t (…)`` column list."""
-    for i, t in enumerate(toks):
-        if _word(t) == "ON":
-            for j in range(i + 1, len(toks)):
-                if toks[j].token_type == TokenType.L_PAREN:
-                    return j
-            return None
-    return None
-
-
-def _after_table_name(toks: list) -> Optional[int]:
-    """The first token after ``ALTER TABLE [IF EXISTS] [ONLY] name``."""
-    i = 0
-    while i < len(toks) and _word(toks[i]) in ("ALTER", "TABLE", "IF", "EXISTS", "ONLY", "IGNORE", "ONLINE"):
-        i += 1
-    if i >= len(toks):
-        return None
-    i += 1
-    if i + 1 < len(toks) and toks[i].token_type == TokenType.DOT:
-        i += 2
-    return i
-
-
-def _type_end(toks: list, lo: int, hi: int) -> int:
-    """Where a column's type ends: at the first constraint word (or quoted token, or comma) outside
-    parentheses."""
-    i = lo
-    while i < hi:
-        t = toks[i]
-        if t.token_type == TokenType.L_PAREN:
-            i = (_close(toks, i) or hi - 1) + 1
-            continue
-        if t.token_type in _QUOTED or t.token_type == TokenType.COMMA:
-            break
-        w = _word(t)
-        if w in _CONSTRAINT_WORDS or (w == "CHARACTER" and i + 1 < hi and _word(toks[i + 1]) == "SET"):
-            break
-        i += 1
-    return i
-
-
-def _mask_types(st: _Stmt) -> Optional[_Stmt]:
-    """The statement with each column's type read as ``TEXT`` (a type sqlglot does not know, such
-    as MySQL's ``point`` or ``float unsigned``, fails the whole statement; ours comes from the text)."""
-    words = [_word(t) for t in st.toks]
-    spans: list[tuple[int, int]] = []
-    if words[:2] == ["CREATE", "TABLE"] or (words[:1] == ["CREATE"] and "TABLE" in words[:4]):
-        open_at = next((i for i, t in enumerate(st.toks) if t.token_type == TokenType.L_PAREN), None)
-        for lo, hi in (_elements(st.toks, open_at) if open_at is not None else []):
-            if words[lo] in _TABLE_CONSTRAINT_WORDS:
-                continue
-            spans.append((lo + 1, _type_end(st.toks, lo + 1, hi)))
-    elif words[:2] == ["ALTER", "TABLE"]:
-        at = _after_table_name(st.toks)
-        for lo, hi in (_split_commas(st.toks, at, len(st.toks)) if at is not None else []):
-            i = lo
-            verb = words[i]
-            if verb not in ("ADD", "MODIFY", "CHANGE"):
-                continue
-            i += 1
-            if i < hi and words[i] == "COLUMN":
-                i += 1
-            if i < hi and (words[i] in _TABLE_CONSTRAINT_WORDS):
-                continue
-            i += 2 if verb == "CHANGE" else 1
-            spans.append((i, _type_end(st.toks, i, hi)))
-    spans = [(a, b) for a, b in spans if a < b]
-    if not spans:
-        return None
-    toks = list(st.toks)
-    for a, b in reversed(spans):
-        first = toks[a]
-        toks[a:b] = [Token(TokenType.TEXT, "TEXT", first.line, first.col, first.start, toks[b - 1].end)]
-    return _Stmt(toks, st.text, st.line)
 
 
 def _col_name(e) -> str:
@@ -863,9 +604,4 @@ def _name_of(node: Any) -> str:
     return getattr(node, "name", "") or "?"
 
 
-def tokens_text(toks: list, text: str) -> str:
-    """The source text of a run of tokens."""
-    return text[toks[0].start:toks[-1].end + 1] if toks else ""
-
-
-__all__ = ["Reader", "tokens_text", "sqlglot"]
+__all__ = ["Reader", "sqlglot"]

@@ -25,7 +25,8 @@ from typing import Optional
 from sqlglot import exp
 from sqlglot.tokens import TokenType
 
-from drizzle_doc.dialects.sqlglot_ddl import Reader, _Part, _Stmt, _word
+from drizzle_doc.dialects.sqlglot_ddl import Reader
+from drizzle_doc.dialects.sqlglot_tokens import Part, Stmt, word
 from drizzle_doc.model import PrimaryKey, Table
 from drizzle_doc.model.operations import AddConstraint, AlterColumn, RenameColumn, RenameTable, Touch
 
@@ -41,20 +42,21 @@ class MySqlReader(Reader):
     label = "MySQL"
     schema = "public"
     generated_parens = False
+    hash_comments = True
 
     def type_text(self, toks, text: str) -> str:
         out: list[str] = []
         depth = 0
         for t in toks:
             src = text[t.start:t.end + 1]
-            word = src if t.token_type == TokenType.STRING else src.lower()
+            piece = src if t.token_type == TokenType.STRING else src.lower()
             if t.token_type == TokenType.L_PAREN:
                 depth += 1
             elif t.token_type == TokenType.R_PAREN:
                 depth -= 1
             elif depth == 0 and out and out[-1] != "(":
                 out.append(" ")
-            out.append(word)
+            out.append(piece)
         return "".join(out).replace(" (", "(")
 
     def unique_name(self, table: str, columns: tuple, number: int) -> str:
@@ -88,10 +90,10 @@ class MySqlReader(Reader):
         return AddConstraint(key, PrimaryKey(con.name or f"{table}_{'_'.join(con.columns)}_pk", con.columns, True))
 
     # -- statements sqlglot's MySQL parser leaves to us --------------------------------------
-    def prepare(self, st: _Stmt) -> _Stmt:
+    def prepare(self, st: Stmt) -> Stmt:
         """``CREATE [UNIQUE|FULLTEXT|SPATIAL] INDEX``: the options sqlglot does not take are read
         here and left out of what it parses."""
-        words = [_word(t) for t in st.toks]
+        words = [word(t) for t in st.toks]
         if words[:1] != ["CREATE"] or "INDEX" not in words[:3]:
             return st
         kept, method, options = [], "btree", []
@@ -119,35 +121,38 @@ class MySqlReader(Reader):
                 continue
             kept.append(t)
             i += 1
-        out = _Stmt(kept, st.text, st.line)
+        out = Stmt(kept, st.text, st.line)
         out.index_method, out.index_with = method, tuple(options)  # type: ignore[attr-defined]
         return out
 
-    def create_index(self, node, st: _Stmt, method: str = "btree", with_: tuple = ()):
+    def create_index(self, node, st: Stmt, method: str = "btree", with_: tuple = ()):
         return super().create_index(node, st, getattr(st, "index_method", method), getattr(st, "index_with", with_))
 
-    def special(self, node, st: _Stmt) -> Optional[list]:
-        if isinstance(node, exp.Command) and _word(st.toks[0]) == "RENAME" and len(st.toks) > 1 \
-                and _word(st.toks[1]) in ("TABLE", "TABLES"):
-            return self._rename_tables(st)
+    def special(self, node, st: Stmt) -> Optional[list]:
+        if isinstance(node, exp.Command) and word(st.toks[0]) == "RENAME" and len(st.toks) > 1:
+            # sqlglot's tokenizer keeps the rest of a RENAME as one string: its own tokens, read here
+            rest = self._dialect.tokenize(st.toks[1].text) if st.toks[1].token_type == TokenType.STRING \
+                else st.toks[1:]
+            if rest and word(rest[0]) in ("TABLE", "TABLES"):
+                return self._rename_tables(rest[1:])
         return None
 
-    def _rename_tables(self, st: _Stmt) -> list:
-        """``RENAME TABLE a TO b [, c TO d]``."""
+    def _rename_tables(self, toks: list) -> list:
+        """``RENAME TABLE a TO b [, c TO d]`` (the tokens after ``TABLE``)."""
         ops: list = []
         names: list = []
-        i = 2
-        while i < len(st.toks):
-            t = st.toks[i]
+        i = 0
+        while i < len(toks):
+            t = toks[i]
             if t.token_type == TokenType.COMMA:
                 i += 1
                 continue
-            if _word(t) == "TO":
+            if word(t) == "TO":
                 names.append("TO")
                 i += 1
                 continue
-            if i + 2 < len(st.toks) and st.toks[i + 1].token_type == TokenType.DOT:
-                names.append((t.text, st.toks[i + 2].text))
+            if i + 2 < len(toks) and toks[i + 1].token_type == TokenType.DOT:
+                names.append((t.text, toks[i + 2].text))
                 i += 3
             else:
                 names.append((self.schema, t.text))
@@ -158,7 +163,7 @@ class MySqlReader(Reader):
                 ops.append(RenameTable(f"{s}.{old}", new))
         return ops or [Touch(None, "other", "RENAME statement")]
 
-    def alter_other(self, key: str, table: str, action, part: _Part) -> list:
+    def alter_other(self, key: str, table: str, action, part: Part) -> list:
         if isinstance(action, exp.ModifyColumn):
             return self._modify(key, table, action, part)
         if isinstance(action, exp.AlterColumn) and ("default" in action.args or action.args.get("drop")):
@@ -169,12 +174,12 @@ class MySqlReader(Reader):
             return [AlterColumn(key, name, "default", text or action.args["default"].sql("mysql"))]
         return super().alter_other(key, table, action, part)
 
-    def _modify(self, key: str, table: str, action: exp.ModifyColumn, part: _Part) -> list:
+    def _modify(self, key: str, table: str, action: exp.ModifyColumn, part: Part) -> list:
         """``MODIFY [COLUMN] c …`` / ``CHANGE [COLUMN] old new …``: the column as restated."""
         old = action.args.get("rename_from")
         if part.ok:
             i = part.lo + 1
-            if i < part.hi and _word(part.toks[i]) == "COLUMN":
+            if i < part.hi and word(part.toks[i]) == "COLUMN":
                 i += 1
             part.lo = i + (1 if old is not None else 0)
         col, cons = self.column(action.this, part, table, {"check": 0, "fk": 0, "unique": 0})

@@ -91,6 +91,22 @@ class SqliteReader(Reader):
     def add_unique_op(self, key: str, con: UniqueConstraint):
         return CreateIndex(key, _as_index(con))
 
+    def prepare(self, st):
+        """``ON CONFLICT <algorithm>`` on a constraint (sqlglot does not take it; it is no part of
+        the schema's shape) left out of what sqlglot parses."""
+        words = [t.text.upper() if t.token_type not in (TokenType.IDENTIFIER, TokenType.STRING) else ""
+                 for t in st.toks]
+        if "CONFLICT" not in words or words[:1] != ["CREATE"]:
+            return st
+        keep, i = [], 0
+        while i < len(st.toks):
+            if words[i] == "ON" and i + 2 < len(st.toks) and words[i + 1] == "CONFLICT":
+                i += 3
+                continue
+            keep.append(st.toks[i])
+            i += 1
+        return type(st)(keep, st.text, st.line)
+
     def special(self, node, st) -> Optional[list]:
         if isinstance(node, exp.Pragma):
             target = node.this
