@@ -148,7 +148,7 @@ class Reader:
             before = text.count("\n", 0, start)  # lines before the chunk
             try:
                 toks = self._dialect.tokenize(chunk)
-            except TokenError as exc:
+            except TokenError:
                 parts = [(p, start + at) for p, at in semicolon_parts(chunk, self.hash_comments)
                          if without_comments(p).strip()]
                 if len(parts) > 1:  # the statements one by one: only the broken one is lost
@@ -157,7 +157,7 @@ class Reader:
                 number += 1
                 lead = len(chunk) - len(chunk.lstrip())
                 diags.append(Diagnostic(ERROR, file, before + chunk.count("\n", 0, lead) + 1,
-                                        f"statement {number} does not parse ({first_error(exc)}): {snippet(chunk)}",
+                                        f"statement {number} does not parse (an unclosed quote or comment): {snippet(chunk)}",
                                         code="migration-sql"))
                 continue
             for st in split_statements(toks, chunk):
