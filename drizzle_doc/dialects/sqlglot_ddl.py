@@ -202,6 +202,14 @@ class Reader:
             masked = mask_types(prepared)
             if masked is not None:
                 node, _ = self._parse(masked)
+        special = None
+        if node is not None:
+            try:
+                special = self.special(node, prepared)
+            except Exception as exc:  # noqa: BLE001 - read as the shared reader would
+                special, error = None, f"{type(exc).__name__}: {exc}"
+        if special is None and isinstance(node, exp.Command) and any(head.startswith(h) for h in SCHEMA_HEADS):
+            node, error = None, "sqlglot reads it only as an opaque command"
         if node is None and first == "CREATE" and "TRIGGER" in head.split():
             return self.command(st), None  # a trigger's body is the database's business: touched, by its words
         if node is None:
@@ -213,7 +221,6 @@ class Reader:
                 WARNING, file, line, f"statement {number} could not be read by sqlglot ({error}); the schema after "
                 f"this migration may lack what it does: {snippet(st.source)}", code="migration-sql")
         try:
-            special = self.special(node, prepared)
             ops = special if special is not None else self.node_ops(node, prepared)
         except Exception as exc:  # noqa: BLE001 - a statement we cannot read is a diagnostic, never a crash
             return [Touch(None, "other", f"statement not read: {snippet(st.source, 60)}")], Diagnostic(
