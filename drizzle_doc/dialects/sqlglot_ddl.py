@@ -325,74 +325,79 @@ class Reader:
         tnode = schema.this
         name = tnode.name
         final = self.final_name(name)
-        table = Table(name=name, schema=tnode.db or self.schema)
         open_at = next((i for i, t in enumerate(st.toks) if t.token_type == TokenType.L_PAREN), None)
         ranges = elements(st.toks, open_at) if open_at is not None else []
         parsed = list(schema.expressions)
         if len(ranges) != len(parsed):
             ranges = [None] * len(parsed)
         counts = {"check": 0, "fk": 0, "unique": 0}
+        columns: list[Column] = []
+        declared: list = []  # (column name or None, constraint), in the order written
         for node_, rng in zip(parsed, ranges):
             part = Part(st, rng)
             if isinstance(node_, exp.ColumnDef):
-                table = self._add_column_def(table, final, node_, part, counts)
+                col, cons = self.column(node_, part, final, counts)
+                columns.append(col)
+                declared += [(col.name, con) for con in cons]
             else:
-                table = self._table_constraint(table, final, node_, part, counts)
-        return [CreateTable(table)]
-
-    def _add_column_def(self, table: Table, final: str, cd: exp.ColumnDef, part: "Part", counts: dict) -> Table:
-        col, cons = self.column(cd, part, final, counts)
-        table = dataclasses.replace(table, columns=(*table.columns, col))
-        for con in cons:
+                declared += [(None, con) for con in self.table_constraint(node_, part, final, counts)]
+        table = Table(name=name, schema=tnode.db or self.schema, columns=tuple(columns))
+        fks, checks, indexes = [], [], []
+        for column, con in declared:
             if isinstance(con, PrimaryKey):
-                table = self.column_primary_key(table, col.name)
+                table = (self.column_primary_key(table, column) if column is not None
+                         else self.primary_key(table, con.name or None, con.columns))
             elif isinstance(con, UniqueConstraint):
                 table = self.unique(table, con)
             elif isinstance(con, ForeignKey):
-                table = dataclasses.replace(table, foreign_keys=(*table.foreign_keys, con))
+                fks.append(con)
             elif isinstance(con, Check):
-                table = dataclasses.replace(table, checks=(*table.checks, con))
-        return table
+                checks.append(con)
+            elif isinstance(con, Index):
+                indexes.append(con)
+        if fks or checks or indexes:
+            table = dataclasses.replace(table, foreign_keys=(*table.foreign_keys, *fks), checks=(*table.checks, *checks),
+                                        indexes=(*table.indexes, *indexes))
+        return [CreateTable(table)]
 
     def column(self, cd: exp.ColumnDef, part: "Part", table: str, counts: dict) -> tuple[Column, list]:
         """A column definition -> (Column, the constraints it declares: PrimaryKey, UniqueConstraint,
         ForeignKey, Check)."""
         name = cd.name
-        col = Column(name=name, property="", type="")
+        attrs: dict = {}
         if part.ok:  # part.lo is the column's name
             end = type_end(part.toks, part.lo + 1, part.hi)
-            col = dataclasses.replace(col, type=self.type_text(part.toks[part.lo + 1:end], part.text))
+            attrs["type"] = self.type_text(part.toks[part.lo + 1:end], part.text)
         else:
             kind = cd.args.get("kind")
-            col = dataclasses.replace(col, type=kind.sql(self.sqlglot_dialect).lower() if kind is not None else "")
+            attrs["type"] = kind.sql(self.sqlglot_dialect).lower() if kind is not None else ""
         cons: list = []
         checks_seen = 0
         for c in cd.constraints:
             kind = c.args.get("kind")
             cname = c.this.name if isinstance(c.this, exp.Identifier) else None
             if isinstance(kind, exp.NotNullColumnConstraint):
-                col = dataclasses.replace(col, not_null=not kind.args.get("allow_null"))
+                attrs["not_null"] = not kind.args.get("allow_null")
             elif isinstance(kind, exp.PrimaryKeyColumnConstraint):
-                col = dataclasses.replace(col, primary_key=True)
+                attrs["primary_key"] = True
                 cons.append(PrimaryKey(cname or "", (name,)))
             elif isinstance(kind, exp.AutoIncrementColumnConstraint):
-                col = dataclasses.replace(col, autoincrement=True)
+                attrs["autoincrement"] = True
             elif isinstance(kind, exp.UniqueColumnConstraint):
                 counts["unique"] += 1
-                col = dataclasses.replace(col, unique=True)
+                attrs["unique"] = True
                 cons.append(UniqueConstraint(cname or self.unique_name(table, (name,), counts["unique"]), (name,),
                                              from_column=True))
             elif isinstance(kind, exp.DefaultColumnConstraint):
-                col = dataclasses.replace(col, default=part.default() if part.ok else kind.this.sql(self.sqlglot_dialect))
+                attrs["default"] = part.default() if part.ok else kind.this.sql(self.sqlglot_dialect)
             elif isinstance(kind, exp.ComputedColumnConstraint):
                 text = part.group_after("AS", keep_parens=self.generated_parens) if part.ok else None
                 if text is None:
                     text = kind.this.sql(self.sqlglot_dialect)
                     text = f"({text})" if self.generated_parens else text
-                col = dataclasses.replace(col, generated=Generated(text, "stored" if kind.args.get("persisted")
-                                                                   else "virtual"))
+                attrs["generated"] = Generated(text, "stored" if kind.args.get("persisted") else "virtual")
             elif isinstance(kind, exp.OnUpdateColumnConstraint):
-                col = dataclasses.replace(col, on_update="onUpdateNow()")
+                attrs["on_update"] = "onUpdateNow()"
             elif isinstance(kind, exp.CheckColumnConstraint):
                 checks_seen += 1
                 counts["check"] += 1
@@ -401,7 +406,7 @@ class Reader:
             elif isinstance(kind, exp.Reference):
                 counts["fk"] += 1
                 cons.append(self._foreign_key(kind, (name,), cname, table, counts["fk"]))
-        return col, cons
+        return Column(name=name, property="", **attrs), cons
 
     def _check_text(self, kind, part: "Part", nth: int, table: str) -> str:
         text = part.group_after("CHECK", keep_parens=False, nth=nth) if part.ok else None
@@ -465,20 +470,6 @@ class Reader:
                 out.append(Index(own or name or self.index_name(table, cols), tuple(IndexColumn(c) for c in cols),
                                  method=method))
         return out
-
-    def _table_constraint(self, table: Table, final: str, node, part: "Part", counts: dict) -> Table:
-        for con in self.table_constraint(node, part, final, counts):
-            if isinstance(con, PrimaryKey):
-                table = self.primary_key(table, con.name or None, con.columns)
-            elif isinstance(con, UniqueConstraint):
-                table = self.unique(table, con)
-            elif isinstance(con, ForeignKey):
-                table = dataclasses.replace(table, foreign_keys=(*table.foreign_keys, con))
-            elif isinstance(con, Check):
-                table = dataclasses.replace(table, checks=(*table.checks, con))
-            elif isinstance(con, Index):
-                table = dataclasses.replace(table, indexes=(*table.indexes, con))
-        return table
 
     # -- CREATE INDEX ------------------------------------------------------------------------
     def create_index(self, node: exp.Create, st: "Stmt", method: str = "btree", with_: tuple = ()) -> CreateIndex:

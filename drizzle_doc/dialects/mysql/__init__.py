@@ -1,8 +1,9 @@
 """MySQL (and PlanetScale, MariaDB, TiDB): drizzle-orm/mysql-core, drizzle-kit's ``mysql`` snapshots.
 
 The modules beside this one each hold one MySQL concern: ``builders`` (mysql-core's column
-builders and their SQL types), ``snapshot`` (drizzle-kit's version 5 JSON), ``sql`` (migration
-SQL: statements counted and placed, never parsed as PostgreSQL) and ``comments``
+builders and their SQL types), ``snapshot`` (drizzle-kit's version 5 JSON), ``sql`` and ``ddl``
+(migration SQL: counted where the snapshot states it, else read with sqlglot's MySQL parser into
+schema operations) and ``comments``
 (``ALTER TABLE … MODIFY … COMMENT``).  :data:`MYSQL` puts them together.
 
 Names: a MySQL table lives in the connection's database, which no schema file names; the model

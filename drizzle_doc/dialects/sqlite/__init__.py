@@ -2,8 +2,9 @@
 Cloudflare D1, Expo, Bun, Durable Objects).
 
 The modules beside this one each hold one SQLite concern: ``builders`` (sqlite-core's column
-builders), ``snapshot`` (drizzle-kit's version 6 JSON) and ``sql`` (migration SQL: its
-statements; a live database is not read yet).  :data:`SQLITE` puts them together.
+builders), ``snapshot`` (drizzle-kit's version 6 JSON), ``sql`` and ``ddl`` (migration SQL:
+counted where the snapshot states it, else read with sqlglot's SQLite parser into schema
+operations); a live database is not read yet.  :data:`SQLITE` puts them together.
 
 SQLite has no schemas in drizzle's sense: every table lives in the database's ``main`` schema
 (SQLite's own name for it: ``main.users`` is valid SQL), which is :attr:`default_schema`, so
