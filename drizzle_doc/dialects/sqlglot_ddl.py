@@ -466,7 +466,9 @@ class Reader:
                 cols = tuple(_col_name(e) for e in n.expressions)
                 own = n.this.name if isinstance(n.this, exp.Identifier) else None
                 kind = (n.args.get("kind") or "").lower()
-                method = kind if kind in ("fulltext", "spatial") else "btree"
+                using = n.args.get("index_type") or next(
+                    (o.args.get("using") for o in n.args.get("options") or () if o.args.get("using")), None)
+                method = kind if kind in ("fulltext", "spatial") else str(using or "btree").lower()
                 out.append(Index(own or name or self.index_name(table, cols), tuple(IndexColumn(c) for c in cols),
                                  method=method))
         return out
