@@ -131,6 +131,11 @@ class Dialect:
     def same_expr(self, a: Optional[str], b: Optional[str]) -> bool:
         raise NotImplementedError
 
+    #: a unique constraint is the unique index of its name (MySQL), compared as one
+    unique_constraints_are_indexes: bool = False
+    #: the database keeps no names for foreign keys (SQLite): compared by what they are
+    unnamed_foreign_keys: bool = False
+
     def implies_not_null(self, type_: str) -> bool:
         """A column of this type is NOT NULL whatever it declares (PostgreSQL's serials)."""
         return False

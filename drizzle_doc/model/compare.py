@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
-from drizzle_doc.model.schema import Column, Enum, ForeignKey, Index, Table
+from drizzle_doc.model.schema import Column, Enum, ForeignKey, Index, IndexColumn, Table, UniqueConstraint
 
 ADDED = "added"  # only on the right
 DROPPED = "dropped"  # only on the left
@@ -49,6 +49,9 @@ class Spelling(Protocol):
     def implies_not_null(self, type_: str) -> bool: ...
 
     def stored_on_update(self, column: Column) -> Optional[str]: ...
+    # Optional (read with getattr, False when absent):
+    # unique_constraints_are_indexes: a unique constraint is a unique index of the same name (MySQL)
+    # unnamed_foreign_keys: the database keeps no foreign key names (SQLite): matched by what they are
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +206,46 @@ def aspects(kind: str, left: Any, right: Any, spelling: Spelling) -> list[str]:
     return list(next(a for k, _, a in NAMED if k == kind)(left, right, spelling))
 
 
+def align(left: Table, right: Table, spelling: Spelling) -> Table:
+    """``left`` with what the dialect does not tell apart stated as ``right`` states it: in MySQL a
+    unique constraint is the unique index of its name (drizzle-kit writes ``uniqueIndex()`` as a
+    ``UNIQUE`` constraint and states it as an index); in SQLite a foreign key has no name, so one
+    that is ``right``'s in all but its name takes ``right``'s name."""
+    import dataclasses
+
+    if getattr(spelling, "unique_constraints_are_indexes", False):
+        r_index = {ix.name: ix for ix in right.indexes if ix.unique and not ix.where
+                   and not any(c.is_expression for c in ix.columns)}
+        r_unique = {u.name: u for u in right.uniques}
+        moved_in = tuple(Index(u.name, tuple(IndexColumn(c) for c in u.columns), True, description=u.description,
+                               file=u.file, line=u.line)
+                         for u in left.uniques if u.name in r_index and u.name not in r_unique
+                         and tuple(u.columns) == r_index[u.name].expressions)
+        moved_out = tuple(UniqueConstraint(ix.name, ix.expressions, description=ix.description, file=ix.file,
+                                           line=ix.line)
+                          for ix in left.indexes if ix.name in r_unique and ix.name not in r_index and ix.unique
+                          and not ix.where and tuple(r_unique[ix.name].columns) == ix.expressions)
+        if moved_in or moved_out:
+            gone_in, gone_out = {i.name for i in moved_in}, {u.name for u in moved_out}
+            left = dataclasses.replace(
+                left, uniques=(*[u for u in left.uniques if u.name not in gone_in], *moved_out),
+                indexes=(*[i for i in left.indexes if i.name not in gone_out], *moved_in))
+    if getattr(spelling, "unnamed_foreign_keys", False):
+        def what(f: ForeignKey) -> tuple:
+            return tuple(f.columns), f.foreign_table, tuple(f.foreign_columns)
+
+        r_names = {f.name for f in right.foreign_keys}
+        by_what = {what(f): f.name for f in right.foreign_keys}
+        fks = tuple(dataclasses.replace(f, name=by_what[what(f)])
+                    if f.name not in r_names and what(f) in by_what else f for f in left.foreign_keys)
+        if fks != left.foreign_keys:
+            left = dataclasses.replace(left, foreign_keys=fks)
+    return left
+
+
 def compare_tables(left: Table, right: Table, spelling: Spelling) -> list[Difference]:
     """Everything that differs between two versions of one table (see the module docstring)."""
+    left = align(left, right, spelling)
     out: list[Difference] = []
     lcols = {c.name: c for c in left.columns}
     for c in right.columns:

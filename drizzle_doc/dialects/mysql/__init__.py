@@ -1,11 +1,11 @@
 """MySQL (and PlanetScale, MariaDB, TiDB): drizzle-orm/mysql-core, drizzle-kit's ``mysql`` snapshots.
 
 The modules beside this one each hold one MySQL concern: ``builders`` (mysql-core's column
-builders and their SQL types), ``snapshot`` (drizzle-kit's version 5 JSON), ``sql`` (migration
-SQL: statements counted and placed, never parsed as PostgreSQL), ``spelling`` (when two types or
-expressions are the same, MariaDB's spellings included), ``catalog`` (a live MySQL or MariaDB
-server, read-only, for ``verify``) and ``comments`` (``ALTER TABLE … MODIFY … COMMENT``: MySQL
-has no ``COMMENT ON``).  :data:`MYSQL` puts them together.
+builders and their SQL types), ``snapshot`` (drizzle-kit's JSON snapshots), ``sql`` and ``ddl``
+(migration SQL: counted where the snapshot states it, else read with sqlglot's MySQL parser into
+schema operations), ``spelling`` (when two types or expressions are the same, MariaDB's spellings
+included), ``catalog`` (a live MySQL or MariaDB server, read-only, for ``verify``) and ``comments``
+(``ALTER TABLE … MODIFY … COMMENT``: MySQL has no ``COMMENT ON``).  :data:`MYSQL` puts them together.
 
 Names: a MySQL table lives in the connection's database, which no schema file names; the model
 keeps such tables in its default schema, spelled ``public`` as for PostgreSQL, so pages and keys
@@ -69,6 +69,7 @@ class MySqlDialect(Dialect):
     default_schema = "public"
     kit_naming = {"0": KIT_0, "1": KIT_1}
     catalog_unnamed = ("primary_key",)  # MySQL names every primary key PRIMARY
+    unique_constraints_are_indexes = True
 
     def natives(self) -> dict[str, Any]:
         from drizzle_doc.dialects.mysql.builders import natives

@@ -2,10 +2,11 @@
 Cloudflare D1, Expo, Bun, Durable Objects).
 
 The modules beside this one each hold one SQLite concern: ``builders`` (sqlite-core's column
-builders), ``snapshot`` (drizzle-kit's version 6 JSON), ``sql`` (migration SQL: its statements)
-and ``catalog`` (a live database file, opened read-only, for ``verify``).  :data:`SQLITE` puts
-them together.  SQLite has no ``COMMENT ON`` and keeps no comments at all: ``comments-sql`` and
-``verify --db-comments`` say so and stop (exit 2).
+builders), ``snapshot`` (drizzle-kit's JSON snapshots), ``sql`` and ``ddl`` (migration SQL:
+counted where the snapshot states it, else read with sqlglot's SQLite parser into schema
+operations) and ``catalog`` (a live database file, opened read-only, for ``verify``).
+:data:`SQLITE` puts them together.  SQLite has no ``COMMENT ON`` and keeps no comments at all:
+``comments-sql`` and ``verify --db-comments`` say so and stop (exit 2).
 
 SQLite has no schemas in drizzle's sense: every table lives in the database's ``main`` schema
 (SQLite's own name for it: ``main.users`` is valid SQL), which is :attr:`default_schema`, so
@@ -67,6 +68,7 @@ class SqliteDialect(Dialect):
     core_package = "drizzle-orm/sqlite-core"
     default_schema = "main"
     kit_naming = {"0": KIT_0, "1": KIT_1}
+    unnamed_foreign_keys = True
     qualified_generated = False
     json_literal_defaults = True
     catalog_unnamed = ("foreign_key", "primary_key")
