@@ -47,8 +47,9 @@ from drizzle_doc.errors import DrizzleDocError
 from drizzle_doc.docs.erd import Edge, er_diagram, fits, neighbourhood, schema_edges
 from drizzle_doc.model import Column, Index, Schema, Table, unqualified
 from drizzle_doc.project.settings import Settings
-from drizzle_doc.docs.pages import code_comment, md_cell, md_code, md_inline, md_text
-from drizzle_doc.docs.queries import query_examples, sample_row
+from drizzle_doc.docs.pages import md_cell, md_code, md_inline, md_text
+from drizzle_doc.docs.performance import performance_notes
+from drizzle_doc.docs.queries import query_examples, sample_block
 from drizzle_doc.resources import templates_dir
 
 INDEX_PAGE = "README.md"
@@ -59,8 +60,6 @@ SPLIT_THRESHOLD = 40
 #: The placeholder a page shows where a table has no JSDoc; ``check`` counts it.
 PURPOSE_PLACEHOLDER = "_No description yet"
 NO_MIGRATION = "_No migration found._"
-LARGE_TYPES = ("json", "jsonb", "bytea", "xml", "tsvector", "vector", "halfvec", "sparsevec",
-               "geometry")
 
 # ---------------------------------------------------------------------------
 # File names
@@ -451,130 +450,6 @@ def _constraints(t: Table, paths: Mapping[str, str]) -> list[dict]:
     return out
 
 
-def _covered(t: Table, cols: tuple[str, ...]) -> bool:
-    """Some index, unique constraint or the primary key starts with ``cols``."""
-    n = len(cols)
-    leads: list[tuple[str, ...]] = []
-    pk = t.pk_columns
-    if pk:
-        leads.append(pk)
-    leads += [u.columns for u in t.uniques]
-    leads += [tuple(c.expression for c in ix.columns) for ix in t.indexes if ix.where is None]
-    leads += [(c.name,) for c in t.columns if c.unique]
-    return any(set(lead[:n]) == set(cols) and len(lead) >= n for lead in leads)
-
-
-def _base(sql_type: str) -> str:
-    return re.sub(r"\s*\(.*?\)", "", sql_type.strip().lower())
-
-
-def performance_notes(t: Table, schema: Schema) -> list[str]:
-    notes = []
-    mysql = schema.dialect == "mysql"
-    for fk in t.foreign_keys:
-        if mysql and not _covered(t, fk.columns):
-            notes.append(_mysql_fk_note(t, fk))
-        elif not _covered(t, fk.columns):
-            ref = fk.foreign_table if unqualified(fk.foreign_schema) else f"{fk.foreign_schema}.{fk.foreign_table}"
-            cols = ", ".join(fk.columns)
-            props = ", ".join(f"t.{(t.column(c).property if t.column(c) else c)}" for c in fk.columns)
-            notes.append(
-                f"Foreign key {md_code(cols)} → {md_code(ref)} has no index: joins from {md_inline(ref)} "
-                f"and deletes in {md_inline(ref)} scan the whole table. Consider "
-                f"{md_code(f'index().on({props})')}."
-            )
-    sqlite = schema.dialect == "sqlite"
-    if sqlite:
-        notes += _sqlite_notes(t)
-    elif mysql:
-        notes += _mysql_notes(t)
-    elif not t.pk_columns:
-        notes.append("No primary key: rows cannot be addressed or updated reliably, and logical "
-                     "replication cannot send updates or deletes for this table.")
-    large = [c for c in t.columns if _base(c.type) in (SQLITE_LARGE_TYPES if sqlite else MYSQL_LARGE_TYPES if mysql
-                                                       else LARGE_TYPES) or c.type.endswith("[]")]
-    if large:
-        where = ("in overflow pages once a row outgrows its b-tree page" if sqlite else
-                 "off-page by InnoDB once a row outgrows half a 16 KB page" if mysql else "out of line (TOAST)")
-        notes.append(
-            "Large values (" + ", ".join(md_code(f"{c.name} {c.type}") for c in large) + ") are stored "
-            f"{where}: select only the columns a query needs instead of `select()` on hot paths."
-        )
-    unindexed_enum = [c for c in t.columns if c.enum_values and not _covered(t, (c.name,))]
-    if unindexed_enum:
-        notes.append(
-            "Filters on " + ", ".join(md_code(c.name) for c in unindexed_enum) + " are served by no index; "
-            f"on a large table add {'an' if mysql else 'a (partial)'} index for the values you filter on."
-        )
-    return notes
-
-
-#: MySQL column types whose values InnoDB may keep off-page
-MYSQL_LARGE_TYPES = ("text", "mediumtext", "longtext", "json", "blob", "mediumblob", "longblob")
-_MYSQL_STRING_TYPES = ("char", "varchar", "text", "tinytext", "mediumtext", "longtext", "enum")
-
-
-def _mysql_fk_note(t: Table, fk) -> str:
-    """MySQL requires an index on a foreign key's columns and makes one itself when none is declared."""
-    ref = fk.foreign_table if unqualified(fk.foreign_schema) else f"{fk.foreign_schema}.{fk.foreign_table}"
-    props = ", ".join(f"t.{(t.column(c).property if t.column(c) else c)}" for c in fk.columns)
-    return (f"Foreign key {md_code(', '.join(fk.columns))} → {md_code(ref)} has no declared index: MySQL requires "
-            f"one and InnoDB creates it silently, named {md_code(fk.name)}, so the database has an index the "
-            f"models do not show. Consider {md_code(f'index().on({props})')}.")
-
-
-def _mysql_notes(t: Table) -> list[str]:
-    """What holds for an InnoDB table: the clustered primary key, character sets, CHECK enforcement."""
-    notes = []
-    pk = t.pk_columns
-    if pk:
-        auto = [c for c in (t.column(n) for n in pk) if c is not None and c.autoincrement]
-        order = (f" {md_code(auto[0].name)} is AUTO_INCREMENT, so new rows append at the end of the "
-                 "clustered index.") if auto else ""
-        notes.append(f"InnoDB stores the rows in primary key order ({md_code(', '.join(pk))}): a lookup by it reads "
-                     f"the row itself, and every secondary index carries the key, so a short key keeps them small.{order}")
-    else:
-        notes.append("No primary key: InnoDB clusters the rows by the first NOT NULL unique index, else by a hidden "
-                     "6-byte row id, and row-based replication scans the table for each row it updates or deletes.")
-    strings = [c for c in t.columns if _base(c.type) in _MYSQL_STRING_TYPES]
-    if strings:
-        notes.append("Text columns (" + ", ".join(md_code(c.name) for c in strings) + ") take the table's character "
-                     "set and collation (MySQL 8: `utf8mb4` and `utf8mb4_0900_ai_ci` unless the database says "
-                     "otherwise): comparisons, unique keys and indexes on them ignore case and accents.")
-    if t.checks:
-        notes.append("MySQL enforces CHECK constraints from 8.0.16 (MariaDB from 10.2); older servers accept "
-                     "and ignore them.")
-    return notes
-
-
-#: SQLite column types whose values are typically large (blobs, JSON kept as text)
-SQLITE_LARGE_TYPES = ("blob",)
-
-
-def _sqlite_notes(t: Table) -> list[str]:
-    """What holds for a SQLite table: the rowid, type affinity, foreign key enforcement."""
-    notes = []
-    pk = t.pk_columns
-    col = t.column(pk[0]) if len(pk) == 1 else None
-    if col is not None and _base(col.type) == "integer":
-        auto = (" AUTOINCREMENT also keeps ids of deleted rows from being reused, at the cost of a "
-                "`sqlite_sequence` update on every insert.") if col.autoincrement else ""
-        notes.append(f"{md_code(col.name)} is an INTEGER PRIMARY KEY: an alias of the rowid, so lookups by it "
-                     f"walk the table's own b-tree and a new row without one gets the next rowid.{auto}")
-    elif not pk:
-        notes.append("No primary key: rows are addressed only by the hidden rowid, which `VACUUM` may renumber.")
-    else:
-        notes.append("The primary key is not an INTEGER PRIMARY KEY: SQLite keeps a separate unique index "
-                     "for it beside the rowid b-tree (`WITHOUT ROWID` would store the rows by the key itself).")
-    notes.append("Column types are affinities, not checks: drizzle-kit creates tables without `STRICT`, so "
-                 "SQLite stores a value of another type in a column as given unless it converts cleanly; "
-                 "the CHECK constraints and drizzle's TypeScript types are what keep values in shape.")
-    if t.foreign_keys:
-        notes.append("SQLite enforces these foreign keys only on connections that run `PRAGMA foreign_keys = ON` "
-                     "(off by default in SQLite; Cloudflare D1 enforces them): without it, ON DELETE actions do not run.")
-    return notes
-
-
 def _purpose(t: Table) -> str:
     text = _doc_text(t.description)
     extra = []
@@ -613,11 +488,9 @@ def table_context(schema: Schema, t: Table, project: Project, paths: Mapping[str
         "constraints": ", ".join(column_constraints(t, c, fks_by_col, paths)),
         "description": _column_description(c, _added_in(hist, c.name), _get(hist, "created")),
     } for c in t.columns]
-    exs = query_examples(schema, t, edges)
-    row = sample_row(t)
-    sample = "{\n" + "".join(
-        f"  {prop_}: {lit},{'  // ' + code_comment(origin) if origin else ''}\n"
-        for prop_, lit, origin in [(_ts_key(p), l, o) for p, l, o in row]) + "}"
+    imports = tuple(getattr(project, "imports", ()) or ())
+    exs = query_examples(schema, t, edges, imports)
+    sample = sample_block(schema, t, imports)
     diagram = er_diagram(schema, neighbourhood(t.key, edges), edges)
     if not fits(diagram):
         diagram = er_diagram(schema, neighbourhood(t.key, edges), edges, attributes=False)
@@ -640,12 +513,6 @@ def table_context(schema: Schema, t: Table, project: Project, paths: Mapping[str
         "sample_row": sample,
         "diagram": diagram,
     }
-
-
-def _ts_key(prop: str) -> str:
-    from drizzle_doc.docs.queries import ts_prop
-
-    return ts_prop(prop)
 
 
 def _fence(code: str, lang: str) -> str:

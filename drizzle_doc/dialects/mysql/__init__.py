@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+from drizzle_doc.dialects.mysql import notes as _notes
 from drizzle_doc.dialects.base import Dialect, KitNaming, balanced_parens
 from drizzle_doc.model import WARNING
 
@@ -45,6 +46,17 @@ class MySqlDialect(Dialect):
     core_package = "drizzle-orm/mysql-core"
     default_schema = "public"
     kit_naming = {"0": KIT_0}
+    ts_types = _notes.TS_TYPES
+    insert_returning = "$returningId"
+
+    def performance_notes(self, table, schema, code):
+        return _notes.performance_notes(table, schema, code)
+
+    def out_of_line(self, column):
+        return _notes.out_of_line(column)
+
+    def unindexed_fk_note(self, table, fk, code):
+        return _notes.unindexed_fk_note(table, fk, code)
 
     def natives(self) -> dict[str, Any]:
         from drizzle_doc.dialects.mysql.builders import natives

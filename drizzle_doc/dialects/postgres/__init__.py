@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from drizzle_doc.dialects.postgres import notes as _notes
 from drizzle_doc.dialects.base import Dialect, KitNaming
 from drizzle_doc.dialects.postgres import kit1, spelling
 from drizzle_doc.dialects.postgres.identifiers import pg_name, quote_ident
@@ -57,6 +58,13 @@ class PostgresDialect(Dialect):
     core_package = "drizzle-orm/pg-core"
     default_schema = "public"
     kit_naming = {"0": KIT_0, "1": KIT_1}
+    ts_types = _notes.TS_TYPES
+
+    def performance_notes(self, table, schema, code):
+        return _notes.performance_notes(table, schema, code)
+
+    def out_of_line(self, column):
+        return _notes.out_of_line(column)
 
     def natives(self) -> dict[str, Any]:
         from drizzle_doc.dialects.postgres.builders import natives

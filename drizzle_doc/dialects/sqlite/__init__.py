@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+from drizzle_doc.dialects.sqlite import notes as _notes
 from drizzle_doc.dialects.base import Dialect, KitNaming
 from drizzle_doc.model import ERROR, Index, IndexColumn, PrimaryKey
 
@@ -41,6 +42,13 @@ class SqliteDialect(Dialect):
     kit_naming = {"0": KIT_0}
     qualified_generated = False
     json_literal_defaults = True
+    ts_types = _notes.TS_TYPES
+
+    def performance_notes(self, table, schema, code):
+        return _notes.performance_notes(table, schema, code)
+
+    def out_of_line(self, column):
+        return _notes.out_of_line(column)
 
     def natives(self) -> dict[str, Any]:
         from drizzle_doc.dialects.sqlite.builders import natives
