@@ -60,7 +60,7 @@ def _leads(cols: tuple[str, ...], lead: tuple[str, ...]) -> bool:
     return len(lead) >= n and set(lead[:n]) == set(cols)
 
 
-def _not_null_predicate(where: str, cols: tuple[str, ...]) -> bool:
+def not_null_predicate(where: str, cols: tuple[str, ...]) -> bool:
     """``"t"."c" IS NOT NULL`` (for one of ``cols``), which equality on the column implies."""
     m = re.fullmatch(r'\(?\s*(?:[`"][^`"]+[`"]\.)*[`"]?([^`"\s]+)[`"]?\s+is\s+not\s+null\s*\)?', where.strip(), re.I)
     return bool(m) and m.group(1) in cols
@@ -83,7 +83,7 @@ def serving_index(t: Table, cols: tuple[str, ...]) -> tuple[Optional[str], list[
             continue
         if (ix.method or "btree").lower() == "hash" and len(cols) != 1:
             continue
-        if ix.where is None or _not_null_predicate(ix.where, cols):
+        if ix.where is None or not_null_predicate(ix.where, cols):
             return f"index {md_code(ix.name)}", []
         partial.append(ix)
     return None, partial
@@ -117,9 +117,19 @@ def _same(a: Index, b: Index) -> bool:
             == [(c.expression, c.is_expression, c.asc, (c.opclass or "").lower()) for c in b.columns])
 
 
+def redundant_indexes(t: Table) -> set[str]:
+    """The names of the indexes :func:`redundancy_notes` flags."""
+    return set(_redundancy(t)[1])
+
+
 def redundancy_notes(t: Table) -> list[str]:
     """Indexes kept twice, and non-unique b-trees that another index or key makes unnecessary."""
-    notes = []
+    return _redundancy(t)[0]
+
+
+def _redundancy(t: Table) -> tuple[list[str], list[str]]:
+    notes: list[str] = []
+    dropped: list[str] = []
     flagged: set[str] = set()
     ixs = list(t.indexes)
     for i, a in enumerate(ixs):
@@ -127,6 +137,7 @@ def redundancy_notes(t: Table) -> list[str]:
             if _same(a, b) and b.name not in flagged:
                 flagged.add(b.name if not b.unique or a.unique else a.name)
                 keep, drop = (a, b) if a.unique or not b.unique else (b, a)
+                dropped.append(drop.name)
                 notes.append(f"{md_code(drop.name)} and {md_code(keep.name)} are the same index "
                              f"({', '.join(md_code(c.expression) for c in a.columns)}): every write updates both "
                              f"and neither serves a query the other does not; drop {md_code(drop.name)}.")
@@ -139,6 +150,7 @@ def redundancy_notes(t: Table) -> list[str]:
             for what, key in _keys(t):
                 if plain == key[: len(plain)]:
                     flagged.add(a.name)
+                    dropped.append(a.name)
                     same = "repeats" if plain == key else "is a leading part of"
                     notes.append(f"{md_code(a.name)} ({', '.join(md_code(c) for c in plain)}) {same} {what}, which "
                                  f"has its own index: it serves no query that one does not, and every write updates "
@@ -154,11 +166,12 @@ def redundancy_notes(t: Table) -> list[str]:
             if any(not c.asc for c in b.columns[: len(plain)]):
                 continue
             flagged.add(a.name)
+            dropped.append(a.name)
             notes.append(f"{md_code(a.name)} ({', '.join(md_code(c) for c in plain)}) is a leading part of "
                          f"{md_code(b.name)} ({', '.join(md_code(c) for c in pb)}), which serves every lookup and "
                          f"order it does; it is only smaller. Consider dropping it.")
             break
-    return notes
+    return notes, dropped
 
 
 def _filter_notes(t: Table) -> list[str]:

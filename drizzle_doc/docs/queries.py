@@ -30,6 +30,7 @@ from drizzle_doc.docs.erd import Edge, edges_of
 from drizzle_doc.docs.pages import code_comment, js_string
 from drizzle_doc.docs.samples import (base_type, cap, column_value, row_type_name, sample_row, singular, ts_ident,
                                       ts_prop)
+from drizzle_doc.docs.performance import redundant_indexes
 from drizzle_doc.model import Column, Index, Schema, Table
 from drizzle_doc.project.imports import module_specifier
 
@@ -245,9 +246,9 @@ class _Builder:
                  f"    .orderBy(asc({self.col(pk)}))\n    .limit({PAGE});\n}}")
 
     def raw_where(self, title: str, key: tuple, params: list[str], where: Optional[str], ops: set[str],
-                  order: Optional[str] = None, name: str = "search") -> None:
+                  order: Optional[str] = None, name: str = "search", plural: bool = True) -> None:
         self.ops.update(ops)
-        fn = self.fn(f"{name}{cap(self.var)}")
+        fn = self.fn(f"{name}{cap(self.var)}" if plural else name)
         where_line = f"\n    .where({where})" if where else ""
         order_line = f"\n    .orderBy({order})" if order else ""
         self.add(key, title,
@@ -293,26 +294,39 @@ def _index_examples(b: _Builder, ix: Index) -> None:
         if expr is not None:
             b.used_params = set()
             b.ops.add("sql")
-            fn = b.fn(f"find{cap(singular(var))}By{cap(_param(expr[1].property))}")
-            b.add(("expr", ix.name), f"Look up {t.name} through {name} ({code_comment(ix.columns[0].expression)}): "
-                  f"the query repeats the indexed expression",
-                  f"export async function {fn}({expr[2]}) {{\n"
-                  f"  return db.select().from({var}).where({expr[0]}).limit({PAGE});\n}}")
+            fn = b.fn(f"find{cap(singular(var)) if ix.unique else cap(var)}By{cap(_param(expr[1].property))}"
+                      f"{'IgnoringCase' if expr[3] in ('lower', 'upper') else ''}")
+            row = _param(singular(var))
+            body = (f"  const [{row}] = await db.select().from({var}).where({expr[0]}).limit(1);\n  return {row};\n"
+                    if ix.unique else f"  return db.select().from({var}).where({expr[0]}).limit({PAGE});\n")
+            b.add(("expr", ix.name), f"Look up {t.name} through {name} ({code_comment(ix.columns[0].expression)}"
+                  f"{', unique' if ix.unique else ''}): the query repeats the indexed expression",
+                  f"export async function {fn}({expr[2]}) {{\n{body}}}")
         return
     if method == "hash":
         b.lookup(cols[:1], f"Find {t.name} by {cols[0].name} ({name}: hash, equality only{partial})", False, extra)
         return
-    if method == "brin" or (len(cols) == 1 and _is_time(b, cols[0])):
-        desc = True
-        b.ordered([], cols[0], desc, f"Newest {t.name} since a moment ({name} serves the range and the order"
-                  f"{partial})", extra, since=True)
+    if method == "brin" and _is_time(b, cols[0]):
+        b.ordered([], cols[0], True, f"Newest {t.name} since a moment ({name}: BRIN serves the range{partial})",
+                  extra, since=True)
+        return
+    if method == "brin":
         return
     if ix.unique and ix.where is None:
         b.lookup(cols, f"Look up {t.name} by {', '.join(c.name for c in cols)} ({name}: unique)", True)
         return
+    # equality on the columns before the first time column; that one is a range and the order
+    k = next((i for i, c in enumerate(cols) if _is_time(b, c)), None)
+    if k is not None:
+        desc = True
+        what = f"{cap(t.name)} of one {', '.join(c.name for c in cols[:k])}, newest first" if k else \
+            f"Newest {t.name} since a moment"
+        b.ordered(cols[:k], cols[k], desc, f"{what} ({name} serves the "
+                  f"{'filter and the order' if k else 'range and the order'}{partial})", extra, since=not k)
+        return
     if len(cols) >= 2 and _orderable(b, cols[-1]):
         last = ix.columns[len(cols) - 1]
-        b.ordered(cols[:-1], cols[-1], not last.asc or _is_time(b, cols[-1]),
+        b.ordered(cols[:-1], cols[-1], not last.asc,
                   f"{cap(t.name)} of one {', '.join(c.name for c in cols[:-1])}, ordered by {cols[-1].name} ({name} "
                   f"serves the filter and the order{partial}; its prefix also serves "
                   f"{', '.join(c.name for c in cols[:-1])} alone)", extra)
@@ -325,7 +339,7 @@ def _index_examples(b: _Builder, ix: Index) -> None:
 _FUNC_OF_COLUMN = re.compile(r'^(lower|upper)\(\s*(?:"[^"]+"\.)*"([^"]+)"\s*\)$', re.I)
 
 
-def _expression_lookup(b: _Builder, ix: Index) -> Optional[tuple[str, Column, str]]:
+def _expression_lookup(b: _Builder, ix: Index) -> Optional[tuple[str, Column, str, str]]:
     """``lower("email")``: (where, column, parameter) repeating the expression."""
     if len(ix.columns) != 1 or ix.where:
         return None
@@ -335,7 +349,7 @@ def _expression_lookup(b: _Builder, ix: Index) -> Optional[tuple[str, Column, st
         return None
     fn = m.group(1).lower()
     p = _param(col.property)
-    return f"sql`{fn}(${{{b.col(col)}}}) = {fn}(${{{p}}})`", col, f"{p}: string"
+    return f"sql`{fn}(${{{b.col(col)}}}) = {fn}(${{{p}}})`", col, f"{p}: string", fn
 
 
 _TSVECTOR_EXPR = re.compile(r"^to_tsvector\(\s*('[a-z_]+'(?:::regconfig)?)\s*,", re.I)
@@ -356,28 +370,35 @@ def _search_examples(b: _Builder, ix: Index, extra: Optional[str]) -> None:
             return
         config = m.group(1).split("::")[0]
         where = f"sql`{tmpl} @@ websearch_to_tsquery({config}, ${{query}})`"
+        first = next((c for c in t.columns if "${" + ts_access(var, c.property) + "}" in tmpl), None)
         b.raw_where(f"Full-text search in {t.name} ({name}: the query repeats its to_tsvector expression)",
-                    ("fts", name), ["query: string"], _and([where, *conds_extra], b), {"sql"})
+                    ("fts", name), ["query: string"], _and([where, *conds_extra], b), {"sql"},
+                    name=f"search{cap(var)}" + (f"By{cap(_param(first.property))}" if first else ""), plural=False)
         return
     base = base_type(col.type)
     access = b.col(col)
+    by = cap(_param(col.property))
+    plural = cap(b.var)
     if "trgm" in opclass:
         b.raw_where(f"Substring search on {col.name} ({name}: trigram {ix.method.upper()} serves ILIKE '%…%')",
                     ("trgm", name), ["term: string"], _and([f"ilike({access}, `%${{term}}%`)", *conds_extra], b),
-                    {"ilike"})
+                    {"ilike"}, name=f"search{plural}By{by}", plural=False)
     elif base == "tsvector" or (b.dialect.ts_value_type(col) == "string" and "tsvector" in col.type):
         b.raw_where(f"Full-text search on {col.name} ({name}: {ix.method.upper()} serves @@)", ("fts", name),
                     ["query: string"], _and([f"sql`${{{access}}} @@ websearch_to_tsquery(${{query}})`", *conds_extra], b),
-                    {"sql"})
+                    {"sql"}, name=f"search{plural}By{by}", plural=False)
     elif base in ("jsonb",) and ix.method.lower() == "gin":
-        b.raw_where(f"Rows whose {col.name} contains a JSON fragment ({name}: GIN {opclass or 'jsonb_ops'} serves @>)",
-                    ("jsonb", name), ["fragment: Record<string, unknown>"],
-                    _and([f"sql`${{{access}}} @> ${{JSON.stringify(fragment)}}::jsonb`", *conds_extra], b), {"sql"})
+        b.raw_where(f"{cap(t.name)} whose {col.name} contains a JSON fragment ({name}: GIN {opclass or 'jsonb_ops'} "
+                    f"serves @>)", ("jsonb", name), ["fragment: Record<string, unknown>"],
+                    _and([f"sql`${{{access}}} @> ${{JSON.stringify(fragment)}}::jsonb`", *conds_extra], b), {"sql"},
+                    name=f"list{plural}By{by}", plural=False)
     elif base.endswith("[]") and ix.method.lower() == "gin":
         b.ops.add("arrayContains")
         el = f"{b.row_t}[{js_string(col.property)}]"
-        b.raw_where(f"Rows whose {col.name} holds all the given values ({name}: GIN serves @>)", ("array", name),
-                    [f"values: NonNullable<{el}>"], _and([f"arrayContains({access}, values)", *conds_extra], b), set())
+        b.raw_where(f"{cap(t.name)} whose {col.name} include all the given values ({name}: GIN serves @>)",
+                    ("array", name), [f"values: NonNullable<{el}>"],
+                    _and([f"arrayContains({access}, values)", *conds_extra], b), set(),
+                    name=f"list{plural}With{by}", plural=False)
 
 
 def _and(conds: list[str], b: _Builder) -> str:
@@ -385,6 +406,34 @@ def _and(conds: list[str], b: _Builder) -> str:
         return conds[0]
     b.ops.add("and")
     return "and(" + ", ".join(conds) + ")"
+
+
+def search_kind(table: Table, ix: Index, dialect) -> Optional[str]:
+    """What a GIN/GiST/vector index serves, in words (``full-text search (@@)``), or None."""
+    method = (ix.method or "btree").lower()
+    if not ix.columns:
+        return None
+    ic = ix.columns[0]
+    opclass = (ic.opclass or "").lower()
+    if method in ("hnsw", "ivfflat"):
+        fn = _DISTANCE.get(opclass)
+        return f"nearest-neighbour search ({fn})" if fn else "nearest-neighbour search"
+    if method not in ("gin", "gist"):
+        return None
+    if "trgm" in opclass:
+        return "substring and similarity search (ILIKE '%…%', trigram)"
+    col = table.column(ic.expression) if not ic.is_expression else None
+    if col is None:
+        return "full-text search (@@ on the same to_tsvector expression)" if _TSVECTOR_EXPR.match(
+            ic.expression.strip()) else None
+    base = base_type(col.type)
+    if base == "tsvector":
+        return "full-text search (@@)"
+    if base == "jsonb":
+        return "containment of JSON fragments (@>)" + ("" if opclass == "jsonb_path_ops" else ", key existence (?)")
+    if base.endswith("[]"):
+        return "array containment and overlap (@>, &&)"
+    return None
 
 
 _DISTANCE = {"vector_cosine_ops": "cosineDistance", "halfvec_cosine_ops": "cosineDistance",
@@ -400,7 +449,7 @@ def _vector_example(b: _Builder, ix: Index) -> None:
         return
     b.raw_where(f"Nearest {b.table.name} to an embedding ({ix.name}: {ix.method} with {ic.opclass} orders by "
                 f"{fn})", ("vector", ix.name), ["embedding: number[]"], None, {fn},
-                order=f"{fn}({b.col(col)}, embedding)", name="nearest")
+                order=f"{fn}({b.col(col)}, embedding)", name=f"nearest{cap(b.var)}", plural=False)
 
 
 def query_examples(schema: Schema, table: Table, edges: tuple[Edge, ...], imports: tuple = ()) -> Optional[Examples]:
@@ -424,10 +473,13 @@ def query_examples(schema: Schema, table: Table, edges: tuple[Edge, ...], import
             keys.append(tuple(u.columns))
             b.lookup([table.column(n) for n in u.columns], f"Look up {table.name} by {', '.join(u.columns)} "
                      f"({u.name}: unique)", True)
+    redundant = redundant_indexes(table)
     for ix in table.indexes:
         plain = tuple(c.name for c in _plain_columns(table, ix))
-        if ix.unique and ix.where is None and plain in keys and len(plain) == len(ix.columns):
-            continue
+        if ix.where is None and plain in keys and len(plain) == len(ix.columns):
+            continue  # the key's own lookup above is this index's query
+        if ix.name in redundant:
+            continue  # another index serves its queries (the performance notes say so)
         _index_examples(b, ix)
     if len(pk) == 1 and _orderable(b, pk[0]):
         b.keyset(pk[0])
@@ -453,24 +505,26 @@ def _join_examples(b: _Builder, schema: Schema, tables) -> None:
         b.ops.add("eq")
         join = "innerJoin" if e.required else "leftJoin"
         if parent.key == t.key:  # a tree: the parent row through an alias, and a node's children
-            target = _unique("parent", b.used)
+            up = e.child_relations[0] if e.child_relations else "parent"
+            down = e.parent_relations[0] if e.parent_relations else "children"
+            target = _unique(_param(up), b.used)
             b.ops.add("alias")
             conds = [f"eq({b.col(c)}, {ts_access(target, p.property)})" for c, p in zip(cols, pcols)]
             on = _and(conds, b)
-            b.add(("selfjoin", e.child_columns), f"{cap(t.name)} with their parent row ({', '.join(e.child_columns)} → "
-                  f"{', '.join(e.parent_columns)}, a self reference)",
+            b.add(("selfjoin", e.child_columns), f"{cap(t.name)} with their {up} ({', '.join(e.child_columns)} → "
+                  f"{', '.join(e.parent_columns)} of the same table, through an alias)",
                   f"const {target} = alias({var}, {js_string(target)});\n"
-                  f"const {_unique(_param(singular(var) + 'WithParent'), b.used)} = await db\n  .select()\n"
-                  f"  .from({var})\n  .{join}({target}, {on});")
+                  f"const {_unique(_param(singular(var) + 'With' + cap(_param(up))), b.used)} = await db\n"
+                  f"  .select()\n  .from({var})\n  .{join}({target}, {on});")
             b.used_params = set()
             params, conds = [], []
             for c, p in zip(cols, pcols):
                 name = _unique(_param(p.property), b.used_params)
                 params.append(f"{name}: {b.row_t}[{js_string(p.property)}]")
                 conds.append(f"eq({b.col(c)}, {name})")
-            fn = b.fn(f"list{cap(singular(var))}Children")
-            b.add(("children", e.child_columns), f"Direct children of one {singular(t.name)} (through "
-                  f"{', '.join(e.child_columns)})",
+            fn = b.fn(f"list{cap(singular(var))}{cap(_param(down))}")
+            b.add(("children", e.child_columns), f"The {down} of one {singular(t.name)}: rows whose "
+                  f"{', '.join(e.child_columns)} is its {', '.join(e.parent_columns)}",
                   f"export async function {fn}({', '.join(params)}) {{\n"
                   f"  return db.select().from({var}).where({_and(conds, b)});\n}}")
             continue
@@ -531,7 +585,7 @@ def _insert_example(b: _Builder, schema: Schema) -> None:
                 f"  return db.insert({var}).values(values).{returning}();\n}}")
     del row
     cols_txt = ", ".join(c.name for c in req) or "no columns: every column has a default"
-    b.add(("insert",), f"Insert a {table.name} row with the required columns ({cols_txt})", code)
+    b.add(("insert",), f"Insert a row into {table.name} with the required columns ({cols_txt})", code)
 
 
 def _import_lines(b: _Builder, schema: Schema) -> list[str]:

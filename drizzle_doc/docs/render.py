@@ -48,8 +48,8 @@ from drizzle_doc.docs.erd import Edge, er_diagram, fits, neighbourhood, schema_e
 from drizzle_doc.model import Column, Index, Schema, Table, unqualified
 from drizzle_doc.project.settings import Settings
 from drizzle_doc.docs.pages import md_cell, md_code, md_inline, md_text
-from drizzle_doc.docs.performance import performance_notes
-from drizzle_doc.docs.queries import query_examples, sample_block
+from drizzle_doc.docs.performance import not_null_predicate, performance_notes
+from drizzle_doc.docs.queries import query_examples, sample_block, search_kind
 from drizzle_doc.resources import templates_dir
 
 INDEX_PAGE = "README.md"
@@ -337,18 +337,24 @@ def index_purpose(t: Table, ix: Index, schema: Schema) -> str:
     if text:
         return md_inline(text)
     exprs = [ic.expression for ic in ix.columns]
-    lead = [ic.expression for ic in ix.columns if not ic.is_expression]
+    lead: list[str] = []
+    for ic in ix.columns:
+        if ic.is_expression:
+            break
+        lead.append(ic.expression)
     for fk in t.foreign_keys:
         n = len(fk.columns)
-        if n and tuple(lead[:n]) == tuple(fk.columns):
+        if n and set(lead[:n]) == set(fk.columns) and len(lead) >= n and (ix.method or "btree") in ("btree", "hash"):
             other = fk.foreign_table if unqualified(fk.foreign_schema) else f"{fk.foreign_schema}.{fk.foreign_table}"
+            if ix.where and not not_null_predicate(ix.where, fk.columns):
+                return (f"serves joins from {md_inline(t.name)} to {md_inline(other)} that repeat its WHERE (not "
+                        f"the foreign key's checks on deletes in {md_inline(other)})")
             return f"serves joins from {md_inline(t.name)} to {md_inline(other)} (and deletes in {md_inline(other)})"
     what = " and ".join(exprs)
-    verb = "looks up"
-    if ix.method in ("gin", "gist") or any((ic.opclass or "").endswith("_ops") and "trgm" in (ic.opclass or "")
-                                           for ic in ix.columns):
-        verb = "searches"
-    sentence = f"{verb} {t.name} by {what}"
+    kind = search_kind(t, ix, None)
+    sentence = f"serves {kind} on {what}" if kind else f"looks up {t.name} by {what}"
+    if ix.where:
+        sentence += " (queries that repeat its WHERE)"
     if ix.unique:
         sentence = f"keeps {what} unique; " + sentence
     return md_inline(sentence)

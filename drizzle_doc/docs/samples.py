@@ -92,7 +92,7 @@ def _named_string(words: tuple[str, ...], seed: str, table_words: tuple[str, ...
     """A realistic string for a column called ``words`` (None: the name says nothing)."""
     w = set(words)
     last = words[-1] if words else ""
-    first, family = _person(seed)
+    first, family = _person(seed.rsplit(".", 1)[0])  # one person per row: name and e-mail agree
     if "email" in w or "mail" in w:
         return f"{first.lower()}.{family.lower()}@example.com"
     if w & {"url", "uri", "link", "href", "website", "homepage", "webhook"} or last in ("avatar", "image", "logo", "photo"):
@@ -134,10 +134,19 @@ def _named_string(words: tuple[str, ...], seed: str, table_words: tuple[str, ...
                                                "authors", "employees", "contacts", "user", "person", "customer") \
                 or w & {"display", "full", "author", "contact", "owner"}:
             return f"{first} {family}"
-        return _pick(("Acme Corporation", "Northwind Traders", "Globex", "Initech"), seed) \
-            if table_words and table_words[-1] in ("organizations", "companies", "teams", "tenants", "workspaces",
-                                                   "carriers", "vendors", "suppliers", "stores") \
-            else _pick(("Platform", "Onboarding", "Billing", "Mobile app"), seed)
+        kind = table_words[-1] if table_words else ""
+        if kind in ("organizations", "companies", "teams", "tenants", "workspaces", "carriers", "vendors",
+                    "suppliers", "stores", "brands", "organization", "company", "team", "tenant", "workspace"):
+            return _pick(("Acme Corporation", "Northwind Traders", "Globex", "Initech"), seed)
+        if kind in ("products", "items", "articles", "product", "item", "skus", "goods"):
+            return _pick(("Espresso machine", "Walnut desk", "Noise-cancelling headphones", "Linen shirt"), seed)
+        if kind in ("categories", "category", "collections", "departments", "sections"):
+            return _pick(("Kitchen", "Office", "Audio", "Clothing"), seed)
+        if kind in ("tags", "labels", "tag", "label"):
+            return _pick(("urgent", "billing", "design", "backend"), seed)
+        if kind in ("warehouses", "locations", "sites", "offices", "warehouse", "location"):
+            return _pick(("Berlin North", "Hamburg Port", "Munich South"), seed)
+        return _pick(("Platform", "Onboarding", "Billing", "Mobile app"), seed)
     if w & {"title", "subject", "headline", "summary", "label", "caption"}:
         return _pick(_TITLES, seed)
     if w & {"description", "body", "content", "text", "notes", "note", "comment", "message", "bio", "details",
@@ -207,6 +216,8 @@ def string_value(words: tuple[str, ...], sql_type: str, seed: str, table_words: 
         return "'drizzl':1 'exampl':2"
     if base in ("date",):
         return _date(words, seed)
+    if base.startswith(("timestamp", "datetime")):  # mode: "string"
+        return date_value(words, True, sql_type)[1:-1]
     if base.startswith(("numeric", "decimal")):
         return _decimal(words, sql_type, seed)
     if base.startswith(("binary", "varbinary")):
