@@ -166,6 +166,9 @@ class Dialect:
     #: drizzle's TypeScript type of a column's values (``$inferSelect``) by builder; a mapping by
     #: the builder's ``mode`` where it has modes (key None: the mode it takes when none is given)
     ts_types: Mapping[str, Any] = {}
+    #: a SQL type's builder where the two are not spelled alike (``double precision`` -> ``doublePrecision``):
+    #: how a model read from SQL or a snapshot (no builder recorded) finds its column's TypeScript type
+    builder_aliases: Mapping[str, str] = {}
     #: how an insert returns its row: ``returning`` (pg-core, sqlite-core) or mysql-core's
     #: ``$returningId`` (MySQL has no RETURNING: only the new keys come back)
     insert_returning: str = "returning"
@@ -183,6 +186,10 @@ class Dialect:
             base = " | ".join(json.dumps(v) for v in column.enum_values)
             return (f"({base})" if dims and len(column.enum_values) > 1 else base) + "[]" * dims
         entry = self.ts_types.get(column.builder)
+        if entry is None and column.builder in ("", "enum", "mysqlEnum"):  # a model read from SQL or a snapshot
+            base = re.sub(r"\s*\(.*?\)", "", column.type.lower()).removesuffix("[]" * dims).strip()
+            entry = self.ts_types.get(self.builder_aliases.get(base, base)) or \
+                self.ts_types.get(base.split(" ")[0])
         if isinstance(entry, Mapping):
             entry = entry.get(column.mode, entry.get(None))
         if entry is None:

@@ -44,7 +44,7 @@ import jinja2
 
 from drizzle_doc.errors import DrizzleDocError
 
-from drizzle_doc.docs.erd import Edge, er_diagram, fits, neighbourhood, schema_edges
+from drizzle_doc.docs.erd import DiagramPart, Edge, diagram_parts, er_diagram, fits, neighbourhood, schema_edges
 from drizzle_doc.model import Column, Index, Schema, Table, unqualified
 from drizzle_doc.project.settings import Settings
 from drizzle_doc.docs.pages import md_cell, md_code, md_inline, md_text
@@ -55,8 +55,8 @@ from drizzle_doc.resources import templates_dir
 INDEX_PAGE = "README.md"
 DIAGRAMS_DIR = "diagrams"
 GROUPS_DIR = "groups"
-#: Past this many tables the index diagram is split (per Postgres schema, else per models file).
-SPLIT_THRESHOLD = 40
+#: Past this many tables the index diagram is split, by relationships, into diagrams of at most as many.
+SPLIT_THRESHOLD = 25
 #: The placeholder a page shows where a table has no JSDoc; ``check`` counts it.
 PURPOSE_PLACEHOLDER = "_No description yet"
 NO_MIGRATION = "_No migration found._"
@@ -497,7 +497,7 @@ def table_context(schema: Schema, t: Table, project: Project, paths: Mapping[str
     imports = tuple(getattr(project, "imports", ()) or ())
     exs = query_examples(schema, t, edges, imports)
     sample = sample_block(schema, t, imports)
-    diagram = er_diagram(schema, neighbourhood(t.key, edges), edges)
+    diagram = er_diagram(schema, neighbourhood(t.key, edges), edges, focus=t.key)
     if not fits(diagram):
         diagram = er_diagram(schema, neighbourhood(t.key, edges), edges, attributes=False)
     return {
@@ -543,33 +543,25 @@ def resolve_table(schema: Schema, ref: str) -> Optional[str]:
     return None
 
 
-def _split_diagrams(schema: Schema, edges, threshold: int) -> list[tuple[str, str, list[str]]]:
-    """[(title, stem, table keys)] — one entry when the schema is small."""
-    keys = [t.key for t in schema.tables]
-    if len(keys) <= threshold:
-        return [("All tables", "", keys)]
-    schemas = sorted({t.schema for t in schema.tables})
-    parts: list[tuple[str, list[str]]] = []
-    if len(schemas) > 1:
-        parts = [(f"Schema {s}", [t.key for t in schema.tables if t.schema == s]) for s in schemas]
-    else:
-        files = sorted({t.file for t in schema.tables})
-        parts = [(f"File {f}", [t.key for t in schema.tables if t.file == f]) for f in files]
+def _split_diagrams(schema: Schema, edges, threshold: int) -> list[tuple[str, str, DiagramPart]]:
+    """[(title, stem, part)] — one entry when the schema is small (see :func:`diagram_parts`)."""
+    parts = diagram_parts(schema, edges, threshold)
+    stems: set[str] = set()
     out = []
-    for title, ks in parts:
-        # chunk any part that is still too large for one readable diagram
-        step = max(threshold, 1)
-        chunks = [ks[i:i + step] for i in range(0, len(ks), step)] if len(ks) > step * 2 else [ks]
-        for n, chunk in enumerate(chunks, 1):
-            t = title if len(chunks) == 1 else f"{title} (part {n})"
-            out.append((t, safe_stem(re.sub(r"[^A-Za-z0-9_.-]+", "_", t.lower()).strip("_")), chunk))
+    for part in parts:
+        stem = safe_stem(re.sub(r"[^A-Za-z0-9_.-]+", "-", part.title.lower()).strip("-")) or "diagram"
+        base, n = stem, 2
+        while stem in stems:
+            stem, n = f"{base}-{n}", n + 1
+        stems.add(stem)
+        out.append((part.title, stem if len(parts) > 1 else "", part))
     return out
 
 
-def _diagram_text(schema: Schema, keys: list[str], edges) -> str:
-    d = er_diagram(schema, keys, edges)
+def _diagram_text(schema: Schema, keys, edges, stubs=()) -> str:
+    d = er_diagram(schema, keys, edges, stubs=stubs)
     if not fits(d):
-        d = er_diagram(schema, keys, edges, attributes=False)
+        d = er_diagram(schema, keys, edges, attributes=False, stubs=stubs)
     return d
 
 
@@ -628,17 +620,19 @@ def other_pages(job: PageJob) -> dict[str, str]:
     parts = _split_diagrams(schema, edges, threshold)
     diagrams = []
     if len(parts) == 1:
-        inline = _fence(_diagram_text(schema, parts[0][2], edges), "mermaid")
+        inline = _fence(_diagram_text(schema, parts[0][2].keys, edges), "mermaid")
     else:
         inline = ""
-        for title, stem, keys in parts:
+        for title, stem, part in parts:
             path = f"{DIAGRAMS_DIR}/{stem}.md"
+            desc = ("Tables of other diagrams that these reference are drawn with their key columns only: "
+                    + ", ".join(_page_link(k, paths, prefix="../") for k in part.stubs) + ".") if part.stubs else ""
             pages[path] = _render("diagram.md.j2", templates, title=md_inline(title),
-                                  tables=[_page_link(k, paths, prefix="../") for k in keys],
-                                  diagram=_fence(_diagram_text(schema, keys, edges), "mermaid"),
-                                  description="")
+                                  tables=[_page_link(k, paths, prefix="../") for k in part.keys],
+                                  diagram=_fence(_diagram_text(schema, part.keys, edges, part.stubs), "mermaid"),
+                                  description=desc)
             diagrams.append({"title": md_inline(title), "link": _link(title, quote(path, safe="/._-~")),
-                             "count": len(keys)})
+                             "count": len(part.keys)})
     groups = []
     group_stems = _unique_stems(g.name for g in settings.groups)
     for name, refs, desc in ((g.name, g.tables, g.description) for g in settings.groups):

@@ -47,6 +47,7 @@ class MySqlDialect(Dialect):
     default_schema = "public"
     kit_naming = {"0": KIT_0}
     ts_types = _notes.TS_TYPES
+    builder_aliases = _notes.BUILDER_ALIASES
     insert_returning = "$returningId"
 
     def performance_notes(self, table, schema, code):

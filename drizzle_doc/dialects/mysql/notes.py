@@ -23,6 +23,8 @@ TS_TYPES = {
     "json": "unknown",
 }
 
+BUILDER_ALIASES = {"integer": "int", "bool": "boolean", "numeric": "decimal", "double precision": "double"}
+
 #: types InnoDB (DYNAMIC rows) may keep off-page: long variable-length values
 _OFF_PAGE = ("text", "mediumtext", "longtext", "json", "blob", "mediumblob", "longblob")
 _STRING_TYPES = ("char", "varchar", "text", "tinytext", "mediumtext", "longtext", "enum")

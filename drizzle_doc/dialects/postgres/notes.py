@@ -32,6 +32,14 @@ TS_TYPES = {
     "halfvec": "number[]",
 }
 
+BUILDER_ALIASES = {
+    "double precision": "doublePrecision", "timestamp with time zone": "timestamp", "timestamp without time zone":
+    "timestamp", "time with time zone": "time", "time without time zone": "time", "character varying": "varchar",
+    "character": "char", "bool": "boolean", "int": "integer", "int4": "integer", "int2": "smallint",
+    "int8": "bigint", "float8": "doublePrecision", "float4": "real", "serial4": "serial", "serial8": "bigserial",
+    "citext": "text", "tsvector": "text",
+}
+
 #: types whose values are documents or binaries: TOAST compresses them and moves them out of the
 #: row once a row passes about 2 kB
 _TOASTED = ("json", "jsonb", "bytea", "xml", "tsvector")
