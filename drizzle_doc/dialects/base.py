@@ -169,6 +169,8 @@ class Dialect:
     #: a SQL type's builder where the two are not spelled alike (``double precision`` -> ``doublePrecision``):
     #: how a model read from SQL or a snapshot (no builder recorded) finds its column's TypeScript type
     builder_aliases: Mapping[str, str] = {}
+    #: its migration reader lists the triggers, functions and views hand-written SQL creates
+    reads_hand_written_sql: bool = False
     #: how an insert returns its row: ``returning`` (pg-core, sqlite-core) or mysql-core's
     #: ``$returningId`` (MySQL has no RETURNING: only the new keys come back)
     insert_returning: str = "returning"

@@ -456,6 +456,32 @@ def _constraints(t: Table, paths: Mapping[str, str]) -> list[dict]:
     return out
 
 
+def _hand_written(t: Table, history: Any, out: str, root: str) -> list[str]:
+    """The triggers, functions and views the migrations' hand-written SQL defines for ``t``."""
+    fn = getattr(history, "objects_of", None)
+    if not callable(fn):
+        return []
+    items = []
+    for o in fn(t.key):
+        obj, ref = o.obj, o.created
+        where = _link(ref.file.rsplit("/", 1)[-1], _rel_link(ref.file, out, root)) if ref.file else md_code(ref.tag)
+        name = obj.name.removeprefix("public.")
+        others = [md_code(r.removeprefix("public.")) for r in obj.refs if r != t.key]
+        if obj.kind == "trigger":
+            runs = ", ".join(md_code(r.removeprefix("public.") + "()") for r in obj.refs)
+            items.append(f"**Trigger** {md_code(name)}: {md_inline(obj.detail)}" + (f", runs {runs}" if runs else "")
+                         + f" ({where})")
+        elif obj.kind == "function":
+            uses = (" reads or writes " + ", ".join(md_code(r.removeprefix("public.")) for r in obj.refs)) \
+                if obj.refs else ""
+            items.append(f"**Function** {md_code(name + '()')} ({md_inline(obj.detail)}){':' if uses else ''}{uses}"
+                         f" ({where})")
+        else:
+            reads = ("; also reads " + ", ".join(others)) if others else ""
+            items.append(f"**{obj.kind.capitalize()}** {md_code(name)} reads this table{reads} ({where})")
+    return items
+
+
 def _purpose(t: Table) -> str:
     text = _doc_text(t.description)
     extra = []
@@ -513,12 +539,20 @@ def table_context(schema: Schema, t: Table, project: Project, paths: Mapping[str
         "relationships": _relationships(t, edges, paths),
         "indexes": [_index_view(t, ix, schema) for ix in t.indexes],
         "constraints": _constraints(t, paths),
+        "hand_written": _hand_written(t, history, out, root),
+        "hand_written_read": schema_dialect(schema).reads_hand_written_sql,
         "assumptions": _assumptions(assumptions),
         "queries": exs.code() if exs else "",
         "performance": performance_notes(t, schema),
         "sample_row": sample,
         "diagram": diagram,
     }
+
+
+def schema_dialect(schema: Schema):
+    from drizzle_doc.dialects import get_dialect
+
+    return get_dialect(schema.dialect)
 
 
 def _fence(code: str, lang: str) -> str:

@@ -59,6 +59,7 @@ class PostgresDialect(Dialect):
     default_schema = "public"
     kit_naming = {"0": KIT_0, "1": KIT_1}
     ts_types = _notes.TS_TYPES
+    reads_hand_written_sql = True
     builder_aliases = _notes.BUILDER_ALIASES
 
     def performance_notes(self, table, schema, code):
