@@ -145,13 +145,13 @@ def _plain_columns(table: Table, ix: Index) -> list[Column]:
 class _Builder:
     def __init__(self, schema: Schema, table: Table, edges, imports: tuple):
         self.schema, self.table, self.edges, self.rules = schema, table, edges, imports
-        self.var = table.variable
+        self.var = local_name(table)
         self.row_t = row_type_name(table)
         self.dialect = get_dialect(schema.dialect)
         self.ops: set[str] = set()
         self.used: set[str] = set()
         self.fn_names: set[str] = set()
-        self.tables = {table.variable: table.file}
+        self.tables = {self.var: (table.file, table.variable == "default")}
         self.types = [f"type {self.row_t} = typeof {self.var}.$inferSelect;"]
         self.examples: list[Example] = []
         self.seen: set[tuple] = set()
@@ -454,8 +454,8 @@ def _vector_example(b: _Builder, ix: Index) -> None:
 
 def query_examples(schema: Schema, table: Table, edges: tuple[Edge, ...], imports: tuple = ()) -> Optional[Examples]:
     """Examples for ``table``; None when it has no usable exported variable."""
-    var = table.variable
-    if not var or not ts_ident(var) or not table.file:
+    var = local_name(table)
+    if not var or not table.file:
         return None
     b = _Builder(schema, table, edges, imports)
     tables = schema.tables_by_key()
@@ -496,7 +496,8 @@ def _join_examples(b: _Builder, schema: Schema, tables) -> None:
         if e.child != t.key or not e.enforced or e.parent not in tables:
             continue
         parent = tables[e.parent]
-        if not parent.variable or not ts_ident(parent.variable):
+        pvar = local_name(parent)
+        if not pvar:
             continue
         cols = [t.column(c) for c in e.child_columns]
         pcols = [parent.column(p) for p in e.parent_columns]
@@ -528,19 +529,19 @@ def _join_examples(b: _Builder, schema: Schema, tables) -> None:
                   f"export async function {fn}({', '.join(params)}) {{\n"
                   f"  return db.select().from({var}).where({_and(conds, b)});\n}}")
             continue
-        b.tables[parent.variable] = parent.file
-        conds = [f"eq({b.col(c)}, {ts_access(parent.variable, p.property)})" for c, p in zip(cols, pcols)]
-        other = cap(singular(parent.variable))
+        b.tables[pvar] = (parent.file, parent.variable == "default")
+        conds = [f"eq({b.col(c)}, {ts_access(pvar, p.property)})" for c, p in zip(cols, pcols)]
+        other = cap(singular(pvar))
         name = _unique(_param(f"{singular(var)}With{other}"), b.used)
         how = "inner join: the key is NOT NULL" if e.required else "left join: the key may be NULL"
         b.add(("join", e.child_columns, e.parent), f"Join {t.name} to {parent.name} through "
               f"{', '.join(e.child_columns)} ({how})",
-              f"const {name} = await db\n  .select()\n  .from({var})\n  .{join}({parent.variable}, {_and(conds, b)});")
+              f"const {name} = await db\n  .select()\n  .from({var})\n  .{join}({pvar}, {_and(conds, b)});")
 
 
 def _relational_example(b: _Builder, pk: list[Column]) -> None:
     rel_names = [r.name for r in b.table.relations]
-    if not rel_names:
+    if not rel_names or b.table.variable != b.var:  # db.query knows a default export as `default`
         return
     with_ = ", ".join(f"{ts_prop(n)}: true" for n in rel_names)
     var = b.var
@@ -602,12 +603,32 @@ def _import_lines(b: _Builder, schema: Schema) -> list[str]:
     return lines
 
 
-def table_imports(tables: dict[str, str], rules: tuple = ()) -> list[str]:
-    """``import { a, b } from "…";`` lines for {variable: file}, one per module specifier."""
+def local_name(table: Table) -> Optional[str]:
+    """The name examples give the table: its exported variable, or for ``export default`` one made
+    from its SQL name (imported as the default); None where there is no usable export."""
+    if table.variable == "default":
+        name = _param(re.sub(r"_+([a-z0-9])", lambda m: m.group(1).upper(), table.name.lower()))
+        return name if ts_ident(name) else None
+    return table.variable if table.variable and ts_ident(table.variable) else None
+
+
+def table_imports(tables: dict[str, tuple[str, bool]], rules: tuple = ()) -> list[str]:
+    """``import { a, b } from "…";`` lines for {local name: (file, default export)}, one per module."""
     by_spec: dict[str, list[str]] = {}
-    for v, f in tables.items():
-        by_spec.setdefault(module_specifier(f, rules), []).append(v)
-    return [f"import {{ {', '.join(sorted(by_spec[s]))} }} from {js_string(s)};" for s in sorted(by_spec)]
+    defaults: dict[str, str] = {}
+    for v, (f, default) in tables.items():
+        spec = module_specifier(f, rules)
+        if default:
+            defaults[spec] = v
+        else:
+            by_spec.setdefault(spec, []).append(v)
+    lines = []
+    for spec in sorted(set(by_spec) | set(defaults)):
+        names = (f"{{ {', '.join(sorted(by_spec[spec]))} }}" if spec in by_spec else "")
+        if spec in defaults:
+            names = defaults[spec] + (", " + names if names else "")
+        lines.append(f"import {names} from {js_string(spec)};")
+    return lines
 
 
 def sample_block(schema: Schema, table: Table, imports: tuple = ()) -> str:
@@ -615,13 +636,14 @@ def sample_block(schema: Schema, table: Table, imports: tuple = ()) -> str:
     no exported variable to type it with)."""
     row = sample_row(table, schema)
     lines = []
-    typed = bool(table.variable) and ts_ident(table.variable) and bool(table.file)
+    var = local_name(table)
+    typed = bool(var) and bool(table.file)
     for prop, lit, origin in row:
         lines.append(f"  {ts_prop(prop)}: {lit},{'  // ' + code_comment(origin) if origin else ''}")
     body = "{\n" + "\n".join(lines) + ("\n" if lines else "") + "}"
     if not typed:
         return body
     row_t = row_type_name(table)
-    head = table_imports({table.variable: table.file}, imports)
-    return ("\n".join(head) + f"\n\ntype {row_t} = typeof {table.variable}.$inferSelect;\n\n"
-            f"export const {_param(singular(table.variable))}: {row_t} = {body};")
+    head = table_imports({var: (table.file, table.variable == "default")}, imports)
+    return ("\n".join(head) + f"\n\ntype {row_t} = typeof {var}.$inferSelect;\n\n"
+            f"export const {_param(singular(var))}: {row_t} = {body};")

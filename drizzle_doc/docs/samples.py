@@ -464,7 +464,8 @@ def _boolean(h: Hint) -> str:
 
 def row_type_name(table: Table) -> str:
     """``tasks`` -> ``Task``: the alias for ``typeof tasks.$inferSelect``."""
-    var = table.variable or table.name
+    var = table.variable if table.variable and table.variable != "default" else \
+        re.sub(r"_+([a-z0-9])", lambda m: m.group(1).upper(), table.name.lower())
     return cap(singular(var))
 
 

@@ -218,7 +218,8 @@ def load_projects(
 
 
 def with_kit(project: Project) -> Project:
-    """``project`` with its drizzle-kit generation (see :mod:`drizzle_doc.project.kit`)."""
+    """``project`` with its drizzle-kit generation (see :mod:`drizzle_doc.project.kit`) and how its code names
+    its files (:mod:`drizzle_doc.project.imports`)."""
     from dataclasses import replace
 
     from drizzle_doc.project.kit import config_casing_evidence, detect_kit
