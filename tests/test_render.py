@@ -320,7 +320,8 @@ def test_source_text_cannot_break_tables_or_markers():
         assert "<img" not in re.sub(r"^(`{3,})[a-z]*\n.*?^\1$", "", text, flags=re.S | re.M)  # code is inert
     page = pages["t.md"]
     assert parse_page(page).names() == ("header", "purpose", "columns", "relationships", "indexes",
-                                        "constraints", "assumptions", "queries", "performance", "migrations",
+                                        "constraints", "hand-written", "assumptions", "queries", "performance",
+                                        "migrations",
                                         "examples", "diagram")
     cols = section_bodies(page)["columns"].strip().split("\n")
     assert len(cols) == 3  # header, rule, one row: nothing broke the row

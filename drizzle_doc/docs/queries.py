@@ -258,7 +258,12 @@ class _Builder:
 
 
 def _is_time(b: _Builder, c: Column) -> bool:
-    ts = b.dialect.ts_value_type(c) or ""
+    return is_time_column(b.dialect, c)
+
+
+def is_time_column(dialect, c: Column) -> bool:
+    """A column of moments (a ``Date`` in TypeScript, or a timestamp/date kept as a string)."""
+    ts = dialect.ts_value_type(c) or ""
     base = base_type(c.type)
     return ts == "Date" or (ts == "string" and base.startswith(("timestamp", "date", "datetime")))
 

@@ -49,7 +49,7 @@ from drizzle_doc.model import Column, Index, Schema, Table, unqualified
 from drizzle_doc.project.settings import Settings
 from drizzle_doc.docs.pages import md_cell, md_code, md_inline, md_text
 from drizzle_doc.docs.performance import not_null_predicate, performance_notes
-from drizzle_doc.docs.queries import query_examples, sample_block, search_kind
+from drizzle_doc.docs.queries import is_time_column, query_examples, sample_block, search_kind
 from drizzle_doc.resources import templates_dir
 
 INDEX_PAGE = "README.md"
@@ -352,7 +352,17 @@ def index_purpose(t: Table, ix: Index, schema: Schema) -> str:
             return f"serves joins from {md_inline(t.name)} to {md_inline(other)} (and deletes in {md_inline(other)})"
     what = " and ".join(exprs)
     kind = search_kind(t, ix, None)
-    sentence = f"serves {kind} on {what}" if kind else f"looks up {t.name} by {what}"
+    dialect = schema_dialect(schema)
+    cols = [t.column(c) for c in lead]
+    at = next((i for i, c in enumerate(cols) if c is not None and is_time_column(dialect, c)), None)
+    if kind:
+        sentence = f"serves {kind} on {what}"
+    elif (ix.method or "btree") == "btree" and at == 0:
+        sentence = f"serves ranges of {lead[0]} and lists ordered by it"
+    elif (ix.method or "btree") == "btree" and at is not None:
+        sentence = f"serves lookups by {', '.join(lead[:at])}, ordered by {lead[at]}"
+    else:
+        sentence = f"looks up {t.name} by {what}"
     if ix.where:
         sentence += " (queries that repeat its WHERE)"
     if ix.unique:

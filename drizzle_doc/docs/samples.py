@@ -160,7 +160,8 @@ def _named_string(words: tuple[str, ...], seed: str, table_words: tuple[str, ...
         return "10117"
     if w & {"domain", "host", "hostname"}:
         return "example.com"
-    if w & {"path", "file", "filename", "key"} and w & {"file", "path", "storage", "object", "s3"}:
+    if w & {"attachment", "attachments", "document", "documents", "file", "files", "upload", "uploads"} or \
+            w & {"path", "filename", "key"} and w & {"path", "storage", "object", "s3"}:
         return "uploads/2024/03/report.pdf"
     if w & {"mime", "content"} and "type" in w:
         return "application/pdf"
@@ -303,8 +304,10 @@ def _number(words: tuple[str, ...], seed: str, fractional: bool, sql_type: str =
         v = 1 + n % 5
     elif w & {"capacity", "limit", "max", "quota"}:
         v = 500
-    elif w & {"size", "bytes", "length"}:
+    elif w & {"size", "bytes"}:
         v = 204800
+    elif w & {"length", "len", "chars"}:
+        v = 21
     elif w & {"duration", "seconds", "ms", "timeout", "ttl"}:
         v = 3600
     elif w & {"version", "revision"}:
