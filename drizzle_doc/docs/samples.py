@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Optional
 
@@ -529,7 +530,8 @@ def column_value(schema: Optional[Schema], table: Table, col: Column, dialect: s
         if v is not None:
             return v, ts
     if col.enum_values and col.ts_type and re.fullmatch(r"[A-Za-z_$][\w$.]*", col.ts_type):  # a TS enum: its member, by value
-        member = js_string(col.enum_values[0])
+        dflt = default_literal(replace(col, ts_type=None))  # its default, when it is one of the members
+        member = dflt if dflt is not None and not (ts and ts.endswith("[]")) else js_string(col.enum_values[0])
         value = f"[{member}]" if ts and ts.endswith("[]") else member
         return f"{value} as {row_type_name(table)}[{js_string(col.property)}]", ts
     node = parse_type(ts) if ts else None
