@@ -15,16 +15,17 @@ PKG = Path(__file__).resolve().parent.parent / "drizzle_doc"
 
 # folder -> the drizzle_doc folders (or top-level modules) it must never import
 FORBIDDEN = {
-    "model": {"ts", "drizzle", "dialects", "history", "docs", "lint", "output", "perf", "project", "commands", "cli"},
-    "ts": {"drizzle", "dialects", "history", "docs", "lint", "output", "perf", "project", "commands", "cli"},
-    "drizzle": {"dialects", "history", "docs", "lint", "output", "perf", "commands", "cli"},
-    "dialects": {"history", "docs", "lint", "output", "perf", "project", "commands", "cli"},
-    "history": {"docs", "lint", "output", "perf", "commands", "cli"},
-    "docs": {"perf", "commands", "cli"},
-    "lint": {"docs", "perf", "commands", "cli", "history"},
-    "output": {"docs", "perf", "commands", "cli"},
-    "project": {"history", "docs", "lint", "output", "perf", "commands", "cli"},
-    "perf": {"commands", "cli"},
+    "model": {"ts", "drizzle", "dialects", "history", "docs", "lint", "output", "perf", "project", "commands", "cli", "site"},
+    "ts": {"drizzle", "dialects", "history", "docs", "lint", "output", "perf", "project", "commands", "cli", "site"},
+    "drizzle": {"dialects", "history", "docs", "lint", "output", "perf", "commands", "cli", "site"},
+    "dialects": {"history", "docs", "lint", "output", "perf", "project", "commands", "cli", "site"},
+    "history": {"docs", "lint", "output", "perf", "commands", "cli", "site"},
+    "docs": {"perf", "commands", "cli", "site"},
+    "lint": {"docs", "perf", "commands", "cli", "history", "site"},
+    "output": {"docs", "perf", "commands", "cli", "site"},
+    "project": {"history", "docs", "lint", "output", "perf", "commands", "cli", "site"},
+    "perf": {"commands", "cli", "site"},
+    "site": {"perf", "commands", "cli", "lint", "output"},
     "commands": {"cli"},
 }
 

@@ -186,8 +186,10 @@ def test_sqlite_pages_say_what_holds_for_sqlite(tmp_path: Path):
     assert "overflow pages" in projects
 
 
-def test_verify_on_a_sqlite_project_is_a_clear_usage_error(tmp_path: Path):
+def test_verify_on_a_missing_sqlite_file_is_a_clear_error_and_creates_nothing(tmp_path: Path):
     result = CliRunner().invoke(cli, ["verify", "--root", str(APP), "--database-url", f"file:{tmp_path}/app.db"])
     assert result.exit_code == 2
-    assert "verify reads PostgreSQL databases only: this project's dialect is sqlite" in result.output
+    assert result.output.strip().splitlines() == [
+        f"drizzle-doc: error: no SQLite database at file:{tmp_path}/app.db: the file does not exist "
+        "(verify opens an existing file read-only and never creates one)"]
     assert "Traceback" not in result.output and not (tmp_path / "app.db").exists()
