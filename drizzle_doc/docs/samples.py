@@ -94,6 +94,12 @@ def _named_string(words: tuple[str, ...], seed: str, table_words: tuple[str, ...
     w = set(words)
     last = words[-1] if words else ""
     first, family = _person(seed.rsplit(".", 1)[0])  # one person per row: name and e-mail agree
+    last_word = words[-1] if words else ""
+    if last_word in ("on", "date", "day", "birthday") or "date" in w:  # a date kept as text
+        return _moment(words)[0]
+    if last_word == "at" or w & {"timestamp", "time"} and "zone" not in w:  # a moment kept as text
+        day, clock = _moment(words)
+        return f"{day}T{clock}Z"
     if "email" in w or "mail" in w:
         return f"{first.lower()}.{family.lower()}@example.com"
     if w & {"url", "uri", "link", "href", "website", "homepage", "webhook"} or last in ("avatar", "image", "logo", "photo"):
