@@ -39,6 +39,9 @@ class Project:
     # whether its kit applies the config's casing, as its newest 1.0 snapshot shows (a 1.0 beta
     # did, the RC does not); None: as the generation does (see project/kit.py)
     kit_casing: Optional[bool] = None
+    # how its own code names its files: (specifier pattern, root-relative target), from its
+    # package.json name and tsconfig.json paths (see drizzle_doc.project.imports)
+    imports: tuple[tuple[str, str], ...] = ()
 
     @property
     def sql_dialect(self):
