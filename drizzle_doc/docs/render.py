@@ -45,7 +45,7 @@ import jinja2
 from drizzle_doc.errors import DrizzleDocError
 
 from drizzle_doc.docs.erd import Edge, er_diagram, fits, neighbourhood, schema_edges
-from drizzle_doc.model import Column, Index, Schema, Table, unqualified
+from drizzle_doc.model import Column, Index, Schema, Table, UnknownPart, unqualified
 from drizzle_doc.project.settings import Settings
 from drizzle_doc.docs.pages import code_comment, md_cell, md_code, md_inline, md_text
 from drizzle_doc.docs.queries import query_examples, sample_row
@@ -272,8 +272,24 @@ def _added_in(hist: Any, column: str) -> Optional[Any]:
 
 
 
+#: How a page names each part of a column that may be unknown (model ``UNKNOWN_PARTS``).
+UNKNOWN_LABELS = {"name": "", "type": "type", "not_null": "nullability",
+                  "primary_key": "primary key", "default": "default", "on_update": "on update",
+                  "unique": "uniqueness", "references": "foreign key", "generated": "generated expression",
+                  "identity": "identity", "ts_type": "TypeScript type", "mode": "mode"}
+
+
+def unknown_note(u: UnknownPart) -> str:
+    """``_default unknown (could not be evaluated statically: <reason>, file:line)_``; a column that
+    could not be read at all is ``_unknown (…)_``."""
+    where = f", {u.file}:{u.line}" if u.file and u.line else (f", {u.file}" if u.file else "")
+    label = UNKNOWN_LABELS.get(u.part, u.part)
+    text = f"{label + ' ' if label else ''}unknown (could not be evaluated statically: {u.reason}{where})"
+    return "_" + md_cell(" ".join(text.split())) + "_"
+
+
 def column_constraints(t: Table, c: Column, fks_by_col: Mapping[str, list], paths: Mapping[str, str]) -> list[str]:
-    out: list[str] = []
+    out: list[str] = [unknown_note(u) for u in c.unknown]
     pk = t.pk_columns
     if c.name in pk:
         out.append("PK" if len(pk) == 1 else "PK (composite)")
@@ -329,6 +345,8 @@ def _column_description(c: Column, added: Any = None, created: Any = None) -> st
 
 
 def _display_type(c: Column) -> str:
+    if c.unknown and c.unknown_part("type") is not None:
+        return "_unknown_"
     return md_code(c.type)
 
 

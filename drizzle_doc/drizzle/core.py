@@ -21,6 +21,7 @@ from drizzle_doc.ts.values import (
     JSFunction,
     METHOD_TABLES,
     JSObject,
+    LazySite,
     Namespace,
     Native,
     Site,
@@ -209,6 +210,9 @@ class ColumnBuilder:
     generated_mode: Optional[str] = None  # generatedAlwaysAs(sql, { mode: "stored" | "virtual" })
     now_sql: str = "now()"  # what .defaultNow() writes (sqlite-core timestamps: julianday)
     text_enum: tuple = ()  # text({ enum: [...] }): values checked by TypeScript only, no SQL enum
+    # the parts (keys of COLUMN_PARTS) a run-time condition leaves unknown -> the Unknown saying why
+    # (a column that is one builder or another: `cond ? text() : text().notNull()`); None: all known
+    unknown: Optional[dict] = None
 
     def sql_type(self, generation: str = "0", nested_arrays: bool = True) -> Any:
         """The column's SQL type.  drizzle-orm 0.x nests each ``.array(n)`` (``integer[][]``,
@@ -228,12 +232,30 @@ class ColumnBuilder:
 
     def _with(self, **changes) -> "ColumnBuilder":
         """A shallow copy with ``changes``: its lists are shared, so they are never changed in place
-        (methods put new lists in ``changes``)."""
+        (methods put new lists in ``changes``).  A part that was unknown and that ``changes`` sets
+        (``.notNull()`` after a run-time choice) is known again."""
         new = object.__new__(type(self))  # cheaper than copy.copy; a dialect's subclass stays itself
         d = self.__dict__.copy()
         d.update(changes)
+        if self.unknown:
+            d["unknown"] = {part: u for part, u in self.unknown.items()
+                            if part in _ADDITIVE_PARTS or not changes.keys() & _PART_FIELDS[part]} or None
         new.__dict__ = d
         return new
+
+    def js_join(self, other: "ColumnBuilder", unknown: Unknown) -> Optional["ColumnBuilder"]:
+        """This column or ``other``, chosen at run time (:func:`drizzle_doc.ts.values.join`): the
+        parts on which both agree are kept, the others are marked ``unknown``.  None (the whole
+        column is unknown) when they are different builders or have different names."""
+        if self.builder != other.builder or self.name != other.name:
+            return None
+        marks = dict(other.unknown or {})
+        marks.update(self.unknown or {})
+        for part, fields in COLUMN_PARTS.items():
+            if part not in marks and not all(_same(getattr(self, f), getattr(other, f)) for f in fields):
+                marks[part] = unknown
+        problems = self.problems + [p for p in other.problems if p not in self.problems]
+        return self._with(unknown=marks or None, problems=problems)
 
     def js_member(self, ev, name: str, site: Site) -> Any:
         method = _COLUMN_METHODS.get(name)
@@ -243,6 +265,49 @@ class ColumnBuilder:
                     (WARNING, call.site, f"column method `.{name}()` is not known to drizzle-doc; ignored")])
             return Native(f"column.{name}", unknown)
         return Native(_COLUMN_METHOD_NAMES[name], partial(method, self))
+
+
+#: The parts of a column a run-time condition can leave unknown, and the builder fields of each
+#: (Column.unknown in the model names the same parts).
+COLUMN_PARTS: dict[str, tuple[str, ...]] = {
+    "type": ("base_type", "column_type", "enum", "array_dims", "array_last", "type_variants", "text_enum"),
+    "not_null": ("not_null",),
+    "primary_key": ("primary_key", "autoincrement"),
+    "default": ("has_default", "default", "app_default"),
+    "on_update": ("on_update",),
+    "unique": ("is_unique", "unique_name", "unique_nulls"),
+    "references": ("references",),
+    "generated": ("generated", "generated_mode"),
+    "identity": ("identity",),
+    "ts_type": ("ts_type",),
+    "mode": ("mode",),
+}
+_PART_FIELDS = {part: frozenset(fields) for part, fields in COLUMN_PARTS.items()}
+#: Parts a later method adds to rather than sets: `.array()` on an unknown type, a second `.references()`.
+_ADDITIVE_PARTS = frozenset({"type", "references"})
+
+
+def _same(a: Any, b: Any, depth: int = 0) -> bool:
+    """``a`` and ``b`` mean the same thing to the model (two builders' field values)."""
+    if a is b or isinstance(a, (Site, LazySite)) and isinstance(b, (Site, LazySite)):
+        return True  # where a reference was written does not change what it means
+    if depth > 20 or type(a) is not type(b):
+        return False
+    if a is None or isinstance(a, (str, int, float, bool)):
+        return a == b
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(_same(x, y, depth + 1) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(v, b[k], depth + 1) for k, v in a.items())
+    if isinstance(a, JSObject):
+        return _same(a.props, b.props, depth + 1)
+    if isinstance(a, SQLValue):
+        return _same(a.chunks, b.chunks, depth + 1)
+    if isinstance(a, (RawSQL, SQLName)):
+        return _same(a.__dict__, b.__dict__, depth + 1)
+    if isinstance(a, JSFunction):  # the same source in the same scope
+        return a.module is b.module and a.text == b.text and a.env is b.env
+    return False
 
 
 def _m_not_null(self, ev, args, call):

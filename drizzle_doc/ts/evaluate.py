@@ -22,8 +22,10 @@ from drizzle_doc.ts.values import (
     JSObject,
     Namespace,
     Native,
+    THROWN,
     Site,
     Unknown,
+    join,
     js_number,
     js_string,
 )
@@ -31,6 +33,12 @@ from drizzle_doc.ts.expressions import HANDLERS, make_globals, truthy
 from drizzle_doc.ts.lexical import Env, parse_js_number, unescape_js
 from drizzle_doc.ts.modules import SOURCE_SUFFIXES, Module, resolve_file
 
+
+
+#: Statements that change nothing a function returns (declarations of types, empty ones).
+_INERT_STATEMENTS = frozenset({"empty_statement", "comment", "class_declaration", "abstract_class_declaration",
+                               "interface_declaration", "type_alias_declaration", "enum_declaration", "debugger_statement",
+                               "ambient_declaration"})
 
 
 class Evaluator:
@@ -56,6 +64,7 @@ class Evaluator:
         self._live: dict[Module, None] = {}
         self._live_bytes = 0
         self._last: Optional[Module] = None
+        self._forks = 0  # run-time conditions being followed both ways now (see _fork)
 
     def keep_tree(self, module: Module) -> None:
         """Note that ``module``'s tree is in use; release the least recently used past the budget."""
@@ -364,6 +373,8 @@ class Evaluator:
             return UNDEFINED
         if body.type == "statement_block":
             _, value = self.exec_block(body, env)
+            if value is THROWN:
+                return Unknown(f"{fn.name or 'the function'} throws an error", fn.site)
             return value
         return self.eval(body, env)
 
@@ -413,8 +424,12 @@ class Evaluator:
                 self.bind_pattern(left, value, env)
 
     def exec_block(self, block, env: Env) -> tuple[bool, Any]:
+        return self.exec_statements(block.named_children, env)
+
+    def exec_statements(self, statements: list, env: Env) -> tuple[bool, Any]:
+        """Run ``statements`` (a block's): (whether one returned, the value it returned)."""
         module = env.module
-        for stmt in block.named_children:
+        for at, stmt in enumerate(statements):
             t = stmt.type
             if t in ("lexical_declaration", "variable_declaration"):
                 for d in stmt.named_children:
@@ -438,27 +453,87 @@ class Evaluator:
             elif t == "if_statement":
                 cond_node = stmt.child_by_field_name("condition")
                 cond = self.eval(cond_node, env) if cond_node is not None else Unknown("if")
-                if isinstance(cond, Unknown) or not isinstance(cond, (bool, int, float, str)) and cond not in (None, UNDEFINED):
-                    return True, Unknown("a condition that depends on run-time values", module.site(stmt))
+                if isinstance(cond, Unknown):
+                    return self._fork(stmt, cond, statements[at + 1:], env)
                 branch = stmt.child_by_field_name("consequence") if truthy(cond) else stmt.child_by_field_name("alternative")
-                if branch is not None:
-                    if branch.type == "else_clause":
-                        branch = branch.named_children[0] if branch.named_children else None
-                    if branch is not None:
-                        done, value = self.exec_block(branch, env) if branch.type == "statement_block" else self.exec_block_single(branch, env)
-                        if done:
-                            return True, value
+                done, value = self._exec_branch(branch, env)
+                if done:
+                    return True, value
             elif t == "statement_block":
                 done, value = self.exec_block(stmt, env)
                 if done:
                     return True, value
             elif t == "expression_statement":
-                continue
+                expr = stmt.named_children[0] if stmt.named_children else None
+                if expr is not None and expr.type in ("assignment_expression", "augmented_assignment_expression",
+                                                      "update_expression"):
+                    self._assign(expr, env)
+                # other expressions (a call for its side effects) change nothing drizzle-doc reads
+            elif t == "throw_statement":
+                return True, THROWN
+            elif t not in _INERT_STATEMENTS:  # loops, switch, try: their effect is not followed
+                return True, Unknown(f"a `{module.text(stmt).split(None, 1)[0].split('(')[0]}` statement is not "
+                                     "evaluated statically", module.site(stmt))
         return False, UNDEFINED
 
     def exec_block_single(self, stmt, env: Env) -> tuple[bool, Any]:
-        if stmt.type == "return_statement":
-            expr = stmt.named_children[0] if stmt.named_children else None
-            return True, (self.eval(expr, env) if expr is not None else UNDEFINED)
-        return False, UNDEFINED
+        return self.exec_statements([stmt], env)
+
+    def _assign(self, expr, env: Env) -> None:
+        """``x = value`` to a local (``x += …`` and ``x++`` make it unknown); ``obj.key = value``
+        on a local object literal."""
+        module = env.module
+        left = expr.child_by_field_name("left") or expr.child_by_field_name("argument")
+        if left is None:
+            return
+        if expr.type == "assignment_expression":
+            right = expr.child_by_field_name("right")
+            value = self.eval(right, env) if right is not None else UNDEFINED
+        else:
+            value = Unknown(f"`{module.text(expr)}` is not evaluated statically", module.site(expr))
+        if left.type == "identifier":
+            name = module.text(left)
+            scope: Optional[Env] = env
+            while scope is not None and name not in scope.vars:
+                scope = scope.parent
+            if scope is not None:
+                scope.vars[name] = value
+        elif left.type == "member_expression":
+            target = self.eval(left.child_by_field_name("object"), env)
+            prop = left.child_by_field_name("property")
+            if isinstance(target, JSObject) and prop is not None:
+                target.props[module.text(prop)] = value
+
+    def _exec_branch(self, branch, env: Env) -> tuple[bool, Any]:
+        """Run an if statement's consequence or alternative (an else clause, a block, one statement)."""
+        if branch is not None and branch.type == "else_clause":
+            branch = branch.named_children[0] if branch.named_children else None
+        if branch is None:
+            return False, UNDEFINED
+        return self.exec_block(branch, env) if branch.type == "statement_block" else self.exec_block_single(branch, env)
+
+    #: How many run-time conditions one function call may fork on before its value is unknown
+    #: (each one doubles the paths followed).
+    MAX_FORKS = 8
+
+    def _fork(self, stmt, cond: Unknown, rest: list, env: Env) -> tuple[bool, Any]:
+        """An ``if`` whose condition depends on run-time values: follow both branches (each then
+        the statements after the ``if``) and keep what their results agree on (:func:`join`)."""
+        unknown = Unknown(f"a condition that depends on run-time values ({cond.reason})", env.module.site(stmt))
+        if self._forks >= self.MAX_FORKS:
+            return True, unknown
+        results = []
+        self._forks += 1
+        try:
+            for field in ("consequence", "alternative"):
+                path = Env(env.module, env.parent)
+                path.vars = dict(env.vars)  # declarations on one path are not seen by the other
+                done, value = self._exec_branch(stmt.child_by_field_name(field), path)
+                if not done:
+                    done, value = self.exec_statements(rest, path)
+                results.append((done, value if done else UNDEFINED))
+        finally:
+            self._forks -= 1
+        (done_a, a), (done_b, b) = results
+        return done_a or done_b, join(a, b, unknown)
 
