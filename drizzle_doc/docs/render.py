@@ -246,19 +246,33 @@ def _migration_view(hist: Any, out: str, root: str = "") -> dict:
     created = _get(hist, "created")
     link = None
     items = []
-    if created is not None and _get(created, "file"):
-        f = str(_get(created, "file"))
-        link = _link(f, _rel_link(f, out, root))
+    if created is not None and (_get(created, "file") or _get(created, "snapshot")):
+        link = _migration_link(created, out, root)
         items.append({"when": _when(_get(created, "when")), "link": link, "summary": "table created"})
     for ch in _get(hist, "changes", ()) or ():
         f = str(_ref(ch, "file") or "")
         tag = str(_ref(ch, "tag") or "")
+        snap = str(_ref(ch, "snapshot") or "")
         items.append({
             "when": _when(_ref(ch, "when")),
-            "link": _link(f, _rel_link(f, out, root)) if f else md_code(tag),
+            "link": (_link(f, _rel_link(f, out, root)) if f
+                     else _snapshot_link(tag, snap, out, root) if snap else md_code(tag)),
             "summary": md_inline(str(_get(ch, "summary", "") or "")),
         })
     return {"created": link, "changes": items}
+
+
+def _migration_link(ref: Any, out: str, root: str) -> str:
+    """A link to a migration's SQL file, else (a migration whose SQL file is gone) to its snapshot."""
+    f = str(_get(ref, "file") or "")
+    if f:
+        return _link(f, _rel_link(f, out, root))
+    return _snapshot_link(str(_get(ref, "tag") or ""), str(_get(ref, "snapshot") or ""), out, root)
+
+
+def _snapshot_link(tag: str, snapshot: str, out: str, root: str) -> str:
+    """``0001_tag`` (snapshot only), linked to the snapshot: the migration has no SQL file."""
+    return _link(tag, _rel_link(snapshot, out, root)) + " (snapshot only: no SQL file)"
 
 
 def _added_in(hist: Any, column: str) -> Optional[Any]:
@@ -289,7 +303,7 @@ def unknown_note(u: UnknownPart) -> str:
 
 
 def column_constraints(t: Table, c: Column, fks_by_col: Mapping[str, list], paths: Mapping[str, str]) -> list[str]:
-    out: list[str] = [unknown_note(u) for u in c.unknown]
+    out: list[str] = []
     pk = t.pk_columns
     if c.name in pk:
         out.append("PK" if len(pk) == 1 else "PK (composite)")
@@ -314,6 +328,7 @@ def column_constraints(t: Table, c: Column, fks_by_col: Mapping[str, list], path
         i = fk.columns.index(c.name)
         ref = f"{fk.foreign_schema}.{fk.foreign_table}"
         out.append("FK → " + _col_ref(ref, (fk.foreign_columns[i],) if i < len(fk.foreign_columns) else (), paths))
+    out.extend(unknown_note(u) for u in c.unknown)  # what is known first, then what is not
     return out
 
 
@@ -339,7 +354,8 @@ def _column_description(c: Column, added: Any = None, created: Any = None) -> st
     for tag in c.description.tags if c.description else ():
         if tag.tag == "deprecated":
             parts.append("**Deprecated**" + (": " + md_cell(tag.text) if tag.text else ""))
-    if added is not None and _get(added, "tag") and _get(added, "file") != _get(created, "file"):
+    if added is not None and _get(added, "tag") and (_get(added, "tag"), _get(added, "file")) != (
+            _get(created, "tag"), _get(created, "file")):
         parts.append("Added in " + md_code(str(_get(added, "tag"))))
     return "<br>".join(parts)
 

@@ -646,6 +646,12 @@ class ColumnRef:
             return b.name or self.prop if isinstance(b, ColumnBuilder) else Unknown("name")
         return Unknown(f"column.{name} is not known statically", site)
 
+    def js_join(self, other: "ColumnRef", unknown: Unknown) -> Optional["ColumnRef"]:
+        """The same column of the same table on both sides of a run-time choice is that column."""
+        same = (self.table is other.table and self.prop == other.prop and self.order == other.order
+                and self.nulls == other.nulls and self.opclass == other.opclass and self.through is other.through)
+        return self if same else None
+
 
 def make_table(ev, args, call: Call, schema: Optional[str], builders: "JSObject", name_fn: Any = None,
                casing: Optional[str] = None) -> Any:

@@ -381,6 +381,9 @@ def _binary(ev: Evaluator, node, env: Env) -> Any:
             isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
         if comparable:
             return {"<": left < right, ">": left > right, "<=": left <= right, ">=": left >= right}[op]
+    for operand in (left, right):  # the reason an operand is unknown is the expression's
+        if isinstance(operand, Unknown):
+            return operand
     return Unknown(f"`{op}` expression is not evaluated statically", env.module.site(node))
 
 
