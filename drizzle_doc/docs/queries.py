@@ -153,6 +153,9 @@ def required_columns(table: Table) -> tuple[Column, ...]:
     )
 
 
+_PART_WORDS = {"not_null": "nullability", "references": "foreign key", "ts_type": "TypeScript type"}
+
+
 def sample_row(table: Table) -> list[tuple[str, str, str]]:
     """[(property, TS literal, origin)] — a row as drizzle would return it."""
     row = []
@@ -171,6 +174,10 @@ def sample_row(table: Table) -> list[tuple[str, str, str]]:
             origin = "enum value"
         else:
             origin = ""
+        if c.unknown:  # the page's Columns table says why
+            what = "unknown" if c.unknown_part("name") is not None else ", ".join(
+                _PART_WORDS.get(u.part, u.part.replace("_", " ")) for u in c.unknown) + " unknown"
+            origin = f"{origin}; {what}" if origin else what
         if lit is None:
             lit = "null" if not c.not_null else "/* value */ undefined"
         if not c.not_null and not c.primary_key and c.default is None and c.app_default is None \

@@ -472,8 +472,8 @@ class Evaluator:
             elif t == "throw_statement":
                 return True, THROWN
             elif t not in _INERT_STATEMENTS:  # loops, switch, try: their effect is not followed
-                return True, Unknown(f"a `{module.text(stmt).split(None, 1)[0].split('(')[0]}` statement is not "
-                                     "evaluated statically", module.site(stmt))
+                return True, Unknown(f"a `{module.text(stmt).split(None, 1)[0].split('(')[0]}` statement is not followed",
+                                     module.site(stmt))
         return False, UNDEFINED
 
     def exec_block_single(self, stmt, env: Env) -> tuple[bool, Any]:
