@@ -151,6 +151,19 @@ function looped() { for (const x of [1]) { return text("l"); } return text("l");
     assert cols["ok"].type == "integer" and not cols["ok"].unknown
 
 
+def test_a_builder_option_that_is_not_static_makes_the_type_unknown_not_wrong(tmp_path):
+    extra = 'import { LIMITS, OPTS, MODE } from "@acme/limits";\n'
+    body = """  a: varchar("a", { length: LIMITS.name }),
+  b: timestamp("b", OPTS),
+  c: integer("c", { mode: MODE }),
+  d: varchar("d", { length: 20 }),"""
+    cols, _ = columns(tmp_path, body, extra)
+    assert cols["a"].type == "unknown" and "option `length` is not static" in parts(cols["a"])["type"]  # not varchar()
+    assert cols["b"].type == "unknown" and set(parts(cols["b"])) == {"type", "mode"}
+    assert cols["c"].type == "integer" and list(parts(cols["c"])) == ["mode"]  # integer's type takes no option
+    assert cols["d"].type == "varchar(20)" and not cols["d"].unknown
+
+
 def test_a_default_from_a_package_is_unknown_not_none(tmp_path):
     extra = 'import { DEFAULT_ROLE } from "@acme/constants";\n'
     cols, schema = columns(tmp_path, '  role: text("role").notNull().default(DEFAULT_ROLE),', extra)
@@ -250,3 +263,46 @@ def test_the_fixture_pages_and_json_mark_each_unknown(tmp_path):
     assert "NOT NULL, _default unknown (could not be evaluated statically: import from package 'node:os'" in row
     row = next(line for line in page.splitlines() if line.startswith("| `code`"))
     assert row.startswith("| `code` | _unknown_ | _unknown (could not be evaluated statically: a \\`switch\\` statement")
+
+
+def test_an_argument_of_a_column_method_that_is_not_static_marks_its_part(tmp_path):
+    extra = 'import { N, ACTION, NAME, START } from "@acme/config";\nexport const o = pgTable("o", { id: integer("id").primaryKey() });\n'
+    body = """  arr: integer("arr").array(N),
+  ref: integer("ref").references(() => o.id, { onDelete: ACTION }),
+  uq: text("uq").unique(NAME),
+  ident: integer("ident").generatedAlwaysAsIdentity({ startWith: START }),"""
+    write(tmp_path, {"drizzle.config.ts": CONFIG,
+                     "src/schema.ts": HDR + extra + f"export const t = pgTable(\"t\", {{\n{body}\n}});\n"})
+    (project,) = load_projects(tmp_path)
+    t = next(t for t in extract(project).tables if t.name == "t")
+    assert {c.name: sorted(parts(c)) for c in t.columns} == {
+        "arr": ["type"], "ref": ["references"], "uq": ["unique"], "ident": ["identity"]}
+    assert t.column("arr").type == "unknown" and not t.column("uq").unique and t.column("ident").identity is None
+    assert t.column("ident").not_null  # what the method sets regardless of its options is known
+
+
+def test_a_run_time_condition_in_a_nested_block_is_followed_to_the_end_of_the_function(tmp_path):
+    extra = """
+function col(name: string) {
+  let c = text(name);
+  {
+    if (process.env.STRICT) { c = c.notNull(); }
+  }
+  return c;
+}
+function known(name: string) {
+  let c = text(name);
+  { if (name === "k") { c = c.notNull(); } else { return integer(name); } }
+  return c;
+}
+"""
+    cols, _ = columns(tmp_path, '  c: col("c"),\n  k: known("k"),\n  i: known("i"),', extra)
+    assert list(parts(cols["c"])) == ["not_null"] and cols["c"].type == "text"  # never "known nullable"
+    assert cols["k"].not_null and cols["k"].type == "text" and not cols["k"].unknown
+    assert cols["i"].type == "integer" and not cols["i"].unknown
+
+
+def test_conditions_within_conditions_stop_doubling_and_say_so(tmp_path):
+    extra = "const f = (n: any): any => n.x ? f(n.a) : f(n.b);\n"  # both ways, forever
+    cols, _ = columns(tmp_path, '  c: f(process.env),\n  ok: integer("ok"),', extra)
+    assert "run-time values" in parts(cols["c"])["name"] and cols["ok"].type == "integer"

@@ -237,7 +237,7 @@ class ColumnBuilder:
         new = object.__new__(type(self))  # cheaper than copy.copy; a dialect's subclass stays itself
         d = self.__dict__.copy()
         d.update(changes)
-        if self.unknown:
+        if self.unknown and "unknown" not in changes:
             d["unknown"] = {part: u for part, u in self.unknown.items()
                             if part in _ADDITIVE_PARTS or not changes.keys() & _PART_FIELDS[part]} or None
         new.__dict__ = d
@@ -310,6 +310,13 @@ def _same(a: Any, b: Any, depth: int = 0) -> bool:
     return False
 
 
+def _marked(b: "ColumnBuilder", part: str, value: Any) -> "ColumnBuilder":
+    """``b`` with ``part`` unknown when ``value`` (an argument that sets it) is not static."""
+    if not isinstance(value, Unknown):
+        return b
+    return b._with(unknown={**(b.unknown or {}), part: value})
+
+
 def _m_not_null(self, ev, args, call):
     return self._with(not_null=True)
 
@@ -325,7 +332,8 @@ def _m_unique(self, ev, args, call):
     name = args[0] if args and isinstance(args[0], str) else None
     cfg = args[1] if len(args) > 1 else (args[0] if args and isinstance(args[0], JSObject) else UNDEFINED)
     nulls = cfg.get("nulls") if isinstance(cfg, JSObject) else UNDEFINED
-    return self._with(is_unique=True, unique_name=name, unique_nulls=nulls if isinstance(nulls, str) else None)
+    b = self._with(is_unique=True, unique_name=name, unique_nulls=nulls if isinstance(nulls, str) else None)
+    return _marked(b, "unique", next((a for a in (*args[:2], nulls) if isinstance(a, Unknown)), None))
 
 
 def _m_default(self, ev, args, call):
@@ -361,13 +369,16 @@ def _m_on_update(self, ev, args, call):
 def _m_references(self, ev, args, call):
     fn = args[0] if args else UNDEFINED
     actions = args[1] if len(args) > 1 else JSObject()
-    return self._with(references=self.references + [(fn, actions, call.site)])
+    b = self._with(references=self.references + [(fn, actions, call.site)])
+    if isinstance(actions, JSObject):
+        actions = next((v for v in (actions.get("onDelete"), actions.get("onUpdate")) if isinstance(v, Unknown)), None)
+    return _marked(b, "references", actions)
 
 
 def _m_array(self, ev, args, call):
     size = args[0] if args else UNDEFINED
     dim = js_string(size) if isinstance(size, (int, float)) and not isinstance(size, bool) else ""
-    return self._with(array_dims=self.array_dims + [dim], array_last=size)
+    return _marked(self._with(array_dims=self.array_dims + [dim], array_last=size), "type", size)
 
 
 def _m_type(self, ev, args, call):
@@ -383,7 +394,10 @@ def _m_generated(self, ev, args, call):
 def _m_identity(kind):
     def method(self, ev, args, call):
         opts = args[0] if args and isinstance(args[0], JSObject) else JSObject()
-        return self._with(identity=(kind, opts), not_null=True, has_default=True)
+        b = self._with(identity=(kind, opts), not_null=True, has_default=True)
+        bad = args[0] if args and isinstance(args[0], Unknown) else next(
+            (v for v in opts.props.values() if isinstance(v, Unknown)), None)
+        return _marked(b, "identity", bad)
 
     return method
 
@@ -421,12 +435,33 @@ def name_and_config(args: list) -> tuple[Any, Any]:
     a = args[0] if args else UNDEFINED
     b = args[1] if len(args) > 1 else UNDEFINED
     if isinstance(a, str):
-        return a, b if isinstance(b, JSObject) else JSObject()
+        return a, b if isinstance(b, (JSObject, Unknown)) else JSObject()
     if isinstance(a, JSObject):
         return "", a
     if a is UNDEFINED:
         return "", JSObject()
-    return a, b if isinstance(b, JSObject) else JSObject()
+    return a, b if isinstance(b, (JSObject, Unknown)) else JSObject()
+
+
+def builder_unknowns(col_name: Any, cfg: Any, typed_by_config: bool = True) -> Optional[dict]:
+    """The parts of a new column its builder's arguments leave unknown (``ColumnBuilder.unknown``):
+    ``name`` for a name that is not static; ``type`` (when the builder's type depends on its
+    config) and ``mode`` for a config, or an option of it, that is not static."""
+    marks: dict = {}
+    if isinstance(col_name, Unknown):
+        marks["name"] = col_name
+    bad = cfg if isinstance(cfg, Unknown) else None
+    if isinstance(cfg, JSObject):
+        for key, value in cfg.props.items():
+            if isinstance(value, Unknown):
+                bad = Unknown(f"option `{key}` is not static: {value.reason}", value.site)
+                break
+    if bad is not None:
+        if typed_by_config:
+            marks["type"] = bad
+        if isinstance(cfg, Unknown) or isinstance(cfg.get("mode"), Unknown):
+            marks["mode"] = bad
+    return marks or None
 
 
 def config_option(cfg: JSObject, key: str) -> Any:

@@ -41,6 +41,16 @@ _INERT_STATEMENTS = frozenset({"empty_statement", "comment", "class_declaration"
                                "ambient_declaration"})
 
 
+def _branch_statements(branch) -> list:
+    """The statements of an if statement's consequence or alternative (an else clause, a block,
+    one statement, or none)."""
+    if branch is not None and branch.type == "else_clause":
+        branch = branch.named_children[0] if branch.named_children else None
+    if branch is None:
+        return []
+    return list(branch.named_children) if branch.type == "statement_block" else [branch]
+
+
 class Evaluator:
     """Evaluates expressions across the files of one project; collects diagnostics."""
 
@@ -424,12 +434,21 @@ class Evaluator:
                 self.bind_pattern(left, value, env)
 
     def exec_block(self, block, env: Env) -> tuple[bool, Any]:
+        """Run a function body: (whether it returned, the value it returned)."""
         return self.exec_statements(block.named_children, env)
 
     def exec_statements(self, statements: list, env: Env) -> tuple[bool, Any]:
-        """Run ``statements`` (a block's): (whether one returned, the value it returned)."""
+        """Run ``statements``, the rest of a function body: (whether one returned, its value).
+
+        Nested blocks and the branch an ``if`` takes are spliced into the list (the evaluator
+        keeps one scope per function), so a condition on run-time values (:meth:`_fork`) follows
+        each branch to the end of the function."""
         module = env.module
-        for at, stmt in enumerate(statements):
+        todo = list(statements)
+        at = 0
+        while at < len(todo):
+            stmt = todo[at]
+            at += 1
             t = stmt.type
             if t in ("lexical_declaration", "variable_declaration"):
                 for d in stmt.named_children:
@@ -454,15 +473,11 @@ class Evaluator:
                 cond_node = stmt.child_by_field_name("condition")
                 cond = self.eval(cond_node, env) if cond_node is not None else Unknown("if")
                 if isinstance(cond, Unknown):
-                    return self._fork(stmt, cond, statements[at + 1:], env)
+                    return self._fork(stmt, cond, todo[at:], env)
                 branch = stmt.child_by_field_name("consequence") if truthy(cond) else stmt.child_by_field_name("alternative")
-                done, value = self._exec_branch(branch, env)
-                if done:
-                    return True, value
+                todo[at:at] = _branch_statements(branch)
             elif t == "statement_block":
-                done, value = self.exec_block(stmt, env)
-                if done:
-                    return True, value
+                todo[at:at] = stmt.named_children
             elif t == "expression_statement":
                 expr = stmt.named_children[0] if stmt.named_children else None
                 if expr is not None and expr.type in ("assignment_expression", "augmented_assignment_expression",
@@ -475,9 +490,6 @@ class Evaluator:
                 return True, Unknown(f"a `{module.text(stmt).split(None, 1)[0].split('(')[0]}` statement is not followed",
                                      module.site(stmt))
         return False, UNDEFINED
-
-    def exec_block_single(self, stmt, env: Env) -> tuple[bool, Any]:
-        return self.exec_statements([stmt], env)
 
     def _assign(self, expr, env: Env) -> None:
         """``x = value`` to a local (``x += …`` and ``x++`` make it unknown); ``obj.key = value``
@@ -504,21 +516,13 @@ class Evaluator:
             if isinstance(target, JSObject) and prop is not None:
                 target.props[module.text(prop)] = value
 
-    def _exec_branch(self, branch, env: Env) -> tuple[bool, Any]:
-        """Run an if statement's consequence or alternative (an else clause, a block, one statement)."""
-        if branch is not None and branch.type == "else_clause":
-            branch = branch.named_children[0] if branch.named_children else None
-        if branch is None:
-            return False, UNDEFINED
-        return self.exec_block(branch, env) if branch.type == "statement_block" else self.exec_block_single(branch, env)
-
-    #: How many run-time conditions one function call may fork on before its value is unknown
+    #: How many run-time conditions may be followed both ways at once before a value is unknown
     #: (each one doubles the paths followed).
     MAX_FORKS = 8
 
     def _fork(self, stmt, cond: Unknown, rest: list, env: Env) -> tuple[bool, Any]:
-        """An ``if`` whose condition depends on run-time values: follow both branches (each then
-        the statements after the ``if``) and keep what their results agree on (:func:`join`)."""
+        """An ``if`` whose condition depends on run-time values: follow both branches, each then
+        the rest of the function, and keep what their results agree on (:func:`join`)."""
         unknown = Unknown(f"a condition that depends on run-time values ({cond.reason})", env.module.site(stmt))
         if self._forks >= self.MAX_FORKS:
             return True, unknown
@@ -527,13 +531,10 @@ class Evaluator:
         try:
             for field in ("consequence", "alternative"):
                 path = Env(env.module, env.parent)
-                path.vars = dict(env.vars)  # declarations on one path are not seen by the other
-                done, value = self._exec_branch(stmt.child_by_field_name(field), path)
-                if not done:
-                    done, value = self.exec_statements(rest, path)
-                results.append((done, value if done else UNDEFINED))
+                path.vars = dict(env.vars)  # what one path assigns is not seen by the other
+                done, value = self.exec_statements(_branch_statements(stmt.child_by_field_name(field)) + rest, path)
+                results.append(value if done else UNDEFINED)  # off the end: the function returns undefined
         finally:
             self._forks -= 1
-        (done_a, a), (done_b, b) = results
-        return done_a or done_b, join(a, b, unknown)
+        return True, join(results[0], results[1], unknown)
 

@@ -392,8 +392,14 @@ def _ternary(ev: Evaluator, node, env: Env) -> Any:
     if isinstance(cond, Unknown):
         # either branch may be taken: what both agree on is known, the rest is unknown
         unknown = Unknown(f"a condition that depends on run-time values ({cond.reason})", env.module.site(node))
-        return join(ev.eval(node.child_by_field_name("consequence"), env),
-                    ev.eval(node.child_by_field_name("alternative"), env), unknown)
+        if ev._forks >= ev.MAX_FORKS:  # conditions within conditions: the paths double each time
+            return unknown
+        ev._forks += 1
+        try:
+            return join(ev.eval(node.child_by_field_name("consequence"), env),
+                        ev.eval(node.child_by_field_name("alternative"), env), unknown)
+        finally:
+            ev._forks -= 1
     branch = node.child_by_field_name("consequence") if truthy(cond) else node.child_by_field_name("alternative")
     return ev.eval(branch, env)
 

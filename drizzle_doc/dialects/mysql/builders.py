@@ -18,6 +18,7 @@ from drizzle_doc.drizzle.core import (
     IndexBuilder,
     SchemaValue,
     ViewBuilder,
+    builder_unknowns,
     chained,
     check_builder,
     config_option,
@@ -136,13 +137,15 @@ def column_builder_native(name: str) -> Native:
             return _enum_column(ev, args, call)
         col_name, cfg = name_and_config(args)
         problems = []
+        unknown = builder_unknowns(col_name, cfg)
         if not isinstance(col_name, str):
             problems.append((ERROR, call.site, f"column name given to {name}() is not static"))
             col_name = ""
         mode = config_option(cfg, "mode")
         text_enum = config_option(cfg, "enum")
         b = MySqlColumnBuilder(builder=name, name=col_name, base_type=sql_type(name, cfg), column_type=name,
-                               mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems)
+                               mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems,
+                               unknown=unknown)
         b.now_sql = "(now())"  # MySqlDateColumnBaseBuilder.defaultNow(): sql`(now())`
         if isinstance(text_enum, list) and all(isinstance(v, str) for v in text_enum):
             b.text_enum = tuple(text_enum)  # varchar/char/text({ enum }): TypeScript-only values

@@ -14,6 +14,7 @@ from drizzle_doc.drizzle.core import (
     RoleValue,
     SchemaValue,
     ViewBuilder,
+    builder_unknowns,
     casing_arg,
     casing_namespace,
     name_and_config,
@@ -100,6 +101,7 @@ def column_builder_native(name: str) -> Native:
     def build(ev, args, call: Call):
         col_name, cfg = name_and_config(args)
         problems = []
+        unknown = builder_unknowns(col_name, cfg, fixed_type is None)
         if not isinstance(col_name, str):
             problems.append((ERROR, call.site, f"column name given to {name}() is not static"))
             col_name = ""
@@ -107,7 +109,7 @@ def column_builder_native(name: str) -> Native:
         mode = config_option(cfg, "mode")
         b = ColumnBuilder(builder=name, name=col_name, base_type=base, column_type=column_type,
                           mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems,
-                          type_variants=_type_variants(name, cfg))
+                          type_variants=_type_variants(name, cfg), unknown=unknown)
         if serial:
             b.not_null = True
             b.has_default = True

@@ -18,6 +18,7 @@ from drizzle_doc.drizzle.core import (
     package_lookup,
     custom_type,
     make_table,
+    builder_unknowns,
     name_and_config,
     orm_natives,
     static_text,
@@ -39,6 +40,7 @@ def column_builder_native(name: str) -> Native:
     def build(ev, args, call: Call):
         col_name, cfg = name_and_config(args)
         problems = []
+        unknown = builder_unknowns(col_name, cfg, sql_type == "text")
         if not isinstance(col_name, str):
             problems.append((ERROR, call.site, f"column name given to {name}() is not static"))
             col_name = ""
@@ -49,7 +51,8 @@ def column_builder_native(name: str) -> Native:
                 base = f"text({static_text(length)})"
         mode = config_option(cfg, "mode")
         b = ColumnBuilder(builder=name, name=col_name, base_type=base, column_type=sql_type,
-                          mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems)
+                          mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems,
+                          unknown=unknown)
         if sql_type == "integer" and mode in ("timestamp", "timestamp_ms"):
             b.now_sql = NOW_MS
         values = config_option(cfg, "enum")
