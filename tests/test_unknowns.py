@@ -306,3 +306,18 @@ def test_conditions_within_conditions_stop_doubling_and_say_so(tmp_path):
     extra = "const f = (n: any): any => n.x ? f(n.a) : f(n.b);\n"  # both ways, forever
     cols, _ = columns(tmp_path, '  c: f(process.env),\n  ok: integer("ok"),', extra)
     assert "run-time values" in parts(cols["c"])["name"] and cols["ok"].type == "integer"
+
+
+def test_ddl_and_dbml_state_no_guess():
+    from drizzle_doc.output.dbml import render_dbml
+
+    why = UnknownPart("default", "import from package 'x' is not followed")
+    known = Table("k", columns=(_col("id", "integer", primary_key=True, not_null=True),))
+    partly = Table("p", columns=(_col("role", not_null=True, unknown=(why,)),),
+                   foreign_keys=(ForeignKey("p_role_k_id_fk", ("role",), "public", "k", ("id",)),))
+    sql = PG.export_sql(Schema(tables=(known, partly)))
+    assert 'CREATE TABLE "k" (' in sql and 'CREATE TABLE "p"' not in sql and 'ALTER TABLE "p"' not in sql
+    assert ('-- TABLE "p": not all of it is known statically (not exported): "role" default: import from package '
+            "'x' is not followed") in sql
+    dbml = render_dbml(Schema(tables=(partly,)))
+    assert "role text [not null, note: 'default unknown: import from package \\'x\\' is not followed']" in dbml
