@@ -321,3 +321,20 @@ def test_ddl_and_dbml_state_no_guess():
             "'x' is not followed") in sql
     dbml = render_dbml(Schema(tables=(partly,)))
     assert "role text [not null, note: 'default unknown: import from package \\'x\\' is not followed']" in dbml
+
+
+def test_no_finding_and_no_page_note_claims_what_is_unknown(tmp_path):
+    from drizzle_doc.docs.render import performance_notes
+    from drizzle_doc.lint.rules import CHECKS
+
+    extra = "const strict = process.env.STRICT === '1';\n"
+    body = '  id: strict ? text("id").primaryKey() : text("id"),\n  key: strict ? uuid("key") : text("key"),'
+    _, schema = columns(tmp_path, body, extra)
+    (t,) = schema.tables
+    assert t.pk_columns == () and t.pk_unknown
+    assert CHECKS["primary-key"](t) == [] and CHECKS["uuid-pk"](t) == []
+    assert not any("No primary key" in n for n in performance_notes(t, schema))
+    uuid_keyed = dataclasses.replace(t, columns=(dataclasses.replace(t.columns[1], primary_key=True),))
+    assert uuid_keyed.pk_columns == ("key",) and CHECKS["uuid-pk"](uuid_keyed) == []  # its type is unknown
+    known = dataclasses.replace(t, columns=(_col("id"),))
+    assert CHECKS["primary-key"](known) and not known.pk_unknown

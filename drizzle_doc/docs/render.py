@@ -522,7 +522,7 @@ def performance_notes(t: Table, schema: Schema) -> list[str]:
         notes += _sqlite_notes(t)
     elif mysql:
         notes += _mysql_notes(t)
-    elif not t.pk_columns:
+    elif not t.pk_columns and not t.pk_unknown:
         notes.append("No primary key: rows cannot be addressed or updated reliably, and logical "
                      "replication cannot send updates or deletes for this table.")
     large = [c for c in t.columns if _base(c.type) in (SQLITE_LARGE_TYPES if sqlite else MYSQL_LARGE_TYPES if mysql
@@ -567,7 +567,7 @@ def _mysql_notes(t: Table) -> list[str]:
                  "clustered index.") if auto else ""
         notes.append(f"InnoDB stores the rows in primary key order ({md_code(', '.join(pk))}): a lookup by it reads "
                      f"the row itself, and every secondary index carries the key, so a short key keeps them small.{order}")
-    else:
+    elif not t.pk_unknown:
         notes.append("No primary key: InnoDB clusters the rows by the first NOT NULL unique index, else by a hidden "
                      "6-byte row id, and row-based replication scans the table for each row it updates or deletes.")
     strings = [c for c in t.columns if _base(c.type) in _MYSQL_STRING_TYPES]
@@ -595,9 +595,9 @@ def _sqlite_notes(t: Table) -> list[str]:
                 "`sqlite_sequence` update on every insert.") if col.autoincrement else ""
         notes.append(f"{md_code(col.name)} is an INTEGER PRIMARY KEY: an alias of the rowid, so lookups by it "
                      f"walk the table's own b-tree and a new row without one gets the next rowid.{auto}")
-    elif not pk:
+    elif not pk and not t.pk_unknown:
         notes.append("No primary key: rows are addressed only by the hidden rowid, which `VACUUM` may renumber.")
-    else:
+    elif pk:
         notes.append("The primary key is not an INTEGER PRIMARY KEY: SQLite keeps a separate unique index "
                      "for it beside the rowid b-tree (`WITHOUT ROWID` would store the rows by the key itself).")
     notes.append("Column types are affinities, not checks: drizzle-kit creates tables without `STRICT`, so "

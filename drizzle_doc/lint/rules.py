@@ -154,10 +154,13 @@ def _exc_hint(rule: str, t: Table) -> str:
 
 def _uuid_pk(t: Table) -> list[tuple[Optional[int], str, str]]:
     cols = t.pk_columns
+    if not cols and t.pk_unknown:  # whether it has one could not be evaluated
+        return []
     if not cols:
         return [(t.line, f"table `{t.name}` has no primary key (assumption 1: UUID primary keys)",
                  f"add `id: uuid(\"id\").primaryKey().defaultRandom()`, {_exc_hint('uuid-pk', t)}")]
-    bad = [t.column(c) for c in cols if t.column(c) is not None and _base_type(t.column(c).type) != "uuid"]
+    bad = [t.column(c) for c in cols if t.column(c) is not None and _base_type(t.column(c).type) != "uuid"
+           and t.column(c).unknown_part("type") is None]  # an unknown type is not a finding
     if not bad:
         return []
     c = bad[0]
@@ -251,7 +254,7 @@ def _descriptions(t: Table) -> list[tuple[Optional[int], str, str]]:
 
 
 def _primary_key(t: Table) -> list[tuple[Optional[int], str, str]]:
-    if t.pk_columns:
+    if t.pk_columns or t.pk_unknown:
         return []
     return [(t.line, f"table `{t.name}` has no primary key",
              "add `.primaryKey()` to a column or `primaryKey({ columns: [...] })` to the table, "

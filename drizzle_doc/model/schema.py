@@ -273,6 +273,12 @@ class Table:
         return tuple(c.name for c in self.columns if c.primary_key)
 
     @property
+    def pk_unknown(self) -> bool:
+        """Whether a column's primary key could not be evaluated statically (then an empty
+        :attr:`pk_columns` does not mean the table has no primary key)."""
+        return any(c.unknown and c.unknown_part("primary_key") is not None for c in self.columns)
+
+    @property
     def declaration(self) -> str:
         """How the table is declared in TypeScript, for messages: ``export const users``."""
         if self.variable == "default":
