@@ -337,6 +337,8 @@ def _unary(ev: Evaluator, node, env: Env) -> Any:
         return UNDEFINED
     if op_text == "typeof":
         return type_of(value)
+    if isinstance(value, Unknown):  # why the operand is unknown is why the expression is
+        return value
     return Unknown(f"unary `{op_text}` is not evaluated statically", env.module.site(node))
 
 
