@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from drizzle_doc.cli import cli
 from drizzle_doc.commands.init import script_command, starter_toml
-from drizzle_doc.project.settings import RULE_DEFAULTS, load_settings
+from drizzle_doc.project.settings import RULE_DEFAULTS, RULE_OPTIONS, load_settings, validate
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -35,9 +35,35 @@ def init(root, *args):
     return CliRunner().invoke(cli, ["init", "--root", str(root), *args])
 
 
-def test_starter_toml_is_valid_and_has_every_rule():
-    data = tomllib.loads(starter_toml())
-    assert data["rules"] == RULE_DEFAULTS and data["out"] == "docs/data/schemas"
+def _uncomment(text: str, prefixes) -> str:
+    prefixes = tuple("# " + p for p in ((prefixes,) if isinstance(prefixes, str) else prefixes))
+    return "\n".join(ln[2:] if ln.startswith(prefixes) else ln for ln in text.split("\n"))
+
+
+def test_starter_toml_shows_every_rule_and_option_commented_at_its_default():
+    text = starter_toml()
+    data = tomllib.loads(text)
+    assert data == {"out": "docs/data/schemas", "rules": {}, "exceptions": {}}  # nothing pinned
+    for name, level in RULE_DEFAULTS.items():
+        assert f'# {name} = "{level}"' in text
+    # every rule line uncommented: the defaults exactly
+    assert tomllib.loads(_uncomment(text, tuple(RULE_DEFAULTS)))["rules"] == RULE_DEFAULTS
+    # every option table uncommented (and the rule lines left commented): valid settings
+    lines = text.split("\n")
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("# [rules."))
+    end = next(i for i, ln in enumerate(lines) if ln.startswith("# Tables excepted"))
+    opened = "\n".join(lines[:start] + [ln[2:] for ln in lines[start:end]] + lines[end:])
+    settings = validate(tomllib.loads(opened), "drizzle-doc.toml")
+    for name, specs in RULE_OPTIONS.items():
+        assert {k for k, _ in settings.config(name).options} == set(specs), name
+    assert settings.option("column-count", "max") == 50
+    assert "# min-coverage = 80" in text and validate(tomllib.loads(_uncomment(text, "min-coverage"))).min_coverage == 80
+
+
+def test_strict_starter_makes_the_assumptions_and_descriptions_errors():
+    data = tomllib.loads(starter_toml(strict=True))
+    assert data["rules"] == {"uuid-pk": "error", "timestamps": "error", "fk-enforced": "error",
+                             "descriptions": "error"}
 
 
 def test_init_writes_config_and_scripts_keeping_package_json(tmp_path):
@@ -124,3 +150,29 @@ def test_from_spec_cannot_inject_shell(tmp_path):
     r = init(tmp_path, "--from", "x'; rm -rf ~; '")
     assert r.exit_code == 2 and "not a package spec" in r.output
     assert json.loads((tmp_path / "package.json").read_text()) == {}
+
+
+def test_init_generate_check_passes_on_day_one_and_strict_turns_it_up(tmp_path):
+    """A project that breaks every one of the spec's assumptions, migrations current: init,
+    generate, check exits 0 (warnings only); init --strict makes the same check fail."""
+    import shutil
+
+    from tests.conftest import FIXTURES
+
+    root = tmp_path / "p"
+    shutil.copytree(FIXTURES / "history-basic", root, ignore=shutil.ignore_patterns("node_modules", "docs"))
+    assert init(root).exit_code == 0
+    assert CliRunner().invoke(cli, ["generate", "--root", str(root)]).exit_code == 0
+    r = CliRunner().invoke(cli, ["check", "--root", str(root), "--format", "json"])
+    data = json.loads(r.output)
+    assert r.exit_code == 0 and data["summary"]["errors"] == 0, r.output
+    assert {"uuid-pk", "timestamps"} <= {f["rule"] for f in data["findings"]}
+    assert init(root, "--strict", "--force").exit_code == 0
+    r = CliRunner().invoke(cli, ["check", "--root", str(root), "--format", "json"])
+    data = json.loads(r.output)
+    assert r.exit_code == 1
+    assert {f["rule"] for f in data["findings"] if f["severity"] == "error"} >= {"uuid-pk", "timestamps"}
+    # check --strict gives the same verdict without the file
+    (root / "drizzle-doc.toml").unlink()
+    r = CliRunner().invoke(cli, ["check", "--root", str(root), "--strict", "--format", "json"])
+    assert r.exit_code == 1 and json.loads(r.output)["summary"] == data["summary"]

@@ -325,16 +325,18 @@ def test_ddl_and_dbml_state_no_guess():
 
 def test_no_finding_and_no_page_note_claims_what_is_unknown(tmp_path):
     from drizzle_doc.docs.render import performance_notes
-    from drizzle_doc.lint.rules import CHECKS
+    from drizzle_doc.lint.checks import CHECKS, context
+    from drizzle_doc.project.settings import Settings
 
     extra = "const strict = process.env.STRICT === '1';\n"
     body = '  id: strict ? text("id").primaryKey() : text("id"),\n  key: strict ? uuid("key") : text("key"),'
     _, schema = columns(tmp_path, body, extra)
     (t,) = schema.tables
     assert t.pk_columns == () and t.pk_unknown
-    assert CHECKS["primary-key"](t) == [] and CHECKS["uuid-pk"](t) == []
+    ctx = context(schema, Settings())
+    assert CHECKS["primary-key"](t, ctx) == [] and CHECKS["uuid-pk"](t, ctx) == []
     assert not any("No primary key" in n for n in performance_notes(t, schema))
     uuid_keyed = dataclasses.replace(t, columns=(dataclasses.replace(t.columns[1], primary_key=True),))
-    assert uuid_keyed.pk_columns == ("key",) and CHECKS["uuid-pk"](uuid_keyed) == []  # its type is unknown
+    assert uuid_keyed.pk_columns == ("key",) and CHECKS["uuid-pk"](uuid_keyed, ctx) == []  # its type is unknown
     known = dataclasses.replace(t, columns=(_col("id"),))
-    assert CHECKS["primary-key"](known) and not known.pk_unknown
+    assert CHECKS["primary-key"](known, ctx) and not known.pk_unknown

@@ -1,5 +1,9 @@
 """``drizzle-doc init``: a starter ``drizzle-doc.toml`` and the npm scripts.
 
+The starter shows every rule at its default level and every rule option, commented out, so a
+first ``check`` passes (the rules are warnings) and the file says what can be turned up;
+``--strict`` writes the spec's assumptions and descriptions as errors instead.
+
 package.json is edited as data: every key, its order and the file's indentation
 are kept; only ``scripts.db:docs`` / ``scripts.db:docs:check`` are added when
 absent.  Nothing that exists is overwritten (unless ``force`` for the TOML).
@@ -24,7 +28,8 @@ from pathlib import Path
 
 from drizzle_doc.project.contain import replace_file
 from drizzle_doc.errors import ConfigError
-from drizzle_doc.project.settings import PACKAGE_KEY, RULE_DEFAULTS, TOML_NAME
+from drizzle_doc.project.settings import (ERROR, PACKAGE_KEY, RULE_DEFAULTS, RULE_HELP, RULE_OPTIONS, STRICT_RULES,
+                                          TOML_NAME)
 
 SCRIPTS = (("db:docs", "generate"), ("db:docs:check", "check"))
 #: what earlier versions of init wrote: upgraded to the launcher, never kept as "yours"
@@ -77,20 +82,73 @@ def script_command(subcommand: str, package_dir: Path, spec: str | None = None) 
     return "; ".join(steps)
 
 
-def starter_toml(out: str = "docs/data/schemas") -> str:
-    rules = "\n".join(f"{name} = \"{level}\"" for name, level in RULE_DEFAULTS.items())
+def _toml_value(value) -> str:
+    """A settings value as TOML (the kinds RULE_OPTIONS holds)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    items = []
+    for item in value:  # names, or columns: (name, exclude)
+        if isinstance(item, tuple):
+            name, exclude = item
+            items.append(json.dumps(name) if not exclude else
+                         f"{{ name = {json.dumps(name)}, exclude = {_toml_value(exclude)} }}")
+        else:
+            items.append(json.dumps(item))
+    return "[" + ", ".join(items) + "]"
+
+
+#: What the starter shows for options whose default is empty.
+_OPTION_EXAMPLES = {("require-columns", "columns"): (("tenantId", ()), ("deletedAt", ("audit_*",))),
+                    ("descriptions", "exclude-columns"): ("id",)}
+
+
+def starter_toml(out: str = "docs/data/schemas", strict: bool = False) -> str:
+    """The ``drizzle-doc.toml`` init writes: every rule with its default level, commented out
+    (``strict``: the spec's assumptions and descriptions written as errors), and every rule
+    option with its default, commented out."""
+    width = max(len(f'{name} = "{level}"') for name, level in RULE_DEFAULTS.items()) + 2
+    rules = []
+    for name, level in RULE_DEFAULTS.items():
+        on = strict and name in STRICT_RULES
+        line = f'{name} = "{ERROR if on else level}"'
+        rules.append((("" if on else "# ") + line).ljust(width + 2) + "# " + RULE_HELP[name])
+    options = []
+    for name, specs in RULE_OPTIONS.items():
+        options.append(f"# [rules.{name}]")
+        for key, (_, default) in specs.items():
+            value = _OPTION_EXAMPLES.get((name, key), default)
+            options.append(f"# {key} = {_toml_value(value)}")
+    if strict:
+        how = ("Written by `drizzle-doc init --strict`: the spec's assumptions and descriptions are\n"
+               "# errors; the other rules are listed at their default level, commented out.")
+    else:
+        how = ("Each rule is listed at its default level, commented out: uncomment a line to change\n"
+               "# it (`drizzle-doc init --strict` writes the spec's assumptions and descriptions as errors).")
     return f"""# drizzle-doc settings: see `drizzle-doc --help` and the README.
 # CLI flags override these; unknown keys are errors.
 
 # Where the Markdown pages go, relative to this folder.
 out = "{out}"
 
-# Make a missing table/column JSDoc an error (same as `drizzle-doc check --require-descriptions`).
-require_descriptions = false
+# Description coverage (the tables and columns with a JSDoc description, in percent) below
+# which `drizzle-doc check` fails; check prints the coverage either way.
+# min-coverage = 80
 
-# The spec's assumptions and house rules: "error", "warning" or "off".
+# The rules: "error", "warning" or "off"; warnings are shown but never fail `check`.
+# {how}
+# A rule also takes a table, with the tables it leaves out (names or globs):
+#   fk-index = {{ level = "error", exclude = ["audit_*"] }}
 [rules]
-{rules}
+{chr(10).join(rules)}
+
+# Rule options, at their defaults (an example where the default is empty). To use them,
+# uncomment a rule's table below and give the rule's level there (level = "error"), not in
+# [rules] above; a rule that is off by default then runs as a warning.
+{chr(10).join(options)}
 
 # Tables excepted from a rule, with the reason (listed on the table's page under "Assumptions").
 # A JSDoc tag on the table does the same: `@drizzle-doc-exception uuid-pk <reason>`.
@@ -187,8 +245,10 @@ def add_scripts(package_json: Path, spec: str | None = None) -> tuple[bool, list
 
 
 def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schemas",
-                 spec: str | None = None) -> InitResult:
-    """Write ``drizzle-doc.toml`` (unless present) and add the npm scripts (when package.json exists)."""
+                 strict: bool = False, spec: str | None = None) -> InitResult:
+    """Write ``drizzle-doc.toml`` (unless present) and add the npm scripts (when package.json exists).
+    ``strict``: the file makes the spec's assumptions and descriptions errors; ``spec``: where
+    teammates get drizzle-doc (see :func:`script_command`)."""
     root = Path(root)
     if not root.is_dir():
         raise ConfigError(f"--root {root}: no such folder")
@@ -211,7 +271,7 @@ def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schem
     elif has_toml and not force:
         notes.append(f"{TOML_NAME} exists: left as it is (use --force to replace it)")
     else:
-        _write_text(toml, starter_toml(out))
+        _write_text(toml, starter_toml(out, strict))
         (changed if has_toml else created).append(TOML_NAME)
     if has_pkg:
         did, more = add_scripts(pkg, spec)

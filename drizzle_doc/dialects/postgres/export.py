@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from drizzle_doc.dialects.base import unstated_table
 from drizzle_doc.model import Column, Schema, Table
 
 #: Types drizzle-kit writes unquoted (``parseType`` in its sqlgenerator): a prefix match.
@@ -168,9 +169,10 @@ def export_statements(schema: Schema) -> list[str]:
     for s in schema.sequences:
         out.append(f"CREATE SEQUENCE {_q(s.schema)}.{_q(s.name)}"
                    f"{_options(s.increment, s.min_value, s.max_value, s.start_with, s.cache, s.cycle)};")
-    stated = [t for t in schema.tables if not any(c.unknown for c in t.columns)]
+    unstated = {t.key: unstated_table(t, _table_name(t.schema, t.name)) for t in schema.tables}
+    stated = [t for t in schema.tables if unstated[t.key] is None]
     for table in schema.tables:
-        out += create_table(table) if table in stated else [_unstated(table)]
+        out += create_table(table) if unstated[table.key] is None else [unstated[table.key]]
     for table in stated:
         out += foreign_keys(table)
     for table in stated:
@@ -180,13 +182,6 @@ def export_statements(schema: Schema) -> list[str]:
         out += policies(table)
     return list(dict.fromkeys(out))
 
-
-def _unstated(table: Table) -> str:
-    """A table with a part drizzle-doc could not evaluate statically: a comment saying what,
-    in place of DDL that would state a guess (as for a view whose definition is not static)."""
-    what = "; ".join(f"{_q(c.name)} {u.part if u.part != 'name' else 'column'}: {' '.join(u.reason.split())}"
-                     for c in table.columns for u in c.unknown)
-    return f"-- TABLE {_table_name(table.schema, table.name)}: not all of it is known statically (not exported): {what}"
 
 
 def export_sql(schema: Schema) -> str:
