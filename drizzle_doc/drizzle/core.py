@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from drizzle_doc.model import ERROR, NO_DOC, WARNING, Doc
+from drizzle_doc.drizzle.partial import join_builders, marked, still_unknown
 from drizzle_doc.ts.values import (
     UNDEFINED,
     Call,
@@ -238,24 +239,15 @@ class ColumnBuilder:
         d = self.__dict__.copy()
         d.update(changes)
         if self.unknown and "unknown" not in changes:
-            d["unknown"] = {part: u for part, u in self.unknown.items()
-                            if part in _ADDITIVE_PARTS or not changes.keys() & _PART_FIELDS[part]} or None
+            d["unknown"] = still_unknown(self.unknown, changes)
         new.__dict__ = d
         return new
 
     def js_join(self, other: "ColumnBuilder", unknown: Unknown) -> Optional["ColumnBuilder"]:
         """This column or ``other``, chosen at run time (:func:`drizzle_doc.ts.values.join`): the
-        parts on which both agree are kept, the others are marked ``unknown``.  None (the whole
-        column is unknown) when they are different builders or have different names."""
-        if self.builder != other.builder or self.name != other.name:
-            return None
-        marks = dict(other.unknown or {})
-        marks.update(self.unknown or {})
-        for part, fields in COLUMN_PARTS.items():
-            if part not in marks and not all(_same(getattr(self, f), getattr(other, f)) for f in fields):
-                marks[part] = unknown
-        problems = self.problems + [p for p in other.problems if p not in self.problems]
-        return self._with(unknown=marks or None, problems=problems)
+        parts on which both agree are kept, the others are marked ``unknown``
+        (:func:`drizzle_doc.drizzle.partial.join_builders`)."""
+        return join_builders(self, other, unknown)
 
     def js_member(self, ev, name: str, site: Site) -> Any:
         method = _COLUMN_METHODS.get(name)
@@ -265,56 +257,6 @@ class ColumnBuilder:
                     (WARNING, call.site, f"column method `.{name}()` is not known to drizzle-doc; ignored")])
             return Native(f"column.{name}", unknown)
         return Native(_COLUMN_METHOD_NAMES[name], partial(method, self))
-
-
-#: The parts of a column a run-time condition can leave unknown, and the builder fields of each
-#: (Column.unknown in the model names the same parts).
-COLUMN_PARTS: dict[str, tuple[str, ...]] = {
-    "type": ("base_type", "column_type", "enum", "array_dims", "array_last", "type_variants", "text_enum"),
-    "not_null": ("not_null",),
-    "primary_key": ("primary_key", "autoincrement"),
-    "default": ("has_default", "default", "app_default"),
-    "on_update": ("on_update",),
-    "unique": ("is_unique", "unique_name", "unique_nulls"),
-    "references": ("references",),
-    "generated": ("generated", "generated_mode"),
-    "identity": ("identity",),
-    "ts_type": ("ts_type",),
-    "mode": ("mode",),
-}
-_PART_FIELDS = {part: frozenset(fields) for part, fields in COLUMN_PARTS.items()}
-#: Parts a later method adds to rather than sets: `.array()` on an unknown type, a second `.references()`.
-_ADDITIVE_PARTS = frozenset({"type", "references"})
-
-
-def _same(a: Any, b: Any, depth: int = 0) -> bool:
-    """``a`` and ``b`` mean the same thing to the model (two builders' field values)."""
-    if a is b or isinstance(a, (Site, LazySite)) and isinstance(b, (Site, LazySite)):
-        return True  # where a reference was written does not change what it means
-    if depth > 20 or type(a) is not type(b):
-        return False
-    if a is None or isinstance(a, (str, int, float, bool)):
-        return a == b
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(_same(x, y, depth + 1) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return a.keys() == b.keys() and all(_same(v, b[k], depth + 1) for k, v in a.items())
-    if isinstance(a, JSObject):
-        return _same(a.props, b.props, depth + 1)
-    if isinstance(a, SQLValue):
-        return _same(a.chunks, b.chunks, depth + 1)
-    if isinstance(a, (RawSQL, SQLName)):
-        return _same(a.__dict__, b.__dict__, depth + 1)
-    if isinstance(a, JSFunction):  # the same source in the same scope
-        return a.module is b.module and a.text == b.text and a.env is b.env
-    return False
-
-
-def _marked(b: "ColumnBuilder", part: str, value: Any) -> "ColumnBuilder":
-    """``b`` with ``part`` unknown when ``value`` (an argument that sets it) is not static."""
-    if not isinstance(value, Unknown):
-        return b
-    return b._with(unknown={**(b.unknown or {}), part: value})
 
 
 def _m_not_null(self, ev, args, call):
@@ -333,7 +275,7 @@ def _m_unique(self, ev, args, call):
     cfg = args[1] if len(args) > 1 else (args[0] if args and isinstance(args[0], JSObject) else UNDEFINED)
     nulls = cfg.get("nulls") if isinstance(cfg, JSObject) else UNDEFINED
     b = self._with(is_unique=True, unique_name=name, unique_nulls=nulls if isinstance(nulls, str) else None)
-    return _marked(b, "unique", next((a for a in (*args[:2], nulls) if isinstance(a, Unknown)), None))
+    return marked(b, "unique", next((a for a in (*args[:2], nulls) if isinstance(a, Unknown)), None))
 
 
 def _m_default(self, ev, args, call):
@@ -372,13 +314,13 @@ def _m_references(self, ev, args, call):
     b = self._with(references=self.references + [(fn, actions, call.site)])
     if isinstance(actions, JSObject):
         actions = next((v for v in (actions.get("onDelete"), actions.get("onUpdate")) if isinstance(v, Unknown)), None)
-    return _marked(b, "references", actions)
+    return marked(b, "references", actions)
 
 
 def _m_array(self, ev, args, call):
     size = args[0] if args else UNDEFINED
     dim = js_string(size) if isinstance(size, (int, float)) and not isinstance(size, bool) else ""
-    return _marked(self._with(array_dims=self.array_dims + [dim], array_last=size), "type", size)
+    return marked(self._with(array_dims=self.array_dims + [dim], array_last=size), "type", size)
 
 
 def _m_type(self, ev, args, call):
@@ -397,7 +339,7 @@ def _m_identity(kind):
         b = self._with(identity=(kind, opts), not_null=True, has_default=True)
         bad = args[0] if args and isinstance(args[0], Unknown) else next(
             (v for v in opts.props.values() if isinstance(v, Unknown)), None)
-        return _marked(b, "identity", bad)
+        return marked(b, "identity", bad)
 
     return method
 
@@ -441,27 +383,6 @@ def name_and_config(args: list) -> tuple[Any, Any]:
     if a is UNDEFINED:
         return "", JSObject()
     return a, b if isinstance(b, (JSObject, Unknown)) else JSObject()
-
-
-def builder_unknowns(col_name: Any, cfg: Any, typed_by_config: bool = True) -> Optional[dict]:
-    """The parts of a new column its builder's arguments leave unknown (``ColumnBuilder.unknown``):
-    ``name`` for a name that is not static; ``type`` (when the builder's type depends on its
-    config) and ``mode`` for a config, or an option of it, that is not static."""
-    marks: dict = {}
-    if isinstance(col_name, Unknown):
-        marks["name"] = col_name
-    bad = cfg if isinstance(cfg, Unknown) else None
-    if isinstance(cfg, JSObject):
-        for key, value in cfg.props.items():
-            if isinstance(value, Unknown):
-                bad = Unknown(f"option `{key}` is not static: {value.reason}", value.site)
-                break
-    if bad is not None:
-        if typed_by_config:
-            marks["type"] = bad
-        if isinstance(cfg, Unknown) or isinstance(cfg.get("mode"), Unknown):
-            marks["mode"] = bad
-    return marks or None
 
 
 def config_option(cfg: JSObject, key: str) -> Any:

@@ -145,11 +145,14 @@ def _object(ev: Evaluator, node, env: Env) -> Any:
         elif t == "method_definition":
             name = child.child_by_field_name("name")
             key = ev.prop_key(name, module, env)
-            if isinstance(key, str):
-                obj.props[key] = JSFunction(
+            kind = child.children[0].type if child.children else ""
+            if isinstance(key, str) and kind != "set":  # a setter alone gives no value to read
+                fn = JSFunction(
                     module.ref(child.child_by_field_name("parameters")), module.ref(child.child_by_field_name("body")), module, env,
                     key, module.site(child), module.text(child),
                 )
+                # a getter is its value (read when the object is spread or the property is read)
+                obj.props[key] = ev.call_function(fn, []) if kind == "get" else fn
                 obj.meta[key] = module.prop_meta(child, children, i)
     return obj
 

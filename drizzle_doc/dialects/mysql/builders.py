@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
+from drizzle_doc.drizzle.partial import builder_unknowns
 from drizzle_doc.drizzle.core import (
     _COLUMN_METHODS,
     ColumnBuilder,
@@ -20,7 +21,6 @@ from drizzle_doc.drizzle.core import (
     casing_arg,
     casing_namespace,
     ViewBuilder,
-    builder_unknowns,
     chained,
     check_builder,
     config_option,

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from drizzle_doc.model import ERROR
+from drizzle_doc.drizzle.partial import builder_unknowns
 from drizzle_doc.drizzle.core import (
     ColumnBuilder,
     RoleValue,
     SchemaValue,
     ViewBuilder,
-    builder_unknowns,
     casing_arg,
     casing_namespace,
     name_and_config,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drizzle_doc.drizzle.partial import builder_unknowns
 from drizzle_doc.drizzle.core import (
     ColumnBuilder,
     ViewBuilder,
@@ -19,7 +20,6 @@ from drizzle_doc.drizzle.core import (
     package_lookup,
     custom_type,
     make_table,
-    builder_unknowns,
     name_and_config,
     orm_natives,
     static_text,
