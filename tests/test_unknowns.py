@@ -340,3 +340,43 @@ def test_no_finding_and_no_page_note_claims_what_is_unknown(tmp_path):
     assert uuid_keyed.pk_columns == ("key",) and CHECKS["uuid-pk"](uuid_keyed, ctx) == []  # its type is unknown
     known = dataclasses.replace(t, columns=(_col("id"),))
     assert CHECKS["primary-key"](known, ctx) and not known.pk_unknown
+
+
+def test_enum_values_from_a_package_are_unknown_and_never_drift(tmp_path):
+    from drizzle_doc.model import Enum
+    from drizzle_doc.output.serialize import enum_json
+
+    write(tmp_path, {"drizzle.config.ts": CONFIG, "src/schema.ts": """
+        import { pgEnum, pgTable, integer } from "drizzle-orm/pg-core";
+        import { ROLES } from "@acme/roles";
+        export const role = pgEnum("role", ROLES);
+        export const t = pgTable("t", { id: integer("id").primaryKey(), role: role("role").notNull() });
+        """})
+    (project,) = load_projects(tmp_path)
+    schema = extract(project)
+    (e,) = schema.enums
+    assert e.values == () and e.unknown == UnknownPart("values", "import from package '@acme/roles' is not followed")
+    assert (e.unknown.file, e.unknown.line) == ("src/schema.ts", 2)
+    assert enum_json(e)["unknown"]["values"]["reason"].startswith("import from package")
+    assert [d.severity for d in schema.diagnostics if d.code == "dynamic-enum"] == ["warning"]
+    migrated = dataclasses.replace(schema, enums=(Enum("role", ("admin", "member")),))
+    assert compute_drift(schema, migrated) == ()
+
+
+def test_mysql_enum_values_and_a_column_name_not_static_are_unknown_warnings(tmp_path):
+    write(tmp_path, {"drizzle.config.ts": 'export default { dialect: "mysql", schema: "./src/schema.ts" };\n',
+                     "src/schema.ts": """
+        import { mysqlTable, mysqlEnum, int, varchar } from "drizzle-orm/mysql-core";
+        import { STATES, COLUMN } from "@acme/states";
+        export const t = mysqlTable("t", {
+          id: int("id").primaryKey(),
+          state: mysqlEnum("state", STATES).notNull(),
+          other: varchar(COLUMN, { length: 5 }),
+        });
+        """})
+    (project,) = load_projects(tmp_path)
+    schema = extract(project)
+    cols = {c.property: c for c in schema.tables[0].columns}
+    assert cols["state"].type == "unknown" and list(parts(cols["state"])) == ["type"] and cols["state"].not_null
+    assert list(parts(cols["other"])) == ["name"]
+    assert not [d for d in schema.diagnostics if d.severity == "error"]

@@ -289,7 +289,7 @@ def _added_in(hist: Any, column: str) -> Optional[Any]:
 
 
 #: How a page names each part of a column that may be unknown (model ``UNKNOWN_PARTS``).
-UNKNOWN_LABELS = {"name": "", "type": "type", "not_null": "nullability",
+UNKNOWN_LABELS = {"name": "", "values": "values", "type": "type", "not_null": "nullability",
                   "primary_key": "primary key", "default": "default", "on_update": "on update",
                   "unique": "uniqueness", "references": "foreign key", "generated": "generated expression",
                   "identity": "identity", "ts_type": "TypeScript type", "mode": "mode"}
@@ -831,7 +831,7 @@ def other_pages(job: PageJob) -> dict[str, str]:
             "link": _link(paths[t.key], quote(paths[t.key], safe="/._-~")),
         })
     enums = [{"name": md_code(e.name if unqualified(e.schema) else e.key),
-              "members": ", ".join(md_code(v) for v in e.values),
+              "members": ", ".join(md_code(v) for v in e.values) if e.unknown is None else unknown_note(e.unknown),
               "description": md_cell(_doc_text(e.description))} for e in schema.enums]
     views = [{"name": md_code(v.name if unqualified(v.schema) else v.key),
               "kind": "materialized view" if v.materialized else "view",

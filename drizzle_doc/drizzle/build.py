@@ -716,7 +716,11 @@ class Builder:
     # -- other entities --------------------------------------------------------------
     def enum(self, en: EnumNative) -> Enum:
         e = en.value
-        return Enum(e.name, tuple(e.values), e.schema or self.default_schema, e.variable, e.doc, e.site.file, e.site.line)
+        unknown = None
+        if e.unknown is not None:
+            unknown = UnknownPart("values", e.unknown.reason, *_where(e.unknown.site, e.site))
+        return Enum(e.name, tuple(e.values), e.schema or self.default_schema, e.variable, e.doc, e.site.file, e.site.line,
+                    unknown)
 
     def sequence(self, s: SequenceValue) -> Sequence:
         o = s.options

@@ -433,6 +433,7 @@ class EnumValue:
     variable: str = ""
     doc: Doc = NO_DOC
     from_object: bool = False  # pgEnum("x", SomeTsEnum) rather than an array
+    unknown: Any = None  # an Unknown when its values could not be evaluated statically
 
     def call(self, ev, args, call: Call) -> Any:
         col_name, _cfg = name_and_config(args)
@@ -470,10 +471,15 @@ def make_enum(ev, args, call: Call, schema: Optional[str]) -> Any:
         from drizzle_doc.ts.expressions import is_numeric_reverse
 
         values = [v for k, v in values.props.items() if not is_numeric_reverse(values, k)]
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+    unknown = next((v for v in (values if isinstance(values, list) else [values]) if isinstance(v, Unknown)), None)
+    if unknown is not None:  # values only known at run time: unknown, never compared
+        ev.report(WARNING, unknown.site or call.site, f"values of enum {name!r} are not static: {unknown.reason}",
+                  "dynamic-enum")
+        values = []
+    elif not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         ev.report(ERROR, call.site, f"values of enum {name!r} are not static strings", "dynamic-enum")
         values = [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
-    return EnumNative(EnumValue(name, list(values), schema, call.site, from_object=from_object))
+    return EnumNative(EnumValue(name, list(values), schema, call.site, from_object=from_object, unknown=unknown))
 
 
 @dataclass(eq=False)

@@ -373,7 +373,10 @@ def changed_names(diffs: Iterable[Difference], kind: str) -> dict[str, None]:
 
 
 def compare_enum(left: Enum, right: Enum) -> list[Difference]:
-    """Values only on one side (right's new values first), then a different order of the values both have."""
+    """Values only on one side (right's new values first), then a different order of the values both have;
+    nothing when one side's values are unknown (could not be evaluated statically)."""
+    if left.unknown is not None or right.unknown is not None:
+        return []
     out = [Difference("enum_value", ADDED, v, left=left, right=right) for v in right.values if v not in left.values]
     out += [Difference("enum_value", DROPPED, v, left=left, right=right) for v in left.values if v not in right.values]
     common_l = [v for v in left.values if v in right.values]

@@ -98,7 +98,7 @@ class UnknownPart:
     for it (``default`` None, ``not_null`` False …), pages show it as unknown, and drift and
     verify never compare it."""
 
-    part: str  # one of UNKNOWN_PARTS
+    part: str  # one of UNKNOWN_PARTS (an enum's: "values")
     reason: str  # why, e.g. "import from package '@acme/defaults' is not followed"
     file: str = field(default="", compare=False)  # where the value that could not be read is
     line: int = field(default=0, compare=False)
@@ -301,6 +301,7 @@ class Enum:
     description: Doc = NO_DOC
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+    unknown: Optional[UnknownPart] = None  # part "values": they could not be evaluated statically
 
     @property
     def key(self) -> str:

@@ -198,6 +198,8 @@ def enum_json(e: Enum) -> dict[str, Any]:
         "description": doc_text(e.description),
         "file": e.file,
         "line": e.line,
+        **({"unknown": {"values": {"reason": e.unknown.reason, "file": e.unknown.file or None,
+                                   "line": e.unknown.line or None}}} if e.unknown is not None else {}),
     }
 
 

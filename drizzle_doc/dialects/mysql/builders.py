@@ -141,7 +141,8 @@ def column_builder_native(name: str) -> Native:
         problems = []
         unknown = builder_unknowns(col_name, cfg)
         if not isinstance(col_name, str):
-            problems.append((ERROR, call.site, f"column name given to {name}() is not static"))
+            problems.append((WARNING if isinstance(col_name, Unknown) else ERROR, call.site,  # unknown: marked
+                             f"column name given to {name}() is not static"))
             col_name = ""
         mode = config_option(cfg, "mode")
         text_enum = config_option(cfg, "enum")
@@ -169,11 +170,16 @@ def _enum_column(ev, args, call: Call) -> Any:
 
         values = [v for k, v in values.props.items() if not is_numeric_reverse(values, k)]
     problems = []
-    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+    unknown = next((v for v in (values if isinstance(values, list) else [values]) if isinstance(v, Unknown)), None)
+    if unknown is not None:  # values only known at run time: the type is unknown, not enum()
+        problems.append((WARNING, call.site, f"values of mysqlEnum() are not static: {unknown.reason}"))
+        values = []
+    elif not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
         problems.append((ERROR, call.site, "values of mysqlEnum() are not static strings"))
         values = [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
     b = MySqlColumnBuilder(builder="mysqlEnum", name=col_name, base_type=enum_type(values), column_type="enum",
-                           site=call.lazy_site, problems=problems)
+                           site=call.lazy_site, problems=problems,
+                           unknown={"type": unknown} if unknown is not None else None)
     b.text_enum = tuple(values)
     return b
 

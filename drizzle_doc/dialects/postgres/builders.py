@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from drizzle_doc.model import ERROR
+from drizzle_doc.model import ERROR, WARNING
 from drizzle_doc.drizzle.partial import builder_unknowns
 from drizzle_doc.drizzle.core import (
     ColumnBuilder,
@@ -103,7 +103,8 @@ def column_builder_native(name: str) -> Native:
         problems = []
         unknown = builder_unknowns(col_name, cfg, fixed_type is None)
         if not isinstance(col_name, str):
-            problems.append((ERROR, call.site, f"column name given to {name}() is not static"))
+            problems.append((WARNING if isinstance(col_name, Unknown) else ERROR, call.site,  # unknown: marked
+                             f"column name given to {name}() is not static"))
             col_name = ""
         base = fixed_type if fixed_type is not None else _type_fn(name, cfg)
         mode = config_option(cfg, "mode")

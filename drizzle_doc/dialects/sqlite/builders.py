@@ -25,7 +25,7 @@ from drizzle_doc.drizzle.core import (
     static_text,
     table_creator,
 )
-from drizzle_doc.model import ERROR
+from drizzle_doc.model import ERROR, WARNING
 from drizzle_doc.ts.values import UNDEFINED, Call, JSObject, Namespace, Native, Unknown
 
 #: integer({ mode: "timestamp" | "timestamp_ms" }).defaultNow(): drizzle-orm's deprecated default
@@ -43,7 +43,8 @@ def column_builder_native(name: str) -> Native:
         problems = []
         unknown = builder_unknowns(col_name, cfg, sql_type == "text")
         if not isinstance(col_name, str):
-            problems.append((ERROR, call.site, f"column name given to {name}() is not static"))
+            problems.append((WARNING if isinstance(col_name, Unknown) else ERROR, call.site,  # unknown: marked
+                             f"column name given to {name}() is not static"))
             col_name = ""
         base: Any = sql_type
         if sql_type == "text":
