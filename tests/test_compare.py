@@ -43,8 +43,11 @@ def test_a_table_equals_itself(table):
 @pytest.mark.parametrize("table", TABLES[::3])
 def test_differences_mirror_when_the_sides_swap(table):
     """Dropping each column and each named object one at a time: one side's ADDED is the other's DROPPED."""
+    # a column that could not be read (its name unknown) may be any column: beside one, a column
+    # only one side has is no difference (issue 16), so those tables drop named objects only
+    unread = any(c.unknown and c.unknown_part("name") is not None for c in table.columns)
     variants = [dataclasses.replace(table, columns=table.columns[:i] + table.columns[i + 1:])
-                for i in range(len(table.columns))]
+                for i in range(len(table.columns))] if not unread else []
     variants += [dataclasses.replace(table, indexes=table.indexes[:i] + table.indexes[i + 1:])
                  for i in range(len(table.indexes))]
     for smaller in variants:

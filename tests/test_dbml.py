@@ -113,7 +113,13 @@ def compare(schema: Schema, parsed: dict, groups=()) -> Facts:
             f.count += 1
             if not default_matches(c.default, g["default"]):
                 f.wrong.append(f"{w} default: model {c.default!r}, @dbml/core read {g['default']!r}")
-            f.eq(f"{w} note", c.description.text.strip() or None, g["note"])
+            if c.unknown:  # the description, then what is unknown and why (issue 16)
+                note = g["note"] or ""
+                f.eq(f"{w} note (description first)", True, note.startswith(c.description.text.strip()))
+                for u in c.unknown:
+                    f.eq(f"{w} note says {u.part} is unknown", True, " ".join(u.reason.split()) in note)
+            else:
+                f.eq(f"{w} note", c.description.text.strip() or None, g["note"])
         want = []
         if table.primary_key is not None and table.primary_key.composite:
             want.append({"name": table.primary_key.name, "unique": False, "pk": True, "type": None,

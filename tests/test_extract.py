@@ -242,11 +242,16 @@ def test_dynamic_names_unknown_builders_and_unfollowable_helpers(tmp_path):
     })
     s = model(tmp_path)
     assert [t.name for t in s.tables] == ["t"]
-    assert [c.name for c in s.tables[0].columns] == ["id"]
+    # columns that cannot be read stay, under their key, with everything else unknown (issue 16)
+    assert [c.name for c in s.tables[0].columns] == ["id", "odd", "ext"]
+    odd, ext = s.tables[0].columns[1:]
+    assert odd.type == ext.type == "unknown" and odd.unknown_part("default") is not None
+    assert "mysteryType" in odd.unknown_part("name").reason and "some-package" in ext.unknown_part("name").reason
     messages = {(d.line, d.message) for d in diags(s, "error")}
     assert any(line == 4 and "table name is not static" in m for line, m in messages)
-    assert any(line == 7 and "odd" in m and "mysteryType" in m for line, m in messages)
-    assert any(line == 8 and "ext" in m and "some-package" in m for line, m in messages)
+    warnings = {(d.line, d.message) for d in diags(s, "warning")}
+    assert any(line == 7 and "odd" in m and "mysteryType" in m for line, m in warnings)
+    assert any(line == 8 and "ext" in m and "some-package" in m for line, m in warnings)
 
 
 def test_unexported_table_duplicate_table_and_cycles(tmp_path):

@@ -160,11 +160,14 @@ def test_sql_replay_equals_every_snapshot(journal):
     state = Schema()
     for entry in json.loads(journal.read_text())["entries"]:
         sql = folder / f"{entry['tag']}.sql"
+        snap = folder / "meta" / f"{entry['tag'].split('_')[0]}_snapshot.json"
+        expected = load_snapshot(json.loads(snap.read_text()))
+        if not sql.is_file():  # fixtures/history-hand lost one on purpose: its snapshot is the state
+            state = expected
+            continue
         statements, diags = sqlddl.parse_migration(sql.read_text(), sql.name)
         assert diags == ()
         state = replay.apply(state, [op for st in statements for op in st.ops])
-        snap = folder / "meta" / f"{entry['tag'].split('_')[0]}_snapshot.json"
-        expected = load_snapshot(json.loads(snap.read_text()))
         assert compute_drift(expected, state) == (), sql.name
 
 

@@ -40,7 +40,7 @@ TSCONFIG = {
     "compilerOptions": {
         "strict": True, "noEmit": True, "target": "ES2022", "module": "ESNext",
         "moduleResolution": "Bundler", "skipLibCheck": True, "types": [],
-        "lib": ["ES2022"], "allowImportingTsExtensions": False,
+        "lib": ["ES2022", "ESNext.Disposable"], "allowImportingTsExtensions": False,
     },
 }
 

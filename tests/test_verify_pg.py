@@ -539,7 +539,10 @@ def apply_migrations(url: str, migrations: Path) -> None:
     journal = json.loads((migrations / "meta" / "_journal.json").read_text())
     statements = []
     for entry in journal["entries"]:
-        statements += split_statements((migrations / f"{entry['tag']}.sql").read_text())
+        sql = migrations / f"{entry['tag']}.sql"
+        if not sql.is_file():  # fixtures/history-hand: a migration known only from its snapshot
+            pytest.skip(f"{migrations.relative_to(REPO)}: journal entry {entry['tag']} has no SQL file to apply")
+        statements += split_statements(sql.read_text())
     text = "\n".join(statements)
     with psycopg.connect(url, autocommit=True) as conn:
         if re.search(r"\bgi[ns]t?_trgm_ops\b|\bgist_trgm_ops\b", text):

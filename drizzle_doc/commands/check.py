@@ -152,7 +152,9 @@ def _drift_findings(project: Project, schema: Schema, history: History) -> list[
                 file, line = t.primary_key.file, t.primary_key.line
         elif d.enum and d.enum in enums and enums[d.enum].file:
             file, line = enums[d.enum].file, enums[d.enum].line
-        if d.extra:
+        if d.outside_journal:  # SQL drizzle-kit's migrator never runs: its own fix
+            fix = d.fix
+        elif d.extra:
             fix = "run `drizzle-kit generate` to write the migration that drops it, or add it back to the models"
         else:
             fix = (d.fix or "run `drizzle-kit generate`") + " to write the migration, then `drizzle-kit migrate`"

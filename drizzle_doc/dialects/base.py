@@ -18,6 +18,17 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 
+def unstated_table(table: Any, name: str) -> Optional[str]:
+    """The comment a DDL export writes instead of ``CREATE TABLE`` for a table with a part that
+    could not be evaluated statically (``Column.unknown``), naming each part and why; None when
+    all of it is known.  ``name`` is the table as the dialect quotes it."""
+    parts = ['"' + c.name + '" ' + (u.part if u.part != "name" else "column") + ": " + " ".join(u.reason.split())
+             for c in table.columns for u in c.unknown]
+    if not parts:
+        return None
+    return f"-- TABLE {name}: not all of it is known statically (not exported): {'; '.join(parts)}"
+
+
 @dataclass(frozen=True)
 class KitNaming:
     """The names one drizzle-kit generation gives constraints and sequences nobody named.

@@ -46,7 +46,7 @@ from drizzle_doc.dialects import dialect_for
 from drizzle_doc.errors import DrizzleDocError
 
 from drizzle_doc.docs.erd import DiagramPart, Edge, diagram_parts, er_diagram, fits, neighbourhood, schema_edges
-from drizzle_doc.model import Column, Index, Schema, Table, unqualified
+from drizzle_doc.model import Column, Index, Schema, Table, UnknownPart, unqualified
 from drizzle_doc.model.coverage import coverage
 from drizzle_doc.project.settings import Settings
 from drizzle_doc.docs.pages import md_cell, md_code, md_inline, md_text
@@ -247,19 +247,33 @@ def _migration_view(hist: Any, out: str, root: str = "") -> dict:
     created = _get(hist, "created")
     link = None
     items = []
-    if created is not None and _get(created, "file"):
-        f = str(_get(created, "file"))
-        link = _link(f, _rel_link(f, out, root))
+    if created is not None and (_get(created, "file") or _get(created, "snapshot")):
+        link = _migration_link(created, out, root)
         items.append({"when": _when(_get(created, "when")), "link": link, "summary": "table created"})
     for ch in _get(hist, "changes", ()) or ():
         f = str(_ref(ch, "file") or "")
         tag = str(_ref(ch, "tag") or "")
+        snap = str(_ref(ch, "snapshot") or "")
         items.append({
             "when": _when(_ref(ch, "when")),
-            "link": _link(f, _rel_link(f, out, root)) if f else md_code(tag),
+            "link": (_link(f, _rel_link(f, out, root)) if f
+                     else _snapshot_link(tag, snap, out, root) if snap else md_code(tag)),
             "summary": md_inline(str(_get(ch, "summary", "") or "")),
         })
     return {"created": link, "changes": items}
+
+
+def _migration_link(ref: Any, out: str, root: str) -> str:
+    """A link to a migration's SQL file, else (a migration whose SQL file is gone) to its snapshot."""
+    f = str(_get(ref, "file") or "")
+    if f:
+        return _link(f, _rel_link(f, out, root))
+    return _snapshot_link(str(_get(ref, "tag") or ""), str(_get(ref, "snapshot") or ""), out, root)
+
+
+def _snapshot_link(tag: str, snapshot: str, out: str, root: str) -> str:
+    """``0001_tag`` (snapshot only), linked to the snapshot: the migration has no SQL file."""
+    return _link(tag, _rel_link(snapshot, out, root)) + " (snapshot only: no SQL file)"
 
 
 def _added_in(hist: Any, column: str) -> Optional[Any]:
@@ -271,6 +285,22 @@ def _added_in(hist: Any, column: str) -> Optional[Any]:
 # A table page
 # ---------------------------------------------------------------------------
 
+
+
+#: How a page names each part of a column that may be unknown (model ``UNKNOWN_PARTS``).
+UNKNOWN_LABELS = {"name": "", "values": "values", "type": "type", "not_null": "nullability",
+                  "primary_key": "primary key", "default": "default", "on_update": "on update",
+                  "unique": "uniqueness", "references": "foreign key", "generated": "generated expression",
+                  "identity": "identity", "ts_type": "TypeScript type", "mode": "mode"}
+
+
+def unknown_note(u: UnknownPart) -> str:
+    """``_default unknown (could not be evaluated statically: <reason>, file:line)_``; a column that
+    could not be read at all is ``_unknown (…)_``."""
+    where = f", {u.file}:{u.line}" if u.file and u.line else (f", {u.file}" if u.file else "")
+    label = UNKNOWN_LABELS.get(u.part, u.part)
+    text = f"{label + ' ' if label else ''}unknown (could not be evaluated statically: {u.reason}{where})"
+    return "_" + md_cell(" ".join(text.split())) + "_"
 
 
 def column_constraints(t: Table, c: Column, fks_by_col: Mapping[str, list], paths: Mapping[str, str]) -> list[str]:
@@ -299,6 +329,7 @@ def column_constraints(t: Table, c: Column, fks_by_col: Mapping[str, list], path
         i = fk.columns.index(c.name)
         ref = f"{fk.foreign_schema}.{fk.foreign_table}"
         out.append("FK → " + _col_ref(ref, (fk.foreign_columns[i],) if i < len(fk.foreign_columns) else (), paths))
+    out.extend(unknown_note(u) for u in c.unknown)  # what is known first, then what is not
     return out
 
 
@@ -324,12 +355,15 @@ def _column_description(c: Column, added: Any = None, created: Any = None) -> st
     for tag in c.description.tags if c.description else ():
         if tag.tag == "deprecated":
             parts.append("**Deprecated**" + (": " + md_cell(tag.text) if tag.text else ""))
-    if added is not None and _get(added, "tag") and _get(added, "file") != _get(created, "file"):
+    if added is not None and _get(added, "tag") and (_get(added, "tag"), _get(added, "file")) != (
+            _get(created, "tag"), _get(created, "file")):
         parts.append("Added in " + md_code(str(_get(added, "tag"))))
     return "<br>".join(parts)
 
 
 def _display_type(c: Column) -> str:
+    if c.unknown and c.unknown_part("type") is not None:
+        return "_unknown_"
     return md_code(c.type)
 
 
@@ -704,7 +738,7 @@ def other_pages(job: PageJob) -> dict[str, str]:
             "link": _link(paths[t.key], quote(paths[t.key], safe="/._-~")),
         })
     enums = [{"name": md_code(e.name if unqualified(e.schema) else e.key),
-              "members": ", ".join(md_code(v) for v in e.values),
+              "members": ", ".join(md_code(v) for v in e.values) if e.unknown is None else unknown_note(e.unknown),
               "description": md_cell(_doc_text(e.description))} for e in schema.enums]
     views = [{"name": md_code(v.name if unqualified(v.schema) else v.key),
               "kind": "materialized view" if v.materialized else "view",

@@ -389,6 +389,9 @@ def typed_value(node: TypeNode, h: Hint, depth: int = 0) -> Optional[str]:
         return None
     k = node.kind
     if k == "literal":
+        if node.text.startswith("`"):  # a template literal type: a string that fits it
+            body = re.sub(r"\$\{\s*(?:number|bigint)\s*\}", "1", node.text[1:-1])
+            return js_string(re.sub(r"\$\{[^}]*\}", "example", body))
         return node.text
     if k == "union":
         members = [m for m in node.args if not (m.kind == "name" and m.text in ("null", "undefined"))]

@@ -31,6 +31,8 @@ from drizzle_doc.model import (
     Sequence,
     Table,
     UniqueConstraint,
+    UnknownPart,
+    UNKNOWN_PARTS,
     View,
 )
 from drizzle_doc.ts.evaluate import Evaluator
@@ -172,45 +174,47 @@ class Builder:
         return text
 
     # -- defaults ------------------------------------------------------------------
-    def render_default(self, b: ColumnBuilder, sql_type: str, site: Site, label: str) -> Optional[str]:
+    def render_default(self, b: ColumnBuilder, sql_type: str, site: Site, label: str) -> Any:
+        """The column's SQL default as drizzle-kit's snapshot spells it, None when it has none, or
+        an :class:`Unknown` (reported here) when it cannot be told statically."""
         d = b.default
         if d is UNDEFINED:
             return None
         lowered = sql_type.lower()
+
+        def unknown(message: str, reason: str, where: Optional[Site] = None) -> Unknown:
+            self.ev.report(WARNING, where or site, message, "dynamic-default")
+            return Unknown(reason, where or site)
+
         if isinstance(d, SQLValue):
             text, problem = self.render_sql(d)
             if problem:
-                self.ev.report(WARNING, site, f"default of {label} is not static ({problem})", "dynamic-default")
+                return unknown(f"default of {label} is not static ({problem})", f"part of its SQL is not static: {problem}")
             return text
         if isinstance(d, str):
             return "'" + d.replace("'", "''") + "'"
         if isinstance(d, Unknown):
-            self.ev.report(WARNING, d.site or site, f"default of {label} is not static: {d.reason}", "dynamic-default")
-            return None
+            return unknown(f"default of {label} is not static: {d.reason}", d.reason, d.site)
         if self.dialect.json_literal_defaults and isinstance(d, (JSObject, list)):
             text = json_stringify(d)  # drizzle-kit: `'${JSON.stringify(value)}'`, quotes unescaped
             if text is None:
-                self.ev.report(WARNING, site, f"default of {label} is not static JSON", "dynamic-default")
-                return None
+                return unknown(f"default of {label} is not static JSON", "not static JSON")
             return f"'{text}'"
         if lowered in ("json", "jsonb"):
             text = json_stringify(d)
             if text is None:
-                self.ev.report(WARNING, site, f"default of {label} is not static JSON", "dynamic-default")
-                return None
+                return unknown(f"default of {label} is not static JSON", "not static JSON")
             return self.dialect.json_default(text, lowered)
         if _ARRAY_TYPE.fullmatch(lowered) and isinstance(d, list):
             text = self.array_string(d)
             if text is None:
-                self.ev.report(WARNING, site, f"default of {label} is not a static array", "dynamic-default")
-                return None
+                return unknown(f"default of {label} is not a static array", "not a static array")
             return f"'{text}'"
         if isinstance(d, (bool, int, float)):
             return js_string(d)
         if d is None:
             return None
-        self.ev.report(WARNING, site, f"default of {label} is not a static value", "dynamic-default")
-        return None
+        return unknown(f"default of {label} is not a static value", "not a static value")
 
     def array_string(self, items: list) -> Optional[str]:
         out = []
@@ -256,8 +260,13 @@ class Builder:
                 ev.report(ERROR, b.site if isinstance(b, Unknown) and b.site else col_site,
                           f"table {label_table!r}: {b.reason if isinstance(b, Unknown) else 'a spread that is not static'}; those columns are missing", "dynamic-columns")
                 continue
-            if isinstance(b, Unknown):
-                ev.report(ERROR, col_site, f"column {prop!r} of table {label_table!r} cannot be read: {b.reason}", "unknown-column")
+            if isinstance(b, Unknown):  # kept under its key, everything else unknown
+                ev.report(WARNING, col_site, f"column {prop!r} of table {label_table!r} cannot be read: {b.reason}; "
+                          "it is documented as unknown", "unknown-column")
+                where = b.site or col_site
+                columns.append(Column(apply_casing(prop, casing), prop, "unknown", description=meta.doc if meta else NO_DOC,
+                                      file=col_site.file, line=col_site.line,
+                                      unknown=(UnknownPart("name", b.reason, where.file, where.line),)))
                 continue
             if not isinstance(b, ColumnBuilder):
                 ev.report(ERROR, col_site, f"column {prop!r} of table {label_table!r} is not a drizzle column builder", "unknown-column")
@@ -267,9 +276,13 @@ class Builder:
             name = b.name if b.name else apply_casing(prop, casing)
             raw = b.name or prop if names.names_from_keys else name
             label = f"{label_table}.{name}"
+            # the parts a run-time condition left unknown, then those that cannot be evaluated
+            marks: dict[str, Unknown] = dict(b.unknown) if b.unknown else {}
             sql_type = b.sql_type(names.generation, names.nested_arrays)
             if isinstance(sql_type, Unknown):
-                ev.report(ERROR, col_site, f"type of column {label} is not known: {sql_type.reason}", "unknown-type")
+                if "type" not in marks:
+                    ev.report(ERROR, col_site, f"type of column {label} is not known: {sql_type.reason}", "unknown-type")
+                    marks["type"] = Unknown(sql_type.reason, sql_type.site or col_site)
                 sql_type = "unknown"
             elif names.respell_type is not None and b.enum is None:
                 sql_type = names.respell_type(sql_type)
@@ -290,46 +303,80 @@ class Builder:
                                   f"pass an array of values to {e.schema}.enum() instead", "drizzle-kit-enum-schema")
                     else:
                         model_type = f"{e.schema}.{sql_type}"
-            default = self.render_default(b, sql_type, col_site, label) if b.has_default else None
+            default = None
+            if b.has_default and "default" not in marks:
+                default = self.render_default(b, sql_type, col_site, label)
+                if isinstance(default, Unknown):
+                    marks["default"] = default
+                    default = None
             if default is not None and not isinstance(b.default, SQLValue):
                 default = self.dialect.literal_default(default, sql_type)
             if default is not None and names.respell_default is not None:
                 default = names.respell_default(default, sql_type, b.default, isinstance(b.default, SQLValue),
                                                 b.enum is not None)
-            identity = self.identity(b, tv, name, sql_type) if b.identity is not None else None
+            identity = self.identity(b, tv, name, sql_type) if b.identity is not None and "identity" not in marks else None
             generated = None
-            if b.generated is not None and b.generated is not UNDEFINED:
+            if b.generated is not None and b.generated is not UNDEFINED and "generated" not in marks:
                 qualified = self.dialect.qualified_generated
                 text = self.sql_or_report(b.generated, col_site, f"generated expression of {label}", indexes=not qualified)
                 if text is not None:
                     generated = Generated(text, b.generated_mode or "stored") if qualified else Generated(f"({text})", b.generated_mode or "virtual")
+                else:
+                    marks["generated"] = Unknown("the expression is not static", col_site)
+            references = b.references if "references" not in marks else ()
+            for fn, actions, ref_site in references:  # a reference that cannot be followed is unknown
+                target = ev.call_function(fn, []) if isinstance(fn, JSFunction) else fn
+                if not isinstance(target, ColumnRef):
+                    if isinstance(target, Unknown):
+                        ev.report(WARNING, ref_site, f"reference of column {label} cannot be followed: {target.reason}",
+                                  "unresolved-reference")
+                    else:
+                        ev.report(ERROR, ref_site, f"reference of column {label} cannot be followed: not a column",
+                                  "unresolved-reference")
+                    marks["references"] = Unknown(target.reason if isinstance(target, Unknown) else "not a column", ref_site)
+                    continue
+                fk = self.foreign_key(tv, [ColumnRef(tv, prop)], [target], UNDEFINED,
+                                      actions.get("onDelete") if isinstance(actions, JSObject) else UNDEFINED,
+                                      actions.get("onUpdate") if isinstance(actions, JSObject) else UNDEFINED,
+                                      ref_site, NO_DOC)
+                if fk is not None:
+                    fks.append(fk)
+            known = not marks
+            unknown_parts = () if known else tuple(
+                UnknownPart(part, marks[part].reason, *_where(marks[part].site, col_site)) for part in UNKNOWN_PARTS if part in marks)
+            if not known:
+                if "type" in marks:
+                    model_type, enum_key, enum_values = "unknown", None, ()
+            primary_key = b.primary_key if known or "primary_key" not in marks else False
+            unique = b.is_unique if known or "unique" not in marks else False
             columns.append(
                 Column(  # positional, in field order: half the cost of 19 keywords, once per column
                     name,  # name
                     prop,  # property
                     model_type,  # type
-                    b.not_null,  # not_null
-                    b.primary_key,  # primary_key
+                    b.not_null if known or "not_null" not in marks else False,  # not_null
+                    primary_key,  # primary_key
                     default,  # default
-                    b.app_default,  # app_default
-                    b.on_update,  # on_update
+                    b.app_default if known or "default" not in marks else None,  # app_default
+                    b.on_update if known or "on_update" not in marks else None,  # on_update
                     identity,  # identity
                     generated,  # generated
-                    b.is_unique,  # unique
+                    unique,  # unique
                     enum_key,  # enum
                     enum_values,  # enum_values
-                    b.ts_type,  # ts_type
-                    b.mode,  # mode
+                    b.ts_type if known or "ts_type" not in marks else None,  # ts_type
+                    b.mode if known or "mode" not in marks else None,  # mode
                     b.builder,  # builder
                     meta.doc if meta else NO_DOC,  # description
                     col_site.file,  # file
                     col_site.line,  # line
-                    b.autoincrement,  # autoincrement
+                    b.autoincrement if known or "primary_key" not in marks else False,  # autoincrement
+                    unknown_parts,  # unknown
                 )
             )
-            if b.primary_key:
+            if primary_key:
                 pk_columns.append(name)
-            if b.is_unique:
+            if unique:
                 uniques.append(
                     UniqueConstraint(
                         name=b.unique_name or self.names.name("unique", tv.name, [raw]),
@@ -340,18 +387,6 @@ class Builder:
                         line=col_site.line,
                     )
                 )
-            for fn, actions, ref_site in b.references:
-                target = ev.call_function(fn, []) if isinstance(fn, JSFunction) else fn
-                if not isinstance(target, ColumnRef):
-                    reason = target.reason if isinstance(target, Unknown) else "not a column"
-                    ev.report(ERROR, ref_site, f"reference of column {label} cannot be followed: {reason}", "unresolved-reference")
-                    continue
-                fk = self.foreign_key(tv, [ColumnRef(tv, prop)], [target], UNDEFINED,
-                                      actions.get("onDelete") if isinstance(actions, JSObject) else UNDEFINED,
-                                      actions.get("onUpdate") if isinstance(actions, JSObject) else UNDEFINED,
-                                      ref_site, NO_DOC)
-                if fk is not None:
-                    fks.append(fk)
 
         primary_key = None
         if pk_columns:
@@ -681,7 +716,11 @@ class Builder:
     # -- other entities --------------------------------------------------------------
     def enum(self, en: EnumNative) -> Enum:
         e = en.value
-        return Enum(e.name, tuple(e.values), e.schema or self.default_schema, e.variable, e.doc, e.site.file, e.site.line)
+        unknown = None
+        if e.unknown is not None:
+            unknown = UnknownPart("values", e.unknown.reason, *_where(e.unknown.site, e.site))
+        return Enum(e.name, tuple(e.values), e.schema or self.default_schema, e.variable, e.doc, e.site.file, e.site.line,
+                    unknown)
 
     def sequence(self, s: SequenceValue) -> Sequence:
         o = s.options
@@ -736,6 +775,12 @@ def _inline_param(v: Any) -> str:
         return js_string(v)
     text = v if isinstance(v, str) else (json_stringify(v) if isinstance(v, JSObject) else js_string(v))
     return "'" + str(text).replace("'", "''") + "'"
+
+
+def _where(site: Optional[Site], fallback: Site) -> tuple[str, int]:
+    """(file, line) of ``site``, else of ``fallback``."""
+    site = site or fallback
+    return site.file, site.line
 
 
 def _float(text: str) -> float:

@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from drizzle_doc.model import ERROR, NO_DOC, WARNING, Doc
 from drizzle_doc.ts.typetext import member_type
+from drizzle_doc.drizzle.partial import join_builders, marked, still_unknown
 from drizzle_doc.ts.values import (
     UNDEFINED,
     Call,
@@ -210,6 +211,9 @@ class ColumnBuilder:
     generated_mode: Optional[str] = None  # generatedAlwaysAs(sql, { mode: "stored" | "virtual" })
     now_sql: str = "now()"  # what .defaultNow() writes (sqlite-core timestamps: julianday)
     text_enum: tuple = ()  # text({ enum: [...] }): values checked by TypeScript only, no SQL enum
+    # the parts (keys of COLUMN_PARTS) a run-time condition leaves unknown -> the Unknown saying why
+    # (a column that is one builder or another: `cond ? text() : text().notNull()`); None: all known
+    unknown: Optional[dict] = None
 
     def sql_type(self, generation: str = "0", nested_arrays: bool = True) -> Any:
         """The column's SQL type.  drizzle-orm 0.x nests each ``.array(n)`` (``integer[][]``,
@@ -229,12 +233,21 @@ class ColumnBuilder:
 
     def _with(self, **changes) -> "ColumnBuilder":
         """A shallow copy with ``changes``: its lists are shared, so they are never changed in place
-        (methods put new lists in ``changes``)."""
+        (methods put new lists in ``changes``).  A part that was unknown and that ``changes`` sets
+        (``.notNull()`` after a run-time choice) is known again."""
         new = object.__new__(type(self))  # cheaper than copy.copy; a dialect's subclass stays itself
         d = self.__dict__.copy()
         d.update(changes)
+        if self.unknown and "unknown" not in changes:
+            d["unknown"] = still_unknown(self.unknown, changes)
         new.__dict__ = d
         return new
+
+    def js_join(self, other: "ColumnBuilder", unknown: Unknown) -> Optional["ColumnBuilder"]:
+        """This column or ``other``, chosen at run time (:func:`drizzle_doc.ts.values.join`): the
+        parts on which both agree are kept, the others are marked ``unknown``
+        (:func:`drizzle_doc.drizzle.partial.join_builders`)."""
+        return join_builders(self, other, unknown)
 
     def js_member(self, ev, name: str, site: Site) -> Any:
         method = _COLUMN_METHODS.get(name)
@@ -261,7 +274,8 @@ def _m_unique(self, ev, args, call):
     name = args[0] if args and isinstance(args[0], str) else None
     cfg = args[1] if len(args) > 1 else (args[0] if args and isinstance(args[0], JSObject) else UNDEFINED)
     nulls = cfg.get("nulls") if isinstance(cfg, JSObject) else UNDEFINED
-    return self._with(is_unique=True, unique_name=name, unique_nulls=nulls if isinstance(nulls, str) else None)
+    b = self._with(is_unique=True, unique_name=name, unique_nulls=nulls if isinstance(nulls, str) else None)
+    return marked(b, "unique", next((a for a in (*args[:2], nulls) if isinstance(a, Unknown)), None))
 
 
 def _m_default(self, ev, args, call):
@@ -297,13 +311,16 @@ def _m_on_update(self, ev, args, call):
 def _m_references(self, ev, args, call):
     fn = args[0] if args else UNDEFINED
     actions = args[1] if len(args) > 1 else JSObject()
-    return self._with(references=self.references + [(fn, actions, call.site)])
+    b = self._with(references=self.references + [(fn, actions, call.site)])
+    if isinstance(actions, JSObject):
+        actions = next((v for v in (actions.get("onDelete"), actions.get("onUpdate")) if isinstance(v, Unknown)), None)
+    return marked(b, "references", actions)
 
 
 def _m_array(self, ev, args, call):
     size = args[0] if args else UNDEFINED
     dim = js_string(size) if isinstance(size, (int, float)) and not isinstance(size, bool) else ""
-    return self._with(array_dims=self.array_dims + [dim], array_last=size)
+    return marked(self._with(array_dims=self.array_dims + [dim], array_last=size), "type", size)
 
 
 def _m_type(self, ev, args, call):  # $type<T>(): T replaces any customType's data type
@@ -319,7 +336,10 @@ def _m_generated(self, ev, args, call):
 def _m_identity(kind):
     def method(self, ev, args, call):
         opts = args[0] if args and isinstance(args[0], JSObject) else JSObject()
-        return self._with(identity=(kind, opts), not_null=True, has_default=True)
+        b = self._with(identity=(kind, opts), not_null=True, has_default=True)
+        bad = args[0] if args and isinstance(args[0], Unknown) else next(
+            (v for v in opts.props.values() if isinstance(v, Unknown)), None)
+        return marked(b, "identity", bad)
 
     return method
 
@@ -357,12 +377,12 @@ def name_and_config(args: list) -> tuple[Any, Any]:
     a = args[0] if args else UNDEFINED
     b = args[1] if len(args) > 1 else UNDEFINED
     if isinstance(a, str):
-        return a, b if isinstance(b, JSObject) else JSObject()
+        return a, b if isinstance(b, (JSObject, Unknown)) else JSObject()
     if isinstance(a, JSObject):
         return "", a
     if a is UNDEFINED:
         return "", JSObject()
-    return a, b if isinstance(b, JSObject) else JSObject()
+    return a, b if isinstance(b, (JSObject, Unknown)) else JSObject()
 
 
 def config_option(cfg: JSObject, key: str) -> Any:
@@ -417,6 +437,7 @@ class EnumValue:
     doc: Doc = NO_DOC
     from_object: bool = False  # pgEnum("x", SomeTsEnum) rather than an array
     object_type: Optional[str] = None  # that object's name: the TypeScript type of the column's values
+    unknown: Any = None  # an Unknown when its values could not be evaluated statically
 
     def call(self, ev, args, call: Call) -> Any:
         col_name, _cfg = name_and_config(args)
@@ -455,13 +476,18 @@ def make_enum(ev, args, call: Call, schema: Optional[str]) -> Any:
         from drizzle_doc.ts.expressions import is_numeric_reverse
 
         values = [v for k, v in values.props.items() if not is_numeric_reverse(values, k)]
-    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+    unknown = next((v for v in (values if isinstance(values, list) else [values]) if isinstance(v, Unknown)), None)
+    if unknown is not None:  # values only known at run time: unknown, never compared
+        ev.report(WARNING, unknown.site or call.site, f"values of enum {name!r} are not static: {unknown.reason}",
+                  "dynamic-enum")
+        values = []
+    elif not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         ev.report(ERROR, call.site, f"values of enum {name!r} are not static strings", "dynamic-enum")
         values = [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
     # pgEnum("mood", Mood): the values' TypeScript type is the enum `Mood` (its members, not strings)
     m = re.search(r",\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*,?\s*\)\s*$", call.text) if from_object else None
     return EnumNative(EnumValue(name, list(values), schema, call.site, from_object=from_object,
-                                object_type=m.group(1) if m else None))
+                                object_type=m.group(1) if m else None, unknown=unknown))
 
 
 @dataclass(eq=False)
@@ -589,6 +615,12 @@ class ColumnRef:
             b = self.table.columns.get(self.prop)
             return b.name or self.prop if isinstance(b, ColumnBuilder) else Unknown("name")
         return Unknown(f"column.{name} is not known statically", site)
+
+    def js_join(self, other: "ColumnRef", unknown: Unknown) -> Optional["ColumnRef"]:
+        """The same column of the same table on both sides of a run-time choice is that column."""
+        same = (self.table is other.table and self.prop == other.prop and self.order == other.order
+                and self.nulls == other.nulls and self.opclass == other.opclass and self.through is other.through)
+        return self if same else None
 
 
 def make_table(ev, args, call: Call, schema: Optional[str], builders: "JSObject", name_fn: Any = None,

@@ -1,8 +1,10 @@
 """Drift: what the models have that no migration made, and the reverse, as
-:mod:`drizzle_doc.model.compare` finds it (the migrations on the left)."""
+:mod:`drizzle_doc.model.compare` finds it (the migrations on the left); and which findings depend
+on SQL files outside drizzle-kit's journal (:func:`journal_drift`)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping
 from typing import Optional
 
@@ -11,7 +13,7 @@ from drizzle_doc.model import compare
 from drizzle_doc.model import ERROR, WARNING, Enum, Schema, Table
 from drizzle_doc.project import Project
 
-from drizzle_doc.history.records import Drift
+from drizzle_doc.history.records import Drift, History
 from drizzle_doc.history.changes import cols, norm_fk
 
 
@@ -185,4 +187,48 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
         if key not in me:
             add(WARNING, None, "enum.extra", f"enum {shown(key)} is in the migrations but not in the models", enum=key,
                 extra=True)
+    return tuple(out)
+
+
+# ---------------------------------------------------------------------------
+# SQL outside the journal
+# ---------------------------------------------------------------------------
+
+OUTSIDE_FIX = ("add the SQL to the journal (`drizzle-kit generate --custom`, then paste it in) "
+               "or apply it yourself")
+
+
+def _drift_key(d: Drift) -> tuple:
+    return (d.kind, d.table, d.column, d.index, d.constraint, d.enum)
+
+
+def journal_drift(drift: tuple[Drift, ...], model: Schema, history: History) -> tuple[Drift, ...]:
+    """``drift`` (the models against every SQL file's schema) told apart from what drizzle-kit's
+    migrator builds, which never runs the SQL files its journal does not list.
+
+    A finding against the journal's schema alone that the other SQL files make go away is added as
+    a warning, "never applied by drizzle-kit": the models are not ahead of the migrations, but
+    those files are not migrations drizzle-kit runs.  A finding those files cause (only with them
+    do the migrations differ from the models) says so.  Without such files: ``drift`` unchanged."""
+    if history.journal_schema is None or not history.outside_journal:
+        return drift
+    files = history.outside_journal
+    named = ", ".join(files)
+    journal = {_drift_key(d): d for d in compute_drift(model, history.journal_schema)}
+    out: list[Drift] = []
+    for d in drift:
+        if _drift_key(d) not in journal:  # only the SQL outside the journal makes this difference
+            d = dataclasses.replace(d, message=f"{d.message} (made by {named}, outside meta/_journal.json)",
+                                    outside_journal=files,
+                                    fix=f"change the models or {named} to agree (drizzle-kit's migrator never runs "
+                                        f"{'it' if len(files) == 1 else 'them'})")
+        out.append(d)
+    full = {_drift_key(d) for d in drift}
+    for key, d in journal.items():
+        if key not in full:
+            out.append(dataclasses.replace(
+                d, severity=WARNING, outside_journal=files, fix=OUTSIDE_FIX,
+                message=f"never applied by drizzle-kit: {d.message}, counting only the migrations in "
+                        f"meta/_journal.json ({named} {'is' if len(files) == 1 else 'are'} outside it, and "
+                        f"drizzle-kit's migrator never runs {'it' if len(files) == 1 else 'them'})"))
     return tuple(out)

@@ -37,7 +37,7 @@ from drizzle_doc import limits
 from drizzle_doc.history.records import FIX, Change, History, HandWritten, Migration, MigrationRef, TableHistory
 from drizzle_doc.history.changes import enum_changes, table_changes
 from drizzle_doc.history.layout import find_migrations_dir, list_folder
-from drizzle_doc.history.drift import compute_drift
+from drizzle_doc.history.drift import compute_drift, journal_drift
 
 
 # ---------------------------------------------------------------------------
@@ -127,7 +127,7 @@ def load_history(project: Project, schema: Optional[Schema] = None) -> History:
     history, latest = read_history(project)
     if schema is None or history.folder is None:
         return history
-    return dataclasses.replace(history, drift=compute_drift(schema, latest, project))
+    return dataclasses.replace(history, drift=journal_drift(compute_drift(schema, latest, project), schema, history))
 
 
 def read_history(project: Project) -> tuple[History, Schema]:
@@ -151,8 +151,13 @@ def read_history(project: Project) -> tuple[History, Schema]:
     enum_created: dict[str, MigrationRef] = {}
     migrations: list[Migration] = []
 
+    # the schema drizzle-kit's migrator builds: SQL files outside the journal left out
+    journal_state = Schema()
+    outside: list[str] = []
+
     for index, entry in enumerate(entries):
-        ref = MigrationRef(tag=entry.tag, file=rel(entry.sql) if entry.sql else "", when=entry.when, index=index)
+        ref = MigrationRef(tag=entry.tag, file=rel(entry.sql) if entry.sql else "", when=entry.when, index=index,
+                           snapshot=rel(entry.snapshot) if entry.snapshot is not None and entry.sql is None else "")
         snap_schema = None
         snap_data = None
         snap_rel = None
@@ -185,6 +190,10 @@ def read_history(project: Project) -> tuple[History, Schema]:
             diags.extend(sql_diags)
         ops = [op for st in statements for op in st.ops]
         new_state = snap_schema if snap_schema is not None else replay.apply(state, ops)
+        if entry.in_journal is False:
+            outside.append(ref.file)
+        else:
+            journal_state = new_state if snap_schema is not None or not outside else replay.apply(journal_state, ops)
         table_renames, column_renames = _renames(statements, snap_data, dialect)
 
         changes: list[Change] = []
@@ -291,5 +300,7 @@ def read_history(project: Project) -> tuple[History, Schema]:
         tables=tuple(tables),
         enums=tuple(sorted(enum_created.items())),
         diagnostics=tuple(sorted(diags, key=Diagnostic.sort_key)),
+        outside_journal=tuple(outside),
+        journal_schema=journal_state if outside and journal_state != state else None,
     )
     return history, state

@@ -7,7 +7,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from drizzle_doc.model import Diagnostic
+from drizzle_doc.model import Diagnostic, Schema
 from drizzle_doc.model.operations import HandObject
 
 
@@ -25,6 +25,7 @@ class MigrationRef:
     file: str  # the SQL file, relative posix path from the project root ("" when it is missing)
     when: Optional[int] = None  # ms since the epoch (journal `when` or folder timestamp)
     index: int = 0  # position in the history, from 0
+    snapshot: str = ""  # the snapshot, relative posix path, when there is no SQL file (``file`` is "")
 
     @property
     def date(self) -> Optional[str]:
@@ -87,6 +88,9 @@ class Drift:
     enum: Optional[str] = None
     fix: str = FIX
     extra: bool = False  # only the migrations have it: the fix drops it (or adds it back to the models)
+    # the SQL files outside drizzle-kit's journal this finding depends on: with them the migrations
+    # match the models but drizzle-kit's migrator never runs them (or: they make the difference)
+    outside_journal: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +103,10 @@ class History:
     drift: tuple[Drift, ...] = ()  # the models against the schema the migrations leave behind
     diagnostics: tuple[Diagnostic, ...] = ()
     objects: tuple[HandWritten, ...] = ()  # triggers, functions and views from hand-written SQL, still there
+    outside_journal: tuple[str, ...] = ()  # SQL files in the folder that the journal does not list
+    # the schema drizzle-kit's migrator leaves behind (those files left out), where it differs from
+    # the one all the SQL files make; None otherwise
+    journal_schema: Optional[Schema] = None
     _index: Optional[dict] = field(default=None, init=False, compare=False, hash=False, repr=False)
 
     def objects_of(self, key: str) -> tuple[HandWritten, ...]:

@@ -78,10 +78,13 @@ def _exclude_hint(rule: str, t: Table) -> str:
 
 def uuid_pk(t: Table, ctx: Context) -> list[Hit]:
     cols = t.pk_columns
+    if not cols and t.pk_unknown:  # whether it has one could not be evaluated statically
+        return []
     if not cols:
         return [(t.line, f"table `{t.name}` has no primary key (assumption 1: UUID primary keys)",
                  f"add `{ctx.dialect.uuid_key_code('id', 'id')}`, {exc_hint('uuid-pk', t)}")]
-    bad = [c for c in (t.column(n) for n in cols) if c is not None and not ctx.dialect.is_uuid_key(c)]
+    bad = [c for c in (t.column(n) for n in cols) if c is not None and not ctx.dialect.is_uuid_key(c)
+           and c.unknown_part("type") is None]  # an unknown type is not a finding
     if not bad:
         return []
     c = bad[0]
@@ -285,7 +288,7 @@ def unrelated_tables(t: Table, ctx: Context) -> list[Hit]:
 
 
 def primary_key(t: Table, ctx: Context) -> list[Hit]:
-    if t.pk_columns:
+    if t.pk_columns or t.pk_unknown:
         return []
     return [(t.line, f"table `{t.name}` has no primary key",
              "add `.primaryKey()` to a column or `primaryKey({ columns: [...] })` to the table, "

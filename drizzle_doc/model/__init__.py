@@ -9,6 +9,8 @@ from drizzle_doc.model.schema import (  # noqa: F401
     Identity,
     Generated,
     Column,
+    UnknownPart,
+    UNKNOWN_PARTS,
     PrimaryKey,
     ForeignKey,
     IndexColumn,

@@ -14,6 +14,12 @@ them, whatever the source wrote:
 - an ``ON UPDATE`` counts only where the database applies it (the dialect's ``stored_on_update``:
   MySQL's ``onUpdateNow()``; an app-side ``$onUpdate`` never).
 
+What is unknown is never compared as a value: an aspect hidden by a column's
+:class:`~drizzle_doc.model.schema.UnknownPart` (its default, its type …) is not a difference, nor
+is a foreign key, unique constraint or primary key on a column whose ``references``, ``unique`` or
+``primary_key`` is unknown, nor a column only one side has when the other has a column that could
+not be read at all.
+
 Differences come in a fixed order: the right side's columns in order (added, or what changed),
 then the left side's columns the right lacks; the primary key's columns; then indexes, foreign
 keys, unique constraints, checks and the named primary key, each keyed by the name the database
@@ -121,7 +127,43 @@ def _same_index_columns(a, b, spelling: Spelling) -> bool:
 # ---------------------------------------------------------------------------
 
 
+# What is not known is never compared (a column's UnknownPart): the aspects each unknown part hides.
+_HIDDEN_ASPECTS = {
+    "type": ("type", "not_null"),  # some types are NOT NULL by themselves (serial)
+    "not_null": ("not_null",),
+    "primary_key": ("primary_key", "not_null"),
+    "default": ("default",),
+    "identity": ("identity", "not_null", "default"),
+    "generated": ("generated", "default"),
+}
+
+
+def hidden_aspects(c: Column) -> frozenset[str]:
+    """The aspects of ``c`` that are not compared because a part of it is unknown."""
+    if not c.unknown:
+        return frozenset()
+    if c.unknown_part("name") is not None:
+        return frozenset(a for aspects in _HIDDEN_ASPECTS.values() for a in aspects)
+    return frozenset(a for u in c.unknown for a in _HIDDEN_ASPECTS.get(u.part, ()))
+
+
+def _unknown_columns(t: Table, part: str) -> frozenset[str]:
+    """Columns of ``t`` whose ``part`` is unknown."""
+    return frozenset(c.name for c in t.columns if c.unknown and c.unknown_part(part) is not None)
+
+
+# Named objects that a column's unknown part may hide: (kind, the part, the columns it covers)
+_HIDING_PARTS = {"foreign_key": "references", "unique": "unique", "primary_key": "primary_key"}
+
+
 def _column_aspects(a: Column, b: Column, left: Table, right: Table, spelling: Spelling) -> Iterator[str]:
+    hidden = hidden_aspects(a) | hidden_aspects(b)
+    for aspect in _known_column_aspects(a, b, left, right, spelling):
+        if aspect not in hidden:
+            yield aspect
+
+
+def _known_column_aspects(a: Column, b: Column, left: Table, right: Table, spelling: Spelling) -> Iterator[str]:
     if a.enum and b.enum:
         if a.enum != b.enum or a.type.endswith("[]") != b.type.endswith("[]"):
             yield "type"
@@ -248,21 +290,33 @@ def compare_tables(left: Table, right: Table, spelling: Spelling) -> list[Differ
     left = align(left, right, spelling)
     out: list[Difference] = []
     lcols = {c.name: c for c in left.columns}
+    # a column that could not be read at all (its name is unknown) may be any column the other
+    # side has: the columns only one side has are then not compared
+    l_unread, r_unread = _unknown_columns(left, "name"), _unknown_columns(right, "name")
     for c in right.columns:
         old = lcols.get(c.name)
         if old is None:
-            out.append(Difference("column", ADDED, c.name, right=c))
+            if not l_unread and c.name not in r_unread:
+                out.append(Difference("column", ADDED, c.name, right=c))
             continue
         out.extend(Difference("column", CHANGED, c.name, aspect, old, c)
                    for aspect in _column_aspects(old, c, left, right, spelling))
     rnames = {c.name for c in right.columns}
-    out.extend(Difference("column", DROPPED, c.name, left=c) for c in left.columns if c.name not in rnames)
-    if left.pk_columns != right.pk_columns:
+    out.extend(Difference("column", DROPPED, c.name, left=c) for c in left.columns
+               if c.name not in rnames and not r_unread and c.name not in l_unread)
+    if left.pk_columns != right.pk_columns and not (_unknown_columns(left, "primary_key")
+                                                     or _unknown_columns(right, "primary_key")):
         out.append(Difference("primary_key_columns", CHANGED, None, "columns", left, right))
     for kind, items, aspects in NAMED:
         stored = spelling.stored_identifier
-        lx = {stored(x.name): x for x in items(left)}
-        rx = {stored(y.name): y for y in items(right)}
+        part = _HIDING_PARTS.get(kind)
+        hidden = (_unknown_columns(left, part) | _unknown_columns(right, part)) if part else frozenset()
+
+        def known(x) -> bool:  # an object on a column whose part is unknown is not compared
+            return not hidden or not hidden.intersection(getattr(x, "columns", ()))
+
+        lx = {stored(x.name): x for x in items(left) if known(x)}
+        rx = {stored(y.name): y for y in items(right) if known(y)}
         for name, y in rx.items():
             x = lx.get(name)
             if x is None:
@@ -319,7 +373,10 @@ def changed_names(diffs: Iterable[Difference], kind: str) -> dict[str, None]:
 
 
 def compare_enum(left: Enum, right: Enum) -> list[Difference]:
-    """Values only on one side (right's new values first), then a different order of the values both have."""
+    """Values only on one side (right's new values first), then a different order of the values both have;
+    nothing when one side's values are unknown (could not be evaluated statically)."""
+    if left.unknown is not None or right.unknown is not None:
+        return []
     out = [Difference("enum_value", ADDED, v, left=left, right=right) for v in right.values if v not in left.values]
     out += [Difference("enum_value", DROPPED, v, left=left, right=right) for v in left.values if v not in right.values]
     common_l = [v for v in left.values if v in right.values]

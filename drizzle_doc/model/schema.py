@@ -83,6 +83,27 @@ class Generated:
     type: str = "stored"
 
 
+#: The parts of a column that can be unknown (:class:`UnknownPart`): ``name`` (the whole column
+#: could not be read: only its key is known), ``type``, ``not_null``, ``primary_key``,
+#: ``default``, ``on_update``, ``unique``, ``references``, ``generated``, ``identity``,
+#: ``ts_type``, ``mode``.
+UNKNOWN_PARTS = ("name", "type", "not_null", "primary_key", "default", "on_update", "unique", "references",
+                 "generated", "identity", "ts_type", "mode")
+
+
+@dataclass(frozen=True, slots=True)
+class UnknownPart:
+    """A part of a column drizzle-doc could not evaluate statically (a default imported from a
+    package it does not read, a choice made by a run-time condition): the model holds no value
+    for it (``default`` None, ``not_null`` False …), pages show it as unknown, and drift and
+    verify never compare it."""
+
+    part: str  # one of UNKNOWN_PARTS (an enum's: "values")
+    reason: str  # why, e.g. "import from package '@acme/defaults' is not followed"
+    file: str = field(default="", compare=False)  # where the value that could not be read is
+    line: int = field(default=0, compare=False)
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     name: str  # SQL name, after casing
@@ -107,6 +128,14 @@ class Column:
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     autoincrement: bool = False  # SQLite: INTEGER PRIMARY KEY AUTOINCREMENT (rowids never reused)
+    unknown: tuple[UnknownPart, ...] = ()  # parts that could not be evaluated, in UNKNOWN_PARTS order
+
+    def unknown_part(self, part: str) -> Optional[UnknownPart]:
+        """Why ``part`` (one of :data:`UNKNOWN_PARTS`) is unknown, or None when it is known."""
+        for u in self.unknown:
+            if u.part == part or u.part == "name":  # nothing is known of a column that could not be read
+                return u
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +275,12 @@ class Table:
         return tuple(c.name for c in self.columns if c.primary_key)
 
     @property
+    def pk_unknown(self) -> bool:
+        """Whether a column's primary key could not be evaluated statically (then an empty
+        :attr:`pk_columns` does not mean the table has no primary key)."""
+        return any(c.unknown and c.unknown_part("primary_key") is not None for c in self.columns)
+
+    @property
     def declaration(self) -> str:
         """How the table is declared in TypeScript, for messages: ``export const users``."""
         if self.variable == "default":
@@ -268,6 +303,7 @@ class Enum:
     description: Doc = NO_DOC
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+    unknown: Optional[UnknownPart] = None  # part "values": they could not be evaluated statically
 
     @property
     def key(self) -> str:

@@ -104,6 +104,10 @@ def _column(column: Column) -> str:
         if value is not None:
             settings.append(f"default: {value}")
     note = note_text(column.description)
+    unknown = "; ".join(f"{'unknown' if u.part == 'name' else u.part.replace('_', ' ') + ' unknown'}: "
+                        f"{' '.join(u.reason.split())}" for u in column.unknown)
+    if unknown:  # not evaluated statically: say so rather than state a guess
+        note = f"{note}\n\n{unknown}" if note else unknown
     if note:
         settings.append(f"note: {string(note)}")
     tail = f" [{', '.join(settings)}]" if settings else ""

@@ -16,17 +16,26 @@ from drizzle_doc.history.records import Change, Drift, History, Migration, Migra
 
 
 def ref_json(ref: Optional[MigrationRef]) -> Optional[dict[str, Any]]:
-    return None if ref is None else {"tag": ref.tag, "file": ref.file}
+    """``{tag, file}``, plus ``snapshot`` for a migration known only from its snapshot (``file`` "")."""
+    if ref is None:
+        return None
+    out = {"tag": ref.tag, "file": ref.file}
+    if not ref.file and ref.snapshot:
+        out["snapshot"] = ref.snapshot
+    return out
 
 
 def change_json(ch: Change) -> dict[str, Any]:
-    return {
+    out = {
         "tag": ch.migration.tag,
         "file": ch.migration.file,
         "when": iso_when(ch.migration.when),
         "summary": ch.summary,
         "kind": ch.kind,
     }
+    if not ch.migration.file and ch.migration.snapshot:
+        out["snapshot"] = ch.migration.snapshot
+    return out
 
 
 def table_migrations_json(history: History, key: str) -> dict[str, Any]:
@@ -48,6 +57,7 @@ def drift_json(d: Drift) -> dict[str, Any]:
         "enum": d.enum,
         "message": d.message,
         "fix": d.fix,
+        **({"outsideJournal": list(d.outside_journal)} if d.outside_journal else {}),
     }
 
 
@@ -90,6 +100,7 @@ def history_json(history: History) -> dict[str, Any]:
             for t in history.tables
         ],
         "drift": [drift_json(d) for d in history.drift],
+        "outsideJournal": list(history.outside_journal),
         "diagnostics": [diag_json(d) for d in history.diagnostics],
     }
 
@@ -119,8 +130,9 @@ def history_text(history: History) -> str:
         lines.append(f"{history.folder} ({history.layout}, {len(history.migrations)} migrations)")
     for m in history.migrations:
         date = f"  {m.ref.date}" if m.ref.when is not None else ""
-        note = "" if m.in_journal in (None, True) else "  [not in journal]"
-        lines.append(f"{m.ref.tag}{date}  {m.ref.file or '(file missing)'}{note}")
+        note = "" if m.in_journal in (None, True) else "  [outside meta/_journal.json: drizzle-kit never runs it]"
+        where = m.ref.file or (f"(no SQL file; snapshot {m.ref.snapshot})" if m.ref.snapshot else "(file missing)")
+        lines.append(f"{m.ref.tag}{date}  {where}{note}")
         if not m.changes:
             lines.append("    (no schema change)")
         for c in m.changes:

@@ -75,6 +75,8 @@ def column_json(c: Column) -> dict[str, Any]:
         out["generated"] = {"as": c.generated.expression, "type": c.generated.type}
     if c.autoincrement:  # SQLite only: INTEGER PRIMARY KEY AUTOINCREMENT
         out["autoincrement"] = True
+    if c.unknown:  # only where something could not be evaluated (its value above is then null/false)
+        out["unknown"] = {u.part: {"reason": u.reason, "file": u.file or None, "line": u.line or None} for u in c.unknown}
     return out
 
 
@@ -196,6 +198,8 @@ def enum_json(e: Enum) -> dict[str, Any]:
         "description": doc_text(e.description),
         "file": e.file,
         "line": e.line,
+        **({"unknown": {"values": {"reason": e.unknown.reason, "file": e.unknown.file or None,
+                                   "line": e.unknown.line or None}}} if e.unknown is not None else {}),
     }
 
 

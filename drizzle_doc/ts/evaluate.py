@@ -22,8 +22,10 @@ from drizzle_doc.ts.values import (
     JSObject,
     Namespace,
     Native,
+    THROWN,
     Site,
     Unknown,
+    join,
     js_number,
     js_string,
 )
@@ -31,6 +33,22 @@ from drizzle_doc.ts.expressions import HANDLERS, make_globals, truthy
 from drizzle_doc.ts.lexical import Env, parse_js_number, unescape_js
 from drizzle_doc.ts.modules import SOURCE_SUFFIXES, Module, resolve_file
 
+
+
+#: Statements that change nothing a function returns (declarations of types, empty ones).
+_INERT_STATEMENTS = frozenset({"empty_statement", "comment", "class_declaration", "abstract_class_declaration",
+                               "interface_declaration", "type_alias_declaration", "enum_declaration", "debugger_statement",
+                               "ambient_declaration"})
+
+
+def _branch_statements(branch) -> list:
+    """The statements of an if statement's consequence or alternative (an else clause, a block,
+    one statement, or none)."""
+    if branch is not None and branch.type == "else_clause":
+        branch = branch.named_children[0] if branch.named_children else None
+    if branch is None:
+        return []
+    return list(branch.named_children) if branch.type == "statement_block" else [branch]
 
 
 class Evaluator:
@@ -56,6 +74,7 @@ class Evaluator:
         self._live: dict[Module, None] = {}
         self._live_bytes = 0
         self._last: Optional[Module] = None
+        self._forks = 0  # run-time conditions being followed both ways now (see _fork)
 
     def keep_tree(self, module: Module) -> None:
         """Note that ``module``'s tree is in use; release the least recently used past the budget."""
@@ -364,6 +383,8 @@ class Evaluator:
             return UNDEFINED
         if body.type == "statement_block":
             _, value = self.exec_block(body, env)
+            if value is THROWN:
+                return Unknown(f"{fn.name or 'the function'} throws an error", fn.site)
             return value
         return self.eval(body, env)
 
@@ -413,8 +434,21 @@ class Evaluator:
                 self.bind_pattern(left, value, env)
 
     def exec_block(self, block, env: Env) -> tuple[bool, Any]:
+        """Run a function body: (whether it returned, the value it returned)."""
+        return self.exec_statements(block.named_children, env)
+
+    def exec_statements(self, statements: list, env: Env) -> tuple[bool, Any]:
+        """Run ``statements``, the rest of a function body: (whether one returned, its value).
+
+        Nested blocks and the branch an ``if`` takes are spliced into the list (the evaluator
+        keeps one scope per function), so a condition on run-time values (:meth:`_fork`) follows
+        each branch to the end of the function."""
         module = env.module
-        for stmt in block.named_children:
+        todo = list(statements)
+        at = 0
+        while at < len(todo):
+            stmt = todo[at]
+            at += 1
             t = stmt.type
             if t in ("lexical_declaration", "variable_declaration"):
                 for d in stmt.named_children:
@@ -438,27 +472,69 @@ class Evaluator:
             elif t == "if_statement":
                 cond_node = stmt.child_by_field_name("condition")
                 cond = self.eval(cond_node, env) if cond_node is not None else Unknown("if")
-                if isinstance(cond, Unknown) or not isinstance(cond, (bool, int, float, str)) and cond not in (None, UNDEFINED):
-                    return True, Unknown("a condition that depends on run-time values", module.site(stmt))
+                if isinstance(cond, Unknown):
+                    return self._fork(stmt, cond, todo[at:], env)
                 branch = stmt.child_by_field_name("consequence") if truthy(cond) else stmt.child_by_field_name("alternative")
-                if branch is not None:
-                    if branch.type == "else_clause":
-                        branch = branch.named_children[0] if branch.named_children else None
-                    if branch is not None:
-                        done, value = self.exec_block(branch, env) if branch.type == "statement_block" else self.exec_block_single(branch, env)
-                        if done:
-                            return True, value
+                todo[at:at] = _branch_statements(branch)
             elif t == "statement_block":
-                done, value = self.exec_block(stmt, env)
-                if done:
-                    return True, value
+                todo[at:at] = stmt.named_children
             elif t == "expression_statement":
-                continue
+                expr = stmt.named_children[0] if stmt.named_children else None
+                if expr is not None and expr.type in ("assignment_expression", "augmented_assignment_expression",
+                                                      "update_expression"):
+                    self._assign(expr, env)
+                # other expressions (a call for its side effects) change nothing drizzle-doc reads
+            elif t == "throw_statement":
+                return True, THROWN
+            elif t not in _INERT_STATEMENTS:  # loops, switch, try: their effect is not followed
+                return True, Unknown(f"a `{module.text(stmt).split(None, 1)[0].split('(')[0]}` statement is not followed",
+                                     module.site(stmt))
         return False, UNDEFINED
 
-    def exec_block_single(self, stmt, env: Env) -> tuple[bool, Any]:
-        if stmt.type == "return_statement":
-            expr = stmt.named_children[0] if stmt.named_children else None
-            return True, (self.eval(expr, env) if expr is not None else UNDEFINED)
-        return False, UNDEFINED
+    def _assign(self, expr, env: Env) -> None:
+        """``x = value`` to a local (``x += …`` and ``x++`` make it unknown); ``obj.key = value``
+        on a local object literal."""
+        module = env.module
+        left = expr.child_by_field_name("left") or expr.child_by_field_name("argument")
+        if left is None:
+            return
+        if expr.type == "assignment_expression":
+            right = expr.child_by_field_name("right")
+            value = self.eval(right, env) if right is not None else UNDEFINED
+        else:
+            value = Unknown(f"`{module.text(expr)}` is not evaluated statically", module.site(expr))
+        if left.type == "identifier":
+            name = module.text(left)
+            scope: Optional[Env] = env
+            while scope is not None and name not in scope.vars:
+                scope = scope.parent
+            if scope is not None:
+                scope.vars[name] = value
+        elif left.type == "member_expression":
+            target = self.eval(left.child_by_field_name("object"), env)
+            prop = left.child_by_field_name("property")
+            if isinstance(target, JSObject) and prop is not None:
+                target.props[module.text(prop)] = value
+
+    #: How many run-time conditions may be followed both ways at once before a value is unknown
+    #: (each one doubles the paths followed).
+    MAX_FORKS = 8
+
+    def _fork(self, stmt, cond: Unknown, rest: list, env: Env) -> tuple[bool, Any]:
+        """An ``if`` whose condition depends on run-time values: follow both branches, each then
+        the rest of the function, and keep what their results agree on (:func:`join`)."""
+        unknown = Unknown(f"a condition that depends on run-time values ({cond.reason})", env.module.site(stmt))
+        if self._forks >= self.MAX_FORKS:
+            return True, unknown
+        results = []
+        self._forks += 1
+        try:
+            for field in ("consequence", "alternative"):
+                path = Env(env.module, env.parent)
+                path.vars = dict(env.vars)  # what one path assigns is not seen by the other
+                done, value = self.exec_statements(_branch_statements(stmt.child_by_field_name(field)) + rest, path)
+                results.append(value if done else UNDEFINED)  # off the end: the function returns undefined
+        finally:
+            self._forks -= 1
+        return True, join(results[0], results[1], unknown)
 

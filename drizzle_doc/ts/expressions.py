@@ -14,7 +14,11 @@ from drizzle_doc.ts.values import (
     LazySite,
     Native,
     Unknown,
+    join,
     js_string,
+    loose_equal,
+    strict_equal,
+    type_of,
 )
 from drizzle_doc.ts.lexical import Env, TemplateParts, parse_js_number, unescape_js
 
@@ -191,15 +195,53 @@ def _parenthesized(ev: Evaluator, node, env: Env) -> Any:
     return ev.eval(inner[-1], env) if inner else UNDEFINED
 
 
+# Optional chaining: `a?.b.c` is undefined as a whole when `a` is null or undefined.  The parts
+# of a chain (member, subscript and call expressions whose value is the object or function of the
+# next part) say so with SHORT, which the chain's outermost part turns into undefined.
+SHORT = object()
+
+
+def _chain_part(ev: Evaluator, node, env: Env) -> Any:
+    """The value of ``node`` as the object of a longer chain: SHORT when an optional chain in it
+    short-circuited."""
+    t = node.type
+    if t == "member_expression":
+        return _member_part(ev, node, env)
+    if t == "call_expression":
+        return _call_part(ev, node, env)
+    if t == "subscript_expression":
+        return _subscript_part(ev, node, env)
+    return ev.eval(node, env)
+
+
+def _optional(node) -> bool:
+    """``node`` (a member or subscript expression) is written with ``?.``."""
+    return node.child_by_field_name("optional_chain") is not None
+
+
 def _member(ev: Evaluator, node, env: Env) -> Any:
+    value = _member_part(ev, node, env)
+    return UNDEFINED if value is SHORT else value
+
+
+def _member_part(ev: Evaluator, node, env: Env) -> Any:
     obj_node = node.child_by_field_name("object")
     prop = node.child_by_field_name("property")
-    obj = ev.eval(obj_node, env)
+    obj = _chain_part(ev, obj_node, env)
+    if obj is SHORT or (obj is UNDEFINED or obj is None) and _optional(node):
+        return SHORT
     return ev.member(obj, env.module.text(prop), LazySite(env.module, prop))
 
 
 def _subscript(ev: Evaluator, node, env: Env) -> Any:
-    obj = ev.eval(node.child_by_field_name("object"), env)
+    value = _subscript_part(ev, node, env)
+    return UNDEFINED if value is SHORT else value
+
+
+def _subscript_part(ev: Evaluator, node, env: Env) -> Any:
+    obj = _chain_part(ev, node.child_by_field_name("object"), env)
+    if obj is SHORT or (obj is UNDEFINED or obj is None) and _optional(node):
+        return SHORT
     index_node = node.child_by_field_name("index")
     index = ev.eval(index_node, env) if index_node is not None else UNDEFINED
     if isinstance(obj, list) and isinstance(index, int) and not isinstance(index, bool):
@@ -211,6 +253,11 @@ def _subscript(ev: Evaluator, node, env: Env) -> Any:
 
 
 def _call(ev: Evaluator, node, env: Env) -> Any:
+    value = _call_part(ev, node, env)
+    return UNDEFINED if value is SHORT else value
+
+
+def _call_part(ev: Evaluator, node, env: Env) -> Any:
     module = env.module
     src = module._str  # Module.text, inlined for ASCII files
     fn_node = node.child_by_field_name("function")
@@ -221,7 +268,9 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
         fn = Unknown("call")
     elif fn_node.type == "member_expression":  # a method call: _member inlined
         prop = fn_node.child_by_field_name("property")
-        obj = ev.eval(fn_node.child_by_field_name("object"), env)
+        obj = _chain_part(ev, fn_node.child_by_field_name("object"), env)
+        if obj is SHORT or (obj is UNDEFINED or obj is None) and _optional(fn_node):
+            return SHORT
         name = src[prop.start_byte : prop.end_byte] if src is not None else module.text(prop)
         methods = METHOD_TABLES.get(type(obj))
         if methods is not None and not tagged:
@@ -235,7 +284,11 @@ def _call(ev: Evaluator, node, env: Env) -> Any:
             else:
                 fn = ev.member(obj, name, LazySite(module, prop))
     else:
-        fn = ev.eval(fn_node, env)
+        fn = _chain_part(ev, fn_node, env)
+        if fn is SHORT:
+            return SHORT
+    if (fn is UNDEFINED or fn is None) and any(c.type == "?." for c in node.children):  # f?.()
+        return SHORT
     call = Call(None, None, None, module, node)
     if tagged:
         parts = _template_parts(ev, args_node, env)
@@ -289,6 +342,10 @@ def _unary(ev: Evaluator, node, env: Env) -> Any:
         return not truthy(value)
     if op_text == "void":
         return UNDEFINED
+    if op_text == "typeof":
+        return type_of(value)
+    if isinstance(value, Unknown):  # why the operand is unknown is why the expression is
+        return value
     return Unknown(f"unary `{op_text}` is not evaluated statically", env.module.site(node))
 
 
@@ -325,16 +382,33 @@ def _binary(ev: Evaluator, node, env: Env) -> Any:
         except (ZeroDivisionError, OverflowError):
             pass
     elif op in ("===", "==", "!==", "!=") and not isinstance(left, Unknown) and not isinstance(right, Unknown):
-        if isinstance(left, (str, int, float, bool)) or left in (None, UNDEFINED):
-            same = left == right and type(left) is type(right)
+        same = strict_equal(left, right) if op in ("===", "!==") else loose_equal(left, right)
+        if same is not None:
             return same if op in ("===", "==") else not same
+    elif op in ("<", ">", "<=", ">="):
+        comparable = (isinstance(left, str) and isinstance(right, str)) or all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) for v in (left, right))
+        if comparable:
+            return {"<": left < right, ">": left > right, "<=": left <= right, ">=": left >= right}[op]
+    for operand in (left, right):  # the reason an operand is unknown is the expression's
+        if isinstance(operand, Unknown):
+            return operand
     return Unknown(f"`{op}` expression is not evaluated statically", env.module.site(node))
 
 
 def _ternary(ev: Evaluator, node, env: Env) -> Any:
     cond = ev.eval(node.child_by_field_name("condition"), env)
     if isinstance(cond, Unknown):
-        return Unknown("a condition that depends on run-time values", env.module.site(node))
+        # either branch may be taken: what both agree on is known, the rest is unknown
+        unknown = Unknown(f"a condition that depends on run-time values ({cond.reason})", env.module.site(node))
+        if ev._forks >= ev.MAX_FORKS:  # conditions within conditions: the paths double each time
+            return unknown
+        ev._forks += 1
+        try:
+            return join(ev.eval(node.child_by_field_name("consequence"), env),
+                        ev.eval(node.child_by_field_name("alternative"), env), unknown)
+        finally:
+            ev._forks -= 1
     branch = node.child_by_field_name("consequence") if truthy(cond) else node.child_by_field_name("alternative")
     return ev.eval(branch, env)
 
@@ -442,12 +516,25 @@ def make_globals() -> dict[str, Any]:
 
     return {
         "Object": obj,
+        "process": _RunTime("process"),
         "String": Native("String", string),
         "Number": Native("Number", lambda ev, a, c: a[0] if a and isinstance(a[0], (int, float)) else Unknown("Number()", c.site)),
         "JSON": JSObject({"stringify": Native("JSON.stringify", stringify)}),
         "NaN": float("nan"),
         "Infinity": float("inf"),
     }
+
+
+class _RunTime:
+    """A global known only when the program runs (``process``: ``process.env.X`` is unknown)."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def js_member(self, ev, name: str, site) -> Any:
+        if self.path == "process" and name == "env":
+            return _RunTime("process.env")
+        return Unknown(f"`{self.path}.{name}` is only known at run time", site)
 
 
 def is_numeric_reverse(o: JSObject, key: str) -> bool:

@@ -29,7 +29,49 @@ def parser(tsx: bool = False) -> Parser:
 
 
 def parse(source: bytes, tsx: bool = False) -> Tree:
-    return parser(tsx).parse(source)
+    """The syntax tree of ``source``.  Valid TypeScript that tree-sitter-typescript 0.23 cannot
+    parse (see :func:`repair`) is parsed from a repaired copy of the same length, so every node's
+    byte range is still the source's; read node text from ``source``, never ``node.text``."""
+    tree = parser(tsx).parse(source)
+    if tree.root_node.has_error:
+        repaired = repair(source, tree)
+        if repaired is not None:
+            better = parser(tsx).parse(repaired)
+            if len(syntax_errors(better)) < len(syntax_errors(tree)):
+                return better
+    return tree
+
+
+# Newer TypeScript the grammar does not know, each as (pattern, the group to blank or fill):
+# a repair keeps every byte's place (spaces for what is blanked, newlines kept) and only touches
+# top-level statements the parser found an error in.
+_STRING = rb"""(?:"[^"\n]*"|'[^'\n]*')"""
+_REPAIRS: tuple[tuple[re.Pattern, int, bytes], ...] = (
+    # `export type * from "./x"` / `export type * as T from "./x"` (TS 5.0): exports no value at all
+    (re.compile(rb"(\bexport\s+type\s*\*\s*(?:as\s+[\w$]+\s*)?from\s*" + _STRING
+                + rb"(?:\s*(?:with|assert)\s*\{[^}]*\})?\s*;?)"), 1, b" "),
+    # `import("./x").T` as a type inside type arguments (`$type<import("./x").T>()`): a name instead
+    (re.compile(rb"(?:[<,|&:(\[]|\btypeof|\bkeyof)\s*(import\s*\(\s*" + _STRING + rb"\s*\))"), 1, b"_"),
+    # `static accessor x` / `override accessor x` (TS 4.9 auto-accessors after a modifier)
+    (re.compile(rb"\b(accessor)(?=\s+[#\w$\[])"), 1, b" "),
+    # variance annotations on type parameters: `<in out T>` (TS 4.7)
+    (re.compile(rb"[<,]\s*((?:(?:in|out)\s+)+)(?=[A-Za-z_$])"), 1, b" "),
+)
+
+
+def repair(source: bytes, tree: Tree) -> Optional[bytes]:
+    """``source`` with the constructs of :data:`_REPAIRS` rewritten, in the top-level statements
+    that hold a syntax error; None when there is nothing to repair."""
+    spans = [(n.start_byte, n.end_byte) for n in tree.root_node.children if n.has_error or n.is_error]
+    out = bytearray(source)
+    changed = False
+    for start, end in spans:
+        for pattern, group, fill in _REPAIRS:
+            for m in pattern.finditer(source, start, end):
+                a, b = m.span(group)
+                out[a:b] = bytes(fill[0] if c not in b"\r\n" else c for c in source[a:b])
+                changed = True
+    return bytes(out) if changed else None
 
 
 def check_query_text(text: str) -> list[str]:

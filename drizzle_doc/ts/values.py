@@ -28,6 +28,22 @@ class _Undefined:
 UNDEFINED = _Undefined()
 
 
+class _Thrown:
+    """What a path through a function that ends in ``throw`` returns: no value at all (a run-time
+    condition that leads to a throw on one side is decided by the other side, see :func:`join`)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "thrown"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+THROWN = _Thrown()
+
+
 class Site(NamedTuple):
     """Where a value was made: file (relative posix), 1-based line, 1-based column.
 
@@ -285,3 +301,109 @@ def json_stringify(value: Any) -> Optional[str]:
 
 def is_static(value: Any) -> bool:
     return not isinstance(value, Unknown)
+
+
+def is_primitive(value: Any) -> bool:
+    """A JS primitive: string, number, boolean, null or undefined."""
+    return value is None or value is UNDEFINED or isinstance(value, (str, int, float, bool))
+
+
+def strict_equal(a: Any, b: Any) -> Any:
+    """``a === b`` for two values that are not :class:`Unknown`: True/False, or None when it
+    cannot be told statically (two objects of drizzle's, say, that may or may not be the same)."""
+    if is_primitive(a) and is_primitive(b):
+        num = (int, float)
+        if isinstance(a, num) and isinstance(b, num) and not isinstance(a, bool) and not isinstance(b, bool):
+            return a == b  # 1 === 1.0; NaN !== NaN (Python's nan != nan too)
+        return type(a) is type(b) and a == b
+    if is_primitive(a) or is_primitive(b):
+        return False  # an object is never a primitive
+    return True if a is b else None
+
+
+def loose_equal(a: Any, b: Any) -> Any:
+    """``a == b`` (see :func:`strict_equal`): null and undefined are equal to each other only;
+    numbers, strings and booleans compare as numbers when their types differ."""
+    a_nullish = a is None or a is UNDEFINED
+    b_nullish = b is None or b is UNDEFINED
+    if a_nullish or b_nullish:
+        return a_nullish and b_nullish
+    if is_primitive(a) and is_primitive(b) and type(a) is not type(b):
+        x, y = _to_number(a), _to_number(b)
+        return x == y
+    if is_primitive(a) != is_primitive(b):
+        return None  # an object compared to a primitive goes through toString/valueOf
+    return strict_equal(a, b)
+
+
+def _to_number(v: Any) -> float:
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    if isinstance(v, (int, float)):
+        return float(v)
+    text = str(v).strip()
+    if text == "":
+        return 0.0
+    try:
+        return float(int(text, 0)) if text.lower().startswith(("0x", "0o", "0b")) else float(text)
+    except ValueError:
+        return math.nan
+
+
+def type_of(value: Any) -> Any:
+    """``typeof value``; Unknown stays unknown."""
+    if isinstance(value, Unknown):
+        return value
+    if value is UNDEFINED:
+        return "undefined"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, (JSFunction, Native)):
+        return "function"
+    return "object"  # null, objects, arrays, namespaces, drizzle's builders
+
+
+#: How deep :func:`join` looks into objects and arrays.
+MAX_JOIN_DEPTH = 20
+
+
+def join(a: Any, b: Any, unknown: Unknown, depth: int = 0) -> Any:
+    """What a value is when it is ``a`` or ``b`` and which one is not known statically (a
+    condition that depends on run-time values chose it): a fact both sides agree on is kept,
+    the rest is ``unknown``.
+
+    Equal primitives are that primitive; objects with the same keys join key by key; arrays of
+    the same length item by item; a value with a ``js_join(other, unknown)`` method (drizzle's
+    column builders) joins itself (None: it cannot); anything else is ``unknown``."""
+    if a is b:
+        return a
+    if a is THROWN:  # a path that throws gives no value: the other one is the value
+        return b
+    if b is THROWN:
+        return a
+    if isinstance(a, Unknown):
+        return a
+    if isinstance(b, Unknown):
+        return b
+    if is_primitive(a) and is_primitive(b):
+        return a if strict_equal(a, b) else unknown
+    if depth > MAX_JOIN_DEPTH:
+        return unknown
+    if isinstance(a, JSObject) and isinstance(b, JSObject):
+        if list(a.props) != list(b.props):
+            return unknown
+        return JSObject({k: join(v, b.props[k], unknown, depth + 1) for k, v in a.props.items()}, dict(a.meta))
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            return unknown
+        return [join(x, y, unknown, depth + 1) for x, y in zip(a, b)]
+    js_join = getattr(a, "js_join", None)
+    if js_join is not None and type(a) is type(b):
+        joined = js_join(b, unknown)
+        if joined is not None:
+            return joined
+    return unknown

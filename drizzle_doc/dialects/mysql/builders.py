@@ -14,6 +14,7 @@ import re
 from functools import partial
 from typing import Any
 
+from drizzle_doc.drizzle.partial import builder_unknowns
 from drizzle_doc.drizzle.core import (
     _COLUMN_METHODS,
     ColumnBuilder,
@@ -140,13 +141,16 @@ def column_builder_native(name: str) -> Native:
             return _enum_column(ev, args, call)
         col_name, cfg = name_and_config(args)
         problems = []
+        unknown = builder_unknowns(col_name, cfg)
         if not isinstance(col_name, str):
-            problems.append((ERROR, call.site, f"column name given to {name}() is not static"))
+            problems.append((WARNING if isinstance(col_name, Unknown) else ERROR, call.site,  # unknown: marked
+                             f"column name given to {name}() is not static"))
             col_name = ""
         mode = config_option(cfg, "mode")
         text_enum = config_option(cfg, "enum")
         b = MySqlColumnBuilder(builder=name, name=col_name, base_type=sql_type(name, cfg), column_type=name,
-                               mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems)
+                               mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems,
+                               unknown=unknown)
         b.now_sql = "(now())"  # MySqlDateColumnBaseBuilder.defaultNow(): sql`(now())`
         if isinstance(text_enum, list) and all(isinstance(v, str) for v in text_enum):
             b.text_enum = tuple(text_enum)  # varchar/char/text({ enum }): TypeScript-only values
@@ -171,11 +175,16 @@ def _enum_column(ev, args, call: Call) -> Any:
 
         values = [v for k, v in values.props.items() if not is_numeric_reverse(values, k)]
     problems = []
-    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+    unknown = next((v for v in (values if isinstance(values, list) else [values]) if isinstance(v, Unknown)), None)
+    if unknown is not None:  # values only known at run time: the type is unknown, not enum()
+        problems.append((WARNING, call.site, f"values of mysqlEnum() are not static: {unknown.reason}"))
+        values = []
+    elif not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
         problems.append((ERROR, call.site, "values of mysqlEnum() are not static strings"))
         values = [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
     b = MySqlColumnBuilder(builder="mysqlEnum", name=col_name, base_type=enum_type(values), column_type="enum",
-                           site=call.lazy_site, problems=problems, ts_type=ts_type)
+                           site=call.lazy_site, problems=problems, ts_type=ts_type,
+                           unknown={"type": unknown} if unknown is not None else None)
     b.text_enum = tuple(values)
     return b
 

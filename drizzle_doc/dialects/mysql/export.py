@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from drizzle_doc.dialects.base import unstated_table
 from drizzle_doc.model import Column, Schema, Table, View
 
 SCHEMA = "public"  # the model's schema of the connection's database (see dialects/mysql/__init__.py)
@@ -167,7 +168,9 @@ def export_statements(schema: Schema, kit: str = "0") -> list[str]:
     """The statements, in drizzle-kit's order for generation ``kit``, each as it prints it."""
     out = [f"-- TABLE {_q(t.schema)}.{_q(t.name)}: drizzle-kit leaves tables of mysqlSchema() out (not exported)"
            for t in schema.tables if t.schema != SCHEMA]
-    tables = [t for t in schema.tables if t.schema == SCHEMA]
+    unknown = [c for c in (unstated_table(t, _q(t.name)) for t in schema.tables if t.schema == SCHEMA) if c]
+    out += unknown  # a table with a part not known statically: a comment, never a guess
+    tables = [t for t in schema.tables if t.schema == SCHEMA and unstated_table(t, "") is None]
     if kit == "1":
         lone = len(tables) == 1
         out += [_create_table_1(t, lone) for t in tables]

@@ -59,7 +59,7 @@ def performance_notes(table, schema, code: Callable[[str], str]) -> list[str]:
                  "clustered index.") if auto else ""
         notes.append(f"InnoDB stores the rows in primary key order ({code(', '.join(pk))}): a lookup by it reads "
                      f"the row itself, and every secondary index carries the key, so a short key keeps them small.{order}")
-    else:
+    elif not table.pk_unknown:  # an unknown key is not a missing one
         notes.append("No primary key: InnoDB clusters the rows by the first NOT NULL unique index, else by a hidden "
                      "6-byte row id, and row-based replication scans the table for each row it updates or deletes.")
     strings = [c for c in table.columns if _base(c.type) in _STRING_TYPES]

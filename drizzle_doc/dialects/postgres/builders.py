@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from drizzle_doc.model import ERROR
+from drizzle_doc.model import ERROR, WARNING
+from drizzle_doc.drizzle.partial import builder_unknowns
 from drizzle_doc.drizzle.core import (
     ColumnBuilder,
     RoleValue,
@@ -100,14 +101,16 @@ def column_builder_native(name: str) -> Native:
     def build(ev, args, call: Call):
         col_name, cfg = name_and_config(args)
         problems = []
+        unknown = builder_unknowns(col_name, cfg, fixed_type is None)
         if not isinstance(col_name, str):
-            problems.append((ERROR, call.site, f"column name given to {name}() is not static"))
+            problems.append((WARNING if isinstance(col_name, Unknown) else ERROR, call.site,  # unknown: marked
+                             f"column name given to {name}() is not static"))
             col_name = ""
         base = fixed_type if fixed_type is not None else _type_fn(name, cfg)
         mode = config_option(cfg, "mode")
         b = ColumnBuilder(builder=name, name=col_name, base_type=base, column_type=column_type,
                           mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems,
-                          type_variants=_type_variants(name, cfg))
+                          type_variants=_type_variants(name, cfg), unknown=unknown)
         if serial:
             b.not_null = True
             b.has_default = True

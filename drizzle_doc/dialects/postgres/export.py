@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from drizzle_doc.dialects.base import unstated_table
 from drizzle_doc.model import Column, Schema, Table
 
 #: Types drizzle-kit writes unquoted (``parseType`` in its sqlgenerator): a prefix match.
@@ -168,16 +169,19 @@ def export_statements(schema: Schema) -> list[str]:
     for s in schema.sequences:
         out.append(f"CREATE SEQUENCE {_q(s.schema)}.{_q(s.name)}"
                    f"{_options(s.increment, s.min_value, s.max_value, s.start_with, s.cache, s.cycle)};")
+    unstated = {t.key: unstated_table(t, _table_name(t.schema, t.name)) for t in schema.tables}
+    stated = [t for t in schema.tables if unstated[t.key] is None]
     for table in schema.tables:
-        out += create_table(table)
-    for table in schema.tables:
+        out += create_table(table) if unstated[table.key] is None else [unstated[table.key]]
+    for table in stated:
         out += foreign_keys(table)
-    for table in schema.tables:
+    for table in stated:
         out += indexes(table)
     out += [v for v in map(_view, schema.views) if v is not None]
-    for table in schema.tables:
+    for table in stated:
         out += policies(table)
     return list(dict.fromkeys(out))
+
 
 
 def export_sql(schema: Schema) -> str:

@@ -63,7 +63,7 @@ def out_of_line(column) -> Optional[str]:
 
 def performance_notes(table, schema, code: Callable[[str], str]) -> list[str]:
     notes = []
-    if not table.pk_columns:
+    if not table.pk_columns and not table.pk_unknown:  # an unknown key is not a missing one
         notes.append("No primary key: rows cannot be addressed or updated reliably, and logical "
                      "replication cannot send updates or deletes for this table.")
     return notes

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from drizzle_doc.drizzle.partial import builder_unknowns
 from drizzle_doc.drizzle.core import (
     ColumnBuilder,
     ViewBuilder,
@@ -24,7 +25,7 @@ from drizzle_doc.drizzle.core import (
     static_text,
     table_creator,
 )
-from drizzle_doc.model import ERROR
+from drizzle_doc.model import ERROR, WARNING
 from drizzle_doc.ts.values import UNDEFINED, Call, JSObject, Namespace, Native, Unknown
 
 #: integer({ mode: "timestamp" | "timestamp_ms" }).defaultNow(): drizzle-orm's deprecated default
@@ -40,8 +41,10 @@ def column_builder_native(name: str) -> Native:
     def build(ev, args, call: Call):
         col_name, cfg = name_and_config(args)
         problems = []
+        unknown = builder_unknowns(col_name, cfg, sql_type == "text")
         if not isinstance(col_name, str):
-            problems.append((ERROR, call.site, f"column name given to {name}() is not static"))
+            problems.append((WARNING if isinstance(col_name, Unknown) else ERROR, call.site,  # unknown: marked
+                             f"column name given to {name}() is not static"))
             col_name = ""
         base: Any = sql_type
         if sql_type == "text":
@@ -50,7 +53,8 @@ def column_builder_native(name: str) -> Native:
                 base = f"text({static_text(length)})"
         mode = config_option(cfg, "mode")
         b = ColumnBuilder(builder=name, name=col_name, base_type=base, column_type=sql_type,
-                          mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems)
+                          mode=mode if isinstance(mode, str) else None, site=call.lazy_site, problems=problems,
+                          unknown=unknown)
         if sql_type == "integer" and mode in ("timestamp", "timestamp_ms"):
             b.now_sql = NOW_MS
         values = config_option(cfg, "enum")

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from typing import Optional
 
+from drizzle_doc.dialects.base import unstated_table
 from drizzle_doc.model import Column, Schema, Table, View
 
 
@@ -141,11 +142,16 @@ def _view(view: View) -> Optional[str]:
 def export_statements(schema: Schema, kit: str = "0") -> list[str]:
     """The statements, in drizzle-kit's order for generation ``kit``, each as it prints it."""
     out: list[str] = []
+    unknown = {t.key: unstated_table(t, _q(t.name)) for t in schema.tables}  # never a guess
+    tables = [t for t in schema.tables if unknown[t.key] is None]
     if kit == "1":
-        out += [_create_table_1(t) for t in schema.tables]
-        out += [_index(t, ix) for t in schema.tables for ix in t.indexes]
+        out += [_create_table_1(t) if unknown[t.key] is None else unknown[t.key] for t in schema.tables]
+        out += [_index(t, ix) for t in tables for ix in t.indexes]
     else:
         for t in schema.tables:
+            if unknown[t.key] is not None:
+                out.append(unknown[t.key])
+                continue
             out.append(_create_table_0(t))
             out += [_index(t, ix) for ix in t.indexes]
     out += [v for v in map(_view, schema.views) if v is not None]

@@ -42,7 +42,7 @@ def performance_notes(table, schema, code: Callable[[str], str]) -> list[str]:
                 "`sqlite_sequence` update on every insert.") if col.autoincrement else ""
         notes.append(f"{code(col.name)} is an INTEGER PRIMARY KEY: an alias of the rowid, so lookups by it "
                      f"walk the table's own b-tree and a new row without one gets the next rowid.{auto}")
-    elif not pk:
+    elif not pk and not table.pk_unknown:
         notes.append("No primary key: rows are addressed only by the hidden rowid, which `VACUUM` may renumber.")
     else:
         notes.append("The primary key is not an INTEGER PRIMARY KEY: SQLite keeps a separate unique index "
