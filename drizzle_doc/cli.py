@@ -87,6 +87,7 @@ def load(root, config_path, schema_globs, migrations_dir, casing, out=None, hist
         migrations=migrations_dir,
         casing=casing,
         out=out,
+        base=Path.cwd(),
     )
     return [extracted(p) for p in projects]
 
@@ -140,8 +141,10 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
     for project, schema in results:
         payload = schema_json(schema)  # its diagnostics include the project's (config) ones
         payload = {"version": payload.pop("version"), "dialect": payload.pop("dialect"), "kit": project.kit, **payload}
-        payload["project"] = {"root": ".", "config": project.config_file}
+        payload["project"] = {"root": project.shown_root, "config": project.config_file}
         augment_inspect(payload, histories.load(project, schema))
+        for d in payload["diagnostics"]:  # named from where the user stands, as every command does
+            d["file"] = project.shown(d["file"])
         payloads.append((project, schema, payload))
         # model and payload live until the end: keep the cyclic collector from walking them
         # again and again while the JSON is written (about a million objects at 10,000 tables)
@@ -204,30 +207,18 @@ def verify(root, config_path, schema_globs, migrations_dir, casing, database_url
         drizzle-doc verify --database-url postgresql://app@localhost:5432/app
         DATABASE_URL=postgresql://app@db/app drizzle-doc verify --format github
     """
-    from dataclasses import replace as _replace
-
     from drizzle_doc.errors import UsageError
     from drizzle_doc.commands.verify import mask_url, render_github, render_json, render_text, verify as run_verify
 
     if not database_url:
         raise UsageError("no database URL: pass --database-url or set DATABASE_URL")
     results = load(root, config_path, schema_globs, migrations_dir, casing)
-    base = Path(root or Path.cwd()).resolve()
     diagnostics = []
     schemas: list[str] = []
     for project, schema in results:
         result = run_verify(schema, database_url, schema_filter=project.schema_filter,
                             tables_filter=project.tables_filter, db_comments=db_comments)
-        prefix = ""
-        if len(results) > 1:
-            try:
-                prefix = project.root.resolve().relative_to(base).as_posix().rstrip("/") + "/"
-            except ValueError:
-                prefix = ""
-            if prefix == "./":
-                prefix = ""
-        diagnostics += [_replace(d, file=prefix + d.file) if (d.file and prefix) else d
-                        for d in result.diagnostics]
+        diagnostics += [project.show(d) for d in result.diagnostics]  # named from where the user stands
         schemas += [s for s in result.schemas if s not in schemas]
     masked = mask_url(database_url)
     if fmt == "json":
@@ -295,15 +286,15 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
     histories = []
     for project, schema in results:
         history = prefetched.load(project, schema)
-        histories.append(history)
+        histories.append((project, history))
         if any(d.severity == "error" for d in (*history.diagnostics, *history.drift)):
             worst = 1
     if fmt == "json":
-        data = [history_json(h) for h in histories]
+        data = [history_json(h, p.shown_root, p.shown) for p, h in histories]
         out = data[0] if len(data) == 1 else {"projects": data}
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(history_text(h) for h in histories), nl=False)
+        click.echo("\n".join(history_text(h, p.shown) for p, h in histories), nl=False)
     sys.exit(worst)
 
 
@@ -359,7 +350,7 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
         cmd += ["--schema", s]
     histories = Histories()
     results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, histories=histories)
-    findings = run_check(results, base=Path(root or Path.cwd()), require_descriptions=require_descriptions,
+    findings = run_check(results, base=Path.cwd(), require_descriptions=require_descriptions,
                          rules=rules, templates=templates_dir, generate_cmd=shlex.join(cmd),
                          use_cache=not no_cache, histories=histories)
     if fmt == "json":

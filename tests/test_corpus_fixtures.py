@@ -2,9 +2,8 @@
 
 Each fixture under fixtures/corpus-*/ reproduces, in a few files written for it, one cause
 that lost tables or defaults on public monorepos. Each test states what drizzle-kit does with
-the same files and is marked xfail(strict=True) until drizzle-doc does the same: the fix
-flips it to a pass, and strict makes that pass fail the suite until the mark is removed.
-The last test of each pair pins today's behaviour, so the reproducer cannot rot silently.
+the same files (they were xfail(strict=True) until drizzle-doc did the same; the discovery
+of issue 16 flipped them). tests/test_discovery.py holds the cases around them.
 """
 
 from __future__ import annotations
@@ -41,9 +40,6 @@ def table(project: dict, name: str) -> dict:
 
 # --- 1. `--config` run from a package sub-folder (dokploy, lightfast) -------------------------
 
-@pytest.mark.xfail(strict=True, reason="issue 16: a config named by a package script's --config "
-                   "resolves schema/out from the package.json folder (drizzle-kit's cwd), not the "
-                   "config's folder")
 def test_config_in_subfolder_resolves_from_the_scripts_folder():
     [project] = inspect("corpus-config-subfolder")
     signups = table(project, "signups")
@@ -53,17 +49,8 @@ def test_config_in_subfolder_resolves_from_the_scripts_folder():
     assert signups["migrations"]["created"]["tag"] == "0000_init"
 
 
-def test_config_in_subfolder_today_finds_nothing():
-    [project] = inspect("corpus-config-subfolder")
-    assert project["tables"] == []
-    assert "no-schema-files" in codes(project)
-
-
 # --- 2. a workspace package imported by name (Zero, lightfast) --------------------------------
 
-@pytest.mark.xfail(strict=True, reason="issue 16: an import of a workspace package (here the "
-                   "package itself, through its package.json exports map) is followed like a "
-                   "relative import, as node's resolution through the workspace link does")
 def test_workspace_package_import_is_followed():
     [project] = inspect("corpus-workspace-import")
     prefs = next(c for c in table(project, "user_prefs")["columns"] if c["name"] == "prefs")
@@ -71,24 +58,10 @@ def test_workspace_package_import_is_followed():
     assert "dynamic-default" not in codes(project)
 
 
-def test_workspace_package_import_today_loses_the_default():
-    [project] = inspect("corpus-workspace-import")
-    prefs = next(c for c in table(project, "user_prefs")["columns"] if c["name"] == "prefs")
-    assert prefs["default"] is None
-    assert "dynamic-default" in codes(project)
-
-
 # --- 3. one project below a monorepo root (Zero, midday, openstatus, unkey, terminal) ---------
 
-@pytest.mark.xfail(strict=True, reason="issue 16: run at a monorepo root, a project's root is "
-                   "named from where the user ran (packages/db), not '.'")
 def test_monorepo_project_root_is_named_from_the_run_folder():
     [project] = inspect("corpus-monorepo-root")
     assert project["project"]["root"] == "packages/db"
     assert [t["name"] for t in project["tables"]] == ["counters"]
-
-
-def test_monorepo_project_root_today_is_dot():
-    [project] = inspect("corpus-monorepo-root")
-    assert project["project"]["root"] == "."
-    assert table(project, "counters")["file"] == "src/schema.ts"
+    assert table(project, "counters")["file"] == "src/schema.ts"  # the model's paths: from its root

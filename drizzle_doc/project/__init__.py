@@ -5,7 +5,8 @@ Produced by :mod:`drizzle_doc.project.config`, read by every later stage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import posixpath
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -19,8 +20,11 @@ DEFAULT_OUT = "docs/data/schemas"
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    root: Path  # absolute; every relative path below is relative to it (posix)
+    root: Path  # absolute: the folder drizzle-kit runs in; every relative path below is relative to it (posix)
     config_file: Optional[str] = None  # relative path of drizzle.config.*, if any
+    # the package.json script that runs drizzle-kit with the config, setting the root:
+    # (package.json relative to the root, its line, the script's name); None: no script names it
+    script: Optional[tuple[str, Optional[int], str]] = None
     schema: tuple[str, ...] = DEFAULT_SCHEMA_GLOBS  # files, folders or globs, relative to root
     migrations: Optional[str] = None  # folder relative to root, or None to search the defaults
     out: str = DEFAULT_OUT  # docs folder relative to root
@@ -39,6 +43,10 @@ class Project:
     # whether its kit applies the config's casing, as its newest 1.0 snapshot shows (a 1.0 beta
     # did, the RC does not); None: as the generation does (see project/kit.py)
     kit_casing: Optional[bool] = None
+    # the root as the person running drizzle-doc sees it: relative to the folder they ran it in
+    # (posix); every path a command prints goes through :meth:`shown`.  Not part of what the
+    # project is (equality, the render cache's key): the same project seen from elsewhere
+    shown_root: str = field(default=".", compare=False, repr=False)
 
     @property
     def sql_dialect(self):
@@ -49,6 +57,17 @@ class Project:
         from drizzle_doc.dialects import get_dialect
 
         return get_dialect(self.dialect)
+
+    def shown(self, path: Optional[str]) -> Optional[str]:
+        """A path relative to the root as output prints it: relative to the folder drizzle-doc
+        was run in (``src/schema.ts`` -> ``packages/db/src/schema.ts``); absolute ones unchanged."""
+        if not path or self.shown_root in ("", ".") or posixpath.isabs(path):
+            return path
+        return posixpath.normpath(posixpath.join(self.shown_root, path))
+
+    def show(self, d: Diagnostic) -> Diagnostic:
+        """``d`` with its file as output prints it (see :meth:`shown`)."""
+        return replace(d, file=self.shown(d.file)) if d.file else d
 
     def rel(self, path: Path) -> str:
         """A path as the docs and diagnostics show it: relative to the root, posix."""

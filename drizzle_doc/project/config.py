@@ -1,9 +1,11 @@
 """Stage 1: find the Drizzle project(s): schema globs, migrations folder, out dir, casing.
 
-``drizzle.config.{ts,mts,js,mjs,cjs,json}`` is read statically (never run).
-Paths in it resolve from the config's folder, as drizzle-kit does when run
-through the package's scripts.  Run at a monorepo root, every config below it
-(outside node_modules) is a project of its own.
+``drizzle.config.{ts,mts,js,mjs,cjs,json}`` is read statically (never run), and so is every
+config a package.json script below the root names with ``--config``.  Paths in a config resolve
+from the folder drizzle-kit runs in, as it resolves them: the folder of the package.json whose
+script calls it with that config (see :mod:`drizzle_doc.project.discover`), else the config's
+own folder.  That folder is the project's root.  Run at a monorepo root, every config below it
+(outside node_modules) is a project of its own; one per folder drizzle-kit runs in.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any, Optional
 
 from drizzle_doc.errors import ConfigError
 from drizzle_doc.limits import json_max, too_large
-from drizzle_doc.model import ERROR, Diagnostic
+from drizzle_doc.model import ERROR, INFO, Diagnostic
 from drizzle_doc.project import DEFAULT_OUT, DEFAULT_SCHEMA_GLOBS, Project
 
 CONFIG_NAMES = tuple(f"drizzle.config.{ext}" for ext in ("ts", "mts", "js", "mjs", "cjs", "json"))
@@ -24,11 +26,15 @@ CASINGS = ("snake_case", "camelCase")
 
 
 def find_configs(root: Path) -> list[Path]:
-    """drizzle.config.* files: the root's own, else every one below it, sorted."""
+    """drizzle.config.* files: the root's own, else every one below it and every config a
+    package.json script below it names with ``--config``; sorted."""
+    from drizzle_doc.project.discover import kit_runs
+
     for name in CONFIG_NAMES:
         if (root / name).is_file():
             return [root / name]
     found: list[Path] = []
+    packages: list[Path] = []
     seen: set = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         real = os.path.realpath(dirpath)
@@ -41,7 +47,37 @@ def find_configs(root: Path) -> list[Path]:
             if name in filenames:
                 found.append(Path(dirpath) / name)
                 break
+        if "package.json" in filenames:
+            packages.append(Path(dirpath) / "package.json")
+    named = {os.path.realpath(p) for p in found}
+    for pj in packages:
+        for run in kit_runs(pj):
+            cfg = run.config
+            if cfg is None or os.path.realpath(cfg) in named or not _visible_below(cfg, root):
+                continue
+            named.add(os.path.realpath(cfg))
+            found.append(cfg)
     return sorted(found, key=lambda p: p.as_posix())
+
+
+def _visible_below(path: Path, root: Path) -> bool:
+    """A file below ``root`` that the walk for configs would find (no dot folder, no node_modules)."""
+    try:
+        if not path.is_file():
+            return False
+        rel = path.resolve().relative_to(root.resolve())
+    except (OSError, ValueError):
+        return False
+    return not any(part in SKIP_DIRS or part.startswith(".") for part in rel.parts[:-1])
+
+
+def working_folder(config: Path):
+    """Where drizzle-kit runs with ``config``, and the script that runs it (None: no script names
+    it; then its own folder, where a plain ``drizzle-kit generate`` finds it)."""
+    from drizzle_doc.project.discover import run_of
+
+    run = run_of(config)
+    return (run.cwd if run is not None else Path(os.path.normpath(config.absolute().parent))), run
 
 
 def _as_list(value: Any) -> Optional[tuple[str, ...]]:
@@ -54,8 +90,9 @@ def _as_list(value: Any) -> Optional[tuple[str, ...]]:
     return None
 
 
-def read_config(path: Path) -> tuple[dict, list[Diagnostic]]:
-    """The config's fields as plain data, and any problems reading it."""
+def read_config(path: Path, root: Optional[Path] = None) -> tuple[dict, list[Diagnostic]]:
+    """The config's fields as plain data, and any problems reading it (files named relative to
+    ``root``, default the config's folder)."""
     if path.suffix == ".json":
         big = too_large(path, json_max())
         if big:
@@ -70,7 +107,7 @@ def read_config(path: Path) -> tuple[dict, list[Diagnostic]]:
     from drizzle_doc.drizzle.extract import evaluate_config
     from drizzle_doc.ts.values import Unknown
 
-    value, diags = evaluate_config(path, path.parent)
+    value, diags = evaluate_config(path, root or path.parent)
     diags = [d for d in diags if d.severity == ERROR]
     if not isinstance(value, dict):
         why = value.reason if isinstance(value, Unknown) else "no `export default { … }` found"
@@ -106,13 +143,21 @@ def config_dialect(dialect: Any, driver: Any, path: Path) -> str:
 
 
 def _project_from_config(path: Path, overrides: dict, boundary: Optional[Path] = None) -> Project:
+    """The project of the config ``path``: rooted where drizzle-kit runs with it (see
+    :func:`working_folder`), held inside ``boundary`` (that folder when it lies outside)."""
     from drizzle_doc.ts.values import Unknown
 
-    root = path.parent.resolve()
+    cwd, run = working_folder(path)
+    root = cwd.resolve()
     boundary = boundary or root
-    data, diags = read_config(path)
-    config_rel = path.name
+    if not (root == boundary.resolve() or boundary.resolve() in root.parents):
+        boundary = root  # drizzle-kit runs above the folder drizzle-doc was pointed at
+    data, diags = read_config(path, root)
+    config_rel = Path(os.path.relpath(path.resolve(), root)).as_posix()
     problems = list(diags)
+    script = None
+    if run is not None:
+        script = (Path(os.path.relpath(run.package_json, root)).as_posix(), run.line, run.script)
 
     def field(name: str) -> Any:
         v = data.get(name)
@@ -141,6 +186,7 @@ def _project_from_config(path: Path, overrides: dict, boundary: Optional[Path] =
             root=root,
             boundary=boundary,
             config_file=config_rel,
+            script=script,
             schema=schema,
             migrations=_norm(out) if isinstance(out, str) else "drizzle",
             dialect=dialect,
@@ -207,14 +253,29 @@ def load_projects(
     migrations: Optional[str] = None,
     casing: Optional[str] = None,
     out: Optional[str] = None,
+    base: Optional[Path] = None,
 ) -> list[Project]:
-    """Every project to document, with CLI overrides and its drizzle-doc settings applied."""
+    """Every project to document, with CLI overrides and its drizzle-doc settings applied.
+
+    ``base``: the folder the person running drizzle-doc stands in (the commands pass the current
+    folder); output names every path relative to it (:attr:`Project.shown_root`).  Default: ``root``."""
+    from dataclasses import replace
+
     from drizzle_doc.project.settings import apply_settings
 
     found = _find_projects(root, config, schema, migrations, casing, out)
     projects = [with_kit(apply_settings(p, out_given=bool(out))) for p in found]
     _refuse_shared_out(projects)
-    return projects
+    where = Path(base if base is not None else root).resolve()
+    return [replace(p, shown_root=_relative(p.root, where)) for p in projects]
+
+
+def _relative(path: Path, base: Path) -> str:
+    """``path`` relative to ``base``, posix, with ``..`` where it lies outside (absolute across drives)."""
+    try:
+        return Path(os.path.relpath(Path(path).resolve(), base)).as_posix()
+    except ValueError:
+        return Path(path).resolve().as_posix()
 
 
 def with_kit(project: Project) -> Project:
@@ -271,4 +332,33 @@ def _find_projects(root, config, schema, migrations, casing, out) -> list[Projec
     if not configs:
         return [_apply_overrides(Project(root=root, schema=DEFAULT_SCHEMA_GLOBS, out=DEFAULT_OUT, boundary=root),
                                  overrides)]
-    return [_project_from_config(c, overrides, root) for c in configs]
+    return [_with_others(_project_from_config(c, overrides, root), others) for c, others in _one_per_folder(configs)]
+
+
+def _one_per_folder(configs: list[Path]) -> list[tuple[Path, list[Path]]]:
+    """One config per folder drizzle-kit runs in (two projects there would share one docs
+    folder): the one its ``generate`` script uses, else one a script uses, else the one in
+    that folder; with the others of the folder, in the order found."""
+    by_folder: dict[Path, list[tuple[tuple, Path]]] = {}
+    for c in configs:
+        cwd, run = working_folder(c)
+        rank = (*(run.rank() if run is not None else (10, 0)), c.absolute().parent != cwd, c.as_posix())
+        by_folder.setdefault(cwd, []).append((rank, c))
+    chosen = []
+    for group in by_folder.values():
+        group.sort(key=lambda rc: rc[0])
+        chosen.append((group[0][1], [c for _, c in group[1:]]))
+    return sorted(chosen, key=lambda co: co[0].as_posix())
+
+
+def _with_others(project: Project, others: list[Path]) -> Project:
+    """``project`` noting the configs of its folder that are not documented with it."""
+    if not others:
+        return project
+    from dataclasses import replace
+
+    names = ", ".join(Path(os.path.relpath(o.resolve(), project.root)).as_posix() for o in others)
+    note = Diagnostic(INFO, project.config_file, None,
+                      f"drizzle-kit also runs from this folder with {names}; documented here: {project.config_file} "
+                      "(its `generate` script's config); pass --config to document another", None, "config-other")
+    return replace(project, diagnostics=(*project.diagnostics, note))
