@@ -370,21 +370,28 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
 def init(root, force):
     """Write a starter drizzle-doc.toml and add the npm scripts db:docs / db:docs:check.
 
-    package.json keeps every other key, its order and its indentation; scripts
-    that already exist are left alone.
+    Both go where drizzle-kit runs with the project's drizzle config (at a monorepo root: into
+    each package holding one), which is where drizzle-doc reads its settings. package.json
+    keeps every other key, its order and its indentation; scripts that already exist are left
+    alone.
 
     \b
     Example:
         drizzle-doc init
         npm run db:docs && npm run db:docs:check
     """
-    from drizzle_doc.commands.init import init_project
+    from drizzle_doc.commands.init import init_projects
 
-    result = init_project(root or Path.cwd(), force=force)
+    where = Path(root or Path.cwd())
+    result = init_projects(where, force=force)
+
+    def shown(f: str) -> str:  # from where the user stands, as every command prints paths
+        return Path(os.path.relpath(where.resolve() / f)).as_posix()
+
     for f in result.created:
-        click.echo(f"created {f}")
+        click.echo(f"created {shown(f)}")
     for f in result.changed:
-        click.echo(f"updated {f}")
+        click.echo(f"updated {shown(f)}")
     for n in result.notes:
         click.echo(f"note: {n}", err=True)
 

@@ -147,7 +147,8 @@ def test_history_comes_from_the_sqlite_snapshots():
     assert not data["diagnostics"]
 
 
-def test_sqlite_sql_without_a_snapshot_is_one_clear_diagnostic_not_a_postgres_parse_error(tmp_path: Path):
+def test_sqlite_sql_without_a_snapshot_is_one_clear_diagnostic_not_a_postgres_parse_error(tmp_path: Path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # diagnostics name files from where the user stands
     write(tmp_path, {"drizzle.config.ts": 'export default { dialect: "sqlite", schema: "./src/schema.ts", out: "./sql" };\n',
                      "src/schema.ts": SCHEMA,
                      "sql/0001_init.sql": "CREATE TABLE `notes` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL\n);\n"

@@ -267,7 +267,28 @@ def load_projects(
     projects = [with_kit(apply_settings(p, out_given=bool(out))) for p in found]
     _refuse_shared_out(projects)
     where = Path(base if base is not None else root).resolve()
-    return [replace(p, shown_root=_relative(p.root, where)) for p in projects]
+    projects = [replace(p, shown_root=_relative(p.root, where)) for p in projects]
+    return _note_unread_settings(Path(root).resolve(), projects, where)
+
+
+def _note_unread_settings(root: Path, projects: list[Project], where: Path) -> list[Project]:
+    """A drizzle-doc.toml in the folder drizzle-doc runs at that is no project's root (a monorepo
+    root whose projects are in packages) is read by no one: a warning on the first project,
+    naming where each project reads its settings."""
+    from dataclasses import replace
+
+    from drizzle_doc.model import WARNING
+    from drizzle_doc.project.settings import TOML_NAME
+
+    if not projects or not (root / TOML_NAME).is_file() or any(p.root.resolve() == root for p in projects):
+        return projects
+    homes = ", ".join(p.shown(TOML_NAME) or TOML_NAME for p in projects)
+    first = projects[0]
+    note = Diagnostic(WARNING, None, None,
+                      f"{_relative(root / TOML_NAME, where)} is not read: drizzle-doc reads the settings of "
+                      f"each project beside its drizzle config, where drizzle-kit runs ({homes}); move it there "
+                      "(`drizzle-doc init` writes them)", None, "settings-unread")
+    return [replace(first, diagnostics=(*first.diagnostics, note)), *projects[1:]]
 
 
 def _relative(path: Path, base: Path) -> str:
@@ -332,22 +353,28 @@ def _find_projects(root, config, schema, migrations, casing, out) -> list[Projec
     if not configs:
         return [_apply_overrides(Project(root=root, schema=DEFAULT_SCHEMA_GLOBS, out=DEFAULT_OUT, boundary=root),
                                  overrides)]
-    return [_with_others(_project_from_config(c, overrides, root), others) for c, others in _one_per_folder(configs)]
+    return [_with_others(_project_from_config(c, overrides, root), others) for c, _, others in one_per_folder(configs)]
 
 
-def _one_per_folder(configs: list[Path]) -> list[tuple[Path, list[Path]]]:
+def project_folders(root: Path) -> list[tuple[Path, Path]]:
+    """(config, the folder drizzle-kit runs in with it: the project's root) of every project
+    found at ``root``, without reading a config; what ``init`` writes beside."""
+    return [(c, cwd) for c, cwd, _ in one_per_folder(find_configs(Path(root).resolve()))]
+
+
+def one_per_folder(configs: list[Path]) -> list[tuple[Path, Path, list[Path]]]:
     """One config per folder drizzle-kit runs in (two projects there would share one docs
     folder): the one its ``generate`` script uses, else one a script uses, else the one in
-    that folder; with the others of the folder, in the order found."""
+    that folder; as (config, folder, the others of the folder in the order found)."""
     by_folder: dict[Path, list[tuple[tuple, Path]]] = {}
     for c in configs:
         cwd, run = working_folder(c)
         rank = (*(run.rank() if run is not None else (10, 0)), c.absolute().parent != cwd, c.as_posix())
         by_folder.setdefault(cwd, []).append((rank, c))
     chosen = []
-    for group in by_folder.values():
+    for cwd, group in by_folder.items():
         group.sort(key=lambda rc: rc[0])
-        chosen.append((group[0][1], [c for _, c in group[1:]]))
+        chosen.append((group[0][1], cwd, [c for _, c in group[1:]]))
     return sorted(chosen, key=lambda co: co[0].as_posix())
 
 
