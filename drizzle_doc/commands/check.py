@@ -28,7 +28,6 @@ Finding ids (``Diagnostic.code``, ``rule`` in the JSON):
 from __future__ import annotations
 
 import difflib
-import posixpath
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -259,18 +258,12 @@ def check_project(project: Project, schema: Schema, settings: Optional[Settings]
     return findings
 
 
-def _prefix(project: Project, base: Optional[Path]) -> str:
-    """What goes before a root-relative path to name it from where the user stands: the project's
-    :attr:`~Project.shown_root`, else (a project loaded without one) its root relative to ``base``."""
-    import os
-
-    rel = project.shown_root
-    if rel in ("", ".") and base is not None:
-        try:
-            rel = Path(os.path.relpath(Path(project.root).resolve(), Path(base).resolve())).as_posix()
-        except ValueError:
-            rel = ""
-    return "" if rel in ("", ".") else rel.rstrip("/") + "/"
+def _namer(project: Project, base: Optional[Path]):
+    """How a root-relative path is named from where the user stands: the project's
+    :meth:`~Project.shown`; a project loaded without :attr:`~Project.seen_from` is seen from ``base``."""
+    if project.seen_from is None and base is not None:
+        project = replace(project, seen_from=Path(base).resolve())
+    return project.shown
 
 
 def run_check(results: Sequence[tuple[Project, Schema]], *, base: Optional[Path] = None,
@@ -278,17 +271,17 @@ def run_check(results: Sequence[tuple[Project, Schema]], *, base: Optional[Path]
               templates: Optional[Path] = None, generate_cmd: str = GENERATE,
               use_cache: bool = True, histories: Optional[Histories] = None) -> list[Diagnostic]:
     """Check every (project, schema); file paths are named from where the user stands (each
-    project's :attr:`~Project.shown_root`; for projects loaded without one, relative to ``base``).
+    project's :attr:`~Project.seen_from`; for projects loaded without one, ``base``).
     ``histories``: where the command prefetched the histories (default: each read when needed)."""
     findings: list[Diagnostic] = []
     for project, schema in results:
         settings = with_overrides(project.settings, require_descriptions=require_descriptions,
                                   rules=rules)
-        prefix = _prefix(project, base)
+        shown = _namer(project, base)
         for f in check_project(project, schema, settings, templates=templates, generate_cmd=generate_cmd,
                                    use_cache=use_cache, histories=histories):
-            if prefix and f.file and not posixpath.isabs(f.file):
-                file = posixpath.normpath(prefix + f.file)
+            file = shown(f.file)
+            if file != f.file:
                 diff = f.diff
                 if diff:
                     diff = diff.replace(f"--- a/{f.file}", f"--- a/{file}", 1) \

@@ -11,7 +11,8 @@ def schema_text(project: Project, schema: Schema) -> str:
     lines: list[str] = []
     shown = project.shown
     where = shown(project.config_file) or "(no drizzle config)"
-    lines.append(f"# {project.root.name if project.shown_root == '.' else project.shown_root} — {where}")
+    seen = "" if project.shown_root == "." else f" ({project.shown_root})"
+    lines.append(f"# {project.root.name}{seen} — {where}")
     lines.append(f"{len(schema.tables)} tables, {len(schema.enums)} enums, {len(schema.views)} views, "
                  f"{len(schema.sequences)} sequences from {len(schema.files)} files")
     for t in schema.tables:

@@ -5,6 +5,7 @@ Produced by :mod:`drizzle_doc.project.config`, read by every later stage.
 
 from __future__ import annotations
 
+import os
 import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -43,10 +44,10 @@ class Project:
     # whether its kit applies the config's casing, as its newest 1.0 snapshot shows (a 1.0 beta
     # did, the RC does not); None: as the generation does (see project/kit.py)
     kit_casing: Optional[bool] = None
-    # the root as the person running drizzle-doc sees it: relative to the folder they ran it in
-    # (posix); every path a command prints goes through :meth:`shown`.  Not part of what the
-    # project is (equality, the render cache's key): the same project seen from elsewhere
-    shown_root: str = field(default=".", compare=False, repr=False)
+    # the folder the person running drizzle-doc stands in (absolute; None: the root): every path
+    # a command prints is named from there (:meth:`shown`).  Not part of what the project is
+    # (equality, the render cache's key): the same project seen from elsewhere
+    seen_from: Optional[Path] = field(default=None, compare=False, repr=False)
 
     @property
     def sql_dialect(self):
@@ -58,12 +59,20 @@ class Project:
 
         return get_dialect(self.dialect)
 
+    @property
+    def shown_root(self) -> str:
+        """The root as the person running drizzle-doc sees it: relative to :attr:`seen_from`, posix."""
+        return self.shown(".") or "."
+
     def shown(self, path: Optional[str]) -> Optional[str]:
         """A path relative to the root as output prints it: relative to the folder drizzle-doc
         was run in (``src/schema.ts`` -> ``packages/db/src/schema.ts``); absolute ones unchanged."""
-        if not path or self.shown_root in ("", ".") or posixpath.isabs(path):
+        if not path or self.seen_from is None or posixpath.isabs(path):
             return path
-        return posixpath.normpath(posixpath.join(self.shown_root, path))
+        try:
+            return Path(os.path.relpath(os.path.join(self.root, path), self.seen_from)).as_posix()
+        except ValueError:  # another drive
+            return path
 
     def show(self, d: Diagnostic) -> Diagnostic:
         """``d`` with its file as output prints it (see :meth:`shown`)."""

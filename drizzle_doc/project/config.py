@@ -267,7 +267,7 @@ def load_projects(
     projects = [with_kit(apply_settings(p, out_given=bool(out))) for p in found]
     _refuse_shared_out(projects)
     where = Path(base if base is not None else root).resolve()
-    projects = [replace(p, shown_root=_relative(p.root, where)) for p in projects]
+    projects = [replace(p, seen_from=where) for p in projects]
     return _note_unread_settings(Path(root).resolve(), projects, where)
 
 
