@@ -141,7 +141,9 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
     for project, schema in results:
         payload = schema_json(schema)  # its diagnostics include the project's (config) ones
         payload = {"version": payload.pop("version"), "dialect": payload.pop("dialect"), "kit": project.kit, **payload}
-        payload["project"] = {"root": project.shown_root, "config": project.config_file}
+        script = project.script
+        payload["project"] = {"root": project.shown_root, "config": project.config_file,
+                              "script": None if script is None else dict(zip(("file", "line", "name"), script))}
         augment_inspect(payload, histories.load(project, schema))
         for d in payload["diagnostics"]:  # named from where the user stands, as every command does
             d["file"] = project.shown(d["file"])

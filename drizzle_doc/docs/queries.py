@@ -200,7 +200,8 @@ class Examples:
 
 
 def _module_path(file: str) -> str:
-    return "./" + re.sub(r"\.(ts|mts|tsx)$", "", file)
+    path = re.sub(r"\.(ts|mts|tsx)$", "", file)
+    return path if path.startswith("../") else "./" + path  # a workspace package's file: ../../x
 
 
 def _singular(var: str) -> str:

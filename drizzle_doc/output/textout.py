@@ -10,7 +10,12 @@ from drizzle_doc.project import Project
 def schema_text(project: Project, schema: Schema) -> str:
     lines: list[str] = []
     shown = project.shown
-    where = shown(project.config_file) or "(no drizzle config)"
+    where = shown(project.config_file)
+    if project.script is not None:  # the package script that runs drizzle-kit, setting the root
+        package_json, line, name = project.script
+        how = f"script {name!r} in {shown(package_json)}{f':{line}' if line else ''}"
+        where = f"{where} (run by the {how})" if where else f"no drizzle config: the {how}"
+    where = where or "(no drizzle config)"
     seen = "" if project.shown_root == "." else f" ({project.shown_root})"
     lines.append(f"# {project.root.name}{seen} — {where}")
     lines.append(f"{len(schema.tables)} tables, {len(schema.enums)} enums, {len(schema.views)} views, "

@@ -28,11 +28,17 @@ CASINGS = ("snake_case", "camelCase")
 def find_configs(root: Path) -> list[Path]:
     """drizzle.config.* files: the root's own, else every one below it and every config a
     package.json script below it names with ``--config``; sorted."""
+    return _scan(root)[0]
+
+
+def _scan(root: Path) -> tuple[list[Path], list]:
+    """The configs of :func:`find_configs`, and the drizzle-kit calls of the package.json
+    scripts found on the way (none when the root holds a config itself)."""
     from drizzle_doc.project.discover import kit_runs
 
     for name in CONFIG_NAMES:
         if (root / name).is_file():
-            return [root / name]
+            return [root / name], []
     found: list[Path] = []
     packages: list[Path] = []
     seen: set = set()
@@ -50,14 +56,14 @@ def find_configs(root: Path) -> list[Path]:
         if "package.json" in filenames:
             packages.append(Path(dirpath) / "package.json")
     named = {os.path.realpath(p) for p in found}
-    for pj in packages:
-        for run in kit_runs(pj):
-            cfg = run.config
-            if cfg is None or os.path.realpath(cfg) in named or not _visible_below(cfg, root):
-                continue
-            named.add(os.path.realpath(cfg))
-            found.append(cfg)
-    return sorted(found, key=lambda p: p.as_posix())
+    runs = [run for pj in packages for run in kit_runs(pj)]
+    for run in runs:
+        cfg = run.config
+        if cfg is None or os.path.realpath(cfg) in named or not _visible_below(cfg, root):
+            continue
+        named.add(os.path.realpath(cfg))
+        found.append(cfg)
+    return sorted(found, key=lambda p: p.as_posix()), runs
 
 
 def _visible_below(path: Path, root: Path) -> bool:
@@ -349,11 +355,54 @@ def _find_projects(root, config, schema, migrations, casing, out) -> list[Projec
         return [_project_from_config(config, overrides, boundary)]
     if schema:
         return [_apply_overrides(Project(root=root, boundary=root), overrides)]
-    configs = find_configs(root)
-    if not configs:
+    configs, runs = _scan(root)
+    chosen = one_per_folder(configs)
+    projects = [_with_others(_project_from_config(c, overrides, root), others) for c, _, others in chosen]
+    # drizzle-kit calls given the project on the command line (--schema …), where no config runs
+    taken = {cwd for _, cwd, _ in chosen}
+    cli: dict[Path, object] = {}
+    for run in sorted((r for r in runs if r.option("schema") is not None and r.cwd not in taken),
+                      key=lambda r: r.rank()):
+        if _visible_below(run.package_json, root):
+            cli.setdefault(run.cwd, run)
+    projects += [_project_from_run(run, overrides, root) for run in cli.values()]
+    if not projects:
         return [_apply_overrides(Project(root=root, schema=DEFAULT_SCHEMA_GLOBS, out=DEFAULT_OUT, boundary=root),
                                  overrides)]
-    return [_with_others(_project_from_config(c, overrides, root), others) for c, _, others in one_per_folder(configs)]
+    return sorted(projects, key=lambda p: p.root.as_posix())
+
+
+def _project_from_run(run, overrides: dict, boundary: Path) -> Project:
+    """The project a package script gives drizzle-kit on its command line (``--schema``,
+    ``--out``, ``--dialect``, ``--casing``: drizzle-kit's "cli" mode, no config read), rooted in
+    the folder the script runs drizzle-kit in."""
+    root = run.cwd.resolve()
+    if not (root == boundary or boundary in root.parents):
+        boundary = root
+    where = run.package_json
+    schema = tuple(v for k, v in run.options if k == "schema")
+    out = run.option("out")
+    problems = []
+    casing = run.option("casing")
+    if casing is not None and casing not in CASINGS:
+        problems.append(Diagnostic(ERROR, Path(os.path.relpath(where, root)).as_posix(), run.line,
+                                   f"`--casing` must be one of {', '.join(CASINGS)}", None, "config"))
+        casing = None
+    _contain_config_paths(where, root, boundary, () if overrides.get("schema") else schema,
+                          None if overrides.get("migrations") or out is None else out)
+    return _apply_overrides(
+        Project(
+            root=root,
+            boundary=boundary,
+            script=(Path(os.path.relpath(where, root)).as_posix(), run.line, run.script),
+            schema=schema,
+            migrations=_norm(out) if out is not None else "drizzle",
+            dialect=config_dialect(run.option("dialect"), run.option("driver"), where),
+            casing=casing,
+            diagnostics=tuple(problems),
+        ),
+        overrides,
+    )
 
 
 def project_folders(root: Path) -> list[tuple[Path, Path]]:

@@ -47,11 +47,22 @@ class KitRun:
     cwd: Path  # the folder drizzle-kit runs in (absolute, normalised)
     command: str  # drizzle-kit's command ("generate", "push", …; "" when none is given)
     config: Optional[Path]  # --config, absolute and normalised; None: drizzle-kit's default
+    # the project given on the command line instead of a config (--schema, --out, --dialect,
+    # --driver, --casing: drizzle-kit's "cli" mode), as (option, value) in the script's order
+    options: tuple[tuple[str, str], ...] = ()
+
+    def option(self, name: str) -> Optional[str]:
+        """The last value of ``--name`` (as drizzle-kit's option parser keeps it), or None."""
+        values = [v for k, v in self.options if k == name]
+        return values[-1] if values else None
 
     def config_file(self) -> Optional[Path]:
-        """The config this run reads: ``--config``, else drizzle-kit's default in its folder."""
+        """The config this run reads: ``--config``, else drizzle-kit's default in its folder;
+        None in "cli" mode (options given without --config: no config is read)."""
         if self.config is not None:
             return self.config
+        if self.options:
+            return None
         for name in KIT_DEFAULT_CONFIGS:
             if (self.cwd / name).is_file():
                 return self.cwd / name
@@ -86,9 +97,14 @@ def _is_kit(word: str) -> bool:
     return name == "drizzle-kit" or name.startswith("drizzle-kit@")
 
 
-def parse_script(script: str, depth: int = 0) -> list[tuple[tuple[str, ...], str, Optional[str]]]:
-    """The drizzle-kit calls of one script: (``cd`` folders before it, command, ``--config``)."""
-    found: list[tuple[tuple[str, ...], str, Optional[str]]] = []
+#: drizzle-kit options that give the project on the command line instead of a config
+CLI_OPTIONS = ("schema", "out", "dialect", "driver", "casing")
+
+
+def parse_script(script: str, depth: int = 0) -> list[tuple[tuple[str, ...], str, Optional[str], tuple]]:
+    """The drizzle-kit calls of one script: (``cd`` folders before it, command, ``--config``,
+    the :data:`CLI_OPTIONS` given as (name, value))."""
+    found: list[tuple[tuple[str, ...], str, Optional[str], tuple]] = []
     cds: list[str] = []
     for words in _commands(script):
         if words[0] == "cd" and len(words) >= 2:
@@ -97,17 +113,23 @@ def parse_script(script: str, depth: int = 0) -> list[tuple[tuple[str, ...], str
         for i, w in enumerate(words):
             if _is_kit(w):
                 args = words[i + 1:]
-                command = next((a for a in args if not a.startswith("-")), "")
-                config = None
+                command = next((a for j, a in enumerate(args) if not a.startswith("-") and not
+                                (j > 0 and args[j - 1].startswith("--") and "=" not in args[j - 1])), "")
+                given: list[tuple[str, str]] = []
                 for j, a in enumerate(args):
-                    if a == "--config" and j + 1 < len(args):
-                        config = args[j + 1]
-                    elif a.startswith("--config="):
-                        config = a[len("--config="):]
-                found.append((tuple(cds), command, config))
+                    name, eq, value = a[2:].partition("=")
+                    if not a.startswith("--") or name not in ("config", *CLI_OPTIONS):
+                        continue
+                    if not eq:
+                        if j + 1 >= len(args) or args[j + 1].startswith("--"):
+                            continue
+                        value = args[j + 1]
+                    given.append((name, value))
+                config = next((v for k, v in reversed(given) if k == "config"), None)
+                found.append((tuple(cds), command, config, tuple((k, v) for k, v in given if k != "config")))
                 break
             if depth < 3 and " " in w and "drizzle-kit" in w:  # sh -c '…drizzle-kit…'
-                found += [(tuple(cds) + c, cmd, cfg) for c, cmd, cfg in parse_script(w, depth + 1)]
+                found += [(tuple(cds) + c, *rest) for c, *rest in parse_script(w, depth + 1)]
                 break
     return found
 
@@ -131,13 +153,13 @@ def _kit_runs(package_json: Path, stamp: tuple) -> tuple[KitRun, ...]:
             continue
         m = re.search(r'"' + re.escape(json.dumps(name)[1:-1]) + r'"\s*:', text)
         line = text.count("\n", 0, m.start()) + 1 if m else None
-        for cds, command, config in parse_script(script):
+        for cds, command, config, options in parse_script(script):
             cwd = folder
             for d in cds:
                 cwd = cwd / d
             cwd = Path(os.path.normpath(cwd))
             cfg = Path(os.path.normpath(cwd / config)) if config else None
-            runs.append(KitRun(package_json, name, line, cwd, command, cfg))
+            runs.append(KitRun(package_json, name, line, cwd, command, cfg, () if cfg else options))
     return tuple(runs)
 
 
