@@ -6,7 +6,6 @@ Produced by :mod:`drizzle_doc.project.config`, read by every later stage.
 from __future__ import annotations
 
 import os
-import posixpath
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
@@ -65,9 +64,9 @@ class Project:
         return self.shown(".") or "."
 
     def shown(self, path: Optional[str]) -> Optional[str]:
-        """A path relative to the root as output prints it: relative to the folder drizzle-doc
-        was run in (``src/schema.ts`` -> ``packages/db/src/schema.ts``); absolute ones unchanged."""
-        if not path or self.seen_from is None or posixpath.isabs(path):
+        """A path relative to the root (or absolute) as output prints it: relative to the folder
+        drizzle-doc was run in (``src/schema.ts`` -> ``packages/db/src/schema.ts``)."""
+        if not path or self.seen_from is None:
             return path
         try:
             return Path(os.path.relpath(os.path.join(self.root, path), self.seen_from)).as_posix()
