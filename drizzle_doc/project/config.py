@@ -86,6 +86,16 @@ def working_folder(config: Path):
     return (run.cwd if run is not None else Path(os.path.normpath(config.absolute().parent))), run
 
 
+def named(path: Path) -> str:
+    """A file as an error message names it: from the current folder, where the person reading the
+    message stands (absolute when that is shorter, far outside it)."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if rel.count("..") <= 3 else str(path)
+
+
 def _as_list(value: Any) -> Optional[tuple[str, ...]]:
     if value is None:
         return None
@@ -102,13 +112,13 @@ def read_config(path: Path, root: Optional[Path] = None) -> tuple[dict, list[Dia
     if path.suffix == ".json":
         big = too_large(path, json_max())
         if big:
-            raise ConfigError(f"{path}: {big.replace(': skipped', '')}")
+            raise ConfigError(f"{named(path)}: {big.replace(': skipped', '')}")
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
-            raise ConfigError(f"{path}: cannot read drizzle config: {exc}") from None
+            raise ConfigError(f"{named(path)}: cannot read drizzle config: {exc}") from None
         if not isinstance(data, dict):
-            raise ConfigError(f"{path}: drizzle config is not a JSON object")
+            raise ConfigError(f"{named(path)}: drizzle config is not a JSON object")
         return data, []
     from drizzle_doc.drizzle.extract import evaluate_config
     from drizzle_doc.ts.values import Unknown
@@ -117,7 +127,7 @@ def read_config(path: Path, root: Optional[Path] = None) -> tuple[dict, list[Dia
     diags = [d for d in diags if d.severity == ERROR]
     if not isinstance(value, dict):
         why = value.reason if isinstance(value, Unknown) else "no `export default { … }` found"
-        raise ConfigError(f"{path}: cannot read the drizzle config statically ({why})")
+        raise ConfigError(f"{named(path)}: cannot read the drizzle config statically ({why})")
     return value, diags
 
 
@@ -143,7 +153,7 @@ def config_dialect(dialect: Any, driver: Any, path: Path) -> str:
         from drizzle_doc.project.contain import line_of_literal
 
         line = line_of_literal(path, dialect)
-        raise ConfigError(f"{path}{f':{line}' if line else ''}: dialect {dialect!r} is not supported: "
+        raise ConfigError(f"{named(path)}{f':{line}' if line else ''}: dialect {dialect!r} is not supported: "
                           f"drizzle-doc documents {', '.join(registered())} schemas")
     return name
 
@@ -214,7 +224,7 @@ def _contain_config_paths(path: Path, root: Path, boundary: Path, schema: tuple[
     for what, values in (("schema path", schema), ("`out` (migrations folder)", (out,) if out else ())):
         for value in values:
             line = line_of_literal(path, value)
-            where = f"{path}:{line}" if line else str(path)
+            where = f"{named(path)}:{line}" if line else named(path)
             refuse_outside(value[2:] if value.startswith("./") else value, root, boundary, where, what)
 
 
@@ -413,13 +423,22 @@ def project_folders(root: Path) -> list[tuple[Path, Path]]:
 
 def one_per_folder(configs: list[Path]) -> list[tuple[Path, Path, list[Path]]]:
     """One config per folder drizzle-kit runs in (two projects there would share one docs
-    folder): the one its ``generate`` script uses, else one a script uses, else the one in
-    that folder; as (config, folder, the others of the folder in the order found)."""
+    folder): the one a script runs ``generate`` (else ``migrate``, ``check``, ``up``) with, else
+    the drizzle.config.* in that folder (what a bare ``drizzle-kit generate`` reads), else one
+    another script uses (``push``, ``studio``: often a test database's); as (config, folder,
+    the others of the folder in the order found)."""
+    from drizzle_doc.project.discover import MIGRATION_COMMANDS
+
     by_folder: dict[Path, list[tuple[tuple, Path]]] = {}
     for c in configs:
         cwd, run = working_folder(c)
-        rank = (*(run.rank() if run is not None else (10, 0)), c.absolute().parent != cwd, c.as_posix())
-        by_folder.setdefault(cwd, []).append((rank, c))
+        if run is not None and run.command in MIGRATION_COMMANDS:
+            rank: tuple = (0, *run.rank())
+        elif c.absolute().parent == cwd and c.name in CONFIG_NAMES:
+            rank = (1, 0, 0)
+        else:
+            rank = (2, *(run.rank() if run is not None else (10, 0)))
+        by_folder.setdefault(cwd, []).append(((*rank, c.as_posix()), c))
     chosen = []
     for cwd, group in by_folder.items():
         group.sort(key=lambda rc: rc[0])

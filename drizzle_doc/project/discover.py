@@ -33,6 +33,8 @@ from drizzle_doc.limits import json_max, too_large
 KIT_DEFAULT_CONFIGS = ("drizzle.config.ts", "drizzle.config.js", "drizzle.config.json")
 #: a drizzle-kit run whose config drizzle-doc documents first: the one writing the migrations
 COMMAND_RANK = {"generate": 0, "migrate": 1, "check": 2, "up": 3, "push": 4, "pull": 5, "introspect": 5}
+#: the commands that write or read the migrations folder drizzle-doc documents
+MIGRATION_COMMANDS = ("generate", "migrate", "check", "up")
 MAX_SCRIPTS = 2000
 MAX_UPWARD = 40
 
@@ -70,9 +72,6 @@ class KitRun:
 
     def rank(self) -> tuple:
         return (COMMAND_RANK.get(self.command, 9), self.line or 0)
-
-
-_SPLIT = re.compile(r"&&|\|\||;|\||\n")
 
 
 def _commands(script: str) -> list[list[str]]:

@@ -187,6 +187,8 @@ class Evaluator:
         if isinstance(target, Module):
             value = target.export(imported)
             if value is UNDEFINED and imported != "default":
+                if imported in target.export_names():  # `export let x: T;`, assigned at run time
+                    return Unknown(f"`{imported}` of {spec!r} is declared without a value (set at run time)", site)
                 self.report(ERROR, site, f"{spec!r} has no export named {imported!r}", "missing-export")
                 return Unknown(f"{spec!r} has no export {imported!r}", site)
             return value

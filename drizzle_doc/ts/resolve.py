@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
 from drizzle_doc.limits import json_max, snippet, too_large
-from drizzle_doc.model import WARNING, Diagnostic
+from drizzle_doc.model import INFO, WARNING, Diagnostic
 
 SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
@@ -246,11 +246,12 @@ class Resolver:
         except ValueError:
             return path.as_posix()
 
-    def _warn(self, path: Path, message: str) -> None:
+    def _warn(self, path: Path, message: str, severity: str = WARNING) -> None:
         if self.report is not None and (path, message) not in self._warned:
             self._warned.add((path, message))
-            self.report(Diagnostic(WARNING, self._shown(path), None, message, None, "tsconfig"
-                                   if path.name.startswith("tsconfig") else "package-json"))
+            code = "package-json" if path.name == "package.json" else \
+                "pnpm-workspace" if path.name == "pnpm-workspace.yaml" else "tsconfig"
+            self.report(Diagnostic(severity, self._shown(path), None, message, None, code))
 
     def read_json(self, path: Path, jsonc: bool = False) -> Any:
         """A JSON file's data (cached), or None when absent; a broken one is warned about once."""
@@ -324,6 +325,13 @@ class Resolver:
                     self._warn(path, "`extends` is not a path: not followed")
                     continue
                 parent = self._extends_file(path.parent, spec)
+                if parent is None and not spec.startswith((".", "/")) and \
+                        self.local_package(path.parent, package_name(spec)[0], linked_only=False) is None:
+                    # a package from the registry, not installed here (@tsconfig/node22): its
+                    # compiler settings are not read; such shared bases declare no paths
+                    self._warn(path, f"`extends` {snippet(spec, 80)!r} is a package that is not installed "
+                                     "here: its settings are not read", INFO)
+                    continue
                 if parent is None:
                     self._warn(path, f"`extends` {snippet(spec, 80)!r} names no file found here or in a "
                                      "workspace package: its `paths` and `baseUrl` are not used")
