@@ -423,3 +423,43 @@ def test_settings_at_a_monorepo_root_that_no_project_reads_are_a_warning(tmp_pat
     [d] = [d for d in project["diagnostics"] if d["code"] == "settings-unread"]
     assert d["severity"] == "warning" and "packages/db/drizzle-doc.toml" in d["message"]
     assert not (root / "nowhere").exists()
+
+
+def test_the_folders_own_config_outranks_one_only_a_push_script_names(tmp_path):
+    write(tmp_path, {
+        "package.json": '{"scripts": {"test:db": "bunx drizzle-kit push --config=drizzle.config.test.ts --force"}}\n',
+        "drizzle.config.ts": 'export default { dialect: "postgresql", schema: "./a.ts", out: "./migrations" };\n',
+        "drizzle.config.test.ts": 'export default { dialect: "postgresql", schema: "./test-schema.ts" };\n',
+        "a.ts": 'import { pgTable, uuid } from "drizzle-orm/pg-core";\nexport const a = pgTable("a", { id: uuid("id") });\n',
+        "sub/x.ts": "",
+    })
+    [project] = inspect(tmp_path / "sub", "--root", "..")
+    assert project["project"]["config"] == "drizzle.config.ts" and [t["name"] for t in project["tables"]] == ["a"]
+
+
+def test_an_export_without_a_value_is_unknown_not_missing(tmp_path):
+    write(tmp_path, {
+        "drizzle.config.ts": 'export default { dialect: "postgresql", schema: "./schema.ts" };\n',
+        "env.ts": "export let region: string;\nif (process.env.EU) { region = 'eu'; }\n",
+        "schema.ts": """
+            import { pgTable, text } from "drizzle-orm/pg-core";
+            import { region } from "./env";
+            export const shops = pgTable("shops", { region: text("region").default(region) });
+        """,
+    })
+    [project] = inspect(tmp_path)
+    assert not [d for d in project["diagnostics"] if d["code"] in ("missing-export", "unresolved-import")]
+    assert [c["name"] for c in project["tables"][0]["columns"]] == ["region"]
+
+
+def test_a_tsconfig_extending_what_is_not_there(tmp_path):
+    write(tmp_path, {
+        "drizzle.config.ts": 'export default { dialect: "postgresql", schema: "./schema.ts" };\n',
+        "tsconfig.json": '{"extends": ["@tsconfig/node22/tsconfig.json", "./.svelte-kit/tsconfig.json"]}\n',
+        "schema.ts": 'import { pgTable, uuid } from "drizzle-orm/pg-core";\nexport const a = pgTable("a", { id: uuid("id") });\n',
+    })
+    [project] = inspect(tmp_path)
+    found = {d["severity"]: d["message"] for d in project["diagnostics"] if d["code"] == "tsconfig"}
+    # a registry base (no paths in such files) is noted; a missing local one may hide aliases: a warning
+    assert "'@tsconfig/node22/tsconfig.json' is a package that is not installed here" in found["info"]
+    assert "'./.svelte-kit/tsconfig.json' names no file" in found["warning"]
