@@ -463,3 +463,12 @@ def test_a_tsconfig_extending_what_is_not_there(tmp_path):
     # a registry base (no paths in such files) is noted; a missing local one may hide aliases: a warning
     assert "'@tsconfig/node22/tsconfig.json' is a package that is not installed here" in found["info"]
     assert "'./.svelte-kit/tsconfig.json' names no file" in found["warning"]
+
+
+def test_a_config_given_with_config_resolves_from_its_scripts_folder_too():
+    cwd = FIXTURES / "corpus-config-subfolder"
+    [project] = inspect(cwd, "--config", "apps/web/db/drizzle.config.ts")
+    assert project["project"]["root"] == "apps/web" and [t["name"] for t in project["tables"]] == ["signups"]
+    [inside] = inspect(cwd / "apps/web/db")  # standing in the config's folder: drizzle-kit runs above it
+    assert inside["project"]["root"] == ".." and inside["project"]["config"] == "db/drizzle.config.ts"
+    assert [t["name"] for t in inside["tables"]] == ["signups"] and inside["migrationsFolder"] == "drizzle"
