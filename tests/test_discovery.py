@@ -472,3 +472,14 @@ def test_a_config_given_with_config_resolves_from_its_scripts_folder_too():
     [inside] = inspect(cwd / "apps/web/db")  # standing in the config's folder: drizzle-kit runs above it
     assert inside["project"]["root"] == ".." and inside["project"]["config"] == "db/drizzle.config.ts"
     assert [t["name"] for t in inside["tables"]] == ["signups"] and inside["migrationsFolder"] == "drizzle"
+
+
+def test_a_barrel_over_a_package_that_is_not_followed_says_so(tmp_path):
+    write(tmp_path, {
+        "drizzle.config.ts": 'export default { dialect: "postgresql", schema: "./schema.ts" };\n',
+        "schema.ts": 'export * from "drizzle-orm/pg-core";\nexport * from "@elsewhere/db/schema";\n',
+    })
+    [project] = inspect(tmp_path)
+    [d] = [d for d in project["diagnostics"] if d["code"] == "unfollowed-export"]
+    assert (d["file"], d["line"], d["severity"]) == ("schema.ts", 2, "warning")
+    assert "'@elsewhere/db/schema' is a package drizzle-doc does not read" in d["message"]

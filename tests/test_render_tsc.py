@@ -44,10 +44,17 @@ TSCONFIG = {
 }
 
 
-def examples_project(src: Path, dst: Path, schema: Schema, pages: dict[str, str]) -> list[str]:
-    """Copy ``src`` to ``dst`` and add db.ts + one file per page's query block; the files written."""
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("node_modules", "docs"), symlinks=True)
-    (dst / "node_modules").symlink_to(NODE_MODULES)
+def examples_project(src: Path, dst: Path, schema: Schema, pages: dict[str, str], top: Path | None = None) -> list[str]:
+    """Copy ``src`` to ``dst`` and add db.ts + one file per page's query block; the files written.
+    With ``top`` (a folder above ``src``: a workspace whose packages the schema imports), all of
+    ``top`` is copied to ``dst`` and the project is written in its place below it."""
+    if top is not None and top != src:
+        shutil.copytree(top, dst, ignore=shutil.ignore_patterns("node_modules", "docs"), symlinks=True)
+        (dst / "node_modules").symlink_to(NODE_MODULES)
+        dst = dst / src.relative_to(top)
+    else:
+        shutil.copytree(src, dst, ignore=shutil.ignore_patterns("node_modules", "docs"), symlinks=True)
+        (dst / "node_modules").symlink_to(NODE_MODULES)
     mods = [re.sub(r"\.(ts|mts|tsx)$", "", f) for f in schema.files]
     proxy = "sqlite-proxy" if schema.dialect == "sqlite" else "pg-proxy"  # async drivers, no database
     if schema.dialect == "mysql":
@@ -201,9 +208,9 @@ def test_fixture_examples_compile(tmp_path, name):
             continue
         pages = render_project(proj, schema)
         dst = tmp_path / f"p{i}"
-        written = examples_project(proj.root, dst, schema, pages)
+        written = examples_project(proj.root, dst, schema, pages, top=FIXTURES / name)
         assert written
-        res = run_tsc(dst)
+        res = run_tsc(dst / proj.root.relative_to(FIXTURES / name))
         # only our files count: a fixture may use APIs newer than the pinned drizzle-orm
         ours = [line for line in res.stdout.splitlines()
                 if line.startswith(("doc_example_", "db.ts"))]

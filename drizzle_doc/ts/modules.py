@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from drizzle_doc.model import NO_DOC, Doc
+from drizzle_doc.model import NO_DOC, WARNING, Doc
 from drizzle_doc.ts import syntax as ts
 from drizzle_doc.ts.jsdoc import parse_jsdoc
 from drizzle_doc.ts.resolve import SOURCE_SUFFIXES, resolve_file  # noqa: F401 (re-exported)
@@ -426,6 +426,11 @@ class Module:
                         if n not in own and n not in star_map:
                             star_map[n] = target
                             names.append(n)
+                elif isinstance(target, Unknown) and not self.ev.resolver.resolve(self.path, spec).local:
+                    # a registry package's names cannot be listed: say so rather than re-export nothing
+                    self.ev.report(WARNING, site, f"`export * from {spec!r}`: {spec!r} is a package "
+                                   "drizzle-doc does not read (not in the workspace, no tsconfig alias); "
+                                   "what it exports is not listed", "unfollowed-export")
         finally:
             self._listing = False
         self._export_names = names
