@@ -279,10 +279,10 @@ def load_projects(
 
     from drizzle_doc.project.settings import apply_settings
 
-    found = _find_projects(root, config, schema, migrations, casing, out)
+    where = Path(base if base is not None else root).resolve()
+    found = _find_projects(root, config, schema, migrations, casing, out, where)
     projects = [with_kit(apply_settings(p, out_given=bool(out))) for p in found]
     _refuse_shared_out(projects)
-    where = Path(base if base is not None else root).resolve()
     projects = [replace(p, seen_from=where) for p in projects]
     return _note_unread_settings(Path(root).resolve(), projects, where)
 
@@ -340,8 +340,8 @@ def _refuse_shared_out(projects: list[Project]) -> None:
         seen[folder] = p
 
 
-def _find_projects(root, config, schema, migrations, casing, out) -> list[Project]:
-    """Every project, with CLI overrides applied."""
+def _find_projects(root, config, schema, migrations, casing, out, where: Optional[Path] = None) -> list[Project]:
+    """Every project, with CLI overrides applied (``where``: the folder messages name paths from)."""
     overrides = {"schema": schema, "migrations": migrations, "casing": casing, "out": out}
     root = Path(root)
     try:
@@ -367,7 +367,8 @@ def _find_projects(root, config, schema, migrations, casing, out) -> list[Projec
         return [_apply_overrides(Project(root=root, boundary=root), overrides)]
     configs, runs = _scan(root)
     chosen = one_per_folder(configs)
-    projects = [_with_others(_project_from_config(c, overrides, root), others) for c, _, others in chosen]
+    projects = [_with_others(_project_from_config(c, overrides, root), others, where or root)
+                for c, _, others in chosen]
     # drizzle-kit calls given the project on the command line (--schema …), where no config runs
     taken = {cwd for _, cwd, _ in chosen}
     cli: dict[Path, object] = {}
@@ -446,14 +447,16 @@ def one_per_folder(configs: list[Path]) -> list[tuple[Path, Path, list[Path]]]:
     return sorted(chosen, key=lambda co: co[0].as_posix())
 
 
-def _with_others(project: Project, others: list[Path]) -> Project:
+def _with_others(project: Project, others: list[Path], where: Path) -> Project:
     """``project`` noting the configs of its folder that are not documented with it."""
     if not others:
         return project
     from dataclasses import replace
 
-    names = ", ".join(Path(os.path.relpath(o.resolve(), project.root)).as_posix() for o in others)
+    names = ", ".join(_relative(o, where) for o in others)
     note = Diagnostic(INFO, project.config_file, None,
-                      f"drizzle-kit also runs from this folder with {names}; documented here: {project.config_file} "
-                      "(its `generate` script's config); pass --config to document another", None, "config-other")
+                      f"drizzle-kit also runs in this project's folder with {names}; drizzle-doc documents "
+                      f"{_relative(project.root / project.config_file, where)} (the config of its `generate` "
+                      "script, else the folder's own); "
+                      "pass --config to document another", None, "config-other")
     return replace(project, diagnostics=(*project.diagnostics, note))
