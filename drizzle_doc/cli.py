@@ -194,20 +194,24 @@ def generate(root, config_path, schema_globs, migrations_dir, casing, out, prune
 @cli.command()
 @project_options
 @click.option("--database-url", envvar="DATABASE_URL", default=None, show_envvar=True,
-              help="PostgreSQL URL to compare with (read-only). Default: $DATABASE_URL.")
+              help="The database to compare with, read-only: postgresql://…, mysql://… (MySQL, MariaDB) or a "
+                   "SQLite file (file:path, sqlite:path or a path). Default: $DATABASE_URL.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
               show_default=True)
 @click.option("--db-comments", is_flag=True,
               help="Also read COMMENT ON text: fills descriptions without JSDoc, warns where they differ.")
 def verify(root, config_path, schema_globs, migrations_dir, casing, database_url, fmt, db_comments):
-    """Compare the models with a live PostgreSQL database, read-only, and report drift both ways.
+    """Compare the models with a live database, read-only, and report drift both ways.
 
-    Exit 0 when they agree, 1 on drift, 2 on a usage, configuration or connection error.
+    PostgreSQL, MySQL/MariaDB and SQLite, as the project's dialect says. Exit 0
+    when they agree, 1 on drift, 2 on a usage, configuration or connection error.
 
     \b
     Example:
         drizzle-doc verify --database-url postgresql://app@localhost:5432/app
         DATABASE_URL=postgresql://app@db/app drizzle-doc verify --format github
+        drizzle-doc verify --database-url mysql://app@localhost:3306/shop
+        drizzle-doc verify --database-url file:./local.db
     """
     from drizzle_doc.errors import UsageError
     from drizzle_doc.commands.verify import mask_url, render_github, render_json, render_text, verify as run_verify
@@ -240,7 +244,9 @@ def comments_sql_command(root, config_path, schema_globs, migrations_dir, casing
     """Write COMMENT ON TABLE / COLUMN statements from the models' JSDoc.
 
     The output is a drizzle-kit custom migration body, so psql, tbls or any
-    database tool shows the same words as the docs.
+    database tool shows the same words as the docs. MySQL has no COMMENT ON:
+    its file is ALTER TABLE … COMMENT and ALTER TABLE … MODIFY COLUMN … COMMENT.
+    SQLite keeps no comments at all: one line, exit 2, nothing written.
 
     \b
     Example:
@@ -308,6 +314,9 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
               "(::error annotations).")
 @click.option("--require-descriptions", is_flag=True, default=None,
               help="A table or column without a JSDoc description is an error.")
+@click.option("--strict", is_flag=True,
+              help="The spec's assumptions (uuid-pk, timestamps, fk-enforced) and descriptions are errors "
+              "(what `init --strict` writes); --rule still wins.")
 @click.option("--rule", "rule_levels", multiple=True, metavar="RULE=LEVEL",
               help="Set a rule to error, warning or off (repeatable), e.g. --rule fk-index=error.")
 @click.option("--templates", "templates_dir", default=None,
@@ -315,24 +324,26 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
               help="The templates folder generate uses, if any.")
 @click.option("--no-cache", "no_cache", is_flag=True,
               help="Compare every page even when the models, migrations and docs are exactly as the last clean generate left them.")
-def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, require_descriptions,
+def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, require_descriptions, strict,
           rule_levels, templates_dir, no_cache):
     """Fail when the docs are missing or stale, the models drift from the migrations, or a rule breaks.
 
-    Never writes a file. Rules (the spec's assumptions first): uuid-pk, timestamps,
-    fk-enforced (errors); fk-index, descriptions (warnings); primary-key (off).
+    Never writes a file. Stale, missing or orphaned pages, drift and broken models are
+    errors; the rules are warnings by default (the spec's assumptions uuid-pk, timestamps,
+    fk-enforced; fk-index, descriptions, duplicate-relations), so check passes right after
+    generate; --strict or drizzle-doc.toml turn them up. Prints the description coverage.
     Exit 0 clean, 1 findings of severity error, 2 usage or configuration error.
 
     \b
     Example:
         drizzle-doc check
-        drizzle-doc check --format github --require-descriptions
+        drizzle-doc check --strict --format github
         drizzle-doc check --rule fk-index=error --rule timestamps=off
     """
     import os
     import shlex
 
-    from drizzle_doc.commands.check import run_check
+    from drizzle_doc.commands.check import check_coverage, run_check
     from drizzle_doc.errors import UsageError
     from drizzle_doc.perf.history import Histories
     from drizzle_doc.output.report import exit_code, render_github, render_json, render_text
@@ -352,40 +363,80 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
         cmd += ["--schema", s]
     histories = Histories()
     results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, histories=histories)
-    findings = run_check(results, base=Path.cwd(), require_descriptions=require_descriptions,
-                         rules=rules, templates=templates_dir, generate_cmd=shlex.join(cmd),
+    base = Path.cwd()  # every path is named from where the user stands
+    findings = run_check(results, base=base, require_descriptions=require_descriptions,
+                         rules=rules, strict=strict, templates=templates_dir, generate_cmd=shlex.join(cmd),
                          use_cache=not no_cache, histories=histories)
+    cov = check_coverage(results, base=base)
     if fmt == "json":
-        click.echo(render_json(findings), nl=False)
+        click.echo(render_json(findings, coverage=cov), nl=False)
     elif fmt == "github":
-        click.echo(render_github(findings), nl=False)
+        click.echo(render_github(findings, coverage=cov), nl=False)
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        click.echo(render_text(findings, color=color), nl=False, color=color)
+        click.echo(render_text(findings, color=color, coverage=cov), nl=False, color=color)
     sys.exit(exit_code(findings))
+
+
+@cli.command()
+@project_options
+@click.option("--out", default=None,
+              help="Site folder (a path from the current folder). Default: `site` beside the docs folder "
+                   "(docs/data/site).")
+def site(root, config_path, schema_globs, migrations_dir, casing, out):
+    """Write the docs as a static HTML site with an interactive ER diagram.
+
+    One HTML page per table (the same texts as the Markdown pages, your
+    hand-written text included), the index, and er.html: pan/zoom, search by
+    table or column, table names / key columns / all columns, a table's
+    neighbours highlighted, every box linked to its page. Works from file://,
+    no server and no network.
+
+    \b
+    Example:
+        drizzle-doc site
+        drizzle-doc site --out public/db
+    """
+    from drizzle_doc.commands.site import run_site
+
+    results = load(root, config_path, schema_globs, migrations_dir, casing)
+    lines, code = run_site(results, out, Path.cwd())
+    for line in lines:
+        click.echo(line, err=": error: " in line)
+    sys.exit(code)
 
 
 @cli.command()
 @click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Project root (where package.json and drizzle.config.* are). Default: the current folder.")
 @click.option("--force", is_flag=True, help="Replace an existing drizzle-doc.toml.")
-def init(root, force):
+@click.option("--strict", is_flag=True,
+              help="Write the spec's assumptions (uuid-pk, timestamps, fk-enforced) and descriptions as errors.")
+@click.option("--from", "spec", default=None, metavar="SPEC",
+              help="Where teammates get drizzle-doc (a pip spec such as a git URL or a version): the "
+                   "npm scripts then fall back to `uvx --from SPEC` / `pipx run --spec SPEC`.")
+def init(root, force, strict, spec):
     """Write a starter drizzle-doc.toml and add the npm scripts db:docs / db:docs:check.
 
     Both go where drizzle-kit runs with the project's drizzle config (at a monorepo root: into
-    each package holding one), which is where drizzle-doc reads its settings. package.json
-    keeps every other key, its order and its indentation; scripts that already exist are left
-    alone.
+    each package holding one), which is where drizzle-doc reads its settings. The file lists
+    every rule at its default level, commented out (the rules are warnings, so check passes
+    on a first run); --strict makes the spec's assumptions and descriptions errors.
+    package.json keeps every other key, its order and its indentation; scripts that already
+    exist are left alone. The scripts find drizzle-doc on PATH, in a project .venv/venv,
+    through `uv run`, or (with --from) `uvx`/`pipx run`, and otherwise print the install
+    command and exit 127.
 
     \b
     Example:
         drizzle-doc init
+        drizzle-doc init --strict
         npm run db:docs && npm run db:docs:check
     """
     from drizzle_doc.commands.init import init_projects
 
     where = Path(root or Path.cwd())
-    result = init_projects(where, force=force)
+    result = init_projects(where, force=force, strict=strict, spec=spec)
 
     def shown(f: str) -> str:  # from where the user stands, as every command prints paths
         return Path(os.path.relpath(where.resolve() / f)).as_posix()

@@ -20,7 +20,7 @@ class ConfigError(UsageError):
 class DatabaseError(DrizzleDocError):
     """A database that cannot be used: bad URL, unreachable, login or permissions (exit code 2).
 
-    Messages never contain the password (see :func:`drizzle_doc.commands.verify.mask_url`).
+    Messages never contain the password (see :func:`drizzle_doc.masking.mask_url`).
     """
 
     exit_code = 2

@@ -24,3 +24,41 @@ def oracle_bin() -> Optional[Path]:
     if shutil.which("node") is None or not path.exists():
         return None
     return path
+
+
+#: test modules that need Node (the pinned drizzle-kit, tsc, npm, @dbml/core) or a database
+#: server: marked so that README's quick subset, `-m "not oracle and not postgres"`, leaves them out
+NODE_MODULES = {"test_oracle", "test_export_sql", "test_dbml", "test_bench", "test_render_tsc", "test_wrappers"}
+DATABASE_MODULES = {"test_verify_pg", "test_verify_mysql", "test_verify_sqlite"}
+#: the site tests that drive a real browser (chromium) are left out of the quick subset too
+BROWSER_TESTS = ("test_browser_",)
+
+
+def pytest_collection_modifyitems(config, items):
+    import pytest
+
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+        if module in NODE_MODULES or (module == "test_site" and item.name.startswith(BROWSER_TESTS)):
+            item.add_marker(pytest.mark.oracle)
+        if module in DATABASE_MODULES:
+            item.add_marker(pytest.mark.postgres)
+
+
+def migration_sql_files(project) -> list[Path]:
+    """A project's drizzle-kit migration SQL files in the order drizzle-kit applies them: the
+    journal's entries (0.x: ``meta/_journal.json``) or 1.0's ``<timestamp>_<name>/migration.sql``
+    folders, by name."""
+    import json
+
+    from drizzle_doc.project import DEFAULT_MIGRATION_DIRS
+
+    for c in ([project.migrations] if project.migrations else list(DEFAULT_MIGRATION_DIRS)):
+        folder = Path(project.root) / c
+        journal = folder / "meta" / "_journal.json"
+        if journal.exists():
+            return [folder / f"{e['tag']}.sql" for e in json.loads(journal.read_text())["entries"]]
+        kit1 = sorted(p for p in folder.glob("*/migration.sql")) if folder.is_dir() else []
+        if kit1:
+            return kit1
+    raise AssertionError(f"no migrations for {project.root}")

@@ -173,7 +173,8 @@ def test_require_descriptions_flag_makes_missing_jsdoc_an_error(example):
     assert CliRunner().invoke(cli, ["generate", "--root", str(example)]).exit_code == 0
     code, data = findings(example, "--rule", "fk-index=off")
     [f] = [f for f in data["findings"] if f["rule"] == "descriptions"]
-    assert code == 0 and f["severity"] == "warning" and "tasks.due_on" in f["message"]
+    assert code == 0 and f["severity"] == "warning"
+    assert f["message"] == "1 of the 13 columns of `tasks` has no description (`due_on`)"
     code, data = findings(example, "--rule", "fk-index=off", "--require-descriptions")
     [f] = [f for f in data["findings"] if f["rule"] == "descriptions"]
     assert code == 1 and f["severity"] == "error"
@@ -184,7 +185,7 @@ def test_json_format_is_stable(example):
     r1, r2 = run(example, "--format", "json"), run(example, "--format", "json")
     assert r1.output == r2.output
     data = json.loads(r1.output)
-    assert list(data) == ["version", "ok", "summary", "findings"] and data["version"] == 1
+    assert list(data) == ["version", "ok", "summary", "coverage", "findings"] and data["version"] == 1
     assert list(data["summary"]) == ["errors", "warnings", "infos"]
     for f in data["findings"]:
         assert list(f) == ["rule", "severity", "file", "line", "table", "message", "fix", "diff"]
@@ -199,7 +200,8 @@ def test_github_format_lines(example):
     assert r.exit_code == 1
     lines = r.output.rstrip("\n").split("\n")
     assert lines[-1].startswith("drizzle-doc check: 1 error, ")
-    parsed = [GITHUB_LINE.match(ln) for ln in lines[:-1]]
+    assert lines[-2] == "description coverage: 100.0% (61/61 tables and columns)"
+    parsed = [GITHUB_LINE.match(ln) for ln in lines[:-2]]
     assert all(parsed), lines
     stale = [m for m in parsed if m.group(4) == "page-stale"]
     assert len(stale) == 1 and stale[0].group(1) == "error" and stale[0].group(2) == f"{PAGES}/tasks.md"
@@ -216,7 +218,8 @@ def test_text_format_grouped_per_file_no_colour_when_piped(example):
     assert f"{PAGES}/tasks.md" in lines and "server/src/models/tasks.ts" in lines
     assert lines.count("server/src/models/tasks.ts") == 1  # one heading per file
     assert "fix: run `drizzle-doc generate" in r.output
-    assert r.output.rstrip().endswith("1 error, 4 warnings")
+    assert r.output.rstrip().endswith("\ndescription coverage: 100.0% (61/61 tables and columns)\n"
+                                      "drizzle-doc check: 1 error, 5 warnings")
 
 
 def test_text_colour_only_when_asked():
@@ -241,3 +244,46 @@ def test_monorepo_paths_are_relative_to_root(tmp_path):
 def test_usage_errors_exit_2(tmp_path):
     assert CliRunner().invoke(cli, ["check", "--root", str(tmp_path / "nope")]).exit_code == 2
     assert CliRunner().invoke(cli, ["check", "--format", "xml"]).exit_code == 2
+
+
+def test_coverage_in_json_and_text_and_one_line_not_one_warning_per_column(example):
+    # take the descriptions off one table and two columns of another
+    edit(example / "server/src/models/sessions.ts", "/**\n * User sessions: one row per signed-in device.\n *\n"
+         " * A session ends at `expires_at` or when revoked; refresh tokens are stored hashed.\n */\n", "")
+    edit(example / "server/src/models/tasks.ts", "    /** Optional due date. */\n", "")
+    edit(example / "server/src/models/tasks.ts", "/** One-line summary. */", "")
+    assert CliRunner().invoke(cli, ["generate", "--root", str(example)]).exit_code == 0
+    code, data = findings(example, "--rule", "fk-index=off")
+    assert code == 0
+    cov = data["coverage"]
+    assert cov["total"] == {"covered": 58, "total": 61, "percent": 95.0}
+    by_table = {t["table"]: t for t in cov["tables"]}
+    assert [t["table"] for t in cov["tables"]] == sorted(by_table, key=lambda k: (by_table[k]["file"], k))
+    assert by_table["public.tasks"] == {
+        "table": "public.tasks", "name": "tasks", "file": "server/src/models/tasks.ts",
+        "line": by_table["public.tasks"]["line"], "described": True, "columns": {"covered": 11, "total": 13},
+        "covered": 12, "total": 14, "percent": 85.7}
+    assert by_table["public.sessions"]["described"] is False and by_table["public.sessions"]["percent"] == 90.0
+    assert by_table["public.users"]["percent"] == 100.0
+    assert [f["rule"] for f in data["findings"]] == ["descriptions", "descriptions"]  # one per table
+    r = run(example, "--rule", "fk-index=off")
+    assert ("\ndescription coverage: 95.0% (58/61 tables and columns); least covered: tasks 85.7% (12/14), "
+            "sessions 90.0% (9/10)\n") in r.output
+    # the index page shows the same figures
+    index = (example / PAGES / "README.md").read_text()
+    assert "| **tasks** | Units of work inside a project. | 85.7% (12/14) | [tasks.md](tasks.md) |" in index
+    assert "| 7 / 7 | 95.0% (58/61) |" not in index and "| 6 / 7 | 95.0% (58/61) |" in index
+
+
+def test_min_coverage_below_is_one_error_at_the_setting(example):
+    (example / "drizzle-doc.toml").write_text('# the example is fully described\n\nmin-coverage = 100\n[rules]\nfk-index = "off"\n')
+    assert run(example).exit_code == 0  # every table and column of the example is described
+    edit(example / "server/src/models/tasks.ts", "    /** Optional due date. */\n", "")
+    assert CliRunner().invoke(cli, ["generate", "--root", str(example)]).exit_code == 0
+    code, data = findings(example)
+    [f] = [f for f in data["findings"] if f["rule"] == "coverage"]
+    assert code == 1 and (f["severity"], f["file"], f["line"]) == ("error", "drizzle-doc.toml", 3)
+    assert f["message"] == "description coverage 98.3% (60/61 tables and columns) is below min-coverage 100%"
+    assert "`tasks` 13/14" in f["fix"]
+    (example / "drizzle-doc.toml").write_text('min-coverage = 98.3\n')
+    assert findings(example)[0] == 0  # 60/61 = 98.36%: not below

@@ -23,6 +23,7 @@ from harness import FixtureProject, ORACLE_DIR, discover  # noqa: E402
 from test_export_sql import FIXTURES, GOLDEN, NAMES, _inspect, _project, check_golden  # noqa: E402
 
 from drizzle_doc.commands.export import table_groups  # noqa: E402
+from drizzle_doc.dialects import dialect_for  # noqa: E402
 from drizzle_doc.drizzle.extract import extract  # noqa: E402
 from drizzle_doc.model import Column, Doc, Enum, Schema, Table  # noqa: E402
 from drizzle_doc.output.dbml import render_dbml  # noqa: E402
@@ -89,7 +90,12 @@ class Facts:
 
 def compare(schema: Schema, parsed: dict, groups=()) -> Facts:
     f = Facts()
-    tables = {f"{t['schema']}.{t['name']}": t for t in parsed["tables"]}
+    # a table without a schema is in DBML's `public`: the dialect's default schema (SQLite's `main`)
+    default = dialect_for(schema.dialect).default_schema
+    for r in parsed["refs"]:
+        for e in r["endpoints"]:
+            e["schema"] = default if e["schema"] == "public" else e["schema"]
+    tables = {f"{default if t['schema'] == 'public' else t['schema']}.{t['name']}": t for t in parsed["tables"]}
     f.eq("tables", sorted(t.key for t in schema.tables), sorted(tables))
     for table in schema.tables:
         got = tables.get(table.key)

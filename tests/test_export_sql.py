@@ -1,10 +1,14 @@
 """``inspect --format sql``: the DDL the models imply, held statement for statement against the
-pinned ``drizzle-kit export`` on every fixture project (tests/oracle), plus unit tests of the
-spelling on hand-made models and a golden per fixture (tests/golden/fixtures/<name>/export/).
+pinned ``drizzle-kit export`` on every fixture project (tests/oracle) and every drizzle-kit
+generation its dialect's export is written for (PostgreSQL: 0.31; MySQL and SQLite: 0.31 and
+1.0), plus unit tests of the spelling on hand-made models and a golden per fixture
+(tests/golden/fixtures/<name>/export/).
 
 drizzle-kit 0.31's ``export`` drops the config's ``casing`` (it builds its snapshot with casing
 undefined), so for a project whose config sets ``casing`` the oracle is ``drizzle-kit generate``'s
-first migration instead: the same diff of the empty schema against the models, with casing.
+first migration instead: the same diff of the empty schema against the models, with casing
+(drizzle-kit 1.0 applies no config casing, so its ``export`` is the oracle as it is).  0.31's
+MySQL export first prints the schema files it reads ("Reading schema files:"): those lines go.
 Statements are compared as a multiset: within a group drizzle-kit's order is its module loader's
 export order (alphabetical per file), drizzle-doc keeps the models' order.  A statement the model
 cannot state (a view defined with the query builder) is a ``--`` comment in ours and is counted
@@ -19,6 +23,7 @@ import shutil
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -30,6 +35,7 @@ from harness import (DRIZZLE_KIT, FixtureProject, generations_of, OracleError, c
                      find_migration_dirs, oracle_available, run_generate)
 
 from drizzle_doc.cli import cli  # noqa: E402
+from drizzle_doc.dialects import get_dialect  # noqa: E402
 from drizzle_doc.dialects.base import Dialect  # noqa: E402
 from drizzle_doc.dialects.postgres import POSTGRES  # noqa: E402
 from drizzle_doc.drizzle.extract import extract  # noqa: E402
@@ -43,7 +49,9 @@ GOLDEN = REPO / "tests" / "golden" / "fixtures"
 REGEN = os.environ.get("DRIZZLE_DOC_REGEN") == "1"
 NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("."))
 PROJECTS = discover()
-UNSTATED = re.compile(r'^-- (MATERIALIZED )?VIEW ("[^"]*"\."[^"]*"): its definition is not static', re.M)
+UNSTATED = re.compile(r'^-- (MATERIALIZED )?VIEW ("[^"]*"\."[^"]*"|`[^`]*`): its definition is not static', re.M)
+#: the drizzle-kit generations whose ``export`` each dialect's DDL is written for
+EXPORTED = {"postgresql": ("0",), "mysql": ("0", "1"), "sqlite": ("0", "1")}
 
 
 def split_statements(text: str) -> list[str]:
@@ -133,6 +141,73 @@ def test_statements_come_in_drizzle_kit_s_order():
                      "CREATE UNIQUE", "CREATE MATERIALIZED", "CREATE POLICY"], order
 
 
+def _flat_schema(dialect: str, kit: str) -> Schema:
+    """One MySQL or SQLite table with each kind of constraint, named as ``kit`` names them."""
+    mysql = dialect == "mysql"
+    pk = PrimaryKey(("PRIMARY" if kit == "1" else "nodes_id") if mysql else ("nodes_pk" if kit == "1" else "nodes_pkey"),
+                    ("id",))
+    nodes = Table(
+        name="nodes", schema="public" if mysql else "main",
+        columns=(Column("id", "id", "int" if mysql else "integer", not_null=kit == "0" or mysql, primary_key=True,
+                        autoincrement=True),
+                 Column("parent_id", "parentId", "int"),
+                 Column("label", "label", "varchar(9)" if mysql else "text", not_null=True, default="'x'")),
+        primary_key=pk,
+        foreign_keys=(ForeignKey("nodes_parent_fk", ("parent_id",), "public", "nodes", ("id",),
+                                 on_delete="CASCADE" if kit == "1" else "cascade"),),
+        indexes=(Index("nodes_label_idx", (IndexColumn("label"),)),
+                 Index("nodes_lower_idx", (IndexColumn("lower(`label`)", is_expression=True),), unique=True)),
+        uniques=(UniqueConstraint("nodes_label_parent_key", ("label", "parent_id")),) if not mysql else (),
+        checks=(Check("nodes_id_ck", "`nodes`.`id` > 0"),),
+    )
+    view = View("v", "public" if mysql else "main", definition="select 1",
+                options=(("algorithm", "merge"), ("withCheckOption", "cascaded")) if mysql else ())
+    return Schema(dialect=dialect, tables=(nodes,), views=(view, View("old", existing=True), View("q")))
+
+
+def test_mysql_statements_per_generation():
+    sql0 = get_dialect("mysql").export_sql(_flat_schema("mysql", "0"), "0")
+    assert ("CREATE TABLE `nodes` (\n\t`id` int AUTO_INCREMENT NOT NULL,\n\t`parent_id` int,\n"
+            "\t`label` varchar(9) NOT NULL DEFAULT 'x',\n\tCONSTRAINT `nodes_id` PRIMARY KEY(`id`),\n"
+            "\tCONSTRAINT `nodes_lower_idx` UNIQUE(lower(`label`)),\n"
+            "\tCONSTRAINT `nodes_id_ck` CHECK(`nodes`.`id` > 0)\n);\n") in sql0
+    assert ("ALTER TABLE `nodes` ADD CONSTRAINT `nodes_parent_fk` FOREIGN KEY (`parent_id`) REFERENCES `nodes`(`id`) "
+            "ON DELETE cascade ON UPDATE no action;") in sql0
+    assert "CREATE INDEX `nodes_label_idx` ON `nodes` (`label`);" in sql0
+    assert "CREATE ALGORITHM = merge\nSQL SECURITY definer\nVIEW `v` AS (select 1)\nWITH cascaded CHECK OPTION;" in sql0
+    assert "-- VIEW `q`: its definition is not static" in sql0 and "`old`" not in sql0
+    sql1 = get_dialect("mysql").export_sql(_flat_schema("mysql", "1"), "1")
+    # a lone table keeps its foreign keys, without actions
+    assert ("CREATE TABLE `nodes` (\n\t`id` int AUTO_INCREMENT PRIMARY KEY,\n\t`parent_id` int,\n"
+            "\t`label` varchar(9) NOT NULL DEFAULT 'x',\n\tCONSTRAINT `nodes_lower_idx` UNIQUE INDEX(lower(`label`)),\n"
+            "\tCONSTRAINT `nodes_parent_fk` FOREIGN KEY (`parent_id`) REFERENCES `nodes`(`id`),\n"
+            "\tCONSTRAINT `nodes_id_ck` CHECK(`nodes`.`id` > 0)\n);\n") in sql1
+    assert "ALTER TABLE" not in sql1
+    assert "CREATE ALGORITHM = merge SQL SECURITY definer VIEW `v` AS (select 1) WITH cascaded CHECK OPTION;" in sql1
+    two = replace(_flat_schema("mysql", "1"), tables=_flat_schema("mysql", "1").tables + (Table("other"),))
+    assert ("ALTER TABLE `nodes` ADD CONSTRAINT `nodes_parent_fk` FOREIGN KEY (`parent_id`) REFERENCES `nodes`(`id`) "
+            "ON DELETE CASCADE;") in get_dialect("mysql").export_sql(two, "1")
+
+
+def test_sqlite_statements_per_generation():
+    sql0 = get_dialect("sqlite").export_sql(_flat_schema("sqlite", "0"), "0")
+    assert ("CREATE TABLE `nodes` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,\n\t`parent_id` int,\n"
+            "\t`label` text DEFAULT 'x' NOT NULL,\n"
+            "\tFOREIGN KEY (`parent_id`) REFERENCES `nodes`(`id`) ON UPDATE no action ON DELETE cascade,\n"
+            "\tCONSTRAINT nodes_label_parent_key UNIQUE(`label`,`parent_id`),\n"
+            '\tCONSTRAINT "nodes_id_ck" CHECK(`nodes`.`id` > 0)\n);\n') in sql0
+    assert "CREATE UNIQUE INDEX `nodes_lower_idx` ON `nodes` (lower(`label`));" in sql0
+    assert "CREATE VIEW `v` AS select 1;" in sql0
+    sql1 = get_dialect("sqlite").export_sql(_flat_schema("sqlite", "1"), "1")
+    assert ("CREATE TABLE `nodes` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT,\n\t`parent_id` int,\n"
+            "\t`label` text DEFAULT 'x' NOT NULL,\n"
+            "\tCONSTRAINT `nodes_parent_fk` FOREIGN KEY (`parent_id`) REFERENCES `nodes`(`id`) ON DELETE CASCADE,\n"
+            "\tCONSTRAINT `nodes_label_parent_key` UNIQUE(`label`,`parent_id`),\n"
+            '\tCONSTRAINT "nodes_id_ck" CHECK(`nodes`.`id` > 0)\n);\n') in sql1
+    named = replace(_flat_schema("sqlite", "1").tables[0], primary_key=PrimaryKey("nodes_id_key", ("id",)))
+    assert "CONSTRAINT `nodes_id_key` PRIMARY KEY(`id`)" in get_dialect("sqlite").export_sql(Schema(tables=(named,)), "1")
+
+
 def test_a_dialect_without_an_export_says_so():
     with pytest.raises(NotImplementedError, match="no DDL export"):
         Dialect().export_sql(Schema())
@@ -169,11 +244,6 @@ def check_golden(path: Path, text: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_sql_golden(name):
     result = _inspect("sql", name)
-    dialects = {p.dialect for p in load_projects(root=FIXTURES / name)}
-    if dialects != {"postgresql"}:  # only the PostgreSQL dialect writes DDL so far: one clear line, exit 2
-        assert result.exit_code == 2, result.output
-        assert "inspect --format sql" in result.output and "Traceback" not in result.output
-        return
     assert result.exit_code in (0, 1), result.output
     check_golden(GOLDEN / name / "export" / "inspect.sql", result.stdout)
 
@@ -197,49 +267,81 @@ def _project(fixture: FixtureProject):
     return projects[0]
 
 
-def kit_sql(fixture: FixtureProject, casing: bool, tmp: Path) -> str:
+def kit_sql(fixture: FixtureProject, casing: bool, tmp: Path, kit: str = "0") -> str:
+    """What drizzle-kit generation ``kit`` exports for the fixture (0.31 with a config casing: its
+    first migration)."""
     work = tmp / "project"
-    config = copy_project(fixture, work)
+    config = copy_project(fixture, work, kit)
     for d in find_migration_dirs(work):
         shutil.rmtree(d)
-    if casing:  # export ignores casing: the first migration is the same diff, with it
+    if casing and kit == "0":  # export ignores casing: the first migration is the same diff, with it
         run_generate(work, config, name="oracle")
         (migrations,) = find_migration_dirs(work)
         return "\n".join(p.read_text(encoding="utf-8") for p in sorted(migrations.glob("*.sql")))
-    proc = subprocess.run([str(DRIZZLE_KIT), "export", "--config", config], cwd=work, capture_output=True, text=True,
-                          timeout=180, stdin=subprocess.DEVNULL, env=dict(os.environ, NO_COLOR="1", FORCE_COLOR="0"))
+    if kit == "0":
+        cmd = [str(DRIZZLE_KIT), "export", "--config", config]
+    else:
+        cmd = ["node", "--preserve-symlinks", "--preserve-symlinks-main", "node_modules/drizzle-kit/bin.cjs",
+               "export", "--config", config]
+    proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=180, stdin=subprocess.DEVNULL,
+                          env=dict(os.environ, NO_COLOR="1", FORCE_COLOR="0"))
     if proc.returncode != 0 or proc.stderr.strip():
         raise OracleError(f"drizzle-kit export failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return proc.stdout
+    return _without_file_list(proc.stdout)
+
+
+def _without_file_list(text: str) -> str:
+    """0.31's MySQL export: "Reading schema files:" and a path a line before the statements."""
+    lines = text.splitlines(keepends=True)
+    if lines and lines[0].startswith("Reading schema files:"):
+        lines.pop(0)
+        while lines and lines[0].strip() and not lines[0].startswith(("CREATE", "ALTER")):
+            lines.pop(0)
+    return "".join(lines)
 
 
 def compare_statements(ours_text: str, kit: list[str]) -> tuple[int, list[str], list[str]]:
     """(equal, kit's statements ours lacks, ours that kit lacks); statements of views the model
     cannot state (a comment in ours) are taken out of kit's first."""
     unstated = [name for _, name in UNSTATED.findall(ours_text)]
-    kit = [s for s in kit if not any(re.match(rf"CREATE (MATERIALIZED )?VIEW {re.escape(n)} ", s) for n in unstated)]
+    kit = [s for s in kit if not any(s.startswith("CREATE ") and re.search(rf"\bVIEW {re.escape(n)} AS", s)
+                                     for n in unstated)]
     a, b = Counter(split_statements(ours_text)), Counter(kit)
     return sum((a & b).values()), sorted((b - a).elements()), sorted((a - b).elements())
 
 
+def _runs():
+    """(fixture, kit) for every drizzle-kit generation the fixture is valid in and its dialect's
+    export is written for."""
+    out = []
+    for f in PROJECTS:
+        if (f.path / ".oracle-skip").exists():
+            out.append(pytest.param(f, "0", id=f"{f.id}@kit0", marks=pytest.mark.skip(reason=f"{f.id}/.oracle-skip")))
+            continue
+        dialect = _project(f).dialect
+        for kit in generations_of(f):
+            if kit in EXPORTED[dialect]:
+                out.append(pytest.param(f, kit, id=f"{f.id}@kit{kit}"))
+    return out
+
+
 @pytest.mark.oracle
-@pytest.mark.parametrize("fixture", PROJECTS, ids=[f.id for f in PROJECTS])
-def test_export_equals_drizzle_kit_statement_for_statement(fixture: FixtureProject, tmp_path: Path):
-    if (fixture.path / ".oracle-skip").exists():
-        pytest.skip(f"{fixture.id}/.oracle-skip")
-    reason = oracle_available()
+@pytest.mark.parametrize("fixture,kit", _runs())
+def test_export_equals_drizzle_kit_statement_for_statement(fixture: FixtureProject, kit: str, tmp_path: Path):
+    reason = oracle_available(kit)
     if reason is not None:
         if os.environ.get("CI"):
             pytest.fail(f"drizzle-kit oracle unavailable in CI: {reason}")
         pytest.skip(f"drizzle-kit oracle unavailable: {reason}")
-    project = _project(fixture)
-    if project.dialect != "postgresql" or "0" not in generations_of(fixture):
-        pytest.skip(f"{fixture.id}: drizzle-doc's DDL export is PostgreSQL's, held against drizzle-kit 0.31's export")
-    ours = POSTGRES.export_sql(extract(project))
-    kit = split_statements(kit_sql(fixture, project.casing is not None, tmp_path))
-    equal, missing, extra = compare_statements(ours, kit)
-    print(f"{fixture.id}: {equal}/{len(kit)} statements equal, {len(UNSTATED.findall(ours))} not stated (views)")
+    project = replace(_project(fixture), kit=kit)
+    ours = get_dialect(project.dialect).export_sql(extract(project), kit)
+    kit_statements = split_statements(kit_sql(fixture, project.casing is not None, tmp_path, kit))
+    equal, missing, extra = compare_statements(ours, kit_statements)
+    print(f"{fixture.id}@kit{kit}: {equal}/{len(kit_statements)} statements equal, "
+          f"{len(UNSTATED.findall(ours))} not stated (views)")
     assert not missing and not extra, (
-        f"{fixture.id}: {equal}/{len(kit)} equal\n" + "\n".join(f"drizzle-kit only: {s}" for s in missing)
+        f"{fixture.id}@kit{kit}: {equal}/{len(kit_statements)} equal\n"
+        + "\n".join(f"drizzle-kit only: {s}" for s in missing)
         + "\n" + "\n".join(f"drizzle-doc only: {s}" for s in extra))
     assert equal > 0
+

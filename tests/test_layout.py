@@ -7,6 +7,7 @@ breaks the one-way flow fails here, naming the module and the import.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -15,16 +16,17 @@ PKG = Path(__file__).resolve().parent.parent / "drizzle_doc"
 
 # folder -> the drizzle_doc folders (or top-level modules) it must never import
 FORBIDDEN = {
-    "model": {"ts", "drizzle", "dialects", "history", "docs", "lint", "output", "perf", "project", "commands", "cli"},
-    "ts": {"drizzle", "dialects", "history", "docs", "lint", "output", "perf", "project", "commands", "cli"},
-    "drizzle": {"dialects", "history", "docs", "lint", "output", "perf", "commands", "cli"},
-    "dialects": {"history", "docs", "lint", "output", "perf", "project", "commands", "cli"},
-    "history": {"docs", "lint", "output", "perf", "commands", "cli"},
-    "docs": {"perf", "commands", "cli"},
-    "lint": {"docs", "perf", "commands", "cli", "history"},
-    "output": {"docs", "perf", "commands", "cli"},
-    "project": {"history", "docs", "lint", "output", "perf", "commands", "cli"},
-    "perf": {"commands", "cli"},
+    "model": {"ts", "drizzle", "dialects", "history", "docs", "lint", "output", "perf", "project", "commands", "cli", "site"},
+    "ts": {"drizzle", "dialects", "history", "docs", "lint", "output", "perf", "project", "commands", "cli", "site"},
+    "drizzle": {"dialects", "history", "docs", "lint", "output", "perf", "commands", "cli", "site"},
+    "dialects": {"history", "docs", "lint", "output", "perf", "project", "commands", "cli", "site"},
+    "history": {"docs", "lint", "output", "perf", "commands", "cli", "site"},
+    "docs": {"perf", "commands", "cli", "site"},
+    "lint": {"docs", "perf", "commands", "cli", "history", "site"},
+    "output": {"docs", "perf", "commands", "cli", "site"},
+    "project": {"history", "docs", "lint", "output", "perf", "commands", "cli", "site"},
+    "perf": {"commands", "cli", "site"},
+    "site": {"perf", "commands", "cli", "lint", "output"},
     "commands": {"cli"},
 }
 
@@ -62,6 +64,20 @@ def test_only_the_postgres_dialect_imports_pglast():
         if "import pglast" in text or "from pglast" in text:
             users.append(path.relative_to(PKG).as_posix())
     assert users and all(u.startswith("dialects/postgres/") for u in users), users
+
+
+def test_only_the_mysql_and_sqlite_dialects_import_sqlglot():
+    """sqlglot reads MySQL and SQLite migrations: it lives in their folders and the reader they share
+    (``dialects/sqlglot_ddl.py`` and its tokens, ``dialects/sqlglot_tokens.py``)."""
+    users = []
+    for path in sorted(PKG.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        if re.search(r"^\s*(import sqlglot|from sqlglot)", text, re.M):
+            users.append(path.relative_to(PKG).as_posix())
+    allowed = ("dialects/mysql/", "dialects/sqlite/", "dialects/sqlglot_ddl.py", "dialects/sqlglot_tokens.py")
+    assert users and all(u.startswith(allowed) for u in users), users
+    # a history drizzle-kit made alone (snapshots) never loads it: only the readers' ddl modules do
+    assert not [u for u in users if u.endswith(("/__init__.py", "/sql.py"))], users
 
 
 def test_every_module_says_what_it_owns():

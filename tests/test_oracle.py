@@ -37,6 +37,10 @@ differ in spelling:
 - views: name, schema, ``materialized`` and ``isExisting`` (our ``existing``);
   their columns are compared only where ours lists any (static columns).
 
+drizzle-kit 1.0's snapshots (a flat ``ddl`` list) are first brought to their dialect's 0.x shape
+(``ddl_view.as_legacy``), keeping 1.0's names and spellings; MySQL and SQLite snapshots are
+compared by :func:`compare_mysql` and :func:`compare_sqlite`.
+
 Regenerate nothing by hand: the snapshot is made fresh on every run.  A fixture
 drizzle-kit cannot load on purpose (broken TypeScript for diagnostics tests)
 opts out with a ``.oracle-skip`` file stating why.  Needs
@@ -55,7 +59,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "oracle"))
 
-from ddl_view import as_v7  # noqa: E402
+from ddl_view import as_legacy  # noqa: E402
 from harness import FixtureProject, discover, fresh_snapshot, generations_of, oracle_available  # noqa: E402
 
 PROJECTS = discover()
@@ -243,13 +247,57 @@ def compare_table(cmp: Comparison, key: str, exp: dict, ours: dict) -> None:
         cmp.eq(f"{w}.withCheck", e.get("withCheck") or None, o.get("withCheck") or None)
 
 
+def _compare_flat_table(cmp: Comparison, key: str, exp: dict, o: dict, internal: dict, checks_key: str,
+                        index_facts) -> None:
+    """The foreign keys, indexes, unique constraints and checks of a MySQL or SQLite table, whose
+    snapshots share their shape: names keyed per table, an index's ``columns`` plain text with
+    expressions flagged in ``internal.indexes``.  ``index_facts(cmp, where, expected, ours)``
+    adds the dialect's own index facts (SQLite's ``where``, MySQL's ``using``/``algorithm``/``lock``)."""
+    efks, ofks = exp.get("foreignKeys") or {}, _by(o.get("foreignKeys") or [])
+    for fk in _names(cmp, f"{key}.foreignKeys", "foreign key", efks, ofks):
+        e, f, w = efks[fk], ofks[fk], f"{key}.foreignKeys.{fk}"
+        cmp.eq(f"{w}.columns", list(e.get("columnsFrom") or []), list(f.get("columns") or []))
+        cmp.eq(f"{w}.foreignTable", e.get("tableTo"), f.get("foreignTable"))
+        cmp.eq(f"{w}.foreignColumns", list(e.get("columnsTo") or []), list(f.get("foreignColumns") or []))
+        cmp.eq(f"{w}.onDelete", e.get("onDelete") or "no action", f.get("onDelete") or "no action")
+        cmp.eq(f"{w}.onUpdate", e.get("onUpdate") or "no action", f.get("onUpdate") or "no action")
+    eidx, oidx = exp.get("indexes") or {}, _by(o.get("indexes") or [])
+    for ix in _names(cmp, f"{key}.indexes", "index", eidx, oidx):
+        e, i, w = eidx[ix], oidx[ix], f"{key}.indexes.{ix}"
+        flagged = (internal.get(ix) or {}).get("columns") or {}
+        cmp.eq(f"{w}.columns", list(e.get("columns") or []), [c.get("expression") for c in i.get("columnOptions") or []])
+        cmp.eq(f"{w}.isExpression", [bool((flagged.get(c) or {}).get("isExpression")) for c in e.get("columns") or []],
+               [bool(c.get("isExpression")) for c in i.get("columnOptions") or []])
+        cmp.eq(f"{w}.unique", bool(e.get("isUnique")), i.get("unique"))
+        index_facts(cmp, w, e, i)
+    cmp.eq(f"{key}.indexes(order)", list(eidx), [i.get("name") for i in o.get("indexes") or []])
+    eun, oun = exp.get("uniqueConstraints") or {}, _by(o.get("uniqueConstraints") or [])
+    for un in _names(cmp, f"{key}.uniqueConstraints", "unique constraint", eun, oun):
+        cmp.eq(f"{key}.uniqueConstraints.{un}.columns", list(eun[un].get("columns") or []),
+               list(oun[un].get("columns") or []))
+    ech, och = exp.get(checks_key) or {}, _by(o.get("checks") or [])
+    for ck in _names(cmp, f"{key}.checks", "check constraint", ech, och):
+        cmp.eq(f"{key}.checks.{ck}.expression", ech[ck].get("value"), och[ck].get("expression"))
+
+
+def _sqlite_index_facts(cmp: Comparison, w: str, e: dict, i: dict) -> None:
+    cmp.eq(f"{w}.where", e.get("where") or None, i.get("where") or None)
+
+
+def _mysql_index_facts(cmp: Comparison, w: str, e: dict, i: dict) -> None:
+    cmp.eq(f"{w}.using", e.get("using") or "btree", i.get("method"))
+    cmp.eq(f"{w}.algorithm/lock", {k: e[k] for k in ("algorithm", "lock") if e.get(k)}, i.get("with") or {})
+
+
 def compare_sqlite(snapshot: dict, ours: dict) -> Comparison:
-    """Every fact of a drizzle-kit SQLite snapshot (version 6) against our ``inspect`` JSON.
+    """Every fact of a drizzle-kit SQLite snapshot (version 6; 1.0's version 7 through
+    ``as_legacy``) against our ``inspect`` JSON.
 
     Its mapping: tables are keyed by name and ours live in schema ``main``; a column's
     ``autoincrement`` is ours (absent: false); an index's ``columns`` are plain text, its
-    expressions flagged in ``internal.indexes``; every unique constraint is a unique index on
-    both sides; a column-level primary key has no name; views compare their definition too."""
+    expressions flagged in ``internal.indexes``; unique constraints are unique indexes on both
+    sides for 0.x, constraints for 1.0; a column-level primary key has no name in 0.x; views
+    compare their definition too."""
     cmp = Comparison()
     internal = (snapshot.get("internal") or {}).get("indexes") or {}
     etables = {t["name"]: t for t in (snapshot.get("tables") or {}).values()}
@@ -278,29 +326,7 @@ def compare_sqlite(snapshot: dict, ours: dict) -> Comparison:
         else:
             pk_cols = [c["name"] for c in ecols.values() if c.get("primaryKey")]
             cmp.eq(f"{key}.primaryKey.columns (column-level key)", pk_cols, list((opk or {}).get("columns") or []))
-        efks, ofks = exp.get("foreignKeys") or {}, _by(o.get("foreignKeys") or [])
-        for fk in _names(cmp, f"{key}.foreignKeys", "foreign key", efks, ofks):
-            e, f, w = efks[fk], ofks[fk], f"{key}.foreignKeys.{fk}"
-            cmp.eq(f"{w}.columns", list(e.get("columnsFrom") or []), list(f.get("columns") or []))
-            cmp.eq(f"{w}.foreignTable", e.get("tableTo"), f.get("foreignTable"))
-            cmp.eq(f"{w}.foreignColumns", list(e.get("columnsTo") or []), list(f.get("foreignColumns") or []))
-            cmp.eq(f"{w}.onDelete", e.get("onDelete") or "no action", f.get("onDelete") or "no action")
-            cmp.eq(f"{w}.onUpdate", e.get("onUpdate") or "no action", f.get("onUpdate") or "no action")
-        eidx, oidx = exp.get("indexes") or {}, _by(o.get("indexes") or [])
-        for ix in _names(cmp, f"{key}.indexes", "index", eidx, oidx):
-            e, i, w = eidx[ix], oidx[ix], f"{key}.indexes.{ix}"
-            flagged = (internal.get(ix) or {}).get("columns") or {}
-            cmp.eq(f"{w}.columns", list(e.get("columns") or []), [c.get("expression") for c in i.get("columnOptions") or []])
-            cmp.eq(f"{w}.isExpression", [bool((flagged.get(c) or {}).get("isExpression")) for c in e.get("columns") or []],
-                   [bool(c.get("isExpression")) for c in i.get("columnOptions") or []])
-            cmp.eq(f"{w}.unique", bool(e.get("isUnique")), i.get("unique"))
-            cmp.eq(f"{w}.where", e.get("where") or None, i.get("where") or None)
-        cmp.eq(f"{key}.indexes(order)", list(eidx), [i.get("name") for i in o.get("indexes") or []])
-        for u in o.get("uniqueConstraints") or []:
-            cmp.extra(f"{key}.uniqueConstraints.{u.get('name')}", "unique constraint (drizzle-kit: a unique index)")
-        ech, och = exp.get("checkConstraints") or {}, _by(o.get("checks") or [])
-        for ck in _names(cmp, f"{key}.checks", "check constraint", ech, och):
-            cmp.eq(f"{key}.checks.{ck}.expression", ech[ck].get("value"), och[ck].get("expression"))
+        _compare_flat_table(cmp, key, exp, o, internal, "checkConstraints", _sqlite_index_facts)
     eviews = {v["name"]: v for v in (snapshot.get("views") or {}).values()}
     oviews = {v.get("name"): v for v in ours.get("views") or []}
     for name in _names(cmp, "views", "view", eviews, oviews):
@@ -369,14 +395,16 @@ def compare(snapshot: dict, ours: dict) -> Comparison:
 
 
 def compare_mysql(snapshot: dict, ours: dict) -> Comparison:
-    """Every fact of a drizzle-kit MySQL snapshot (version 5) against our ``inspect`` JSON.
+    """Every fact of a drizzle-kit MySQL snapshot (version 5; 1.0's version 6 through
+    ``as_legacy``) against our ``inspect`` JSON.
 
     Its mapping: tables are keyed by name and ours live in the model's default schema
     (``public``); tables of a ``mysqlSchema()`` are not in drizzle-kit's snapshot, so ours in
     another schema are left out (we warn about them); a column's ``primaryKey`` is always false
     there and its key is a one-column ``compositePrimaryKeys`` entry named ``<table>_<column>``
-    (ours: the column's ``primaryKey`` and the table's ``primaryKey``); ``autoincrement`` is ours
-    (absent: false), ``onUpdate: true`` is our ``onUpdate`` ``onUpdateNow()``; an index's
+    (1.0: ``PRIMARY``; ours: the column's ``primaryKey`` and the table's ``primaryKey``);
+    ``autoincrement`` is ours (absent: false), ``onUpdate: true`` is our ``onUpdate``
+    ``onUpdateNow()``; an index's
     ``using`` is our ``method`` (absent: btree), its ``algorithm``/``lock`` our ``with``; checks
     are ``checkConstraint``; views compare their definition and columns (their algorithm, SQL
     security and check option are not in our JSON)."""
@@ -388,7 +416,7 @@ def compare_mysql(snapshot: dict, ours: dict) -> Comparison:
         exp, o, key = etables[name], otables[name], f"public.{name}"
         cpks = list((exp.get("compositePrimaryKeys") or {}).values())
         column_pk = next((p["columns"][0] for p in cpks if len(p.get("columns") or []) == 1
-                          and p.get("name") == f"{name}_{p['columns'][0]}"), None)
+                          and p.get("name") in (f"{name}_{p['columns'][0]}", "PRIMARY")), None)
         ecols, ocols = exp.get("columns") or {}, _by(o.get("columns") or [])
         for cname in _names(cmp, f"{key}.columns", "column", ecols, ocols):
             e, c, w = ecols[cname], ocols[cname], f"{key}.columns.{cname}"
@@ -403,30 +431,7 @@ def compare_mysql(snapshot: dict, ours: dict) -> Comparison:
         opk = o.get("primaryKey")
         cmp.eq(f"{key}.primaryKey", [(p.get("name"), list(p.get("columns") or [])) for p in cpks],
                [(opk.get("name"), list(opk.get("columns") or []))] if opk else [])
-        efks, ofks = exp.get("foreignKeys") or {}, _by(o.get("foreignKeys") or [])
-        for fk in _names(cmp, f"{key}.foreignKeys", "foreign key", efks, ofks):
-            e, f, w = efks[fk], ofks[fk], f"{key}.foreignKeys.{fk}"
-            cmp.eq(f"{w}.columns", list(e.get("columnsFrom") or []), list(f.get("columns") or []))
-            cmp.eq(f"{w}.foreignTable", e.get("tableTo"), f.get("foreignTable"))
-            cmp.eq(f"{w}.foreignColumns", list(e.get("columnsTo") or []), list(f.get("foreignColumns") or []))
-            cmp.eq(f"{w}.onDelete", e.get("onDelete") or "no action", f.get("onDelete") or "no action")
-            cmp.eq(f"{w}.onUpdate", e.get("onUpdate") or "no action", f.get("onUpdate") or "no action")
-        eidx, oidx = exp.get("indexes") or {}, _by(o.get("indexes") or [])
-        for ix in _names(cmp, f"{key}.indexes", "index", eidx, oidx):
-            e, i, w = eidx[ix], oidx[ix], f"{key}.indexes.{ix}"
-            flagged = (internal.get(ix) or {}).get("columns") or {}
-            cmp.eq(f"{w}.columns", list(e.get("columns") or []), [c.get("expression") for c in i.get("columnOptions") or []])
-            cmp.eq(f"{w}.isExpression", [bool((flagged.get(c) or {}).get("isExpression")) for c in e.get("columns") or []],
-                   [bool(c.get("isExpression")) for c in i.get("columnOptions") or []])
-            cmp.eq(f"{w}.unique", bool(e.get("isUnique")), i.get("unique"))
-            cmp.eq(f"{w}.using", e.get("using") or "btree", i.get("method"))
-            cmp.eq(f"{w}.algorithm/lock", {k: e[k] for k in ("algorithm", "lock") if e.get(k)}, i.get("with") or {})
-        eun, oun = exp.get("uniqueConstraints") or {}, _by(o.get("uniqueConstraints") or [])
-        for un in _names(cmp, f"{key}.uniqueConstraints", "unique constraint", eun, oun):
-            cmp.eq(f"{key}.uniqueConstraints.{un}.columns", list(eun[un].get("columns") or []), list(oun[un].get("columns") or []))
-        ech, och = exp.get("checkConstraint") or {}, _by(o.get("checks") or [])
-        for ck in _names(cmp, f"{key}.checks", "check constraint", ech, och):
-            cmp.eq(f"{key}.checks.{ck}.expression", ech[ck].get("value"), och[ck].get("expression"))
+        _compare_flat_table(cmp, key, exp, o, internal, "checkConstraint", _mysql_index_facts)
     eviews = {v["name"]: v for v in (snapshot.get("views") or {}).values()}
     oviews = {v.get("name"): v for v in ours.get("views") or []}
     for name in _names(cmp, "views", "view", eviews, oviews):
@@ -447,7 +452,7 @@ def mysql_snapshot_as_ours(snapshot: dict) -> dict:
     for t in (snapshot.get("tables") or {}).values():
         cpk = list((t.get("compositePrimaryKeys") or {}).values())
         column_pk = next((p["columns"][0] for p in cpk if len(p["columns"]) == 1
-                          and p["name"] == f"{t['name']}_{p['columns'][0]}"), None)
+                          and p["name"] in (f"{t['name']}_{p['columns'][0]}", "PRIMARY")), None)
         cols = []
         for c in (t.get("columns") or {}).values():
             col = {"name": c["name"], "type": c["type"], "notNull": bool(c.get("notNull")),
@@ -533,9 +538,12 @@ def our_json(fixture: FixtureProject, kit: Optional[str] = None) -> dict:
 KNOWN: dict[tuple[str, str], dict[str, str]] = {}
 
 
-def for_kit_1(ours: dict) -> dict:
-    """drizzle-kit 1.0 records no view declared ``.existing()`` and no view columns: ours, without those."""
-    return dict(ours, views=[dict(v, columns=[]) for v in ours.get("views") or [] if not v.get("existing")])
+def for_kit_1(ours: dict, dialect: str = "postgresql") -> dict:
+    """drizzle-kit 1.0 records no view columns, and no view declared ``.existing()`` but in SQLite
+    (there: without its definition): ours, without those."""
+    keep_existing = dialect == "sqlite"
+    return dict(ours, views=[dict(v, columns=[]) for v in ours.get("views") or []
+                             if keep_existing or not v.get("existing")])
 
 
 @pytest.mark.oracle
@@ -548,7 +556,8 @@ def test_extractor_states_every_fact_of_the_drizzle_kit_snapshot(fixture: Fixtur
     snapshot = fresh_snapshot(fixture, tmp_path, kit)
     ours = our_json(fixture, kit)
     if kit == "1":
-        snapshot, ours = as_v7(snapshot), for_kit_1(ours)
+        snapshot = as_legacy(snapshot)
+        ours = for_kit_1(ours, snapshot.get("dialect"))
     cmp = compare(snapshot, ours)
     print(f"{fixture.id}@kit{kit}: {cmp.facts} facts compared, {len(cmp.mismatches)} mismatch(es)")
     known = KNOWN.get((fixture.id, kit), {})
@@ -750,7 +759,8 @@ def sqlite_snapshot_as_ours(snapshot: dict) -> dict:
                              (((internal.get(name) or {}).get("columns") or {}).get(c) or {}).get("isExpression"))}
                              for c in i["columns"]]}
                         for name, i in (t.get("indexes") or {}).items()],
-            "uniqueConstraints": [],
+            "uniqueConstraints": [{"name": u["name"], "columns": u["columns"]}
+                                  for u in (t.get("uniqueConstraints") or {}).values()],
             "checks": [{"name": c["name"], "expression": c["value"]} for c in (t.get("checkConstraints") or {}).values()],
         })
     return {"tables": tables, "views": [
@@ -835,9 +845,7 @@ def _committed_snapshots():
     out = []
     for f in PROJECTS:
         for d in find_migration_dirs(f.path):
-            snap = latest_snapshot(d)
-            if "ddl" in snap:  # drizzle-kit 1.0's
-                snap = as_v7(snap)
+            snap = as_legacy(latest_snapshot(d))  # drizzle-kit 1.0's in its 0.x shape
             out.append(pytest.param(snap, id=f"{f.id}:{d.relative_to(f.path).as_posix()}"))
     return out
 
@@ -873,7 +881,7 @@ def test_kit_1_keeps_only_the_table_level_unique_of_a_column(tmp_path: Path):
         '  code: text().unique("code_key_custom"), other: text().unique() },\n'
         '  (t) => [unique().on(t.email), unique("other_u").on(t.code)]);\n')
     fixture = FixtureProject(proj, "drizzle.config.ts")
-    snapshot = as_v7(fresh_snapshot(fixture, tmp_path / "work", "1"))
+    snapshot = as_legacy(fresh_snapshot(fixture, tmp_path / "work", "1"))
     ours = for_kit_1(our_json(fixture, "1"))
     assert sorted(u["name"] for t in ours["tables"] for u in t["uniqueConstraints"]) == \
         ["other_u", "t_email_unique", "t_other_key"]

@@ -67,6 +67,11 @@ def test_installed_wheel_runs_from_another_folder(wheel, tmp_path):
                            "--out", str(out)], cwd=elsewhere, capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert (out / "users.md").is_file() and (out / "README.md").is_file()
+    site = tmp_path / "site"  # the site's assets (dagre, er.js, the stylesheet) ship in the wheel
+    proc = subprocess.run([str(env_dir / "bin" / "drizzle-doc"), "site", "--root", str(REPO / "fixtures" / "example"),
+                           "--out", str(site)], cwd=elsewhere, capture_output=True, text=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert (site / "assets" / "dagre.min.js").stat().st_size > 10_000 and (site / "users.html").is_file()
 
 
 def _pip_has_python_flag() -> bool:

@@ -283,15 +283,17 @@ def test_sample_row_is_realistic_and_stable():
 
 def test_index_page():
     idx = render_docs(hand_schema(), project())["README.md"]
-    assert "| Schema | Purpose | Documentation |" in idx
+    assert "| Schema | Purpose | Described | Documentation |" in idx
     assert "### Schema `catalog`" in idx and "### Schema `public`" in idx
     assert idx.index("### Schema `catalog`") < idx.index("### Schema `public`")
-    assert "| **users** | User accounts and authentication. | [users.md](users.md) |" in idx
-    assert "| **sessions** | _No description yet_ | [sessions.md](sessions.md) |" in idx
+    # description coverage per table: the table's own description and each column's
+    assert "| **users** | User accounts and authentication. | 33.3% (3/9) | [users.md](users.md) |" in idx
+    assert "| **sessions** | _No description yet_ | 0.0% (0/6) | [sessions.md](sessions.md) |" in idx
+    assert "| **posts** | Blog posts. | 16.6% (1/6) | [posts.md](posts.md) |" in idx  # rounded down
     assert "```mermaid\nerDiagram" in idx
     assert "- `user_role`: `member`, `admin`" in idx
     assert "`active_users` (view)" in idx
-    assert "| 4 | 21 | 2 | 3 | 1 | 1 | 2 / 4 |" in idx
+    assert "| 4 | 21 | 2 | 3 | 1 | 1 | 2 / 4 | 16.0% (4/25) |" in idx
 
 
 # --- escaping ------------------------------------------------------------------

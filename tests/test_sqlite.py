@@ -147,18 +147,19 @@ def test_history_comes_from_the_sqlite_snapshots():
     assert not data["diagnostics"]
 
 
-def test_sqlite_sql_without_a_snapshot_is_one_clear_diagnostic_not_a_postgres_parse_error(tmp_path: Path, monkeypatch):
-    monkeypatch.chdir(tmp_path)  # diagnostics name files from where the user stands
+def test_sqlite_sql_without_a_snapshot_is_replayed_never_a_postgres_parse_error(tmp_path: Path):
     write(tmp_path, {"drizzle.config.ts": 'export default { dialect: "sqlite", schema: "./src/schema.ts", out: "./sql" };\n',
                      "src/schema.ts": SCHEMA,
                      "sql/0001_init.sql": "CREATE TABLE `notes` (\n\t`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL\n);\n"
                                           "--> statement-breakpoint\nCREATE INDEX `x` ON `notes` (`id`);\n"})
     result = CliRunner().invoke(cli, ["migrations", "--root", str(tmp_path), "--format", "json"])
-    assert result.exit_code == 1, result.output  # the table is in no (known) migration: drift
-    diags = json.loads(result.output)["diagnostics"]
-    assert len(diags) == 1 and diags[0]["file"] == "sql/0001_init.sql" and diags[0]["line"] == 1
-    assert "SQLite migration without a drizzle-kit snapshot" in diags[0]["message"]
-    assert "parse" not in diags[0]["message"]
+    assert result.exit_code == 1, result.output  # the models' table is in no migration: drift
+    data = json.loads(result.output)
+    assert data["diagnostics"] == []  # read with sqlglot's SQLite parser: nothing left unknown
+    changes = [(c["kind"], c["summary"]) for m in data["migrations"] for c in m["changes"]]
+    assert changes == [("table.created", "table notes created")]
+    assert sorted((d["kind"], d.get("column") or d.get("index")) for d in data["drift"]) == [
+        ("column.missing", "body"), ("column.missing", "seen_at"), ("index.extra", "x")]
 
 
 def test_comments_sql_says_sqlite_has_no_comment_on(tmp_path: Path):
@@ -187,8 +188,10 @@ def test_sqlite_pages_say_what_holds_for_sqlite(tmp_path: Path):
     assert "overflow pages" in projects
 
 
-def test_verify_on_a_sqlite_project_is_a_clear_usage_error(tmp_path: Path):
+def test_verify_on_a_missing_sqlite_file_is_a_clear_error_and_creates_nothing(tmp_path: Path):
     result = CliRunner().invoke(cli, ["verify", "--root", str(APP), "--database-url", f"file:{tmp_path}/app.db"])
     assert result.exit_code == 2
-    assert "verify reads PostgreSQL databases only: this project's dialect is sqlite" in result.output
+    assert result.output.strip().splitlines() == [
+        f"drizzle-doc: error: no SQLite database at file:{tmp_path}/app.db: the file does not exist "
+        "(verify opens an existing file read-only and never creates one)"]
     assert "Traceback" not in result.output and not (tmp_path / "app.db").exists()

@@ -458,3 +458,109 @@ def test_verify_without_its_extra_says_how_to_install_it(monkeypatch, tmp_path):
     assert result.output.strip().splitlines() == [
         "drizzle-doc: error: verify needs the PostgreSQL driver psycopg, which is not installed: "
         "pip install 'drizzle-doc[verify]'"]
+
+
+# ---------------------------------------------------------------------------
+# MySQL / MariaDB and SQLite: spelling, URLs, names the database does not keep
+# ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url, masked", [
+    ("mysql://app:s3cret@db:3306/shop", "mysql://app:***@db:3306/shop"),
+    ("mysql://app:s3cret@db/shop?ssl-mode=REQUIRED", "mysql://app:***@db/shop?ssl-mode=REQUIRED"),
+    ("libsql://db-org.turso.io?authToken=eyJhbGciOi", "libsql://db-org.turso.io?authToken=***"),
+    ("file:local.db?authToken=eyJhbGciOi", "file:local.db?authToken=***"),
+    ("file:/data/app.db", "file:/data/app.db"),
+])
+def test_mask_url_other_dialects(url, masked):
+    assert mask_url(url) == masked
+
+
+@pytest.mark.parametrize("db, model", [
+    ("int(11)", "int"), ("bigint(20) unsigned", "bigint unsigned"), ("tinyint(1)", "boolean"),
+    ("year(4)", "year"), ("double", "real"), ("decimal(10,0)", "decimal"), ("char(1)", "char"),
+    ("time", "time(0)"), ("enum('a','b')", "enum('a', 'b')"),
+])
+def test_mysql_types_the_same(db, model):
+    from drizzle_doc.dialects import get_dialect
+
+    assert get_dialect("mysql").same_type(db, model)
+
+
+@pytest.mark.parametrize("db, model", [
+    ("current_timestamp(3)", "(now())"), ("current_timestamp()", "CURRENT_TIMESTAMP"), ("1", "true"),
+    ("0", "false"), ("0.00", "'0.00'"), ("'{\"a\":1}'", "('{\"a\":1}')"), ("'it''s'", "'it\\'s'"),
+    ("`tier` between 0 and 5", "`customers`.`tier` between 0 and 5"),
+    ("(`tier` between 0 and 5)", "`customers`.`tier` between 0 and 5"),
+    ("concat(`a`,_utf8mb4' ',`b`)", "concat(`t`.`a`, ' ', `t`.`b`)"), ("-5", "'-5'"),
+])
+def test_mysql_expressions_the_same(db, model):
+    from drizzle_doc.dialects import get_dialect
+
+    assert get_dialect("mysql").same_expr(db, model)
+
+
+@pytest.mark.parametrize("db, model", [
+    ("'A'", "'a'"), ("'1.0'", "'1'"), ("1", "2"), ("`a` > 0", "`a` >= 0"), ("'x'", None),
+    ("current_timestamp(3)", "'now'"),
+])
+def test_mysql_expressions_that_differ(db, model):
+    from drizzle_doc.dialects import get_dialect
+
+    assert not get_dialect("mysql").same_expr(db, model)
+
+
+def test_sqlite_defaults_equal_up_to_outer_parentheses():
+    from drizzle_doc.dialects import get_dialect
+
+    sqlite = get_dialect("sqlite")
+    assert sqlite.same_expr("unixepoch()", "(unixepoch())") and sqlite.same_expr("`a` > 1", '"a" > 1')
+    assert not sqlite.same_expr("(1) + (2)", "1 + 2")
+
+
+def test_names_a_database_does_not_keep_are_taken_from_the_model():
+    from drizzle_doc.model.compare import adopt_names
+
+    live = Table("t", schema="main", primary_key=PrimaryKey("t_a_b_pk", ("a", "b"), True), foreign_keys=(
+        ForeignKey("t_a_u_id_fk", ("a",), "main", "u", ("id",)), ForeignKey("t_b_v_id_fk", ("b",), "main", "v", ("id",))))
+    model = Table("t", schema="main", primary_key=PrimaryKey("t_custom_pk", ("a", "b"), True), foreign_keys=(
+        ForeignKey("t_to_u", ("a",), "main", "u", ("id",), on_delete="cascade"),))
+    out = adopt_names(live, model, ("foreign_key", "primary_key"))
+    assert [f.name for f in out.foreign_keys] == ["t_to_u", "t_b_v_id_fk"]  # paired by columns, the rest kept
+    assert out.primary_key.name == "t_custom_pk" and out.foreign_keys[0].on_delete is None
+    assert adopt_names(live, model, ()) is live
+
+
+def test_mysql_8_and_mariadb_default_spellings_become_drizzle_kits():
+    """information_schema.COLUMNS.COLUMN_DEFAULT as each server reports it (MariaDB is tested
+    live in test_verify_mysql.py; these are MySQL 8's documented spellings)."""
+    from drizzle_doc.dialects import get_dialect
+    from drizzle_doc.dialects.mysql.catalog import _default
+
+    mysql = get_dialect("mysql")
+    assert _default("default", "", "varchar", mariadb=False) == "'default'"
+    assert _default("it's", "", "varchar", mariadb=False) == "'it''s'"
+    assert _default("0.00", "", "decimal", mariadb=False) == "0.00"
+    assert _default("CURRENT_TIMESTAMP(3)", "default_generated", "timestamp", mariadb=False) == "CURRENT_TIMESTAMP(3)"
+    json8 = _default("_utf8mb4\\'{\"region\":\"eu\"}\\'", "default_generated", "json", mariadb=False)
+    assert mysql.same_expr(json8, "('{\"region\":\"eu\"}')")
+    assert _default(None, "", "int", mariadb=False) is None
+    assert _default("NULL", "", "int", mariadb=True) is None  # MariaDB: no default on a nullable column
+    assert _default("'NULL'", "", "varchar", mariadb=True) == "'NULL'"  # the string
+    assert mysql.same_expr(_default("'en_US'", "", "char", mariadb=True), "'en_US'")
+
+
+@pytest.mark.parametrize("dialect, url, expected", [
+    ("postgresql", "mysql://u:hunter2@h/db", "this is a PostgreSQL project: --database-url must be a postgresql:// URL"),
+    ("postgresql", "file:./local.db", "this is a PostgreSQL project"),
+    ("mysql", "postgresql://u:hunter2@h/db", "this is a MySQL project: --database-url must be a mysql:// URL"),
+    ("mysql", "./local.db", "this is a MySQL project"),
+    ("sqlite", "mysql://u:hunter2@h/db", "this is a SQLite project: --database-url must be a SQLite file"),
+])
+def test_a_url_of_another_dialect_is_a_usage_error(dialect, url, expected):
+    from drizzle_doc.commands.verify import verify
+    from drizzle_doc.errors import UsageError
+
+    with pytest.raises(UsageError) as info:
+        verify(Schema(dialect=dialect), url)
+    assert str(info.value).startswith(expected) and "hunter2" not in str(info.value)

@@ -66,6 +66,54 @@ def test_example_package_json_carries_the_scripts():
     assert scripts["db:docs:check"] == "drizzle-doc check"
 
 
+def _teammate_project(tmp_path: Path) -> tuple[Path, dict]:
+    """The example after `drizzle-doc init`, and an environment whose PATH has npm and the
+    system's tools but no drizzle-doc: a teammate who never installed it globally."""
+    import json
+
+    npm = _need("npm")
+    project = _copy_example(tmp_path / "example")
+    pkg = project / "package.json"
+    data = json.loads(pkg.read_text())
+    del data["scripts"]["db:docs"], data["scripts"]["db:docs:check"]
+    pkg.write_text(json.dumps(data, indent=2))
+    from drizzle_doc.commands.init import init_project
+
+    init_project(project)
+    dirs = [str(Path(npm).parent), str(Path(shutil.which("node") or npm).parent), "/usr/bin", "/bin"]
+    env = dict(os.environ, NO_COLOR="1", PATH=os.pathsep.join(dict.fromkeys(dirs)))
+    for d in dirs:
+        if (Path(d) / "drizzle-doc").exists():
+            pytest.skip(f"drizzle-doc is installed in {d}, a system folder: cannot hide it from the script")
+    return project, env
+
+
+def test_npm_scripts_without_drizzle_doc_print_the_install_command(tmp_path):
+    project, env = _teammate_project(tmp_path)
+    r = subprocess.run([shutil.which("npm"), "run", "--silent", "db:docs:check"], cwd=project, env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 127, r.stdout + r.stderr
+    assert r.stderr.strip().splitlines()[-1].startswith("drizzle-doc is not installed: python3 -m pip install")
+
+
+def test_npm_scripts_find_the_project_venv(tmp_path):
+    project, env = _teammate_project(tmp_path)
+    venv_bin = project / ".venv" / "bin"
+    venv_bin.mkdir(parents=True)
+    # the real console script (its shebang names the Python that has drizzle-doc installed)
+    shutil.copy2(Path(_console_script_dir()) / "drizzle-doc", venv_bin / "drizzle-doc")
+
+    def npm_run(script: str) -> subprocess.CompletedProcess:
+        return subprocess.run([shutil.which("npm"), "run", "--silent", script], cwd=project, env=env,
+                              capture_output=True, text=True, timeout=300)
+
+    assert npm_run("db:docs:check").returncode == 0
+    _break_model(project)
+    stale = npm_run("db:docs:check")
+    assert stale.returncode == 1 and "page-stale" in stale.stdout  # check's own exit code comes through
+    assert npm_run("db:docs").returncode == 0 and npm_run("db:docs:check").returncode == 0
+
+
 def test_npm_run_db_docs_check(tmp_path):
     npm = _need("npm")
     project = _copy_example(tmp_path / "example")

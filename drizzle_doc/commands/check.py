@@ -21,8 +21,14 @@ Finding ids (``Diagnostic.code``, ``rule`` in the JSON):
 * ``migrations``    - a migrations folder that cannot be read fully
 * ``model``         - a problem reading the models or the drizzle config
 * ``exception``     - a bad or unneeded rule exception
-* the rule ids of :mod:`drizzle_doc.lint.rules`: ``uuid-pk``, ``timestamps``,
-  ``fk-enforced``, ``fk-index``, ``descriptions``, ``primary-key``
+* ``coverage``      - the description coverage is below ``min-coverage`` (error)
+* the rule ids of :mod:`drizzle_doc.lint.rules` (RULES in :mod:`drizzle_doc.project.settings`):
+  ``uuid-pk``, ``timestamps``, ``fk-enforced``, ``fk-index``, ``descriptions``,
+  ``primary-key``, ``require-columns``, ``duplicate-relations``, ``unrelated-tables``,
+  ``column-count``, ``name-pattern``
+
+Besides the findings, :func:`check_coverage` gives the description coverage of every project
+checked (one line in the text report, ``coverage`` in the JSON).
 """
 
 from __future__ import annotations
@@ -40,11 +46,13 @@ if TYPE_CHECKING:
 
 from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Schema, finding
 from drizzle_doc.perf.history import Histories
-from drizzle_doc.lint.rules import run_rules
+from drizzle_doc.lint.rules import coverage_findings, run_rules
+from drizzle_doc.model.coverage import Coverage, coverage
 from drizzle_doc.project.settings import RULES, Settings, with_overrides
 
 RULE_IDS = ("docs-missing", "page-missing", "page-stale", "page-orphaned", "page-damaged",
-            "page-unmanaged", "page-unreadable", "page-symlink", "page-manual", "drift", "migrations", "model", "exception", *RULES)
+            "page-unmanaged", "page-unreadable", "page-symlink", "page-manual", "drift", "migrations", "model", "exception",
+            "coverage", *RULES)
 
 GENERATE = "drizzle-doc generate"
 
@@ -188,7 +196,7 @@ def check_project(project: Project, schema: Schema, settings: Optional[Settings]
         from drizzle_doc.perf import cache
 
         if cache.lookup(project, out, cache.render_key(project, schema, handle.digest, templates)) is not None:
-            return findings + run_rules(schema, settings)
+            return findings + run_rules(schema, settings) + coverage_findings(coverage(schema), settings)
     pages = render_project(project, schema, templates, history=history, lazy=True)
     manual, manual_diags = manual_pages(project, schema)
     files, diags = plan_docs(out, pages, display_out=project.out, manual=manual)
@@ -255,6 +263,7 @@ def check_project(project: Project, schema: Schema, settings: Optional[Settings]
                                         f"table `{t.name}` has no page ({said_out}{page_paths(schema)[k]})",
                                         fix, k))
     findings += run_rules(schema, settings)
+    findings += coverage_findings(coverage(schema), settings)
     return findings
 
 
@@ -266,17 +275,28 @@ def _namer(project: Project, base: Optional[Path]):
     return project.shown
 
 
+def check_coverage(results: Sequence[tuple[Project, Schema]], *, base: Optional[Path] = None) -> Coverage:
+    """The description coverage of every (project, schema) together, files named from where the
+    user stands (see :func:`_namer`)."""
+    tables = []
+    for project, schema in results:
+        shown = _namer(project, base)
+        tables += [replace(t, file=shown(t.file)) if t.file else t for t in coverage(schema).tables]
+    return Coverage(tuple(tables))
+
+
 def run_check(results: Sequence[tuple[Project, Schema]], *, base: Optional[Path] = None,
               require_descriptions: Optional[bool] = None, rules: Mapping[str, str] = {},
-              templates: Optional[Path] = None, generate_cmd: str = GENERATE,
+              strict: bool = False, templates: Optional[Path] = None, generate_cmd: str = GENERATE,
               use_cache: bool = True, histories: Optional[Histories] = None) -> list[Diagnostic]:
     """Check every (project, schema); file paths are named from where the user stands (each
     project's :attr:`~Project.seen_from`; for projects loaded without one, ``base``).
+    ``strict``, ``require_descriptions`` and ``rules`` are the flags over each project's settings;
     ``histories``: where the command prefetched the histories (default: each read when needed)."""
     findings: list[Diagnostic] = []
     for project, schema in results:
         settings = with_overrides(project.settings, require_descriptions=require_descriptions,
-                                  rules=rules)
+                                  rules=rules, strict=strict)
         shown = _namer(project, base)
         for f in check_project(project, schema, settings, templates=templates, generate_cmd=generate_cmd,
                                    use_cache=use_cache, histories=histories):

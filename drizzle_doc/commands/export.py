@@ -40,7 +40,7 @@ def document(fmt: str, project: Any, schema: Schema) -> str:
         return render_dbml(schema, Path(project.root).name, table_groups(schema, project.settings))
     dialect = project.sql_dialect
     try:
-        return dialect.export_sql(schema)
+        return dialect.export_sql(schema, project.kit)
     except NotImplementedError as exc:
         raise UsageError(f"inspect --format sql: {exc}") from None
 

@@ -2,9 +2,23 @@
 
 They go where drizzle-doc reads its settings: the root of each project found where the user
 stands (the folder drizzle-kit runs in with its config; at a monorepo root, each package
-holding one: :func:`init_projects`), else the folder itself.  package.json is edited as data: every key, its order and the file's indentation
+holding one: :func:`init_projects`), else the folder itself.
+
+The starter shows every rule at its default level and every rule option, commented out, so a
+first ``check`` passes (the rules are warnings) and the file says what can be turned up;
+``--strict`` writes the spec's assumptions and descriptions as errors instead.
+
+package.json is edited as data: every key, its order and the file's indentation
 are kept; only ``scripts.db:docs`` / ``scripts.db:docs:check`` are added when
 absent.  Nothing that exists is overwritten (unless ``force`` for the TOML).
+
+The scripts must work for a teammate who never installed drizzle-doc the way the author did,
+so each one is a short POSIX ``sh`` chain (npm runs scripts with ``sh -c``): drizzle-doc on
+``PATH`` (an activated venv, pipx), else a project virtual environment (``.venv``/``venv`` in
+the package folder or above it, found when ``init`` runs), else ``uv run`` where the project's
+``pyproject.toml`` lists drizzle-doc, else ``uvx``/``pipx run`` when ``init --from SPEC`` named
+where drizzle-doc comes from; when nothing is found it prints one line with the install command
+and exits 127.  ``exec`` keeps drizzle-doc's own exit code (``check`` failing CI stays a failure).
 """
 
 from __future__ import annotations
@@ -18,25 +32,127 @@ from pathlib import Path
 
 from drizzle_doc.project.contain import replace_file
 from drizzle_doc.errors import ConfigError
-from drizzle_doc.project.settings import PACKAGE_KEY, RULE_DEFAULTS, TOML_NAME
+from drizzle_doc.project.settings import (ERROR, PACKAGE_KEY, RULE_DEFAULTS, RULE_HELP, RULE_OPTIONS, STRICT_RULES,
+                                          TOML_NAME)
 
-SCRIPTS = (("db:docs", "drizzle-doc generate"), ("db:docs:check", "drizzle-doc check"))
+SCRIPTS = (("db:docs", "generate"), ("db:docs:check", "check"))
+#: what earlier versions of init wrote: upgraded to the launcher, never kept as "yours"
+_OLD_SCRIPTS = {"db:docs": "drizzle-doc generate", "db:docs:check": "drizzle-doc check"}
+_VENV_NAMES = (".venv", "venv")
+_SPEC_SAFE = re.compile(r"^[A-Za-z0-9_.+\-\[\],=<>!~:/@#%]+$")
+INSTALL_HINT = "python3 -m pip install drizzle-doc (or: pipx install drizzle-doc)"
 
 
-def starter_toml(out: str = "docs/data/schemas") -> str:
-    rules = "\n".join(f"{name} = \"{level}\"" for name, level in RULE_DEFAULTS.items())
+def _venvs(package_dir: Path) -> list[str]:
+    """Virtual environments holding drizzle-doc in the package folder or a folder above it (up to
+    the repository root), as paths relative to the package folder; ``.venv`` is always tried."""
+    found: list[str] = []
+    here = package_dir.resolve()
+    up = ""
+    for folder in (here, *here.parents):
+        for name in _VENV_NAMES:
+            if (folder / name / "bin" / "drizzle-doc").exists():
+                found.append(f"{up}{name}")
+        if (folder / ".git").exists() or len(up) > 3 * 8:
+            break
+        up += "../"
+    if ".venv" not in found:
+        found.append(".venv")
+    return found
+
+
+def _uv_project(package_dir: Path) -> bool:
+    """True when a pyproject.toml in the package folder lists drizzle-doc (``uv run`` finds it)."""
+    try:
+        return "drizzle-doc" in (package_dir / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def script_command(subcommand: str, package_dir: Path, spec: str | None = None) -> str:
+    """The npm script running ``drizzle-doc <subcommand>`` through whatever the machine has."""
+    if spec is not None and not _SPEC_SAFE.match(spec):
+        raise ConfigError(f"--from {spec!r}: not a package spec (letters, digits and .+-[],=<>!~:/@#% only)")
+    run = f"drizzle-doc {subcommand}"
+    steps = [f"command -v drizzle-doc >/dev/null 2>&1 && exec {run}"]
+    steps += [f"[ -x {v}/bin/drizzle-doc ] && exec {v}/bin/{run}" for v in _venvs(package_dir)]
+    if _uv_project(package_dir):
+        steps.append(f"command -v uv >/dev/null 2>&1 && exec uv run {run}")
+    if spec:
+        steps.append(f"command -v uvx >/dev/null 2>&1 && exec uvx --from '{spec}' {run}")
+        steps.append(f"command -v pipx >/dev/null 2>&1 && exec pipx run --spec '{spec}' {run}")
+    hint = INSTALL_HINT if not spec else f"python3 -m pip install '{spec}'"
+    steps.append(f"echo 'drizzle-doc is not installed: {hint}' >&2; exit 127")
+    return "; ".join(steps)
+
+
+def _toml_value(value) -> str:
+    """A settings value as TOML (the kinds RULE_OPTIONS holds)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value)
+    items = []
+    for item in value:  # names, or columns: (name, exclude)
+        if isinstance(item, tuple):
+            name, exclude = item
+            items.append(json.dumps(name) if not exclude else
+                         f"{{ name = {json.dumps(name)}, exclude = {_toml_value(exclude)} }}")
+        else:
+            items.append(json.dumps(item))
+    return "[" + ", ".join(items) + "]"
+
+
+#: What the starter shows for options whose default is empty.
+_OPTION_EXAMPLES = {("require-columns", "columns"): (("tenantId", ()), ("deletedAt", ("audit_*",))),
+                    ("descriptions", "exclude-columns"): ("id",)}
+
+
+def starter_toml(out: str = "docs/data/schemas", strict: bool = False) -> str:
+    """The ``drizzle-doc.toml`` init writes: every rule with its default level, commented out
+    (``strict``: the spec's assumptions and descriptions written as errors), and every rule
+    option with its default, commented out."""
+    width = max(len(f'{name} = "{level}"') for name, level in RULE_DEFAULTS.items()) + 2
+    rules = []
+    for name, level in RULE_DEFAULTS.items():
+        on = strict and name in STRICT_RULES
+        line = f'{name} = "{ERROR if on else level}"'
+        rules.append((("" if on else "# ") + line).ljust(width + 2) + "# " + RULE_HELP[name])
+    options = []
+    for name, specs in RULE_OPTIONS.items():
+        options.append(f"# [rules.{name}]")
+        for key, (_, default) in specs.items():
+            value = _OPTION_EXAMPLES.get((name, key), default)
+            options.append(f"# {key} = {_toml_value(value)}")
+    if strict:
+        how = ("Written by `drizzle-doc init --strict`: the spec's assumptions and descriptions are\n"
+               "# errors; the other rules are listed at their default level, commented out.")
+    else:
+        how = ("Each rule is listed at its default level, commented out: uncomment a line to change\n"
+               "# it (`drizzle-doc init --strict` writes the spec's assumptions and descriptions as errors).")
     return f"""# drizzle-doc settings: see `drizzle-doc --help` and the README.
 # CLI flags override these; unknown keys are errors.
 
 # Where the Markdown pages go, relative to this folder.
 out = "{out}"
 
-# Make a missing table/column JSDoc an error (same as `drizzle-doc check --require-descriptions`).
-require_descriptions = false
+# Description coverage (the tables and columns with a JSDoc description, in percent) below
+# which `drizzle-doc check` fails; check prints the coverage either way.
+# min-coverage = 80
 
-# The spec's assumptions and house rules: "error", "warning" or "off".
+# The rules: "error", "warning" or "off"; warnings are shown but never fail `check`.
+# {how}
+# A rule also takes a table, with the tables it leaves out (names or globs):
+#   fk-index = {{ level = "error", exclude = ["audit_*"] }}
 [rules]
-{rules}
+{chr(10).join(rules)}
+
+# Rule options, at their defaults (an example where the default is empty). To use them,
+# uncomment a rule's table below and give the rule's level there (level = "error"), not in
+# [rules] above; a rule that is off by default then runs as a warning.
+{chr(10).join(options)}
 
 # Tables excepted from a rule, with the reason (listed on the table's page under "Assumptions").
 # A JSDoc tag on the table does the same: `@drizzle-doc-exception uuid-pk <reason>`.
@@ -99,7 +215,7 @@ def _write_text(path: Path, text: str) -> None:
         raise ConfigError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def add_scripts(package_json: Path) -> tuple[bool, list[str]]:
+def add_scripts(package_json: Path, spec: str | None = None) -> tuple[bool, list[str]]:
     """Add the npm scripts to package.json, keeping everything else; (changed, notes)."""
     _refuse_link_or_folder(package_json)
     text = _read_text(package_json)
@@ -116,13 +232,14 @@ def add_scripts(package_json: Path) -> tuple[bool, list[str]]:
         raise ConfigError(f"{package_json}: \"scripts\" is not an object")
     notes: list[str] = []
     changed = False
-    for name, command in SCRIPTS:
-        if name not in scripts:
+    for name, sub in SCRIPTS:
+        command = script_command(sub, package_json.parent, spec)
+        if name not in scripts or scripts[name] == _OLD_SCRIPTS[name]:
             scripts[name] = command
             changed = True
         elif scripts[name] != command:
             notes.append(f"package.json: kept your script {name!r} ({scripts[name]!r}); "
-                         f"drizzle-doc suggests {command!r}")
+                         f"drizzle-doc suggests 'drizzle-doc {sub}'")
     if changed:
         new = json.dumps(data, indent=_indent_of(text), ensure_ascii=False)
         if text.endswith("\n"):
@@ -131,8 +248,11 @@ def add_scripts(package_json: Path) -> tuple[bool, list[str]]:
     return changed, notes
 
 
-def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schemas") -> InitResult:
-    """Write ``drizzle-doc.toml`` (unless present) and add the npm scripts (when package.json exists)."""
+def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schemas",
+                 strict: bool = False, spec: str | None = None) -> InitResult:
+    """Write ``drizzle-doc.toml`` (unless present) and add the npm scripts (when package.json exists).
+    ``strict``: the file makes the spec's assumptions and descriptions errors; ``spec``: where
+    teammates get drizzle-doc (see :func:`script_command`)."""
     root = Path(root)
     if not root.is_dir():
         raise ConfigError(f"--root {root}: no such folder")
@@ -155,16 +275,16 @@ def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schem
     elif has_toml and not force:
         notes.append(f"{TOML_NAME} exists: left as it is (use --force to replace it)")
     else:
-        _write_text(toml, starter_toml(out))
+        _write_text(toml, starter_toml(out, strict))
         (changed if has_toml else created).append(TOML_NAME)
     if has_pkg:
-        did, more = add_scripts(pkg)
+        did, more = add_scripts(pkg, spec)
         notes += more
         if did:
             changed.append("package.json")
     else:
         notes.append("no package.json here: add the scripts yourself: "
-                     + ", ".join(f"\"{n}\": \"{c}\"" for n, c in SCRIPTS))
+                     + ", ".join(f"\"{n}\": \"drizzle-doc {c}\"" for n, c in SCRIPTS))
     return InitResult(tuple(created), tuple(changed), tuple(notes))
 
 

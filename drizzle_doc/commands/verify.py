@@ -1,9 +1,12 @@
-"""``drizzle-doc verify``: hold the models against a live PostgreSQL database.
+"""``drizzle-doc verify``: hold the models against a live database (PostgreSQL, MySQL/MariaDB, SQLite).
 
-Stages: :func:`connect` (read-only, short timeouts, password masked in every
-message) -> :func:`drizzle_doc.dialects.postgres.catalog.read_catalog` (the database as a model
-Schema) -> :func:`compare` (drift as :class:`~drizzle_doc.model.Diagnostic`
-data) -> :func:`render` (text, json or github annotations).
+Stages, each asked of the project's dialect: ``open_catalog`` (strictly read-only, short
+timeouts, password masked in every message: PostgreSQL's :func:`connect`,
+``dialects/mysql/catalog.py``, ``dialects/sqlite/catalog.py``) -> ``read_catalog`` (the
+database as a model Schema, spelled as drizzle-kit's snapshot for that dialect) ->
+:func:`compare` (drift as :class:`~drizzle_doc.model.Diagnostic` data, judged by the one
+comparator in :mod:`drizzle_doc.model.compare` with the dialect's spelling) -> :func:`render`
+(text, json or github annotations).
 
 Drift codes (``Diagnostic.code``):
 
@@ -16,17 +19,17 @@ Drift codes (``Diagnostic.code``):
 
 from __future__ import annotations
 
-import re
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from fnmatch import fnmatchcase
-from typing import Iterable, Iterator, Optional
-from urllib.parse import unquote
+from typing import Callable, Iterable, Optional
 
-from drizzle_doc.dialects.postgres.catalog import CatalogComments, read_catalog, read_comments
-from drizzle_doc.errors import DatabaseError, UsageError
+from drizzle_doc.dialects import Dialect, UnsupportedDialect, get_dialect
+from drizzle_doc.dialects.base import CatalogComments
 from drizzle_doc.dialects.postgres import POSTGRES
+from drizzle_doc.dialects.postgres.catalog import connect  # noqa: F401  (verify's PostgreSQL connection)
 from drizzle_doc.dialects.postgres.identifiers import pg_name
+from drizzle_doc.errors import UsageError
+from drizzle_doc.masking import MASK, mask_text, mask_url  # noqa: F401  (one masking for every dialect)
 from drizzle_doc.model import compare as schema_diff
 from drizzle_doc.model import ERROR, WARNING, Diagnostic, Doc, Schema, Table
 
@@ -37,200 +40,23 @@ COMMENT_DIFFERS = "comment-differs"
 
 HINT_DB_ONLY = "changed by hand, or a migration the models never got?"
 HINT_MODEL_ONLY = "migration not applied?"
+HINT_EXISTING = "declared .existing(): drizzle-kit never creates it, so it is made by hand or a custom migration"
 
-CONNECT_TIMEOUT = 5  # seconds
-STATEMENT_TIMEOUT_MS = 15000
-LOCK_TIMEOUT_MS = 2000
 DRIZZLE_MIGRATIONS_TABLE = "__drizzle_migrations"
-
-# ---------------------------------------------------------------------------
-# URLs and passwords
-# ---------------------------------------------------------------------------
-
-# libpq's secret parameters; a URI may carry them in its userinfo or its query.
-_SECRET_KEYS = ("password", "sslpassword")
-_KV_PASSWORD = re.compile(r"(\b(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
-_QUERY_PASSWORD = re.compile(r"([?&](?:ssl)?password=)([^&#]*)", re.IGNORECASE)
-MASK = "***"
-
-
-def _userinfo_end(rest: str) -> int:
-    """Where a URI's userinfo ends (the ``@``), or -1.
-
-    libpq ends it at the first ``@`` before the first ``/``, so a password holding ``?`` or ``#``
-    stays in the userinfo; here the last ``@`` before that ``/`` is taken (``u:pa@ss@db`` keeps
-    ``ss`` hidden too).  When none comes before it but one comes later (``u:pa/ss@h``, which
-    libpq misreads), everything up to the last ``@`` is treated as userinfo: masking more is safe."""
-    slash = rest.find("/")
-    at = rest.rfind("@", 0, slash if slash >= 0 else len(rest))
-    return at if at >= 0 else rest.rfind("@")
-
-
-def mask_url(url: Optional[str]) -> str:
-    """The URL (or ``key=value`` conninfo) with its password replaced by ``***``.
-
-    ``postgresql://app:s3cret@db:5432/app`` -> ``postgresql://app:***@db:5432/app``;
-    ``host=db password=s3cret`` -> ``host=db password=***``; ``password`` and ``sslpassword``
-    query parameters are masked too, and any secret libpq itself reads from the text is
-    removed wherever else it stands.  Anything unparseable is still scrubbed, never echoed raw.
-    """
-    if not url:
-        return ""
-    text = str(url)
-    scheme_end = text.find("://")
-    if scheme_end >= 0:
-        head, rest = text[: scheme_end + 3], text[scheme_end + 3:]
-        at = _userinfo_end(rest)
-        if at >= 0 and ":" in rest[:at]:
-            rest = f"{rest[:at].split(':', 1)[0]}:{MASK}{rest[at:]}"
-        text = head + _QUERY_PASSWORD.sub(lambda m: m.group(1) + MASK, rest)
-    else:
-        text = _KV_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
-    text = _scrub(text, str(url))
-    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
-
-
-_SHOWN = 200  # characters of a URL shown in a message
-_SHORTEST_SCRUBBED = 3  # shorter secrets are masked where they stand, not searched for in free text
-
-
-def _scrub(text: str, url: str) -> str:
-    for secret in _passwords(url):
-        if len(secret) >= _SHORTEST_SCRUBBED:
-            text = text.replace(secret, MASK)
-    return text
-
-
-def _passwords(url: str) -> list[str]:
-    """Every secret in ``url``: as libpq parses it, as written, and percent-decoded; longest first."""
-    found: list[str] = []
-    try:
-        from psycopg.conninfo import conninfo_to_dict
-
-        parsed = conninfo_to_dict(url)
-        found += [str(parsed[k]) for k in _SECRET_KEYS if parsed.get(k)]
-    except Exception:  # unparseable, or psycopg missing: the textual rules below still apply
-        pass
-    scheme_end = url.find("://")
-    if scheme_end >= 0:
-        rest = url[scheme_end + 3:]
-        at = _userinfo_end(rest)
-        if at >= 0 and ":" in rest[:at]:
-            found.append(rest[:at].split(":", 1)[1])
-        found += [m.group(2) for m in _QUERY_PASSWORD.finditer(rest)]
-    else:
-        found += [m.group(2).strip("'") for m in _KV_PASSWORD.finditer(url)]
-    out = []
-    for p in found:
-        for variant in (p, unquote(p)):
-            if variant and variant != MASK and variant not in out:
-                out.append(variant)
-    return sorted(out, key=len, reverse=True)
-
-
-def mask_text(text: str, url: Optional[str]) -> str:
-    """``text`` with the URL masked and every occurrence of its password removed."""
-    if not url:
-        return text
-    return _scrub(text.replace(url, mask_url(url)), url)
-
-
-# ---------------------------------------------------------------------------
-# Connecting, read-only
-# ---------------------------------------------------------------------------
-
-
-@contextmanager
-def connect(url: str, *, connect_timeout: int = CONNECT_TIMEOUT,
-            statement_timeout_ms: int = STATEMENT_TIMEOUT_MS) -> Iterator[object]:
-    """A psycopg connection inside a READ ONLY transaction that is rolled back at the end.
-
-    Raises :class:`DatabaseError` (exit code 2) for a bad URL, an unreachable
-    server, a failed login or missing permissions; the password never appears.
-    """
-    try:
-        import psycopg
-        from psycopg import conninfo as ci
-    except ImportError:
-        raise UsageError("verify needs the PostgreSQL driver psycopg, which is not installed: "
-                         "pip install 'drizzle-doc[verify]'") from None
-
-    if not url or not url.strip():
-        raise UsageError("no database URL: pass --database-url or set DATABASE_URL")
-    # search_path=pg_catalog from the start of the session (it overrides ALTER ROLE/DATABASE
-    # defaults): no function or operator a database user planted in another schema can be
-    # picked, and every call in catalog.py is schema-qualified as well.
-    options = (f"-c default_transaction_read_only=on -c statement_timeout={statement_timeout_ms} "
-               f"-c lock_timeout={LOCK_TIMEOUT_MS} -c idle_in_transaction_session_timeout=60000 "
-               "-c search_path=pg_catalog")
-    try:
-        info = ci.make_conninfo(url, connect_timeout=str(connect_timeout),
-                                application_name="drizzle-doc verify", options=options)
-    except (psycopg.Error, ValueError, TypeError) as exc:
-        raise DatabaseError(f"bad database URL {mask_url(url)}: {mask_text(_first_line(exc), url)}") from None
-    try:
-        conn = psycopg.connect(info, autocommit=False)
-    except psycopg.Error as exc:
-        raise DatabaseError(_connect_message(url, exc)) from None
-    except (UnicodeError, ValueError, OSError) as exc:
-        # e.g. a host name over 63 characters a label, which the resolver's IDNA step refuses
-        raise DatabaseError(f"bad database host in {mask_url(url)}: {mask_text(_first_line(exc), url)}") from None
-    try:
-        try:
-            conn.execute("SET TRANSACTION READ ONLY")
-            conn.execute(f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}")
-            conn.execute("SET LOCAL search_path = pg_catalog")
-            yield conn
-        except psycopg.errors.InsufficientPrivilege as exc:
-            raise DatabaseError(
-                f"missing permissions on {mask_url(url)}: {mask_text(_first_line(exc), url)} "
-                "(verify needs to read pg_catalog; grant CONNECT and USAGE on the schemas)") from None
-        except psycopg.errors.QueryCanceled as exc:
-            raise DatabaseError(
-                f"query timed out on {mask_url(url)} after {statement_timeout_ms} ms: "
-                f"{mask_text(_first_line(exc), url)}") from None
-        except psycopg.Error as exc:
-            raise DatabaseError(f"database error on {mask_url(url)}: {mask_text(_first_line(exc), url)}") from None
-    finally:
-        try:
-            conn.rollback()
-        finally:
-            conn.close()
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _connect_message(url: str, exc: BaseException) -> str:
-    text = mask_text(str(exc).strip(), url)
-    low = text.lower()
-    where = mask_url(url)
-    detail = " ".join(line.strip() for line in text.splitlines() if line.strip())
-    if "permission denied" in low or "insufficient privilege" in low:
-        return f"missing permissions on {where}: {detail}"
-    if "password authentication failed" in low or "no password supplied" in low:
-        return f"login failed on {where}: {detail}"
-    if "does not exist" in low:
-        return f"cannot use {where}: {detail}"
-    if "invalid" in low and ("uri" in low or "connection option" in low or "conninfo" in low):
-        return f"bad database URL {where}: {detail}"
-    return f"cannot connect to {where}: {detail}"
-
 
 # ---------------------------------------------------------------------------
 # Scope
 # ---------------------------------------------------------------------------
 
 
-def scope_schemas(schema: Schema, schema_filter: Iterable[str] = ()) -> tuple[str, ...]:
-    """The Postgres schemas verify reads: the config's schemaFilter, else those the models use."""
-    wanted = tuple(schema_filter)
+def scope_schemas(schema: Schema, schema_filter: Iterable[str] = (), dialect: Dialect = POSTGRES) -> tuple[str, ...]:
+    """The schemas verify reads: the config's schemaFilter (PostgreSQL), else those the models use
+    (MySQL: ``public`` is the URL's database, a ``mysqlSchema`` another database; SQLite: ``main``)."""
+    wanted = tuple(schema_filter) if dialect.name == "postgresql" else ()
     if wanted:
         return tuple(sorted(set(wanted)))
     used = {t.schema for t in schema.tables} | {e.schema for e in schema.enums} | {v.schema for v in schema.views}
-    return tuple(sorted(used or {"public"}))
+    return tuple(sorted(used or {dialect.default_schema or "public"}))
 
 
 def table_in_filter(name: str, tables_filter: Iterable[str] = ()) -> bool:
@@ -267,8 +93,8 @@ class _Collector:
     def db_only(self, what: str, anchor=None) -> None:
         self.add(DB_ONLY, what, anchor, f"in the database but not in the models ({HINT_DB_ONLY})")
 
-    def model_only(self, what: str, anchor) -> None:
-        self.add(MODEL_ONLY, what, anchor, f"in the models but not in the database ({HINT_MODEL_ONLY})")
+    def model_only(self, what: str, anchor, hint: str = HINT_MODEL_ONLY) -> None:
+        self.add(MODEL_ONLY, what, anchor, f"in the models but not in the database ({hint})")
 
     def differs(self, what: str, anchor, aspect: str, db_value, model_value) -> None:
         self.add(DIFFERS, what, anchor,
@@ -294,6 +120,14 @@ def _index_columns_text(index) -> str:
 
 def pg_names(schema: Schema) -> Schema:
     """``schema`` with every identifier spelled as PostgreSQL stores it (see :func:`pg_name`)."""
+    return stored_names(schema, pg_name)
+
+
+def stored_names(schema: Schema, stored: Callable[[str], str]) -> Schema:
+    """``schema`` with every identifier spelled as the database stores it (``stored``: the
+    dialect's ``stored_identifier``; PostgreSQL cuts at 63 bytes)."""
+    pg_name = stored
+
     def cols(names):
         return tuple(pg_name(n) for n in names)
 
@@ -319,10 +153,15 @@ def pg_names(schema: Schema) -> Schema:
 
 
 def compare(model: Schema, live: Schema, *, schemas: Iterable[str],
-            tables_filter: Iterable[str] = ()) -> tuple[Diagnostic, ...]:
-    """Drift between the models and the live database, sorted (file, line, message)."""
+            tables_filter: Iterable[str] = (), dialect: Dialect = POSTGRES) -> tuple[Diagnostic, ...]:
+    """Drift between the models and the live database, sorted (file, line, message).
+
+    The model is first put in the shape the dialect's catalog states (``Dialect.as_catalog``:
+    MySQL keeps a unique constraint as a unique index), and objects the database keeps no name
+    for take the model's names where their columns agree (``Dialect.catalog_unnamed``)."""
     scope = set(schemas)
-    model = pg_names(model)
+    model = stored_names(model, dialect.stored_identifier)
+    model = replace(model, tables=tuple(dialect.as_catalog(t) for t in model.tables))
     out = _Collector()
     tf = tuple(tables_filter)
 
@@ -336,7 +175,7 @@ def compare(model: Schema, live: Schema, *, schemas: Iterable[str],
     for key in sorted(set(m_tables) - set(d_tables)):
         out.model_only(f'table "{key}"', m_tables[key])
     for key in sorted(set(m_tables) & set(d_tables)):
-        _compare_table(out, m_tables[key], d_tables[key])
+        _compare_table(out, m_tables[key], d_tables[key], dialect)
 
     m_enums = {e.key: e for e in model.enums if e.schema in scope}
     d_enums = {e.key: e for e in live.enums if e.schema in scope}
@@ -365,7 +204,7 @@ def compare(model: Schema, live: Schema, *, schemas: Iterable[str],
         out.db_only(f'{kind} "{key}"')
     for key in sorted(set(m_views) - set(d_views)):
         kind = "materialized view" if m_views[key].materialized else "view"
-        out.model_only(f'{kind} "{key}"', m_views[key])
+        out.model_only(f'{kind} "{key}"', m_views[key], HINT_EXISTING if m_views[key].existing else HINT_MODEL_ONLY)
     for key in sorted(set(m_views) & set(d_views)):
         mv, dv = m_views[key], d_views[key]
         if mv.materialized != dv.materialized:
@@ -378,6 +217,14 @@ def _show_not_null(flag: bool) -> str:
     return "set" if flag else "not set"
 
 
+def _show_generated(c) -> Optional[str]:
+    """A generated column's expression, with its kind where it is not PostgreSQL's only one."""
+    if c.generated is None:
+        return None
+    kind = c.generated.type.lower()
+    return c.generated.expression if kind == "stored" else f"{c.generated.expression} ({kind})"
+
+
 # How verify words each named object: (label, the database side's detail when only it has one)
 _VERIFY_NAMED = {
     "foreign_key": ("foreign key", lambda f: f'({", ".join(f.columns)}) -> {f.foreign_schema}.{f.foreign_table}'),
@@ -387,14 +234,14 @@ _VERIFY_NAMED = {
 }
 
 
-def _named_aspect(aspect: str, m, d) -> tuple[str, object, object]:
+def _named_aspect(aspect: str, m, d, dialect: Dialect) -> tuple[str, object, object]:
     """(the aspect's words, the database's value, the models') for a named object."""
     if aspect == "columns" and hasattr(m, "method"):
         return "the column list", _index_columns_text(d), _index_columns_text(m)
     if aspect == "columns":
         return "the column list", f"({', '.join(d.columns)})", f"({', '.join(m.columns)})"
     if aspect == "target":
-        return "the referenced column list", schema_diff.fk_target(d, POSTGRES), schema_diff.fk_target(m, POSTGRES)
+        return "the referenced column list", schema_diff.fk_target(d, dialect), schema_diff.fk_target(m, dialect)
     if aspect in ("on_delete", "on_update"):
         words = "ON DELETE" if aspect == "on_delete" else "ON UPDATE"
         return words, schema_diff.fk_action(getattr(d, aspect)), schema_diff.fk_action(getattr(m, aspect))
@@ -409,13 +256,14 @@ def _named_aspect(aspect: str, m, d) -> tuple[str, object, object]:
     return "the WHERE clause", d.where, m.where
 
 
-def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
+def _compare_table(out: _Collector, mt: Table, dt: Table, dialect: Dialect = POSTGRES) -> None:
     """Report how the database's table ``dt`` differs from the model's ``mt``, as
     :func:`drizzle_doc.model.schema_diff.compare_tables` finds it (database on the left)."""
     key = mt.key
     pk_anchor = mt.primary_key or next((c for c in mt.columns if c.primary_key), mt)
     pk_names: dict[str, list] = {schema_diff.ADDED: [], schema_diff.DROPPED: []}
-    for diff in schema_diff.compare_tables(dt, mt, POSTGRES):
+    dt = schema_diff.adopt_names(dt, mt, dialect.catalog_unnamed)
+    for diff in schema_diff.compare_tables(dt, mt, dialect):
         name, dc, mc = diff.name, diff.left, diff.right
         if diff.kind == "column":
             what = f'column "{key}.{name}"'
@@ -426,8 +274,8 @@ def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
             elif diff.aspect == "type":
                 out.differs(what, mc, "the type", dc.type, mc.type)
             elif diff.aspect == "not_null":
-                out.differs(what, mc, "NOT NULL", _show_not_null(schema_diff.effective_not_null(dc, dt, POSTGRES)),
-                            _show_not_null(schema_diff.effective_not_null(mc, mt, POSTGRES)))
+                out.differs(what, mc, "NOT NULL", _show_not_null(schema_diff.effective_not_null(dc, dt, dialect)),
+                            _show_not_null(schema_diff.effective_not_null(mc, mt, dialect)))
             elif diff.aspect == "default":
                 out.differs(what, mc, "the default", schema_diff.effective_default(dc), schema_diff.effective_default(mc))
             elif diff.aspect == "identity":
@@ -435,9 +283,12 @@ def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
                             f"generated {dc.identity.type}" if dc.identity else None,
                             f"generated {mc.identity.type}" if mc.identity else None)
             elif diff.aspect == "generated":
-                out.differs(what, mc, "the generated expression",
-                            dc.generated.expression if dc.generated else None,
-                            mc.generated.expression if mc.generated else None)
+                out.differs(what, mc, "the generated expression", _show_generated(dc), _show_generated(mc))
+            elif diff.aspect == "autoincrement":
+                out.differs(what, mc, "autoincrement", _show_not_null(dc.autoincrement), _show_not_null(mc.autoincrement))
+            elif diff.aspect == "on_update":
+                out.differs(what, mc, "ON UPDATE", schema_diff.stored_on_update(dc, dialect),
+                            schema_diff.stored_on_update(mc, dialect))
         elif diff.kind == "primary_key_columns":
             m_pk, d_pk = mt.pk_columns, dt.pk_columns
             if not m_pk:
@@ -458,7 +309,7 @@ def _compare_table(out: _Collector, mt: Table, dt: Table) -> None:
             elif diff.change == schema_diff.ADDED:
                 out.model_only(what, anchor)
             else:
-                out.differs(what, anchor, *_named_aspect(diff.aspect, mc, dc))
+                out.differs(what, anchor, *_named_aspect(diff.aspect, mc, dc, dialect))
     # the same key columns under another name: only a composite key's name is the model's choice
     if (pk_names[schema_diff.ADDED] and pk_names[schema_diff.DROPPED] and mt.pk_columns == dt.pk_columns
             and mt.primary_key is not None and mt.primary_key.composite):
@@ -520,23 +371,27 @@ def compare_comments(schema: Schema, comments: CatalogComments, schemas: Iterabl
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
-    schemas: tuple[str, ...]  # Postgres schemas that were read
+    schemas: tuple[str, ...]  # the model's schemas that were read (MySQL: public is the URL's database)
     diagnostics: tuple[Diagnostic, ...]
     schema: Schema  # the model, with database comments filled in when asked
 
 
 def verify(schema: Schema, url: str, *, schema_filter: Iterable[str] = (),
            tables_filter: Iterable[str] = (), db_comments: bool = False) -> VerifyResult:
-    """Compare one project's model with the database at ``url`` (read-only)."""
-    if schema.dialect != "postgresql":
-        from drizzle_doc.errors import UsageError
-
-        raise UsageError(f"verify reads PostgreSQL databases only: this project's dialect is {schema.dialect}")
-    schemas = scope_schemas(schema, schema_filter)
-    with connect(url) as conn:
-        live = read_catalog(conn, schemas)
-        comments = read_comments(conn, schemas) if db_comments else None
-    diags = compare(schema, live, schemas=schemas, tables_filter=tables_filter)
+    """Compare one project's model with the database at ``url`` (read-only), in the project's dialect."""
+    try:
+        dialect = get_dialect(schema.dialect)
+    except UnsupportedDialect:
+        raise UsageError(f"verify cannot read a {schema.dialect} database") from None
+    if db_comments and dialect.no_comments:
+        raise UsageError(f"--db-comments: {dialect.no_comments}")
+    if not url or not url.strip():
+        raise UsageError("no database URL: pass --database-url or set DATABASE_URL")
+    schemas = scope_schemas(schema, schema_filter, dialect)
+    with dialect.open_catalog(url) as conn:
+        live = dialect.read_catalog(conn, schemas)
+        comments = dialect.read_comments(conn, schemas) if db_comments else None
+    diags = compare(schema, live, schemas=schemas, tables_filter=tables_filter, dialect=dialect)
     if comments is not None:
         diags = tuple(sorted(diags + compare_comments(schema, comments, schemas), key=Diagnostic.sort_key))
         schema = with_db_comments(schema, comments)

@@ -44,12 +44,22 @@ class KitNaming:
     # checks and index WHERE clauses: columns qualified ``"t"."c"`` and params as ``$1`` (0.x),
     # else unqualified with params inlined as literals (1.0: ``"price" >= 0``)
     qualified_checks: bool = True
+    # index WHERE clauses qualified or not when that differs from checks (None: as checks;
+    # kit 1.0's SQLite keeps ``"tasks"."status"`` there while its checks say ``"status"``)
+    qualified_where: Optional[bool] = None
+    # params of unqualified checks inlined as literals (None: exactly when unqualified; kit 1.0's
+    # SQLite writes them as ``?``)
+    inline_check_params: Optional[bool] = None
     object_enum_schema: bool = False  # an enum built from a TS enum object keeps its schema (1.0)
     policies_enable_rls: bool = False  # a table with a policy has RLS enabled (1.0)
     upper_actions: bool = False  # FK actions as ``CASCADE``, ``NO ACTION`` when not given (1.0)
     nested_arrays: bool = True  # each .array() call adds a dimension (0.x); 1.0 reads the last call's only
     # a column's own .unique() is kept beside a unique().on() of that column (0.x); 1.0 keeps only the latter
     column_unique_kept: bool = True
+    # kinds ("foreign_key", "unique", "index", "primary_key") whose unnamed objects keep the name
+    # their migration gave them when nothing but the name would change (kit 1.0's
+    # ``preserveEntityNames``: after a table rename, its foreign keys keep their old names)
+    preserved_names: tuple[str, ...] = ()
     # hooks: a too-long default FK name shortened (name, table) -> name; a column type respelled
     shorten_foreign_key: Optional[Callable[[str, str], str]] = None
     respell_type: Optional[Callable[[str], str]] = None
@@ -78,6 +88,10 @@ class Dialect:
     core_package: str = ""
     #: the schema a table without one lives in (None where the dialect has no schemas)
     default_schema: Optional[str] = None
+    #: the default schema is a name its users see and write (PostgreSQL's ``public``); where it
+    #: is not (MySQL's connection database, SQLite's ``main``), pages, diagrams and messages name
+    #: its tables bare and give it no heading, while model keys keep it (``main.users``)
+    default_schema_named: bool = False
     #: drizzle-kit generation -> its naming rules
     kit_naming: Mapping[str, KitNaming] = {}
 
@@ -92,6 +106,17 @@ class Dialect:
         """The schema an object lives in: its own, else the dialect's default."""
         return schema or self.default_schema
 
+    def shown_schema(self, schema: Optional[str]) -> Optional[str]:
+        """A schema as pages and messages name it: None for a default schema nobody names."""
+        schema = self.schema_of(schema)
+        return None if schema == self.default_schema and not self.default_schema_named else schema
+
+    def shown_key(self, key: str) -> str:
+        """A ``schema.name`` model key as pages and messages name it (``main.users`` -> ``users``
+        in SQLite; PostgreSQL keeps ``public.users``)."""
+        schema, dot, name = key.partition(".")
+        return name if dot and self.shown_schema(schema) is None else key
+
     def stored_identifier(self, name: str) -> str:
         """An identifier as the database stores it (PostgreSQL cuts at 63 bytes)."""
         return name
@@ -105,6 +130,11 @@ class Dialect:
 
     def same_expr(self, a: Optional[str], b: Optional[str]) -> bool:
         raise NotImplementedError
+
+    #: a unique constraint is the unique index of its name (MySQL), compared as one
+    unique_constraints_are_indexes: bool = False
+    #: the database keeps no names for foreign keys (SQLite): compared by what they are
+    unnamed_foreign_keys: bool = False
 
     def implies_not_null(self, type_: str) -> bool:
         """A column of this type is NOT NULL whatever it declares (PostgreSQL's serials)."""
@@ -136,10 +166,28 @@ class Dialect:
         """A literal (not ``sql``) default as the snapshot finally writes it; PostgreSQL keeps it."""
         return text
 
-    def finish_table(self, table, report):
+    def finish_table(self, table, report, naming: Optional[KitNaming] = None):
         """The table as drizzle-kit's snapshot for this dialect states it (``report(severity,
-        file, line, message, code)`` for what it refuses); PostgreSQL keeps it as built."""
+        file, line, message, code)`` for what it refuses; ``naming``: the project's drizzle-kit
+        generation); PostgreSQL keeps it as built."""
         return table
+
+    # -- lint: the spec's assumptions in this dialect's own builders (PostgreSQL's by default) --
+    #: the database makes an index for every foreign key that has none (InnoDB does)
+    indexes_foreign_keys: bool = False
+
+    def is_uuid_key(self, column) -> bool:
+        """A primary key column holds UUIDs (pg-core: the ``uuid`` type)."""
+        return column.type.split("(")[0].strip().lower() == "uuid"
+
+    def uuid_key_code(self, prop: str, name: str) -> str:
+        """The core package's code for a UUID primary key column ``prop`` named ``name``."""
+        return f'{prop}: uuid("{name}").primaryKey().defaultRandom()'
+
+    def timestamp_code(self, prop: str, name: str, on_update: bool) -> str:
+        """The core package's code for a NOT NULL timestamp column set on insert (and on update)."""
+        code = f'{prop}: timestamp("{name}", {{ withTimezone: true }}).notNull().defaultNow()'
+        return code + ".$onUpdate(() => new Date())" if on_update else code
 
     # -- migrations ----------------------------------------------------------------------
     def parse_migration(self, text: str, file: str, snapshot=None):
@@ -154,16 +202,58 @@ class Dialect:
         raise NotImplementedError
 
     # -- a live database and comments --------------------------------------------------------
-    def read_catalog(self, conn, schemas):
+    #: named objects this database keeps no name for (SQLite's foreign keys, MySQL's primary key,
+    #: always ``PRIMARY``): ``verify`` pairs them with the model's by their columns
+    #: (:func:`drizzle_doc.model.compare.adopt_names`)
+    catalog_unnamed: tuple[str, ...] = ()
+    #: why this database keeps no table or column comments (SQLite), None where it keeps them:
+    #: ``comments-sql`` and ``verify --db-comments`` say it and stop (exit 2)
+    no_comments: Optional[str] = None
+
+    def open_catalog(self, url: str):
+        """A context manager: a strictly read-only connection to the live database at ``url``.
+
+        Raises :class:`~drizzle_doc.errors.UsageError` / :class:`~drizzle_doc.errors.DatabaseError`
+        (exit 2) with the URL masked (:mod:`drizzle_doc.masking`) for a URL of another kind, a
+        missing driver, an unreachable server or a failed login."""
         raise NotImplementedError
+
+    def read_catalog(self, conn, schemas):
+        """The live database's tables (and enums, views) in ``schemas`` as a model Schema, spelled
+        as drizzle-kit's snapshot for this dialect spells them."""
+        raise NotImplementedError
+
+    def read_comments(self, conn, schemas) -> "CatalogComments":
+        """The database's table and column comments in ``schemas``."""
+        raise NotImplementedError
+
+    def as_catalog(self, table):
+        """A model table as this database's catalog can state it (MySQL: a unique constraint is a
+        unique index, every index a B-tree); the model is compared with the live catalog in this shape."""
+        return table
+
+    def stored_on_update(self, column) -> Optional[str]:
+        """The ``ON UPDATE`` the database itself applies to ``column`` (MySQL's ``onUpdateNow()``),
+        None where the dialect has none (an app-side ``$onUpdate`` never counts)."""
+        return None
 
     def comments_sql(self, schema) -> str:
         raise NotImplementedError
 
     # -- export ------------------------------------------------------------------------------
-    def export_sql(self, schema) -> str:
-        """The DDL the model implies, as this dialect's drizzle-kit ``export`` prints it."""
+    def export_sql(self, schema, kit: str = "0") -> str:
+        """The DDL the model implies, as this dialect's drizzle-kit ``export`` prints it (``kit``:
+        the project's drizzle-kit generation)."""
         raise NotImplementedError(f"no DDL export for the {self.name or 'unknown'} dialect yet")
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogComments:
+    """A live database's comments by object: tables ``(schema, table)`` and columns
+    ``(schema, table, column)`` (PostgreSQL's ``COMMENT ON``, MySQL's ``COMMENT``)."""
+
+    tables: tuple[tuple[tuple[str, str], str], ...] = ()
+    columns: tuple[tuple[tuple[str, str, str], str], ...] = ()
 
 
 def balanced_parens(text: str) -> bool:

@@ -25,3 +25,13 @@ def default_text(value: Any) -> Optional[str]:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def ddl_renames(value: Any) -> list[tuple[str, str]]:
+    """drizzle-kit 1.0's ``renames`` list (``"old->new"``, ``"t.old->t.new"``) as pairs."""
+    out = []
+    for item in value if isinstance(value, list) else ():
+        if isinstance(item, str) and "->" in item:
+            old, new = item.split("->", 1)
+            out.append((old, new))
+    return out

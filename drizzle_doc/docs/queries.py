@@ -74,16 +74,20 @@ def sample_value(table: Table, col: Column) -> tuple[Optional[str], bool]:
     model does not record (``mode``, ``$type``): the literal is then only shown as
     data, never placed where the compiler would hold us to it.
     """
-    return _sample_value(table.key, col.name, col.type, col.enum_values, col.ts_type)
+    return _sample_value(table.key, col.name, col.type, col.enum_values, col.ts_type, col.mode)
 
 
 @lru_cache(maxsize=1 << 16)  # a page's row and its query examples ask for the same columns
-def _sample_value(table_key: str, col_name: str, col_type: str, enum_values: tuple, ts_type: Optional[str]
-                  ) -> tuple[Optional[str], bool]:
+def _sample_value(table_key: str, col_name: str, col_type: str, enum_values: tuple, ts_type: Optional[str],
+                  mode: Optional[str] = None) -> tuple[Optional[str], bool]:
     base = _base_type(col_type)
     is_array = base.endswith("[]")
     words = _words(col_name)
     n = 1 + _stable_int(table_key, col_name, mod=97)
+    if mode in ("timestamp", "timestamp_ms") and base in ("integer", "int"):  # sqlite-core: a Date
+        return f'new Date("2024-01-{1 + n % 28:02d}T09:30:00.000Z")', ts_type is None
+    if mode == "boolean" and base in ("integer", "int"):  # sqlite-core: a boolean
+        return ("true" if n % 2 else "false"), ts_type is None
     if enum_values:
         return js_string(enum_values[0]), ts_type is None and not is_array
     if is_array:

@@ -42,10 +42,12 @@ from urllib.parse import quote
 
 import jinja2
 
+from drizzle_doc.dialects import dialect_for
 from drizzle_doc.errors import DrizzleDocError
 
 from drizzle_doc.docs.erd import Edge, er_diagram, fits, neighbourhood, schema_edges
 from drizzle_doc.model import Column, Index, Schema, Table, unqualified
+from drizzle_doc.model.coverage import coverage
 from drizzle_doc.project.settings import Settings
 from drizzle_doc.docs.pages import code_comment, md_cell, md_code, md_inline, md_text
 from drizzle_doc.docs.queries import query_examples, sample_row
@@ -678,7 +680,9 @@ def _split_diagrams(schema: Schema, edges, threshold: int) -> list[tuple[str, st
     schemas = sorted({t.schema for t in schema.tables})
     parts: list[tuple[str, list[str]]] = []
     if len(schemas) > 1:
-        parts = [(f"Schema {s}", [t.key for t in schema.tables if t.schema == s]) for s in schemas]
+        dialect = dialect_for(schema.dialect)
+        parts = [(f"Schema {dialect.shown_schema(s)}" if dialect.shown_schema(s) is not None else "Default schema",
+                  [t.key for t in schema.tables if t.schema == s]) for s in schemas]
     else:
         files = sorted({t.file for t in schema.tables})
         parts = [(f"File {f}", [t.key for t in schema.tables if t.file == f]) for f in files]
@@ -780,12 +784,16 @@ def other_pages(job: PageJob) -> dict[str, str]:
         groups.append({"title": md_inline(name), "link": _link(name, quote(path, safe="/._-~")),
                        "count": len(keys), "description": md_inline(desc)})
 
+    cov = coverage(schema)
+    by_key = {tc.table: tc for tc in cov.tables}
     by_schema: dict[str, list[dict]] = {}
     for t in sorted(schema.tables, key=lambda t: (t.schema, t.name)):
         purpose = _doc_text(t.description).split("\n\n")[0]
+        tc = by_key[t.key]
         by_schema.setdefault(t.schema, []).append({
             "name": "**" + md_cell(t.name) + "**",
             "purpose": md_cell(purpose) if purpose else "_No description yet_",
+            "coverage": f"{tc.percent}% ({tc.covered}/{tc.total})",
             "link": _link(paths[t.key], quote(paths[t.key], safe="/._-~")),
         })
     enums = [{"name": md_code(e.name if unqualified(e.schema) else e.key),
@@ -805,14 +813,25 @@ def other_pages(job: PageJob) -> dict[str, str]:
         "enums": len(schema.enums),
         "views": len(schema.views),
         "documented": sum(1 for t in schema.tables if _doc_text(t.description)),
+        "coverage": f"{cov.percent}% ({cov.covered}/{cov.total})",
     }
     pages[INDEX_PAGE] = _render(
         "index.md.j2", templates,
-        schemas=[{"name": md_inline(s), "tables": rows} for s, rows in sorted(by_schema.items())],
+        schemas=_index_schemas(schema, by_schema),
         diagram=inline, diagrams=diagrams, groups=groups, enums=enums, views=views, totals=totals,
         sources=[md_code(f) for f in schema.files],
     )
     return {path: add_record(text) for path, text in sorted(pages.items())}
+
+
+def _index_schemas(schema: Schema, by_schema: Mapping[str, list[dict]]) -> list[dict]:
+    """The index's table groups: one per schema, headed by its name, except a default schema its
+    users never name (MySQL's connection database, SQLite's ``main``): that group comes first and
+    has no heading (``name`` is empty)."""
+    dialect = dialect_for(schema.dialect)
+    shown = {s: dialect.shown_schema(s) for s in by_schema}
+    order = sorted(by_schema, key=lambda s: (shown[s] is not None, s))
+    return [{"name": md_inline(shown[s]) if shown[s] is not None else "", "tables": by_schema[s]} for s in order]
 
 
 def table_pages(job: PageJob, lo: int, hi: int) -> list[tuple[str, str]]:

@@ -82,6 +82,8 @@ class Builder:
         self.dialect = dialect
         self.default_schema = dialect.default_schema
         self.qualified = names.qualified_checks
+        self.qualified_where = names.qualified_checks if names.qualified_where is None else names.qualified_where
+        self.inline_checks = not names.qualified_checks if names.inline_check_params is None else names.inline_check_params
 
     def table_casing(self, tv: TableValue) -> Optional[str]:
         return self.casing if self.config_casing else tv.casing
@@ -402,7 +404,8 @@ class Builder:
                 if not isinstance(item.name, str):
                     ev.report(ERROR, item.site, f"check constraint of table {label_table!r} has no static name", "dynamic-constraint")
                     continue
-                text = self.sql_or_report(item.sql, item.site, f"check {item.name!r}", not self.qualified, not self.qualified)
+                text = self.sql_or_report(item.sql, item.site, f"check {item.name!r}", not self.qualified,
+                                          self.inline_checks)
                 if text is not None:
                     checks.append(Check(item.name, text, doc, item.site.file, item.site.line))
             elif isinstance(item, PolicyValue):
@@ -438,7 +441,7 @@ class Builder:
             file=site.file,
             line=site.line,
         )
-        return self.dialect.finish_table(table, self._report)
+        return self.dialect.finish_table(table, self._report, names)
 
     def _report(self, severity: str, file: str, line: int, message: str, code: str) -> None:
         self.ev.report(severity, Site(file, line), message, code)
@@ -499,8 +502,8 @@ class Builder:
             name = self.names.name("index", tv.name, names)
         where = None
         if ib.where is not None and ib.where is not UNDEFINED:
-            where = self.sql_or_report(ib.where, ib.site, f"where clause of index {name!r}", not self.qualified,
-                                       not self.qualified)
+            where = self.sql_or_report(ib.where, ib.site, f"where clause of index {name!r}", not self.qualified_where,
+                                       not self.qualified_where)
         with_: tuple = ()
         if isinstance(ib.with_, JSObject):
             with_ = tuple((k, js_string(v) or "") for k, v in ib.with_.props.items())
@@ -720,7 +723,7 @@ class Builder:
                     ))
         site = b.site
         return View(b.name, b.schema or self.default_schema, b.materialized, tuple(columns), definition, v.existing,
-                    v.variable, v.doc, site.file, site.line)
+                    v.variable, v.doc, site.file, site.line, b.options)
 
 
 def _inline_param(v: Any) -> str:

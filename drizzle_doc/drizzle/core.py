@@ -797,15 +797,29 @@ class ViewBuilder:
     materialized: bool
     columns: Any
     site: Site
+    options: tuple = ()  # mysql-core's .algorithm(), .sqlSecurity(), .withCheckOption(): (name, value)
 
     def js_member(self, ev, name: str, site: Site) -> Any:
         if name == "as":
             return Native("as", lambda ev, a, c: ViewValue(self, a[0] if a else UNDEFINED, False))
         if name == "existing":
             return Native("existing", lambda ev, a, c: ViewValue(self, UNDEFINED, True))
-        if name in ("with", "using", "tablespace", "withNoData", "algorithm", "sqlSecurity", "withCheckOption"):
+        if name in VIEW_OPTIONS:
+            return Native(name, lambda ev, a, c: self._option(name, a))
+        if name in ("with", "using", "tablespace", "withNoData"):
             return Native(name, lambda ev, a, c: self)
         return Unknown(f"view builder .{name}", site)
+
+    def _option(self, name: str, args: list) -> "ViewBuilder":
+        value = args[0] if args else VIEW_OPTIONS[name]
+        if not isinstance(value, str):
+            return self
+        return ViewBuilder(self.name, self.schema, self.materialized, self.columns, self.site,
+                           tuple(o for o in self.options if o[0] != name) + ((name, value),))
+
+
+#: mysql-core's view options and the value each takes when called without one
+VIEW_OPTIONS = {"algorithm": None, "sqlSecurity": None, "withCheckOption": "cascaded"}
 
 
 @dataclass(eq=False)

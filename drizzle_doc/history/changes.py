@@ -58,6 +58,11 @@ def _column_change(d: compare.Difference, right: Table, spelling) -> tuple[str, 
         if old.identity is not None and c.identity is not None:
             return "column.identity", f"column {c.name} identity changed from {old.identity.type} to {c.identity.type}"
         return "column.identity", f"column {c.name} identity {'added' if c.identity else 'dropped'}"
+    if d.aspect == "autoincrement":
+        return "column.autoincrement", f"column {c.name} autoincrement {'added' if c.autoincrement else 'dropped'}"
+    if d.aspect == "on_update":
+        now = compare.stored_on_update(c, spelling)
+        return "column.on_update", f"column {c.name} ON UPDATE {'set to ' + now if now else 'dropped'}"
     if old.generated is not None and c.generated is not None:
         return "column.generated", f"column {c.name} generated expression changed"
     return "column.generated", f"column {c.name} generated expression {'added' if c.generated else 'dropped'}"

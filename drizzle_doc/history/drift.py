@@ -26,7 +26,47 @@ def compute_drift(model: Schema, migrated: Schema, project: Optional[Project] = 
     Compared by name, as drizzle-kit's snapshot spells them; types, defaults and
     SQL expressions are compared after pglast re-prints them.
     """
-    return drift_by_key(model, migrated.tables_by_key(), migrated.enums)
+    return drift_by_key(model, migrated.tables_by_key(), migrated.enums, naming=kit_naming(project))
+
+
+def kit_naming(project: Optional[Project]):
+    """The project's drizzle-kit naming (None without a project)."""
+    if project is None:
+        return None
+    try:
+        return project.sql_dialect.naming(project.kit)
+    except (KeyError, AttributeError):
+        return None
+
+
+def _default_name(naming, kind: str, table: Table, item) -> Optional[str]:
+    """The name drizzle-kit gives ``item`` (a foreign key, unique, unique index or primary key of
+    ``table``) when none is written."""
+    if kind == "foreign_key":
+        return naming.name("foreign_key", table.name, item.columns, item.foreign_table, item.foreign_columns)
+    if kind in ("unique", "index"):
+        return naming.name("unique", table.name, [getattr(c, "expression", c) for c in item.columns])
+    if kind == "primary_key":
+        return naming.name("composite_primary_key", table.name, item.columns)
+    return None
+
+
+def _keep_migrated_names(diffs: list, naming, table: Table, spelling) -> list:
+    """drizzle-kit 1.0's ``preserveEntityNames``: an unnamed object of the models that equals one
+    of the migrations in everything but its name keeps the migration's name (after a table rename
+    its foreign keys keep their old names), so the pair is no drift."""
+    out = list(diffs)
+    for kind in naming.preserved_names:
+        dropped = [x for x in out if x.kind == kind and x.change == compare.DROPPED]
+        for y in [x for x in out if x.kind == kind and x.change == compare.ADDED]:
+            if y.right.name != _default_name(naming, kind, table, y.right):
+                continue  # a name the models give is kit's to migrate
+            same = [x for x in dropped if not compare.aspects(kind, x.left, y.right, spelling)]
+            if len(same) == 1:
+                out.remove(y)
+                out.remove(same[0])
+                dropped.remove(same[0])
+    return out
 
 
 def drift_fingerprint(t: Table) -> str:
@@ -37,7 +77,8 @@ def drift_fingerprint(t: Table) -> str:
 
     view = (
         tuple((c.name, c.type, c.not_null, c.default, c.primary_key, c.identity and c.identity.type,
-               c.generated and c.generated.expression) for c in t.columns),
+               c.generated and (c.generated.expression, c.generated.type), c.autoincrement, c.on_update)
+              for c in t.columns),
         t.pk_columns,
         tuple((ix.name, ix.unique, ix.method, ix.where,
                tuple((c.expression, c.is_expression, c.asc, c.nulls, c.opclass) for c in ix.columns))
@@ -55,13 +96,15 @@ _DRIFT_NAMED = {"index": ("index", "index"), "foreign_key": ("foreign key", "con
 
 
 def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[Enum, ...],
-                 unchanged: Collection[str] = ()) -> tuple[Drift, ...]:
+                 unchanged: Collection[str] = (), naming=None) -> tuple[Drift, ...]:
     """:func:`compute_drift` against the migrated tables by key; tables in ``unchanged`` are known
     to match their model (equal :func:`drift_fingerprint`) and are not compared again.  The
-    comparing is :func:`drizzle_doc.model.compare.compare_tables`'s, migrations on the left."""
+    comparing is :func:`drizzle_doc.model.compare.compare_tables`'s, migrations on the left;
+    ``naming`` (the project's ``KitNaming``) says which names drizzle-kit keeps from the migrations."""
     out: list[Drift] = []
     mt = {t.key: t for t in model.tables}
     spelling = dialect_for(model.dialect)
+    shown = spelling.shown_key  # ``main.users`` is ``users`` in SQLite's messages; PostgreSQL keeps ``public.``
 
     def add(sev, table, kind, msg, **kw):
         out.append(Drift(severity=sev, table=table, message=msg, kind=kind, **kw))
@@ -71,13 +114,16 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
 
     for key, t in mt.items():
         if key not in dt:
-            add(ERROR, key, "table.missing", f"table {key} is in the models but in no migration")
+            add(ERROR, key, "table.missing", f"table {shown(key)} is in the models but in no migration")
             continue
         if key in unchanged:
             continue
         d = dt[key]
         worded: set[tuple[str, str]] = set()
-        for diff in compare.compare_tables(d, t, spelling):
+        diffs = compare.compare_tables(d, t, spelling)
+        if naming is not None and naming.preserved_names:
+            diffs = _keep_migrated_names(diffs, naming, t, spelling)
+        for diff in diffs:
             name = diff.name
             if diff.kind == "column":
                 if diff.change == compare.ADDED:
@@ -99,8 +145,9 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
                     add(ERROR, key, "column.default",
                         f"column {t.name}.{name} default is {compare.effective_default(diff.right) or 'none'} in the "
                         f"models but {compare.effective_default(diff.left) or 'none'} in the migrations", column=name)
-                elif diff.aspect in ("identity", "generated"):
-                    what = "identity" if diff.aspect == "identity" else "generated expression"
+                elif diff.aspect in ("identity", "generated", "autoincrement", "on_update"):
+                    what = {"identity": "identity", "generated": "generated expression",
+                            "autoincrement": "autoincrement", "on_update": "ON UPDATE"}[diff.aspect]
                     add(ERROR, key, f"column.{diff.aspect}",
                         f"column {t.name}.{name} {what} differs between the models and the migrations", column=name)
             elif diff.kind == "primary_key_columns":
@@ -123,19 +170,19 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
                         **{field_name: name})
     for key in dt:
         if key not in mt:
-            add(WARNING, key, "table.extra", f"table {key} is in the migrations but not in the models", extra=True)
+            add(WARNING, key, "table.extra", f"table {shown(key)} is in the migrations but not in the models", extra=True)
 
     me = {e.key: e for e in model.enums}
     de = {e.key: e for e in migrated_enums}
     for key, e in me.items():
         if key not in de:
-            add(ERROR, None, "enum.missing", f"enum {key} is in the models but in no migration", enum=key)
+            add(ERROR, None, "enum.missing", f"enum {shown(key)} is in the models but in no migration", enum=key)
         elif compare.compare_enum(de[key], e):
             add(ERROR, None, "enum.values",
-                f"enum {key} has values ({', '.join(e.values)}) in the models but "
+                f"enum {shown(key)} has values ({', '.join(e.values)}) in the models but "
                 f"({', '.join(de[key].values)}) in the migrations", enum=key)
     for key in de:
         if key not in me:
-            add(WARNING, None, "enum.extra", f"enum {key} is in the migrations but not in the models", enum=key,
+            add(WARNING, None, "enum.extra", f"enum {shown(key)} is in the migrations but not in the models", enum=key,
                 extra=True)
     return tuple(out)

@@ -12,8 +12,8 @@ from drizzle_doc.model.schema import (
 )
 from drizzle_doc.model.operations import (
     AddColumn, AddConstraint, AddEnumValue, AlterColumn, CreateEnum, CreateIndex, CreateTable, DropColumn,
-    DropConstraint, DropEnum, DropIndex, DropTable, RenameColumn, RenameConstraint, RenameIndex, RenameTable,
-    SetRls, SetTableSchema, add_constraint, drop_constraint, rename_column,
+    DropConstraint, DropEnum, DropIndex, DropPrimaryKey, DropTable, RenameColumn, RenameConstraint, RenameIndex, RenameTable,
+    SetRls, SetTableSchema, add_constraint, drop_constraint, drop_primary_key, rename_column,
 )
 
 
@@ -78,7 +78,9 @@ def apply(schema: Schema, ops) -> Schema:
         elif isinstance(op, AddConstraint):
             upd(op.key, lambda t, op=op: add_constraint(t, op.constraint))
         elif isinstance(op, DropConstraint):
-            upd(op.key, lambda t, op=op: drop_constraint(t, op.name))
+            upd(op.key, lambda t, op=op: drop_constraint(t, op.name, op.kinds))
+        elif isinstance(op, DropPrimaryKey):
+            upd(op.key, drop_primary_key)
         elif isinstance(op, RenameConstraint):
             def ren_con(t, op=op):
                 def r(x):

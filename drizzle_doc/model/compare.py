@@ -10,20 +10,25 @@ them, whatever the source wrote:
 
 - a column is NOT NULL when it says so, is part of the primary key, is an identity column or has a
   type the dialect always makes NOT NULL (PostgreSQL's serials);
-- an identity or generated column has no default.
+- an identity or generated column has no default;
+- an ``ON UPDATE`` counts only where the database applies it (the dialect's ``stored_on_update``:
+  MySQL's ``onUpdateNow()``; an app-side ``$onUpdate`` never).
 
 Differences come in a fixed order: the right side's columns in order (added, or what changed),
 then the left side's columns the right lacks; the primary key's columns; then indexes, foreign
 keys, unique constraints, checks and the named primary key, each keyed by the name the database
 stores (right side's order, then the left-only ones); then row level security.
+
+A database that keeps no name for some objects (SQLite's foreign keys) is compared after
+:func:`adopt_names` has given its objects the other side's names where their columns agree.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
-from drizzle_doc.model.schema import Column, Enum, ForeignKey, Index, Table
+from drizzle_doc.model.schema import Column, Enum, ForeignKey, Index, IndexColumn, Table, UniqueConstraint
 
 ADDED = "added"  # only on the right
 DROPPED = "dropped"  # only on the left
@@ -43,6 +48,11 @@ class Spelling(Protocol):
 
     def implies_not_null(self, type_: str) -> bool: ...
 
+    def stored_on_update(self, column: Column) -> Optional[str]: ...
+    # Optional (read with getattr, False when absent):
+    # unique_constraints_are_indexes: a unique constraint is a unique index of the same name (MySQL)
+    # unnamed_foreign_keys: the database keeps no foreign key names (SQLite): matched by what they are
+
 
 @dataclass(frozen=True, slots=True)
 class Difference:
@@ -50,7 +60,7 @@ class Difference:
     "unique", "check", "primary_key", "rls", "enum_value", "enum_order".  ``change``: ADDED,
     DROPPED or CHANGED.  ``name``: the column's or object's name (the stored name for named
     objects).  ``aspect`` (CHANGED only): what differs ("type", "not_null", "default",
-    "primary_key", "identity", "generated", "unique", "method", "columns", "where", "target",
+    "primary_key", "identity", "generated", "autoincrement", "on_update", "unique", "method", "columns", "where", "target",
     "on_delete", "on_update", "nulls_not_distinct", "expression", "name").  ``left`` / ``right``:
     the objects compared (None on the side that lacks it)."""
 
@@ -128,8 +138,19 @@ def _column_aspects(a: Column, b: Column, left: Table, right: Table, spelling: S
         yield "identity"
     if (a.generated is None) != (b.generated is None) or (
             a.generated is not None and b.generated is not None
-            and not spelling.same_expr(a.generated.expression, b.generated.expression)):
+            and (not spelling.same_expr(a.generated.expression, b.generated.expression)
+                 or a.generated.type.lower() != b.generated.type.lower())):
         yield "generated"
+    if a.autoincrement != b.autoincrement:
+        yield "autoincrement"
+    if stored_on_update(a, spelling) != stored_on_update(b, spelling):
+        yield "on_update"
+
+
+def stored_on_update(c: Column, spelling: Spelling) -> Optional[str]:
+    """The ``ON UPDATE`` the database applies to ``c`` (None where the dialect has none)."""
+    ask = getattr(spelling, "stored_on_update", None)
+    return ask(c) if ask is not None else None
 
 
 def _index_aspects(a: Index, b: Index, spelling: Spelling) -> Iterator[str]:
@@ -185,8 +206,46 @@ def aspects(kind: str, left: Any, right: Any, spelling: Spelling) -> list[str]:
     return list(next(a for k, _, a in NAMED if k == kind)(left, right, spelling))
 
 
+def align(left: Table, right: Table, spelling: Spelling) -> Table:
+    """``left`` with what the dialect does not tell apart stated as ``right`` states it: in MySQL a
+    unique constraint is the unique index of its name (drizzle-kit writes ``uniqueIndex()`` as a
+    ``UNIQUE`` constraint and states it as an index); in SQLite a foreign key has no name, so one
+    that is ``right``'s in all but its name takes ``right``'s name."""
+    import dataclasses
+
+    if getattr(spelling, "unique_constraints_are_indexes", False):
+        r_index = {ix.name: ix for ix in right.indexes if ix.unique and not ix.where
+                   and not any(c.is_expression for c in ix.columns)}
+        r_unique = {u.name: u for u in right.uniques}
+        moved_in = tuple(Index(u.name, tuple(IndexColumn(c) for c in u.columns), True, description=u.description,
+                               file=u.file, line=u.line)
+                         for u in left.uniques if u.name in r_index and u.name not in r_unique
+                         and tuple(u.columns) == r_index[u.name].expressions)
+        moved_out = tuple(UniqueConstraint(ix.name, ix.expressions, description=ix.description, file=ix.file,
+                                           line=ix.line)
+                          for ix in left.indexes if ix.name in r_unique and ix.name not in r_index and ix.unique
+                          and not ix.where and tuple(r_unique[ix.name].columns) == ix.expressions)
+        if moved_in or moved_out:
+            gone_in, gone_out = {i.name for i in moved_in}, {u.name for u in moved_out}
+            left = dataclasses.replace(
+                left, uniques=(*[u for u in left.uniques if u.name not in gone_in], *moved_out),
+                indexes=(*[i for i in left.indexes if i.name not in gone_out], *moved_in))
+    if getattr(spelling, "unnamed_foreign_keys", False):
+        def what(f: ForeignKey) -> tuple:
+            return tuple(f.columns), f.foreign_table, tuple(f.foreign_columns)
+
+        r_names = {f.name for f in right.foreign_keys}
+        by_what = {what(f): f.name for f in right.foreign_keys}
+        fks = tuple(dataclasses.replace(f, name=by_what[what(f)])
+                    if f.name not in r_names and what(f) in by_what else f for f in left.foreign_keys)
+        if fks != left.foreign_keys:
+            left = dataclasses.replace(left, foreign_keys=fks)
+    return left
+
+
 def compare_tables(left: Table, right: Table, spelling: Spelling) -> list[Difference]:
     """Everything that differs between two versions of one table (see the module docstring)."""
+    left = align(left, right, spelling)
     out: list[Difference] = []
     lcols = {c.name: c for c in left.columns}
     for c in right.columns:
@@ -214,6 +273,39 @@ def compare_tables(left: Table, right: Table, spelling: Spelling) -> list[Differ
     if left.rls_enabled != right.rls_enabled:
         out.append(Difference("rls", CHANGED, None, "rls", left, right))
     return out
+
+
+def adopt_names(left: Table, right: Table, kinds: Iterable[str]) -> Table:
+    """``left`` with its ``kinds`` objects ("foreign_key", "primary_key", "index", ...) renamed to
+    the name ``right`` gives the object with the same columns, where ``left``'s name is not one of
+    ``right``'s: for a database that keeps no name for them (SQLite's foreign keys, MySQL's
+    ``PRIMARY``), so that only what the database does keep is compared."""
+    fields = {"foreign_key": "foreign_keys", "unique": "uniques", "check": "checks", "index": "indexes"}
+    table = left
+    for kind in kinds:
+        items = next(i for k, i, _ in NAMED if k == kind)
+        theirs = list(items(right))
+        names = {y.name for y in theirs}
+        mine = list(items(table))
+        taken = {x.name for x in mine}
+        renamed = []
+        for x in mine:
+            if x.name not in names:
+                match = next((y for y in theirs if y.name not in taken and _columns_of(y) == _columns_of(x)), None)
+                if match is not None:
+                    taken.add(match.name)
+                    x = replace(x, name=match.name)
+            renamed.append(x)
+        if kind == "primary_key":
+            table = replace(table, primary_key=renamed[0] if renamed else None)
+        else:
+            table = replace(table, **{fields[kind]: tuple(renamed)})
+    return table
+
+
+def _columns_of(obj: Any) -> tuple:
+    cols = getattr(obj, "columns", ())
+    return tuple(getattr(c, "expression", c) for c in cols)
 
 
 def changed_names(diffs: Iterable[Difference], kind: str) -> dict[str, None]:

@@ -79,6 +79,16 @@ class AddConstraint:
 class DropConstraint:
     key: str
     name: str
+    #: which kinds of constraint the name may be ("foreign_key", "unique", "check", "primary_key");
+    #: empty: any (MySQL's ``DROP FOREIGN KEY`` and ``DROP INDEX`` name one kind each)
+    kinds: tuple = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DropPrimaryKey:
+    """MySQL's ``DROP PRIMARY KEY``: the table's key, whatever its name."""
+
+    key: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +152,7 @@ class Touch:
 
 Op = Union[
     CreateTable, DropTable, RenameTable, SetTableSchema, AddColumn, DropColumn, RenameColumn,
-    AlterColumn, AddConstraint, DropConstraint, RenameConstraint, CreateIndex, DropIndex,
+    AlterColumn, AddConstraint, DropConstraint, DropPrimaryKey, RenameConstraint, CreateIndex, DropIndex,
     RenameIndex, SetRls, CreateEnum, DropEnum, AddEnumValue, Touch,
 ]
 
@@ -177,19 +187,28 @@ def add_constraint(t: Table, con) -> Table:
         return dataclasses.replace(t, columns=cols, primary_key=dataclasses.replace(con, composite=True))
     return t
 
-def drop_constraint(t: Table, name: str) -> Table:
-    pk = t.primary_key if t.primary_key is None or t.primary_key.name != name else None
+def drop_constraint(t: Table, name: str, kinds: tuple = ()) -> Table:
+    def gone(kind: str, x) -> bool:
+        return x.name == name and (not kinds or kind in kinds)
+
+    pk = t.primary_key if t.primary_key is None or not gone("primary_key", t.primary_key) else None
     cols = t.columns
-    if name == f"{t.name}_pkey" and t.primary_key is None:
+    if (name == f"{t.name}_pkey" and t.primary_key is None or t.primary_key is not None and pk is None) and (
+            not kinds or "primary_key" in kinds):
         cols = tuple(dataclasses.replace(c, primary_key=False) for c in cols)
     return dataclasses.replace(
         t,
         columns=cols,
         primary_key=pk,
-        foreign_keys=tuple(f for f in t.foreign_keys if f.name != name),
-        uniques=tuple(u for u in t.uniques if u.name != name),
-        checks=tuple(c for c in t.checks if c.name != name),
+        foreign_keys=tuple(f for f in t.foreign_keys if not gone("foreign_key", f)),
+        uniques=tuple(u for u in t.uniques if not gone("unique", u)),
+        checks=tuple(c for c in t.checks if not gone("check", c)),
     )
+
+
+def drop_primary_key(t: Table) -> Table:
+    return dataclasses.replace(t, primary_key=None,
+                               columns=tuple(dataclasses.replace(c, primary_key=False) for c in t.columns))
 
 def rename_column(t: Table, old: str, new: str) -> Table:
     def ren(names):

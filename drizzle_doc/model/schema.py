@@ -300,6 +300,9 @@ class View:
     description: Doc = NO_DOC
     file: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+    # MySQL's view options as declared: ("algorithm", "merge"), ("sqlSecurity", "invoker"),
+    # ("withCheckOption", "cascaded"); drizzle-kit's defaults are not filled in
+    options: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:

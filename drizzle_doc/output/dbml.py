@@ -1,7 +1,7 @@
 """The model as DBML (``inspect --format dbml``), for dbdiagram.io and dbdocs.
 
 One document per project: a ``Project`` block, the enums, the tables (``schema.table`` outside
-``public``), the refs and the table groups.  Columns carry their type as drizzle-kit spells it
+the default schema: ``public``, SQLite's ``main``), the refs and the table groups.  Columns carry their type as drizzle-kit spells it
 (quoted where DBML needs it: ``"timestamp with time zone"``, ``"text[]"``; an enum column's type is
 the enum, ``catalog.status``), ``pk``, ``not null``, ``unique`` (a column's own ``.unique()``),
 ``increment`` (serials and identity columns), ``default:`` and ``note:`` (the JSDoc text).  A SQL
@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Optional, Sequence
 
-from drizzle_doc.model import Column, Doc, Schema, Table
+from drizzle_doc.model import Column, Doc, Schema, Table, unqualified
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PLAIN_TYPE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\(\d+(,\d+)*\))?$")
@@ -50,7 +50,7 @@ def string(text: str) -> str:
 
 
 def table_ref(schema: str, name: str) -> str:
-    return ident(name) if schema == "public" else f"{ident(schema)}.{ident(name)}"
+    return ident(name) if unqualified(schema) else f"{ident(schema)}.{ident(name)}"
 
 
 def note_text(doc: Doc) -> str:

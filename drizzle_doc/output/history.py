@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from drizzle_doc.model import Diagnostic
+from drizzle_doc.model import Diagnostic, unqualified
 
 from drizzle_doc.history.records import Change, Drift, History, Migration, MigrationRef, iso_when
 
@@ -137,7 +137,7 @@ def history_text(history: History, shown: Shown = _same) -> str:
         if not m.changes:
             lines.append("    (no schema change)")
         for c in m.changes:
-            where = c.table.split(".", 1)[1] if c.table and c.table.startswith("public.") else (c.table or "-")
+            where = c.table.split(".", 1)[1] if c.table and unqualified(c.table.split(".", 1)[0]) else (c.table or "-")
             lines.append(f"    {where}: {c.summary}")
     if history.drift:
         lines.append("")

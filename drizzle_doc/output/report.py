@@ -11,6 +11,14 @@ JSON format (``--format json``), version 1, keys always present::
       "version": 1,
       "ok": false,                      # true when there is no error finding
       "summary": {"errors": 1, "warnings": 2, "infos": 0},
+      "coverage": {                     # check only: description coverage (drizzle_doc.model.coverage)
+        "total": {"covered": 25, "total": 40, "percent": 62.5},
+        "tables": [                     # every table, by file then table key
+          {"table": "public.sessions", "name": "sessions", "file": "server/src/models/sessions.ts",
+           "line": 12, "described": false, "columns": {"covered": 0, "total": 6},
+           "covered": 0, "total": 7, "percent": 0.0}
+        ]
+      },
       "findings": [
         {
           "rule": "uuid-pk",            # Diagnostic.code: rule or check id (see RULE_IDS in drizzle_doc.commands.check)
@@ -25,7 +33,8 @@ JSON format (``--format json``), version 1, keys always present::
       ]
     }
 
-Findings are sorted by file, line, rule and message.
+Findings are sorted by file, line, rule and message.  Coverage counts, per table, its own
+description (1) and each column's (1 each); ``percent`` is rounded down to one decimal.
 """
 
 from __future__ import annotations
@@ -34,6 +43,7 @@ import json
 from typing import Iterable, Optional, Sequence
 
 from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic
+from drizzle_doc.model.coverage import Coverage
 
 JSON_VERSION = 1
 
@@ -62,13 +72,38 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
 
 
+def coverage_json(cov: Coverage) -> dict:
+    """The ``coverage`` key of check's JSON: the total and every table, by file then table key."""
+    def figures(covered: int, total: int, pct: float) -> dict:
+        return {"covered": covered, "total": total, "percent": pct}
+
+    tables = sorted(cov.tables, key=lambda t: (t.file, t.table))
+    return {"total": figures(cov.covered, cov.total, cov.percent),
+            "tables": [{"table": t.table, "name": t.name, "file": t.file or None, "line": t.line or None,
+                        "described": t.described,
+                        "columns": {"covered": t.columns_described, "total": t.columns},
+                        **figures(t.covered, t.total, t.percent)} for t in tables]}
+
+
+def coverage_text(cov: Coverage, least: int = 3) -> str:
+    """One line: the total description coverage and the least covered tables; "" without tables."""
+    if not cov.tables:
+        return ""
+    line = f"description coverage: {cov.percent}% ({cov.covered}/{cov.total} tables and columns)"
+    worst = cov.least(least)
+    if worst:
+        line += "; least covered: " + ", ".join(f"{t.name} {t.percent}% ({t.covered}/{t.total})" for t in worst)
+    return line
+
+
 def render_text(findings: Sequence[Diagnostic], color: bool = False, *, label: str = "drizzle-doc check",
                 ok_message: str = "docs are current and every rule passes", note: str = "",
-                no_file: str = "(project)") -> str:
+                no_file: str = "(project)", coverage: Optional[Coverage] = None) -> str:
     """Human text grouped per file; ANSI colour only when ``color``.
 
     ``label``/``ok_message`` name the command in the closing line (check and verify
-    share this format); ``note`` is appended to the closing line.
+    share this format); ``note`` is appended to the closing line; ``coverage`` (check)
+    adds its one line before it.
     """
     import click
 
@@ -99,6 +134,9 @@ def render_text(findings: Sequence[Diagnostic], color: bool = False, *, label: s
     c = counts(findings)
     if findings:
         lines.append("")
+    cov_line = coverage_text(coverage) if coverage is not None else ""
+    if cov_line:
+        lines.append(cov_line)
     tail = f" {note}" if note else ""
     if c["errors"] or c["warnings"]:
         summary = f"{label}: {_plural(c['errors'], 'error')}, {_plural(c['warnings'], 'warning')}"
@@ -114,14 +152,15 @@ def finding_json(f: Diagnostic) -> dict:
 
 
 def render_json(findings: Sequence[Diagnostic], *, extra: Optional[dict] = None,
-                extra_summary: Optional[dict] = None) -> str:
+                extra_summary: Optional[dict] = None, coverage: Optional[Coverage] = None) -> str:
     """The JSON document; ``extra`` adds top-level keys (verify: database, schemas),
-    ``extra_summary`` adds counts to ``summary``."""
+    ``extra_summary`` adds counts to ``summary``, ``coverage`` (check) the ``coverage`` key."""
     findings = sort_findings(findings)
     payload = {
         "version": JSON_VERSION,
         "ok": exit_code(findings) == 0,
         "summary": {**counts(findings), **(extra_summary or {})},
+        **({"coverage": coverage_json(coverage)} if coverage is not None else {}),
         **(extra or {}),
         "findings": [finding_json(f) for f in findings],
     }
@@ -136,8 +175,10 @@ def _gh_prop(s: str) -> str:
     return _gh_data(s).replace(":", "%3A").replace(",", "%2C")
 
 
-def render_github(findings: Sequence[Diagnostic], *, label: str = "drizzle-doc check") -> str:
-    """GitHub Actions workflow commands: ``::error file=F,line=N,title=T::message`` per finding."""
+def render_github(findings: Sequence[Diagnostic], *, label: str = "drizzle-doc check",
+                  coverage: Optional[Coverage] = None) -> str:
+    """GitHub Actions workflow commands: ``::error file=F,line=N,title=T::message`` per finding;
+    then the coverage line (check) and the summary as plain log lines."""
     kinds = {ERROR: "error", WARNING: "warning", INFO: "notice"}
     out = []
     for f in sort_findings(findings):
@@ -152,5 +193,8 @@ def render_github(findings: Sequence[Diagnostic], *, label: str = "drizzle-doc c
             msg += "\n" + f.diff.rstrip("\n")
         out.append(f"::{kinds.get(f.severity, 'warning')} {','.join(props)}::{_gh_data(msg)}")
     c = counts(findings)
+    cov_line = coverage_text(coverage) if coverage is not None else ""
+    if cov_line:
+        out.append(cov_line)
     out.append(f"{label}: {_plural(c['errors'], 'error')}, {_plural(c['warnings'], 'warning')}")
     return "\n".join(out) + "\n"

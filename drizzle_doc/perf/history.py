@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Optional
 
 from drizzle_doc.history import migrations
-from drizzle_doc.history.drift import compute_drift, drift_by_key, drift_fingerprint
+from drizzle_doc.history.drift import compute_drift, drift_by_key, drift_fingerprint, kit_naming
 from drizzle_doc.history.migrations import history_digest
 from drizzle_doc.history.records import History
 from drizzle_doc.model import Schema, Table
@@ -85,7 +85,8 @@ class HistoryHandle:
         model = schema.tables_by_key()
         unchanged = {key for key, fp, _ in self._packed if key in model and drift_fingerprint(model[key]) == fp}
         migrated = _PackedTables((key, data) for key, _, data in self._packed)
-        return dataclasses.replace(history, drift=drift_by_key(schema, migrated, self._latest.enums, unchanged))
+        return dataclasses.replace(history, drift=drift_by_key(schema, migrated, self._latest.enums, unchanged,
+                                                                kit_naming(project)))
 
 
 class _PackedTables(Mapping):

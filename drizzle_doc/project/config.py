@@ -146,12 +146,18 @@ def config_dialect(dialect: Any, driver: Any, path: Path) -> str:
     as drizzle-doc registers it; a :class:`ConfigError` (exit 2) for one it cannot document."""
     from drizzle_doc.dialects import registered
 
+    from drizzle_doc.project.contain import line_of_literal
+
     if not isinstance(dialect, str) or not dialect:
+        if isinstance(driver, str) and driver not in DRIVER_DIALECTS:
+            # drizzle-kit before 0.21 took the dialect from the driver; an unknown one is not a guess
+            line = line_of_literal(path, driver)
+            raise ConfigError(f"{path}{f':{line}' if line else ''}: driver {driver!r} names no dialect drizzle-doc "
+                              f"knows and the config has no `dialect`: drizzle-doc documents "
+                              f"{', '.join(registered())} schemas (set `dialect` in the config)")
         dialect = DRIVER_DIALECTS.get(driver, "postgresql") if isinstance(driver, str) else "postgresql"
     name = DIALECT_ALIASES.get(dialect, dialect)
     if name not in registered():
-        from drizzle_doc.project.contain import line_of_literal
-
         line = line_of_literal(path, dialect)
         raise ConfigError(f"{named(path)}{f':{line}' if line else ''}: dialect {dialect!r} is not supported: "
                           f"drizzle-doc documents {', '.join(registered())} schemas")
@@ -188,7 +194,12 @@ def _project_from_config(path: Path, overrides: dict, boundary: Optional[Path] =
             problems.append(Diagnostic(ERROR, config_rel, None, f"`schema` in {path.name} must be a string or an array of strings", None, "config"))
         schema = DEFAULT_SCHEMA_GLOBS
     out = field("out")
-    dialect = config_dialect(field("dialect"), field("driver"), path)
+    dialect_value = field("dialect")
+    # `driver` only names the dialect in configs without one (drizzle-kit before 0.21); beside a
+    # `dialect` it picks a connection, which documenting never opens: not read, so a driver chosen
+    # at run time (`process.env.X ? undefined : "d1-http"`) is no problem
+    driver = field("driver") if not (isinstance(dialect_value, str) and dialect_value) else None
+    dialect = config_dialect(dialect_value, driver, path)
     casing = field("casing")
     if casing is not None and casing not in CASINGS:
         problems.append(Diagnostic(ERROR, config_rel, None, f"`casing` must be one of {', '.join(CASINGS)}", None, "config"))

@@ -9,7 +9,8 @@ taken, first found wins, from:
    ``node_modules`` from the project root up to the repository boundary;
 3. the ``drizzle-kit`` (else ``drizzle-orm``) range in the nearest package.json, then in the
    workspace root's (the boundary's);
-4. the newest snapshot in the migrations folder (version 8 and up is kit 1.0's ``ddl`` list);
+4. the newest snapshot in the migrations folder (kit 1.0's ``ddl`` list: PostgreSQL's version 8
+   and up, MySQL's 6, SQLite's 7);
 5. else 0.x.
 
 A project whose drizzle-kit and drizzle-orm generations disagree gets a warning: kit 1.0 needs
@@ -29,6 +30,9 @@ from drizzle_doc.model import WARNING, Diagnostic
 GENERATIONS = ("0", "1")
 _MAJOR = re.compile(r"(\d+)\.")
 _SNAPSHOT_VERSION = re.compile(rb'"version"\s*:\s*"(\d+)"')
+_SNAPSHOT_DIALECT = re.compile(rb'"dialect"\s*:\s*"(\w+)"')
+#: the first snapshot version of kit 1.0 (a ``ddl`` list) per dialect; 8 for one not named
+_DDL_FROM = {b"postgresql": 8, b"mysql": 6, b"sqlite": 7, b"turso": 7}
 _PKG_MAX = 5 * 1024 * 1024
 
 
@@ -139,7 +143,8 @@ def config_casing_evidence(project) -> Optional[bool]:
 
 
 def _snapshot_generation(root: Path, migrations: Optional[str]) -> Optional[str]:
-    """From the newest snapshot's ``version``: 8 and up (a ``ddl`` list) is kit 1.0's."""
+    """From the newest snapshot's ``version`` and ``dialect``: kit 1.0's ``ddl`` list is PostgreSQL's
+    version 8 and up, MySQL's 6, SQLite's 7."""
     from drizzle_doc.project import DEFAULT_MIGRATION_DIRS
 
     for rel in ([migrations] if migrations else list(DEFAULT_MIGRATION_DIRS)):
@@ -161,7 +166,8 @@ def _snapshot_generation(root: Path, migrations: Optional[str]) -> Optional[str]
             continue
         m = _SNAPSHOT_VERSION.search(head)
         if m:
-            return "1" if int(m.group(1)) >= 8 else "0"
+            d = _SNAPSHOT_DIALECT.search(head)
+            return "1" if int(m.group(1)) >= _DDL_FROM.get(d.group(1) if d else b"", 8) else "0"
     return None
 
 

@@ -20,7 +20,8 @@ and node runs with ``--preserve-symlinks`` so drizzle-kit and the schema share t
 drizzle-orm.  drizzle-orm 1.0 moved ``relations`` to ``drizzle-orm/_relations``: the copy's
 imports are rewritten to it (what a user upgrading does; relations never reach a snapshot),
 and the skip marker applies to generation 0 only.  A fixture whose ``.oracle-kit`` file says
-``1`` is a 1.0-only project (drizzle-orm 0.x cannot load it).
+``1`` is a 1.0-only project (drizzle-orm 0.x cannot load it: ``snakeCase.table``, a creator's
+casing, ``defineRelations``): kit1, mysql-kit1, sqlite-kit1.
 """
 
 from __future__ import annotations

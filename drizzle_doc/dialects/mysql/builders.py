@@ -17,6 +17,8 @@ from drizzle_doc.drizzle.core import (
     ColumnBuilder,
     IndexBuilder,
     SchemaValue,
+    casing_arg,
+    casing_namespace,
     ViewBuilder,
     chained,
     check_builder,
@@ -232,7 +234,7 @@ class MySqlSchemaValue(SchemaValue):
 
 def _schema(ev, args, call):
     if args and isinstance(args[0], str):
-        return MySqlSchemaValue(args[0], MYSQL_CORE_BUILDERS)
+        return MySqlSchemaValue(args[0], MYSQL_CORE_BUILDERS, casing_arg(args, 1))
     return Unknown("dynamic schema name", call.site)
 
 
@@ -259,6 +261,8 @@ def _mysql_core_members() -> dict[str, Any]:
 
 MYSQL_CORE = _mysql_core_members()
 MYSQL_CORE_BUILDERS = JSObject({name: MYSQL_CORE[name] for name in COLUMN_BUILDERS})
+for _prefix, _casing in (("snakeCase", "snake_case"), ("camelCase", "camelCase")):  # drizzle-orm 1.0
+    MYSQL_CORE[_prefix] = casing_namespace(_prefix, _casing, MYSQL_CORE_BUILDERS, _schema)
 
 
 def natives() -> dict[str, Namespace]:

@@ -33,13 +33,16 @@ def quote_literal(text: str) -> str:
 
 
 def column_definition(c: Column, in_primary_key: bool) -> str:
-    """The column as drizzle-kit's CREATE TABLE writes it (without constraints)."""
-    parts = [quote_ident(c.name), c.type]
+    """The column as drizzle-kit's CREATE TABLE writes it (without constraints).  A ``serial`` is
+    restated as what it stands for without its ``UNIQUE``: ``bigint unsigned AUTO_INCREMENT NOT
+    NULL`` (``MODIFY … serial`` would add a second unique key, ``id_2``, every time it runs)."""
+    serial = c.type.strip().lower() == "serial"
+    parts = [quote_ident(c.name), "bigint unsigned" if serial else c.type]
     if c.generated is not None:
         parts.append(f"GENERATED ALWAYS AS ({c.generated.expression}) {c.generated.type.upper()}")
-    if c.autoincrement:
+    if c.autoincrement or serial:
         parts.append("AUTO_INCREMENT")
-    if c.not_null or in_primary_key:
+    if c.not_null or in_primary_key or serial:
         parts.append("NOT NULL")
     if c.default is not None and c.generated is None:
         parts.append(f"DEFAULT {c.default}")

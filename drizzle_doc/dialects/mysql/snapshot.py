@@ -1,5 +1,6 @@
-"""drizzle-kit's MySQL snapshot JSON (``meta/NNNN_snapshot.json``, ``dialect: "mysql"``, version 5)
--> :class:`model.Schema`.
+"""drizzle-kit's MySQL snapshot JSON -> :class:`model.Schema`: 0.x's (``meta/NNNN_snapshot.json``,
+``dialect: "mysql"``, version 5) and 1.0's (``<timestamp>_<name>/snapshot.json``, version 6: one
+flat ``ddl`` list of entities, :func:`_load_ddl`).
 
 Its shape differs from PostgreSQL's: tables are keyed by name (no schema); a column's primary
 key is a one-column entry of ``compositePrimaryKeys`` named ``<table>_<column>`` (the column says
@@ -15,7 +16,7 @@ import dataclasses
 from typing import Any
 
 from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
-from drizzle_doc.dialects.snapshot_json import as_dict, as_strs, default_text
+from drizzle_doc.dialects.snapshot_json import as_dict, as_strs, ddl_renames, default_text
 from drizzle_doc.model import (
     Check,
     Column,
@@ -31,6 +32,7 @@ from drizzle_doc.model import (
 )
 
 SUPPORTED_VERSIONS = ("5",)
+DDL_VERSIONS = ("6",)  # drizzle-kit 1.0
 SCHEMA = "public"  # the model's default schema (see dialects/mysql/__init__.py)
 
 
@@ -153,8 +155,10 @@ def load_snapshot(data: Any) -> Schema:
     if data.get("dialect") != "mysql":
         raise SnapshotError(f"dialect {data.get('dialect')!r} is not mysql")
     version = str(data.get("version", ""))
+    if version in DDL_VERSIONS:
+        return _load_ddl(data)
     if version not in SUPPORTED_VERSIONS:
-        raise UnsupportedSnapshot(f"MySQL snapshot version {version!r} is not supported (expected 5)")
+        raise UnsupportedSnapshot(f"MySQL snapshot version {version!r} is not supported (expected 5 or 6)")
     tables = data.get("tables")
     if not isinstance(tables, dict):
         raise SnapshotError("no `tables` object")
@@ -165,9 +169,71 @@ def load_snapshot(data: Any) -> Schema:
     )
 
 
+def _load_ddl(data: dict) -> Schema:
+    """drizzle-kit 1.0's snapshot: ``tables``, ``columns``, ``pks`` (every one ``PRIMARY``; a
+    one-column key is the column's), ``fks``, ``indexes`` (unique constraints among them),
+    ``checks`` and ``views`` entities, read into the model as the extractor states a kit 1.0
+    project."""
+    ddl = data.get("ddl")
+    if not isinstance(ddl, list):
+        raise SnapshotError("no `ddl` list")
+    entities = [e for e in ddl if isinstance(e, dict)]
+    tables: dict[str, dict] = {}
+    for e in entities:
+        if e.get("entityType") == "tables":
+            tables[str(e.get("name"))] = {"columns": [], "pk": None, "fks": [], "indexes": [], "checks": []}
+    views = []
+    for e in entities:
+        kind = e.get("entityType")
+        if kind == "views":
+            definition = e.get("definition")
+            views.append(View(str(e.get("name", "")), SCHEMA, False, (),
+                              definition if isinstance(definition, str) else None, False))
+            continue
+        t = tables.get(str(e.get("table")))
+        if t is None:
+            continue
+        name = str(e.get("name", ""))
+        if kind == "columns":
+            gen = as_dict(e.get("generated"))
+            sql_type = str(e.get("type", ""))
+            t["columns"].append(Column(
+                name=name, property="", type=sql_type, not_null=bool(e.get("notNull", False)),
+                default=default_text(e.get("default")), on_update="onUpdateNow()" if e.get("onUpdateNow") else None,
+                generated=Generated(str(gen.get("as", "")), str(gen.get("type") or "virtual")) if gen else None,
+                enum_values=enum_values(sql_type), autoincrement=bool(e.get("autoIncrement", False))))
+        elif kind == "pks":
+            cols = as_strs(e.get("columns"))
+            t["pk"] = PrimaryKey(name, cols, len(cols) > 1)
+        elif kind == "fks":
+            t["fks"].append(ForeignKey(
+                name=name, columns=as_strs(e.get("columns")), foreign_schema=SCHEMA,
+                foreign_table=str(e.get("tableTo", "")), foreign_columns=as_strs(e.get("columnsTo")),
+                on_delete=str(e.get("onDelete") or "NO ACTION"), on_update=str(e.get("onUpdate") or "NO ACTION")))
+        elif kind == "indexes":
+            cols = tuple(IndexColumn(str(as_dict(c).get("value", "")), bool(as_dict(c).get("isExpression")))
+                         for c in (e.get("columns") if isinstance(e.get("columns"), list) else ()))
+            options = tuple((k, str(e[k])) for k in ("algorithm", "lock") if isinstance(e.get(k), str))
+            t["indexes"].append(Index(name, cols, bool(e.get("isUnique", False)), str(e.get("using") or "btree"),
+                                      None, False, options))
+        elif kind == "checks":
+            t["checks"].append(Check(name, str(e.get("value", ""))))
+    out = []
+    for name, t in tables.items():
+        pk = t["pk"]
+        columns = tuple(t["columns"])
+        if pk is not None:
+            columns = tuple(dataclasses.replace(c, not_null=True, primary_key=not pk.composite)
+                            if c.name in pk.columns else c for c in columns)
+        out.append(Table(name=name, schema=SCHEMA, columns=columns, primary_key=pk, foreign_keys=tuple(t["fks"]),
+                         indexes=tuple(t["indexes"]), checks=tuple(t["checks"])))
+    return Schema(tables=tuple(out), views=tuple(views))
+
+
 def snapshot_renames(data: Any) -> tuple[dict[str, str], dict[str, str]]:
-    """drizzle-kit's recorded renames (``_meta.tables``, ``_meta.columns``), keyed as the history
-    keys tables: ``public.<table>`` and ``public.<table>.<column>``."""
+    """drizzle-kit's recorded renames (0.x: ``_meta.tables``, ``_meta.columns``; 1.0: ``renames``,
+    ``"old->new"`` and ``"t.old->t.new"``), keyed as the history keys tables: ``public.<table>``
+    and ``public.<table>.<column>``."""
     meta = as_dict(as_dict(data).get("_meta"))
 
     def key(s: Any) -> str:
@@ -176,4 +242,6 @@ def snapshot_renames(data: Any) -> tuple[dict[str, str], dict[str, str]]:
 
     tables = {key(k): key(v) for k, v in as_dict(meta.get("tables")).items()}
     columns = {key(k): key(v) for k, v in as_dict(meta.get("columns")).items()}
+    for old, new in ddl_renames(as_dict(data).get("renames")):
+        (columns if "." in old else tables)[key(old)] = key(new)
     return tables, columns

@@ -56,6 +56,7 @@ class PostgresDialect(Dialect):
     name = "postgresql"
     core_package = "drizzle-orm/pg-core"
     default_schema = "public"
+    default_schema_named = True
     kit_naming = {"0": KIT_0, "1": KIT_1}
 
     def natives(self) -> dict[str, Any]:
@@ -98,17 +99,29 @@ class PostgresDialect(Dialect):
 
         return snapshot_renames(data)
 
+    def open_catalog(self, url: str):
+        from drizzle_doc.dialects.postgres.catalog import connect
+
+        return connect(url)
+
     def read_catalog(self, conn, schemas):
         from drizzle_doc.dialects.postgres.catalog import read_catalog
 
         return read_catalog(conn, schemas)
+
+    def read_comments(self, conn, schemas):
+        from drizzle_doc.dialects.postgres.catalog import read_comments
+
+        return read_comments(conn, schemas)
 
     def comments_sql(self, schema) -> str:
         from drizzle_doc.dialects.postgres.comments import comments_sql
 
         return comments_sql(schema)
 
-    def export_sql(self, schema) -> str:
+    def export_sql(self, schema, kit: str = "0") -> str:
+        """drizzle-kit 0.31's ``export`` (kit 1.0's PostgreSQL export is not mirrored yet: the
+        0.31 spelling is written for both)."""
         from drizzle_doc.dialects.postgres.export import export_sql
 
         return export_sql(schema)

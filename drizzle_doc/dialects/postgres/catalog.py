@@ -1,9 +1,10 @@
 """Read a live PostgreSQL catalog into the model, spelled as drizzle-kit spells it.
 
 Only ``pg_catalog`` is read (``information_schema`` silently hides objects the
-role has no privilege on, which would turn into false drift).  The caller owns
-the connection and its read-only transaction (see :mod:`drizzle_doc.commands.verify`);
-this module runs SELECTs only.
+role has no privilege on, which would turn into false drift).  :func:`connect` opens the
+connection ``verify`` uses (psycopg 3, one READ ONLY transaction rolled back at the end, short
+timeouts, ``search_path = pg_catalog``, the password masked in every message); this module runs
+SELECTs only.
 
 Types come from ``format_type()`` and are respelled the way drizzle-kit writes
 its snapshot (``character varying(255)`` -> ``varchar(255)``,
@@ -15,11 +16,15 @@ their name, schema-qualified outside ``public``).  Defaults are kept as
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from dataclasses import dataclass
-from typing import Iterable, Optional
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Optional
 
+from drizzle_doc.dialects.base import CatalogComments
 from drizzle_doc.dialects.postgres.spelling import drizzle_type
+from drizzle_doc.errors import DatabaseError, UsageError
+from drizzle_doc.masking import mask_text, mask_url
 from drizzle_doc.model import (
     NO_DOC,
     Check,
@@ -40,6 +45,98 @@ from drizzle_doc.model import (
 
 _FK_ACTIONS = {"a": "no action", "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 _SERIALS = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+
+
+# ---------------------------------------------------------------------------
+# Connecting, read-only
+# ---------------------------------------------------------------------------
+
+CONNECT_TIMEOUT = 5  # seconds
+STATEMENT_TIMEOUT_MS = 15000
+LOCK_TIMEOUT_MS = 2000
+
+
+@contextmanager
+def connect(url: str, *, connect_timeout: int = CONNECT_TIMEOUT,
+            statement_timeout_ms: int = STATEMENT_TIMEOUT_MS) -> Iterator[object]:
+    """A psycopg connection inside a READ ONLY transaction that is rolled back at the end.
+
+    Raises :class:`DatabaseError` (exit code 2) for a bad URL, an unreachable
+    server, a failed login or missing permissions; the password never appears.
+    """
+    try:
+        import psycopg
+        from psycopg import conninfo as ci
+    except ImportError:
+        raise UsageError("verify needs the PostgreSQL driver psycopg, which is not installed: "
+                         "pip install 'drizzle-doc[verify]'") from None
+
+    if not url or not url.strip():
+        raise UsageError("no database URL: pass --database-url or set DATABASE_URL")
+    scheme = re.match(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):", url)
+    if scheme and scheme.group(1).lower() not in ("postgres", "postgresql"):
+        raise UsageError(f"this is a PostgreSQL project: --database-url must be a postgresql:// URL or a libpq "
+                         f"connection string, not {mask_url(url)}")
+    # search_path=pg_catalog from the start of the session (it overrides ALTER ROLE/DATABASE
+    # defaults): no function or operator a database user planted in another schema can be
+    # picked, and every call in catalog.py is schema-qualified as well.
+    options = (f"-c default_transaction_read_only=on -c statement_timeout={statement_timeout_ms} "
+               f"-c lock_timeout={LOCK_TIMEOUT_MS} -c idle_in_transaction_session_timeout=60000 "
+               "-c search_path=pg_catalog")
+    try:
+        info = ci.make_conninfo(url, connect_timeout=str(connect_timeout),
+                                application_name="drizzle-doc verify", options=options)
+    except (psycopg.Error, ValueError, TypeError) as exc:
+        raise DatabaseError(f"bad database URL {mask_url(url)}: {mask_text(_first_line(exc), url)}") from None
+    try:
+        conn = psycopg.connect(info, autocommit=False)
+    except psycopg.Error as exc:
+        raise DatabaseError(_connect_message(url, exc)) from None
+    except (UnicodeError, ValueError, OSError) as exc:
+        # e.g. a host name over 63 characters a label, which the resolver's IDNA step refuses
+        raise DatabaseError(f"bad database host in {mask_url(url)}: {mask_text(_first_line(exc), url)}") from None
+    try:
+        try:
+            conn.execute("SET TRANSACTION READ ONLY")
+            conn.execute(f"SET LOCAL statement_timeout = {int(statement_timeout_ms)}")
+            conn.execute("SET LOCAL search_path = pg_catalog")
+            yield conn
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise DatabaseError(
+                f"missing permissions on {mask_url(url)}: {mask_text(_first_line(exc), url)} "
+                "(verify needs to read pg_catalog; grant CONNECT and USAGE on the schemas)") from None
+        except psycopg.errors.QueryCanceled as exc:
+            raise DatabaseError(
+                f"query timed out on {mask_url(url)} after {statement_timeout_ms} ms: "
+                f"{mask_text(_first_line(exc), url)}") from None
+        except psycopg.Error as exc:
+            raise DatabaseError(f"database error on {mask_url(url)}: {mask_text(_first_line(exc), url)}") from None
+    finally:
+        try:
+            conn.rollback()
+        finally:
+            conn.close()
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _connect_message(url: str, exc: BaseException) -> str:
+    text = mask_text(str(exc).strip(), url)
+    low = text.lower()
+    where = mask_url(url)
+    detail = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    if "permission denied" in low or "insufficient privilege" in low:
+        return f"missing permissions on {where}: {detail}"
+    if "password authentication failed" in low or "no password supplied" in low:
+        return f"login failed on {where}: {detail}"
+    if "does not exist" in low:
+        return f"cannot use {where}: {detail}"
+    if "invalid" in low and ("uri" in low or "connection option" in low or "conninfo" in low):
+        return f"bad database URL {where}: {detail}"
+    return f"cannot connect to {where}: {detail}"
 
 
 # ---------------------------------------------------------------------------
@@ -192,14 +289,6 @@ ORDER BY 1, 2, 3
 QUERIES = (_RELATIONS_SQL, _COLUMNS_SQL, _SEQ_SQL, _CONSTRAINTS_SQL, _INDEXES_SQL, _INDEX_KEYS_SQL,
            _UNIQUE_NND_SQL, _ENUMS_SQL, _VIEW_DEF_SQL, _ATTNAMES_SQL, _TABLE_COMMENTS_SQL,
            _COLUMN_COMMENTS_SQL)
-
-
-@dataclass(frozen=True, slots=True)
-class CatalogComments:
-    """``COMMENT ON`` text by object: tables ``(schema, table)`` and columns ``(schema, table, column)``."""
-
-    tables: tuple[tuple[tuple[str, str], str], ...] = ()
-    columns: tuple[tuple[tuple[str, str, str], str], ...] = ()
 
 
 def _doc(text: Optional[str]) -> Doc:

@@ -11,31 +11,8 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+from drizzle_doc.dialects.kit_hash import kit_hash, shorten_foreign_key  # noqa: F401 (kit 1.0's names, shared with MySQL)
 from drizzle_doc.ts.values import js_string, json_stringify
-
-_DICTIONARY = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-
-def kit_hash(text: str, length: int = 12) -> str:
-    """drizzle-kit 1.0's ``hash()`` (``src/dialects/common.ts``): a base-62 polynomial hash."""
-    size = len(_DICTIONARY)
-    combinations = size ** length
-    value, power = 0, 1
-    for ch in text:  # JS for..of walks code points, as Python's str does
-        value = (value + ord(ch) * power) % combinations
-        power = power * 53 % combinations
-    out = []
-    for _ in range(length):
-        out.append(_DICTIONARY[value % size])
-        value //= size
-    return "".join(reversed(out))
-
-
-def shorten_foreign_key(name: str, table: str) -> str:
-    """``defaultNameForFK``: past 63 characters, ``<table>_<hash>_fkey`` (or ``<hash>_fkey``)."""
-    if len(name) <= 63:
-        return name
-    return f"{table}_{kit_hash(name)}_fkey" if len(table) < 45 else f"{kit_hash(name)}_fkey"
 
 
 def respell_type(sql_type: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 from drizzle_doc.drizzle.core import (
     ColumnBuilder,
     ViewBuilder,
+    casing_namespace,
     config_option,
     constraint_natives,
     package_lookup,
@@ -24,7 +25,7 @@ from drizzle_doc.drizzle.core import (
     table_creator,
 )
 from drizzle_doc.model import ERROR
-from drizzle_doc.ts.values import UNDEFINED, Call, JSObject, Namespace, Native
+from drizzle_doc.ts.values import UNDEFINED, Call, JSObject, Namespace, Native, Unknown
 
 #: integer({ mode: "timestamp" | "timestamp_ms" }).defaultNow(): drizzle-orm's deprecated default
 NOW_MS = "(cast((julianday('now') - 2440587.5)*86400000 as integer))"
@@ -80,7 +81,13 @@ def _members() -> dict[str, Any]:
         }
     )
     members.update(constraint_natives())
+    for prefix, casing in (("snakeCase", "snake_case"), ("camelCase", "camelCase")):  # drizzle-orm 1.0
+        members[prefix] = casing_namespace(prefix, casing, builders, _no_schema)
     return members
+
+
+def _no_schema(ev, args, call):
+    return Unknown("sqlite-core has no schemas", call.site)
 
 
 SQLITE_CORE = _members()

@@ -1,5 +1,6 @@
-"""drizzle-kit's SQLite snapshot JSON (``meta/NNNN_snapshot.json``, ``dialect: "sqlite"``,
-version 5-6) -> :class:`model.Schema`.
+"""drizzle-kit's SQLite snapshot JSON -> :class:`model.Schema`: 0.x's (``meta/NNNN_snapshot.json``,
+``dialect: "sqlite"``, versions 5-6) and 1.0's (``<timestamp>_<name>/snapshot.json``, version 7:
+one flat ``ddl`` list of entities, :func:`_load_ddl`).
 
 Its shape differs from PostgreSQL's: tables are keyed by name (no schema), a column says
 ``autoincrement``, an index lists its columns as plain text (expressions flagged in
@@ -9,10 +10,11 @@ SQL.  Nothing here touches the disk: callers hand in the decoded JSON.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
-from drizzle_doc.dialects.snapshot_json import as_dict, as_strs, default_text
+from drizzle_doc.dialects.snapshot_json import as_dict, as_strs, ddl_renames, default_text
 from drizzle_doc.model import (
     Check,
     Column,
@@ -23,10 +25,12 @@ from drizzle_doc.model import (
     PrimaryKey,
     Schema,
     Table,
+    UniqueConstraint,
     View,
 )
 
 SUPPORTED_VERSIONS = ("5", "6")
+DDL_VERSIONS = ("7",)  # drizzle-kit 1.0
 SCHEMA = "main"
 
 
@@ -95,8 +99,10 @@ def load_snapshot(data: Any) -> Schema:
     if dialect not in ("sqlite", "turso"):
         raise SnapshotError(f"dialect {dialect!r} is not sqlite")
     version = str(data.get("version", ""))
+    if version in DDL_VERSIONS:
+        return _load_ddl(data)
     if version not in SUPPORTED_VERSIONS:
-        raise UnsupportedSnapshot(f"snapshot version {version!r} is not supported (expected 5-6)")
+        raise UnsupportedSnapshot(f"snapshot version {version!r} is not supported (expected 5-7)")
     tables = data.get("tables")
     if not isinstance(tables, dict):
         raise SnapshotError("no `tables` object")
@@ -110,9 +116,70 @@ def load_snapshot(data: Any) -> Schema:
     return Schema(dialect="sqlite", tables=tuple(_table(k, as_dict(t), internal) for k, t in tables.items()), views=views)
 
 
+def _load_ddl(data: dict) -> Schema:
+    """drizzle-kit 1.0's snapshot: ``tables``, ``columns``, ``pks`` (every key, a column's too:
+    one column is the column's key), ``fks``, ``uniques`` (constraints, not indexes), ``indexes``,
+    ``checks`` and ``views`` entities, read into the model as the extractor states a kit 1.0
+    project."""
+    ddl = data.get("ddl")
+    if not isinstance(ddl, list):
+        raise SnapshotError("no `ddl` list")
+    entities = [e for e in ddl if isinstance(e, dict)]
+    tables: dict[str, dict] = {}
+    for e in entities:
+        if e.get("entityType") == "tables":
+            tables[str(e.get("name"))] = {"columns": [], "pk": None, "fks": [], "indexes": [], "uniques": [],
+                                          "checks": []}
+    views = []
+    for e in entities:
+        kind = e.get("entityType")
+        if kind == "views":
+            definition = e.get("definition")
+            views.append(View(name=str(e.get("name", "")), schema=SCHEMA,
+                              definition=definition if isinstance(definition, str) else None,
+                              existing=bool(e.get("isExisting", False))))
+            continue
+        t = tables.get(str(e.get("table")))
+        if t is None:
+            continue
+        name = str(e.get("name", ""))
+        if kind == "columns":
+            t["columns"].append(_column(name, e))
+        elif kind == "pks":
+            cols = as_strs(e.get("columns"))
+            t["pk"] = PrimaryKey(name, cols, len(cols) > 1)
+        elif kind == "fks":
+            t["fks"].append(ForeignKey(
+                name=name, columns=as_strs(e.get("columns")), foreign_schema=SCHEMA,
+                foreign_table=str(e.get("tableTo", "")), foreign_columns=as_strs(e.get("columnsTo")),
+                on_delete=str(e.get("onDelete") or "NO ACTION"), on_update=str(e.get("onUpdate") or "NO ACTION")))
+        elif kind == "indexes":
+            cols = tuple(IndexColumn(str(as_dict(c).get("value", "")), bool(as_dict(c).get("isExpression")))
+                         for c in (e.get("columns") if isinstance(e.get("columns"), list) else ()))
+            where = e.get("where")
+            t["indexes"].append(Index(name, cols, bool(e.get("isUnique", False)),
+                                      where=None if where is None else str(where)))
+        elif kind == "uniques":
+            cols = as_strs(e.get("columns"))
+            from_column = not e.get("nameExplicit") and len(cols) == 1 and name == f"{e.get('table')}_{cols[0]}_unique"
+            t["uniques"].append(UniqueConstraint(name, cols, from_column=from_column))
+        elif kind == "checks":
+            t["checks"].append(Check(name=name, expression=str(e.get("value", ""))))
+    out = []
+    for name, t in tables.items():
+        pk = t["pk"]
+        columns = tuple(t["columns"])
+        if pk is not None and not pk.composite:
+            columns = tuple(dataclasses.replace(c, primary_key=True) if c.name in pk.columns else c for c in columns)
+        out.append(Table(name=name, schema=SCHEMA, columns=columns, primary_key=pk, foreign_keys=tuple(t["fks"]),
+                         indexes=tuple(t["indexes"]), uniques=tuple(t["uniques"]), checks=tuple(t["checks"])))
+    return Schema(dialect="sqlite", tables=tuple(out), views=tuple(views))
+
+
 def snapshot_renames(data: Any) -> tuple[dict[str, str], dict[str, str]]:
-    """drizzle-kit's recorded renames (``_meta.tables`` / ``_meta.columns``) as ``main.old`` ->
-    ``main.new`` and ``main.table.old`` -> ``main.table.new``."""
+    """drizzle-kit's recorded renames (0.x: ``_meta.tables`` / ``_meta.columns``; 1.0:
+    ``renames``, ``"old->new"`` and ``"t.old->t.new"``) as ``main.old`` -> ``main.new`` and
+    ``main.table.old`` -> ``main.table.new``."""
     meta = as_dict(as_dict(data).get("_meta"))
 
     def clean(s: Any) -> str:
@@ -120,4 +187,6 @@ def snapshot_renames(data: Any) -> tuple[dict[str, str], dict[str, str]]:
 
     tables = {clean(k): clean(v) for k, v in as_dict(meta.get("tables")).items()}
     columns = {clean(k): clean(v) for k, v in as_dict(meta.get("columns")).items()}
+    for old, new in ddl_renames(as_dict(data).get("renames")):
+        (columns if "." in old else tables)[clean(old)] = clean(new)
     return tables, columns
