@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any, Optional
 
@@ -152,7 +153,7 @@ def config_dialect(dialect: Any, driver: Any, path: Path) -> str:
         if isinstance(driver, str) and driver not in DRIVER_DIALECTS:
             # drizzle-kit before 0.21 took the dialect from the driver; an unknown one is not a guess
             line = line_of_literal(path, driver)
-            raise ConfigError(f"{path}{f':{line}' if line else ''}: driver {driver!r} names no dialect drizzle-doc "
+            raise ConfigError(f"{named(path)}{f':{line}' if line else ''}: driver {driver!r} names no dialect drizzle-doc "
                               f"knows and the config has no `dialect`: drizzle-doc documents "
                               f"{', '.join(registered())} schemas (set `dialect` in the config)")
         dialect = DRIVER_DIALECTS.get(driver, "postgresql") if isinstance(driver, str) else "postgresql"
@@ -375,7 +376,7 @@ def _find_projects(root, config, schema, migrations, casing, out, where: Optiona
         boundary = root if root in config.parents else config.parent
         return [_project_from_config(config, overrides, boundary)]
     if schema:
-        return [_apply_overrides(Project(root=root, boundary=root), overrides)]
+        return [_dialect_from_imports(_apply_overrides(Project(root=root, boundary=root), overrides))]
     configs, runs = _scan(root)
     chosen = one_per_folder(configs)
     projects = [_with_others(_project_from_config(c, overrides, root), others, where or root)
@@ -389,9 +390,40 @@ def _find_projects(root, config, schema, migrations, casing, out, where: Optiona
             cli.setdefault(run.cwd, run)
     projects += [_project_from_run(run, overrides, root) for run in cli.values()]
     if not projects:
-        return [_apply_overrides(Project(root=root, schema=DEFAULT_SCHEMA_GLOBS, out=DEFAULT_OUT, boundary=root),
-                                 overrides)]
+        return [_dialect_from_imports(_apply_overrides(
+            Project(root=root, schema=DEFAULT_SCHEMA_GLOBS, out=DEFAULT_OUT, boundary=root), overrides))]
     return sorted(projects, key=lambda p: p.root.as_posix())
+
+
+_CORE_IMPORT = re.compile(rb"""from\s*["']drizzle-orm/([a-z0-9]+)-core["']""")
+#: the dialect of each drizzle-orm core package
+CORE_DIALECTS = {b"pg": "postgresql", b"mysql": "mysql", b"sqlite": "sqlite"}
+
+
+def _dialect_from_imports(project: Project) -> Project:
+    """A project without a drizzle config names no dialect: drizzle-kit would need one, and the
+    schema says which by the core package it imports (``drizzle-orm/sqlite-core``: SQLite).  When
+    its files import exactly one known core package, that is the project's dialect (an info says
+    so where it is not PostgreSQL, the default); several, or none, leave the default."""
+    from dataclasses import replace
+
+    from drizzle_doc.drizzle.extract import schema_files
+
+    cores: set[bytes] = set()
+    for path in schema_files(project)[0][:200]:
+        try:
+            with open(path, "rb") as fh:
+                cores.update(_CORE_IMPORT.findall(fh.read(256 * 1024)))
+        except OSError:
+            continue
+    dialects = {CORE_DIALECTS[c] for c in cores if c in CORE_DIALECTS}
+    if len(dialects) != 1 or dialects == {project.dialect}:
+        return project
+    (dialect,) = dialects
+    note = Diagnostic(INFO, None, None, f"no drizzle config names the dialect: {dialect}, as the schema imports "
+                      f"drizzle-orm/{next(c for c in cores if CORE_DIALECTS.get(c) == dialect).decode()}-core",
+                      None, "dialect")
+    return replace(project, dialect=dialect, diagnostics=(*project.diagnostics, note))
 
 
 def _project_from_run(run, overrides: dict, boundary: Path) -> Project:
@@ -412,7 +444,7 @@ def _project_from_run(run, overrides: dict, boundary: Path) -> Project:
         casing = None
     _contain_config_paths(where, root, boundary, () if overrides.get("schema") else schema,
                           None if overrides.get("migrations") or out is None else out)
-    return _apply_overrides(
+    project = _apply_overrides(
         Project(
             root=root,
             boundary=boundary,
@@ -425,6 +457,8 @@ def _project_from_run(run, overrides: dict, boundary: Path) -> Project:
         ),
         overrides,
     )
+    given = run.option("dialect") is not None or run.option("driver") is not None
+    return project if given else _dialect_from_imports(project)
 
 
 def project_folders(root: Path) -> list[tuple[Path, Path]]:

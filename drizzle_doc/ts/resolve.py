@@ -528,7 +528,7 @@ def workspace_patterns(folder: Path, reader: Optional[Resolver] = None) -> Optio
     except OSError:
         has_yaml = False
     if has_yaml:
-        data = _read_yaml(yaml_file, reader)
+        data = read_yaml(yaml_file, reader)
         packages = data.get("packages") if isinstance(data, dict) else None
         return [p for p in packages if isinstance(p, str)] if isinstance(packages, list) else []
     data = reader.read_json(folder / "package.json") if reader is not None else _plain_json(folder / "package.json")
@@ -549,7 +549,9 @@ def _plain_json(path: Path) -> Any:
         return None
 
 
-def _read_yaml(path: Path, reader: Optional[Resolver]) -> Any:
+def read_yaml(path: Path, reader: Optional[Resolver] = None) -> Any:
+    """A YAML file's data (pnpm-workspace.yaml), or None when it cannot be read (a warning
+    through ``reader``, when given)."""
     import yaml
 
     try:
