@@ -379,8 +379,9 @@ def test_without_a_server_skips_but_fails_under_ci(tmp_path):
 # ---------------------------------------------------------------------------
 
 
-def test_cli_exit_codes_and_formats(fresh_db, server):
+def test_cli_exit_codes_and_formats(fresh_db, server, monkeypatch):
     root = REPO / "fixtures" / "mysql-shipping"
+    monkeypatch.chdir(root)  # the user stands in the root: files are named from there
     project, model = _project(root)
     apply_migrations(fresh_db, server, project, model)
     runner = CliRunner()

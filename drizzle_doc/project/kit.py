@@ -8,7 +8,7 @@ taken, first found wins, from:
 2. the installed ``node_modules/drizzle-kit/package.json`` (and drizzle-orm's), the nearest
    ``node_modules`` from the project root up to the repository boundary;
 3. the ``drizzle-kit`` (else ``drizzle-orm``) range in the nearest package.json, then in the
-   workspace root's (the boundary's);
+   workspace root's (the boundary's); a ``catalog:`` range is the workspace catalog's version;
 4. the newest snapshot in the migrations folder (kit 1.0's ``ddl`` list: PostgreSQL's version 8
    and up, MySQL's 6, SQLite's 7);
 5. else 0.x.
