@@ -1,4 +1,5 @@
-"""The TypeScript query examples on the pages compile against drizzle-orm (``tsc --noEmit``).
+"""The TypeScript on the pages compiles against drizzle-orm (``tsc --noEmit``): every Common Queries
+block, and every Examples block (a sample row typed as ``typeof table.$inferSelect``).
 
 Uses the pinned typescript + drizzle-orm in tests/oracle/node_modules
 (`npm ci --prefix tests/oracle`).  Skipped when Node or that folder is
@@ -44,10 +45,32 @@ TSCONFIG = {
 }
 
 
-def examples_project(src: Path, dst: Path, schema: Schema, pages: dict[str, str], top: Path | None = None) -> list[str]:
-    """Copy ``src`` to ``dst`` and add db.ts + one file per page's query block; the files written.
-    With ``top`` (a folder above ``src``: a workspace whose packages the schema imports), all of
-    ``top`` is copied to ``dst`` and the project is written in its place below it."""
+#: what each section's block is written as (a file per page and section)
+BLOCKS = {"queries": "doc_example_", "examples": "doc_sample_"}
+
+
+def _project_paths(src: Path) -> dict:
+    """The project's own import rules (its package name and tsconfig paths) as tsconfig ``paths``,
+    so the examples resolve their imports as in the project (the test writes its own tsconfig)."""
+    from drizzle_doc.project.imports import import_rules
+
+    paths: dict[str, list[str]] = {}
+    for spec, target in import_rules(src):
+        paths.setdefault(spec, ["./" + target])
+    return paths
+
+
+NODE_SHIM = """// stands in for @types/node, which a real project has: sqlite-core's blob({ mode: "buffer" })
+declare class Buffer extends Uint8Array { static from(data: string, encoding?: string): Buffer; }
+"""
+
+
+def examples_project(src: Path, dst: Path, schema: Schema, pages: dict[str, str],
+                     sections: tuple[str, ...] = ("queries",), top: Path | None = None) -> list[str]:
+    """Copy ``src`` to ``dst`` and add db.ts + one file per page's block of each of ``sections``
+    (``queries``, ``examples``); the files written.  With ``top`` (a folder above ``src``: a
+    workspace whose packages the schema imports), all of ``top`` is copied to ``dst`` and the
+    project is written in its place below it."""
     if top is not None and top != src:
         shutil.copytree(top, dst, ignore=shutil.ignore_patterns("node_modules", "docs"), symlinks=True)
         (dst / "node_modules").symlink_to(NODE_MODULES)
@@ -64,20 +87,36 @@ def examples_project(src: Path, dst: Path, schema: Schema, pages: dict[str, str]
     spread = ", ".join(f"...s{i}" for i in range(len(mods)))
     db.append(f"export const db = drizzle(async () => ({{ rows: [] }}), {{ schema: {{ {spread} }} }});")
     (dst / "db.ts").write_text("\n".join(db) + "\n")
+    (dst / "node-shim.d.ts").write_text(NODE_SHIM)
     written = []
     for rel, text in sorted(pages.items()):
         bodies = section_bodies(text)
-        if "queries" not in bodies:
-            continue
-        m = re.search(r"^(`{3,})ts\n(.*?)^\1$", bodies["queries"], re.S | re.M)
-        if not m:
-            continue
-        name = "doc_example_" + re.sub(r"[^A-Za-z0-9_]", "_", rel[:-3]) + ".ts"
-        (dst / name).write_text(m.group(2) + "export {};\n")
-        written.append(name)
-    tsconfig = dict(TSCONFIG, files=["db.ts", *written])
+        for section in sections:
+            if section not in bodies:
+                continue
+            m = re.search(r"^(`{3,})ts\n(.*?)^\1$", bodies[section], re.S | re.M)
+            if not m or (section == "examples" and "import " not in m.group(2)):
+                continue  # a sample row of a table with no exported variable is plain data
+            name = BLOCKS[section] + re.sub(r"[^A-Za-z0-9_]", "_", rel[:-3]) + ".ts"
+            (dst / name).write_text(m.group(2) + "export {};\n")
+            written.append(name)
+    options = dict(TSCONFIG["compilerOptions"])
+    paths = _project_paths(src)
+    if paths:
+        options.update(baseUrl=".", paths=paths)
+    tsconfig = {"compilerOptions": options, "files": ["db.ts", "node-shim.d.ts", *written]}
     (dst / "tsconfig.json").write_text(json.dumps(tsconfig, indent=2))
     return written
+
+
+def tsc_errors(stdout: str) -> dict[str, list[str]]:
+    """tsc's errors by file (only the files the test wrote: a fixture may use newer APIs)."""
+    out: dict[str, list[str]] = {}
+    for line in stdout.splitlines():
+        m = re.match(r"^((?:doc_example_|doc_sample_|db\.ts)[^(]*)\(", line)
+        if m:
+            out.setdefault(m.group(1), []).append(line)
+    return out
 
 
 def run_tsc(folder: Path) -> subprocess.CompletedProcess:
@@ -194,12 +233,10 @@ def _fixture_names() -> list[str]:
 
 @pytest.mark.parametrize("name", _fixture_names())
 def test_fixture_examples_compile(tmp_path, name):
+    """Every Common Queries block and every sample row of every fixture type-checks."""
     need_tsc()
-    try:
-        from drizzle_doc.project.config import load_projects
-        from drizzle_doc.drizzle.extract import extract
-    except ImportError as exc:  # pragma: no cover - only before the extractor exists
-        pytest.skip(f"extractor not available yet: {exc}")
+    from drizzle_doc.project.config import load_projects
+    from drizzle_doc.drizzle.extract import extract
     from drizzle_doc.commands.generate import render_project
 
     for i, proj in enumerate(load_projects(FIXTURES / name)):
@@ -208,11 +245,26 @@ def test_fixture_examples_compile(tmp_path, name):
             continue
         pages = render_project(proj, schema)
         dst = tmp_path / f"p{i}"
-        written = examples_project(proj.root, dst, schema, pages, top=FIXTURES / name)
-        assert written
+        written = examples_project(proj.root, dst, schema, pages, ("queries", "examples"), top=FIXTURES / name)
+        assert any(w.startswith("doc_sample_") for w in written) and any(w.startswith("doc_example_") for w in written)
         res = run_tsc(dst / proj.root.relative_to(FIXTURES / name))
-        # only our files count: a fixture may use APIs newer than the pinned drizzle-orm
-        ours = [line for line in res.stdout.splitlines()
-                if line.startswith(("doc_example_", "db.ts"))]
+        ours = tsc_errors(res.stdout)
         assert not ours and (res.returncode == 0 or res.stdout), \
             f"{name}: generated examples do not type-check:\n{res.stdout}{res.stderr}"
+
+
+def test_wrong_sample_value_is_caught(tmp_path):
+    """The sample rows are really held to ``$inferSelect``: a Date where drizzle returns a string fails."""
+    need_tsc()
+    from drizzle_doc.project.config import load_projects
+    from drizzle_doc.drizzle.extract import extract
+    from drizzle_doc.commands.generate import render_project
+
+    proj = load_projects(FIXTURES / "example")[0]
+    schema = extract(proj)
+    pages = render_project(proj, schema)
+    pages = {k: v.replace('dueOn: "2024-04-14"', 'dueOn: new Date("2024-04-14")') for k, v in pages.items()}
+    assert any('dueOn: new Date(' in v for v in pages.values())
+    examples_project(proj.root, tmp_path / "p", schema, pages, ("examples",))
+    res = run_tsc(tmp_path / "p")
+    assert "doc_sample_tasks.ts" in tsc_errors(res.stdout), res.stdout

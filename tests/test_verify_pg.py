@@ -578,7 +578,27 @@ def test_fixture_migrations_match_their_snapshot(fresh_db, journal):
     migrations = journal.parent.parent
     apply_migrations(fresh_db, migrations)
     model = snapshot.load_snapshot(_last_snapshot(migrations))
-    assert verify(model, fresh_db).diagnostics == ()
+    # a view created by hand-written SQL is in the database but never in drizzle-kit's snapshot
+    by_hand = {f'view "{v}"' for v in _hand_written_views(migrations)}
+    assert [d for d in verify(model, fresh_db).diagnostics
+            if not (d.code == "db-only" and d.message.split(":")[0] in by_hand)] == []
+
+
+def _hand_written_views(migrations: Path) -> set[str]:
+    """Keys of the views the folder's migrations create in hand-written SQL (and do not drop)."""
+    from drizzle_doc.dialects import get_dialect
+
+    journal = json.loads((migrations / "meta" / "_journal.json").read_text())
+    views: set[str] = set()
+    for entry in journal["entries"]:
+        statements, _ = get_dialect("postgresql").parse_migration(
+            (migrations / f"{entry['tag']}.sql").read_text(), entry["tag"])
+        for st in statements:
+            for op in st.ops:
+                obj = getattr(op, "obj", None)
+                if obj is not None and obj.kind in ("view", "materialized view"):
+                    (views.discard if obj.dropped else views.add)(obj.name)
+    return views
 
 
 def _extracted(project_root: Path):

@@ -12,6 +12,8 @@ builder (:mod:`drizzle_doc.drizzle.build`) is handed the dialect by its caller.
 
 from __future__ import annotations
 
+import json
+import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, Sequence
 
@@ -240,6 +242,60 @@ class Dialect:
     def comments_sql(self, schema) -> str:
         raise NotImplementedError
 
+    # -- pages: what a developer reading this dialect's docs is told --------------------------
+    #: drizzle's TypeScript type of a column's values (``$inferSelect``) by builder; a mapping by
+    #: the builder's ``mode`` where it has modes (key None: the mode it takes when none is given)
+    ts_types: Mapping[str, Any] = {}
+    #: a SQL type's builder where the two are not spelled alike (``double precision`` -> ``doublePrecision``):
+    #: how a model read from SQL or a snapshot (no builder recorded) finds its column's TypeScript type
+    builder_aliases: Mapping[str, str] = {}
+    #: its migration reader lists the triggers, functions and views hand-written SQL creates
+    reads_hand_written_sql: bool = False
+    #: how an insert returns its row: ``returning`` (pg-core, sqlite-core) or mysql-core's
+    #: ``$returningId`` (MySQL has no RETURNING: only the new keys come back)
+    insert_returning: str = "returning"
+
+    def ts_value_type(self, column) -> Optional[str]:
+        """The TypeScript type drizzle gives ``column``'s values (``typeof t.$inferSelect``), without
+        its ``| null``; None where it cannot be known from the source (a customType whose ``data``
+        is a named type, an unknown builder)."""
+        dims = len(_ARRAY_DIMS.findall(column.type.rsplit(")", 1)[-1])) if column.type.endswith("]") else 0
+        if column.ts_type and column.enum_values and _IDENT.fullmatch(column.ts_type):
+            return column.ts_type + "[]" * dims  # pgEnum("mood", Mood): the TS enum `Mood`
+        if column.ts_type:  # $type<T>() is the whole type; a customType's data is its element
+            return column.ts_type + ("[]" * dims if column.builder == "customType" else "")
+        if column.enum_values:
+            base = " | ".join(json.dumps(v) for v in column.enum_values)
+            return (f"({base})" if dims and len(column.enum_values) > 1 else base) + "[]" * dims
+        entry = self.ts_types.get(column.builder)
+        if entry is None and column.builder in ("", "enum", "mysqlEnum"):  # a model read from SQL or a snapshot
+            base = re.sub(r"\s*\(.*?\)", "", column.type.lower()).removesuffix("[]" * dims).strip()
+            entry = self.ts_types.get(self.builder_aliases.get(base, base)) or \
+                self.ts_types.get(base.split(" ")[0])
+        if isinstance(entry, Mapping):
+            entry = entry.get(column.mode, entry.get(None))
+        if entry is None:
+            return None
+        return (f"({entry})" if dims and " " in entry and not entry.startswith(("[", "{")) else entry) + "[]" * dims
+
+    def performance_notes(self, table, schema, code: Callable[[str], str]) -> list[str]:
+        """What holds for ``table`` in this dialect's storage (Markdown; ``code`` makes inline code)."""
+        return []
+
+    def unindexed_fk_note(self, table, fk, code: Callable[[str], str]) -> str:
+        """A foreign key whose columns lead no index: what that costs here (Markdown)."""
+        ref = fk.foreign_table if fk.foreign_schema in (self.default_schema, "public") else \
+            f"{fk.foreign_schema}.{fk.foreign_table}"
+        props = ", ".join(f"t.{(table.column(c).property if table.column(c) else c)}" for c in fk.columns)
+        return (f"Foreign key {code(', '.join(fk.columns))} → {code(ref)} has no index that starts with its "
+                f"columns: joins from {code(ref)} and each delete or key update in {code(ref)} scan this "
+                f"table. Consider {code(f'index().on({props})')}.")
+
+    def out_of_line(self, column) -> Optional[str]:
+        """Where a value of ``column``'s type goes when it is large (``out of line (TOAST)``), or None
+        where this dialect keeps it in the row (or the notion does not apply)."""
+        return None
+
     # -- export ------------------------------------------------------------------------------
     def export_sql(self, schema, kit: str = "0") -> str:
         """The DDL the model implies, as this dialect's drizzle-kit ``export`` prints it (``kit``:
@@ -254,6 +310,10 @@ class CatalogComments:
 
     tables: tuple[tuple[tuple[str, str], str], ...] = ()
     columns: tuple[tuple[tuple[str, str, str], str], ...] = ()
+
+
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
+_ARRAY_DIMS = re.compile(r"\[\d*\]")
 
 
 def balanced_parens(text: str) -> bool:

@@ -45,24 +45,23 @@ import jinja2
 from drizzle_doc.dialects import dialect_for
 from drizzle_doc.errors import DrizzleDocError
 
-from drizzle_doc.docs.erd import Edge, er_diagram, fits, neighbourhood, schema_edges
+from drizzle_doc.docs.erd import DiagramPart, Edge, diagram_parts, er_diagram, fits, neighbourhood, schema_edges
 from drizzle_doc.model import Column, Index, Schema, Table, unqualified
 from drizzle_doc.model.coverage import coverage
 from drizzle_doc.project.settings import Settings
-from drizzle_doc.docs.pages import code_comment, md_cell, md_code, md_inline, md_text
-from drizzle_doc.docs.queries import query_examples, sample_row
+from drizzle_doc.docs.pages import md_cell, md_code, md_inline, md_text
+from drizzle_doc.docs.performance import not_null_predicate, performance_notes
+from drizzle_doc.docs.queries import is_time_column, query_examples, sample_block, search_kind
 from drizzle_doc.resources import templates_dir
 
 INDEX_PAGE = "README.md"
 DIAGRAMS_DIR = "diagrams"
 GROUPS_DIR = "groups"
-#: Past this many tables the index diagram is split (per Postgres schema, else per models file).
-SPLIT_THRESHOLD = 40
+#: Past this many tables the index diagram is split, by relationships, into diagrams of at most as many.
+SPLIT_THRESHOLD = 25
 #: The placeholder a page shows where a table has no JSDoc; ``check`` counts it.
 PURPOSE_PLACEHOLDER = "_No description yet"
 NO_MIGRATION = "_No migration found._"
-LARGE_TYPES = ("json", "jsonb", "bytea", "xml", "tsvector", "vector", "halfvec", "sparsevec",
-               "geometry")
 
 # ---------------------------------------------------------------------------
 # File names
@@ -340,18 +339,34 @@ def index_purpose(t: Table, ix: Index, schema: Schema) -> str:
     if text:
         return md_inline(text)
     exprs = [ic.expression for ic in ix.columns]
-    lead = [ic.expression for ic in ix.columns if not ic.is_expression]
+    lead: list[str] = []
+    for ic in ix.columns:
+        if ic.is_expression:
+            break
+        lead.append(ic.expression)
     for fk in t.foreign_keys:
         n = len(fk.columns)
-        if n and tuple(lead[:n]) == tuple(fk.columns):
+        if n and set(lead[:n]) == set(fk.columns) and len(lead) >= n and (ix.method or "btree") in ("btree", "hash"):
             other = fk.foreign_table if unqualified(fk.foreign_schema) else f"{fk.foreign_schema}.{fk.foreign_table}"
+            if ix.where and not not_null_predicate(ix.where, fk.columns):
+                return (f"serves joins from {md_inline(t.name)} to {md_inline(other)} that repeat its WHERE (not "
+                        f"the foreign key's checks on deletes in {md_inline(other)})")
             return f"serves joins from {md_inline(t.name)} to {md_inline(other)} (and deletes in {md_inline(other)})"
     what = " and ".join(exprs)
-    verb = "looks up"
-    if ix.method in ("gin", "gist") or any((ic.opclass or "").endswith("_ops") and "trgm" in (ic.opclass or "")
-                                           for ic in ix.columns):
-        verb = "searches"
-    sentence = f"{verb} {t.name} by {what}"
+    kind = search_kind(t, ix, None)
+    dialect = schema_dialect(schema)
+    cols = [t.column(c) for c in lead]
+    at = next((i for i, c in enumerate(cols) if c is not None and is_time_column(dialect, c)), None)
+    if kind:
+        sentence = f"serves {kind} on {what}"
+    elif (ix.method or "btree") == "btree" and at == 0:
+        sentence = f"serves ranges of {lead[0]} and lists ordered by it"
+    elif (ix.method or "btree") == "btree" and at is not None:
+        sentence = f"serves lookups by {', '.join(lead[:at])}, ordered by {lead[at]}"
+    else:
+        sentence = f"looks up {t.name} by {what}"
+    if ix.where:
+        sentence += " (queries that repeat its WHERE)"
     if ix.unique:
         sentence = f"keeps {what} unique; " + sentence
     return md_inline(sentence)
@@ -453,128 +468,30 @@ def _constraints(t: Table, paths: Mapping[str, str]) -> list[dict]:
     return out
 
 
-def _covered(t: Table, cols: tuple[str, ...]) -> bool:
-    """Some index, unique constraint or the primary key starts with ``cols``."""
-    n = len(cols)
-    leads: list[tuple[str, ...]] = []
-    pk = t.pk_columns
-    if pk:
-        leads.append(pk)
-    leads += [u.columns for u in t.uniques]
-    leads += [tuple(c.expression for c in ix.columns) for ix in t.indexes if ix.where is None]
-    leads += [(c.name,) for c in t.columns if c.unique]
-    return any(set(lead[:n]) == set(cols) and len(lead) >= n for lead in leads)
-
-
-def _base(sql_type: str) -> str:
-    return re.sub(r"\s*\(.*?\)", "", sql_type.strip().lower())
-
-
-def performance_notes(t: Table, schema: Schema) -> list[str]:
-    notes = []
-    mysql = schema.dialect == "mysql"
-    for fk in t.foreign_keys:
-        if mysql and not _covered(t, fk.columns):
-            notes.append(_mysql_fk_note(t, fk))
-        elif not _covered(t, fk.columns):
-            ref = fk.foreign_table if unqualified(fk.foreign_schema) else f"{fk.foreign_schema}.{fk.foreign_table}"
-            cols = ", ".join(fk.columns)
-            props = ", ".join(f"t.{(t.column(c).property if t.column(c) else c)}" for c in fk.columns)
-            notes.append(
-                f"Foreign key {md_code(cols)} → {md_code(ref)} has no index: joins from {md_inline(ref)} "
-                f"and deletes in {md_inline(ref)} scan the whole table. Consider "
-                f"{md_code(f'index().on({props})')}."
-            )
-    sqlite = schema.dialect == "sqlite"
-    if sqlite:
-        notes += _sqlite_notes(t)
-    elif mysql:
-        notes += _mysql_notes(t)
-    elif not t.pk_columns:
-        notes.append("No primary key: rows cannot be addressed or updated reliably, and logical "
-                     "replication cannot send updates or deletes for this table.")
-    large = [c for c in t.columns if _base(c.type) in (SQLITE_LARGE_TYPES if sqlite else MYSQL_LARGE_TYPES if mysql
-                                                       else LARGE_TYPES) or c.type.endswith("[]")]
-    if large:
-        where = ("in overflow pages once a row outgrows its b-tree page" if sqlite else
-                 "off-page by InnoDB once a row outgrows half a 16 KB page" if mysql else "out of line (TOAST)")
-        notes.append(
-            "Large values (" + ", ".join(md_code(f"{c.name} {c.type}") for c in large) + ") are stored "
-            f"{where}: select only the columns a query needs instead of `select()` on hot paths."
-        )
-    unindexed_enum = [c for c in t.columns if c.enum_values and not _covered(t, (c.name,))]
-    if unindexed_enum:
-        notes.append(
-            "Filters on " + ", ".join(md_code(c.name) for c in unindexed_enum) + " are served by no index; "
-            f"on a large table add {'an' if mysql else 'a (partial)'} index for the values you filter on."
-        )
-    return notes
-
-
-#: MySQL column types whose values InnoDB may keep off-page
-MYSQL_LARGE_TYPES = ("text", "mediumtext", "longtext", "json", "blob", "mediumblob", "longblob")
-_MYSQL_STRING_TYPES = ("char", "varchar", "text", "tinytext", "mediumtext", "longtext", "enum")
-
-
-def _mysql_fk_note(t: Table, fk) -> str:
-    """MySQL requires an index on a foreign key's columns and makes one itself when none is declared."""
-    ref = fk.foreign_table if unqualified(fk.foreign_schema) else f"{fk.foreign_schema}.{fk.foreign_table}"
-    props = ", ".join(f"t.{(t.column(c).property if t.column(c) else c)}" for c in fk.columns)
-    return (f"Foreign key {md_code(', '.join(fk.columns))} → {md_code(ref)} has no declared index: MySQL requires "
-            f"one and InnoDB creates it silently, named {md_code(fk.name)}, so the database has an index the "
-            f"models do not show. Consider {md_code(f'index().on({props})')}.")
-
-
-def _mysql_notes(t: Table) -> list[str]:
-    """What holds for an InnoDB table: the clustered primary key, character sets, CHECK enforcement."""
-    notes = []
-    pk = t.pk_columns
-    if pk:
-        auto = [c for c in (t.column(n) for n in pk) if c is not None and c.autoincrement]
-        order = (f" {md_code(auto[0].name)} is AUTO_INCREMENT, so new rows append at the end of the "
-                 "clustered index.") if auto else ""
-        notes.append(f"InnoDB stores the rows in primary key order ({md_code(', '.join(pk))}): a lookup by it reads "
-                     f"the row itself, and every secondary index carries the key, so a short key keeps them small.{order}")
-    else:
-        notes.append("No primary key: InnoDB clusters the rows by the first NOT NULL unique index, else by a hidden "
-                     "6-byte row id, and row-based replication scans the table for each row it updates or deletes.")
-    strings = [c for c in t.columns if _base(c.type) in _MYSQL_STRING_TYPES]
-    if strings:
-        notes.append("Text columns (" + ", ".join(md_code(c.name) for c in strings) + ") take the table's character "
-                     "set and collation (MySQL 8: `utf8mb4` and `utf8mb4_0900_ai_ci` unless the database says "
-                     "otherwise): comparisons, unique keys and indexes on them ignore case and accents.")
-    if t.checks:
-        notes.append("MySQL enforces CHECK constraints from 8.0.16 (MariaDB from 10.2); older servers accept "
-                     "and ignore them.")
-    return notes
-
-
-#: SQLite column types whose values are typically large (blobs, JSON kept as text)
-SQLITE_LARGE_TYPES = ("blob",)
-
-
-def _sqlite_notes(t: Table) -> list[str]:
-    """What holds for a SQLite table: the rowid, type affinity, foreign key enforcement."""
-    notes = []
-    pk = t.pk_columns
-    col = t.column(pk[0]) if len(pk) == 1 else None
-    if col is not None and _base(col.type) == "integer":
-        auto = (" AUTOINCREMENT also keeps ids of deleted rows from being reused, at the cost of a "
-                "`sqlite_sequence` update on every insert.") if col.autoincrement else ""
-        notes.append(f"{md_code(col.name)} is an INTEGER PRIMARY KEY: an alias of the rowid, so lookups by it "
-                     f"walk the table's own b-tree and a new row without one gets the next rowid.{auto}")
-    elif not pk:
-        notes.append("No primary key: rows are addressed only by the hidden rowid, which `VACUUM` may renumber.")
-    else:
-        notes.append("The primary key is not an INTEGER PRIMARY KEY: SQLite keeps a separate unique index "
-                     "for it beside the rowid b-tree (`WITHOUT ROWID` would store the rows by the key itself).")
-    notes.append("Column types are affinities, not checks: drizzle-kit creates tables without `STRICT`, so "
-                 "SQLite stores a value of another type in a column as given unless it converts cleanly; "
-                 "the CHECK constraints and drizzle's TypeScript types are what keep values in shape.")
-    if t.foreign_keys:
-        notes.append("SQLite enforces these foreign keys only on connections that run `PRAGMA foreign_keys = ON` "
-                     "(off by default in SQLite; Cloudflare D1 enforces them): without it, ON DELETE actions do not run.")
-    return notes
+def _hand_written(t: Table, history: Any, out: str, root: str) -> list[str]:
+    """The triggers, functions and views the migrations' hand-written SQL defines for ``t``."""
+    fn = getattr(history, "objects_of", None)
+    if not callable(fn):
+        return []
+    items = []
+    for o in fn(t.key):
+        obj, ref = o.obj, o.created
+        where = _link(ref.file.rsplit("/", 1)[-1], _rel_link(ref.file, out, root)) if ref.file else md_code(ref.tag)
+        name = obj.name.removeprefix("public.")
+        others = [md_code(r.removeprefix("public.")) for r in obj.refs if r != t.key]
+        if obj.kind == "trigger":
+            runs = ", ".join(md_code(r.removeprefix("public.") + "()") for r in obj.refs)
+            items.append(f"**Trigger** {md_code(name)}: {md_inline(obj.detail)}" + (f", runs {runs}" if runs else "")
+                         + f" ({where})")
+        elif obj.kind == "function":
+            uses = (" reads or writes " + ", ".join(md_code(r.removeprefix("public.")) for r in obj.refs)) \
+                if obj.refs else ""
+            items.append(f"**Function** {md_code(name + '()')} ({md_inline(obj.detail)}){':' if uses else ''}{uses}"
+                         f" ({where})")
+        else:
+            reads = ("; also reads " + ", ".join(others)) if others else ""
+            items.append(f"**{obj.kind.capitalize()}** {md_code(name)} reads this table{reads} ({where})")
+    return items
 
 
 def _purpose(t: Table) -> str:
@@ -615,12 +532,10 @@ def table_context(schema: Schema, t: Table, project: Project, paths: Mapping[str
         "constraints": ", ".join(column_constraints(t, c, fks_by_col, paths)),
         "description": _column_description(c, _added_in(hist, c.name), _get(hist, "created")),
     } for c in t.columns]
-    exs = query_examples(schema, t, edges)
-    row = sample_row(t)
-    sample = "{\n" + "".join(
-        f"  {prop_}: {lit},{'  // ' + code_comment(origin) if origin else ''}\n"
-        for prop_, lit, origin in [(_ts_key(p), l, o) for p, l, o in row]) + "}"
-    diagram = er_diagram(schema, neighbourhood(t.key, edges), edges)
+    imports = tuple(getattr(project, "imports", ()) or ())
+    exs = query_examples(schema, t, edges, imports)
+    sample = sample_block(schema, t, imports)
+    diagram = er_diagram(schema, neighbourhood(t.key, edges), edges, focus=t.key)
     if not fits(diagram):
         diagram = er_diagram(schema, neighbourhood(t.key, edges), edges, attributes=False)
     return {
@@ -636,6 +551,8 @@ def table_context(schema: Schema, t: Table, project: Project, paths: Mapping[str
         "relationships": _relationships(t, edges, paths),
         "indexes": [_index_view(t, ix, schema) for ix in t.indexes],
         "constraints": _constraints(t, paths),
+        "hand_written": _hand_written(t, history, out, root),
+        "hand_written_read": schema_dialect(schema).reads_hand_written_sql,
         "assumptions": _assumptions(assumptions),
         "queries": exs.code() if exs else "",
         "performance": performance_notes(t, schema),
@@ -644,10 +561,8 @@ def table_context(schema: Schema, t: Table, project: Project, paths: Mapping[str
     }
 
 
-def _ts_key(prop: str) -> str:
-    from drizzle_doc.docs.queries import ts_prop
-
-    return ts_prop(prop)
+def schema_dialect(schema: Schema):
+    return dialect_for(schema.dialect)
 
 
 def _fence(code: str, lang: str) -> str:
@@ -672,35 +587,25 @@ def resolve_table(schema: Schema, ref: str) -> Optional[str]:
     return None
 
 
-def _split_diagrams(schema: Schema, edges, threshold: int) -> list[tuple[str, str, list[str]]]:
-    """[(title, stem, table keys)] — one entry when the schema is small."""
-    keys = [t.key for t in schema.tables]
-    if len(keys) <= threshold:
-        return [("All tables", "", keys)]
-    schemas = sorted({t.schema for t in schema.tables})
-    parts: list[tuple[str, list[str]]] = []
-    if len(schemas) > 1:
-        dialect = dialect_for(schema.dialect)
-        parts = [(f"Schema {dialect.shown_schema(s)}" if dialect.shown_schema(s) is not None else "Default schema",
-                  [t.key for t in schema.tables if t.schema == s]) for s in schemas]
-    else:
-        files = sorted({t.file for t in schema.tables})
-        parts = [(f"File {f}", [t.key for t in schema.tables if t.file == f]) for f in files]
+def _split_diagrams(schema: Schema, edges, threshold: int) -> list[tuple[str, str, DiagramPart]]:
+    """[(title, stem, part)] — one entry when the schema is small (see :func:`diagram_parts`)."""
+    parts = diagram_parts(schema, edges, threshold)
+    stems: set[str] = set()
     out = []
-    for title, ks in parts:
-        # chunk any part that is still too large for one readable diagram
-        step = max(threshold, 1)
-        chunks = [ks[i:i + step] for i in range(0, len(ks), step)] if len(ks) > step * 2 else [ks]
-        for n, chunk in enumerate(chunks, 1):
-            t = title if len(chunks) == 1 else f"{title} (part {n})"
-            out.append((t, safe_stem(re.sub(r"[^A-Za-z0-9_.-]+", "_", t.lower()).strip("_")), chunk))
+    for part in parts:
+        stem = safe_stem(re.sub(r"[^A-Za-z0-9_.-]+", "-", part.title.lower()).strip("-")) or "diagram"
+        base, n = stem, 2
+        while stem in stems:
+            stem, n = f"{base}-{n}", n + 1
+        stems.add(stem)
+        out.append((part.title, stem if len(parts) > 1 else "", part))
     return out
 
 
-def _diagram_text(schema: Schema, keys: list[str], edges) -> str:
-    d = er_diagram(schema, keys, edges)
+def _diagram_text(schema: Schema, keys, edges, stubs=()) -> str:
+    d = er_diagram(schema, keys, edges, stubs=stubs)
     if not fits(d):
-        d = er_diagram(schema, keys, edges, attributes=False)
+        d = er_diagram(schema, keys, edges, attributes=False, stubs=stubs)
     return d
 
 
@@ -759,17 +664,19 @@ def other_pages(job: PageJob) -> dict[str, str]:
     parts = _split_diagrams(schema, edges, threshold)
     diagrams = []
     if len(parts) == 1:
-        inline = _fence(_diagram_text(schema, parts[0][2], edges), "mermaid")
+        inline = _fence(_diagram_text(schema, parts[0][2].keys, edges), "mermaid")
     else:
         inline = ""
-        for title, stem, keys in parts:
+        for title, stem, part in parts:
             path = f"{DIAGRAMS_DIR}/{stem}.md"
+            desc = ("Tables of other diagrams that these reference are drawn with their key columns only: "
+                    + ", ".join(_page_link(k, paths, prefix="../") for k in part.stubs) + ".") if part.stubs else ""
             pages[path] = _render("diagram.md.j2", templates, title=md_inline(title),
-                                  tables=[_page_link(k, paths, prefix="../") for k in keys],
-                                  diagram=_fence(_diagram_text(schema, keys, edges), "mermaid"),
-                                  description="")
+                                  tables=[_page_link(k, paths, prefix="../") for k in part.keys],
+                                  diagram=_fence(_diagram_text(schema, part.keys, edges, part.stubs), "mermaid"),
+                                  description=desc)
             diagrams.append({"title": md_inline(title), "link": _link(title, quote(path, safe="/._-~")),
-                             "count": len(keys)})
+                             "count": len(part.keys)})
     groups = []
     group_stems = _unique_stems(g.name for g in settings.groups)
     for name, refs, desc in ((g.name, g.tables, g.description) for g in settings.groups):

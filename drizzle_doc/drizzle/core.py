@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from drizzle_doc.model import ERROR, NO_DOC, WARNING, Doc
+from drizzle_doc.ts.typetext import member_type
 from drizzle_doc.ts.values import (
     UNDEFINED,
     Call,
@@ -305,7 +306,7 @@ def _m_array(self, ev, args, call):
     return self._with(array_dims=self.array_dims + [dim], array_last=size)
 
 
-def _m_type(self, ev, args, call):
+def _m_type(self, ev, args, call):  # $type<T>(): T replaces any customType's data type
     return self._with(ts_type=call.type_args)
 
 
@@ -376,6 +377,7 @@ def static_text(v: Any) -> str:
 class CustomTypeFactory:
     config: JSObject
     site: Site
+    data_type: Optional[str] = None  # the ``data`` member of customType<{ data: T }>: T's text
 
     def call(self, ev, args, call: Call) -> Any:
         col_name, cfg = name_and_config(args)
@@ -387,14 +389,16 @@ class CustomTypeFactory:
                 base = Unknown("customType dataType() does not return a static string", self.site)
         else:
             base = Unknown("customType without dataType()", self.site)
-        return ColumnBuilder(builder="customType", name=col_name if isinstance(col_name, str) else "", base_type=base, column_type="custom", site=call.lazy_site)
+        return ColumnBuilder(builder="customType", name=col_name if isinstance(col_name, str) else "", base_type=base,
+                             column_type="custom", site=call.lazy_site, ts_type=self.data_type)
 
 
 def custom_type(ev, args, call):
     cfg = args[0] if args else UNDEFINED
     if not isinstance(cfg, JSObject):
         return Unknown("customType() needs an object literal", call.site)
-    factory = CustomTypeFactory(cfg, call.site)
+    # the TypeScript type of the column's values: customType<{ data: number; driverData: string }>
+    factory = CustomTypeFactory(cfg, call.site, member_type(call.type_args, "data"))
     return Native("customType", factory.call)
 
 
@@ -412,10 +416,12 @@ class EnumValue:
     variable: str = ""
     doc: Doc = NO_DOC
     from_object: bool = False  # pgEnum("x", SomeTsEnum) rather than an array
+    object_type: Optional[str] = None  # that object's name: the TypeScript type of the column's values
 
     def call(self, ev, args, call: Call) -> Any:
         col_name, _cfg = name_and_config(args)
-        return ColumnBuilder(builder="enum", name=col_name if isinstance(col_name, str) else "", base_type=self.name, column_type="enum", enum=self, site=call.lazy_site)
+        return ColumnBuilder(builder="enum", name=col_name if isinstance(col_name, str) else "", base_type=self.name,
+                             column_type="enum", enum=self, site=call.lazy_site, ts_type=self.object_type)
 
     def js_member(self, ev, name: str, site: Site) -> Any:
         if name == "enumValues":
@@ -452,7 +458,10 @@ def make_enum(ev, args, call: Call, schema: Optional[str]) -> Any:
     if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
         ev.report(ERROR, call.site, f"values of enum {name!r} are not static strings", "dynamic-enum")
         values = [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
-    return EnumNative(EnumValue(name, list(values), schema, call.site, from_object=from_object))
+    # pgEnum("mood", Mood): the values' TypeScript type is the enum `Mood` (its members, not strings)
+    m = re.search(r",\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*,?\s*\)\s*$", call.text) if from_object else None
+    return EnumNative(EnumValue(name, list(values), schema, call.site, from_object=from_object,
+                                object_type=m.group(1) if m else None))
 
 
 @dataclass(eq=False)

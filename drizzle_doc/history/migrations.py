@@ -35,7 +35,7 @@ from drizzle_doc.project import DEFAULT_MIGRATION_DIRS, Project
 from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
 from drizzle_doc import limits
 
-from drizzle_doc.history.records import FIX, Change, History, Migration, MigrationRef, TableHistory
+from drizzle_doc.history.records import FIX, Change, History, HandWritten, Migration, MigrationRef, TableHistory
 from drizzle_doc.history.changes import enum_changes, table_changes
 from drizzle_doc.history.layout import find_migrations_dir, list_folder
 from drizzle_doc.history.drift import compute_drift
@@ -163,6 +163,7 @@ def read_history(project: Project) -> tuple[History, Schema]:
     file_limit = limits.migration_max(project.settings)
     state = Schema()
     lineages: dict[str, _Lineage] = {}
+    objects: dict[tuple, HandWritten] = {}  # (kind, table, name) -> the live hand-written object
     finished: list[_Lineage] = []
     enum_created: dict[str, MigrationRef] = {}
     migrations: list[Migration] = []
@@ -283,6 +284,14 @@ def read_history(project: Project) -> tuple[History, Schema]:
             changes.append(ch)
             if key is not None and key in lineages:
                 lineages[key].changes.append(ch)
+            if op.obj is not None:
+                # triggers are named per table; a view and a materialized view share one namespace
+                group = {"view": "relation", "materialized view": "relation"}.get(op.obj.kind, op.obj.kind)
+                ident = (group, op.obj.table, op.obj.name)
+                if op.obj.dropped:
+                    objects.pop(ident, None)
+                else:
+                    objects[ident] = HandWritten(op.obj, ref)
 
         migrations.append(Migration(ref=ref, snapshot=snap_rel, statements=len(statements),
                                     changes=tuple(changes), in_journal=entry.in_journal))
@@ -290,7 +299,9 @@ def read_history(project: Project) -> tuple[History, Schema]:
 
     tables = sorted([*(x.freeze() for x in finished), *(x.freeze() for x in lineages.values())],
                     key=lambda t: (t.table, t.dropped is None, t.created.index if t.created else -1))
+    live = {t.key for t in state.tables}
     history = History(
+        objects=tuple(o for o in objects.values() if o.obj.kind != "trigger" or o.obj.table in live),
         folder=rel(folder),
         layout=layout,
         migrations=tuple(migrations),

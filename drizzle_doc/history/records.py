@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from drizzle_doc.model import Diagnostic
+from drizzle_doc.model.operations import HandObject
 
 
 
@@ -39,6 +40,14 @@ class Change:
     summary: str  # one line, e.g. "column bio added (text)"
     column: Optional[str] = None
     target: Optional[str] = None  # index / constraint / enum / trigger name
+
+
+@dataclass(frozen=True, slots=True)
+class HandWritten:
+    """A trigger, function or view that hand-written migration SQL created and no later one dropped."""
+
+    obj: HandObject
+    created: MigrationRef  # the migration that created it last (CREATE OR REPLACE: the latest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +98,16 @@ class History:
     enums: tuple[tuple[str, MigrationRef], ...] = ()  # enum key -> migration that created it
     drift: tuple[Drift, ...] = ()  # the models against the schema the migrations leave behind
     diagnostics: tuple[Diagnostic, ...] = ()
+    objects: tuple[HandWritten, ...] = ()  # triggers, functions and views from hand-written SQL, still there
     _index: Optional[dict] = field(default=None, init=False, compare=False, hash=False, repr=False)
+
+    def objects_of(self, key: str) -> tuple[HandWritten, ...]:
+        """The hand-written objects that concern table ``key``: its triggers, the functions they run,
+        and the views and functions that read or write it."""
+        triggers = [o for o in self.objects if o.obj.kind == "trigger" and o.obj.table == key]
+        called = {r for o in triggers for r in o.obj.refs}
+        others = [o for o in self.objects if o.obj.kind != "trigger" and (o.obj.name in called or key in o.obj.refs)]
+        return tuple(triggers + others)
 
     def table(self, key: str) -> Optional[TableHistory]:
         """History of a table by key (``public.users``) or bare name; live tables first."""

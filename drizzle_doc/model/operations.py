@@ -142,12 +142,25 @@ class AddEnumValue:
 
 
 @dataclass(frozen=True, slots=True)
+class HandObject:
+    """A trigger, function or view that a migration's hand-written SQL creates or drops."""
+
+    kind: str  # "trigger" | "function" | "view" | "materialized view"
+    name: str  # a trigger's own name; a function's or view's key ("public.customer_revenue")
+    table: Optional[str] = None  # a trigger's table key
+    detail: str = ""  # what it does in SQL's words ("BEFORE DELETE FOR EACH ROW", "LANGUAGE plpgsql")
+    refs: tuple[str, ...] = ()  # tables a view or function reads or writes; the function a trigger runs
+    dropped: bool = False  # the statement drops it
+
+
+@dataclass(frozen=True, slots=True)
 class Touch:
     """A statement that does not change the table's shape but touches it (or the database)."""
 
     key: Optional[str]  # table key, or None for database-wide statements (functions, …)
     kind: str  # "trigger" | "comment" | "data" | "policy" | "function" | "other" …
     summary: str
+    obj: Optional[HandObject] = None  # the trigger, function or view it creates or drops
 
 
 Op = Union[

@@ -98,7 +98,9 @@ class Column:
     unique: bool = False  # column-level .unique() (the constraint itself is in Table.uniques)
     enum: Optional[str] = None  # qualified enum key ("public.mood") when the column is an enum column
     enum_values: tuple[str, ...] = ()
-    ts_type: Optional[str] = None  # the text of $type<...>() when given
+    # the TypeScript type of its values where the source states it: the text of $type<...>(), else
+    # the `data` member of its customType<{ data: ... }>
+    ts_type: Optional[str] = None
     mode: Optional[str] = None  # the builder's `mode` option ("date", "string", "number", "bigint", "json" …)
     builder: str = ""  # the drizzle builder used ("varchar", "timestamp", a customType variable, …)
     description: Doc = NO_DOC

@@ -43,6 +43,9 @@ class Project:
     # whether its kit applies the config's casing, as its newest 1.0 snapshot shows (a 1.0 beta
     # did, the RC does not); None: as the generation does (see project/kit.py)
     kit_casing: Optional[bool] = None
+    # how its own code names its files: (specifier pattern, root-relative target), from its
+    # package.json name and tsconfig.json paths (see drizzle_doc.project.imports)
+    imports: tuple[tuple[str, str], ...] = ()
     # the folder the person running drizzle-doc stands in (absolute; None: the root): every path
     # a command prints is named from there (:meth:`shown`).  Not part of what the project is
     # (equality, the render cache's key): the same project seen from elsewhere

@@ -328,14 +328,17 @@ def _relative(path: Path, base: Path) -> str:
 
 
 def with_kit(project: Project) -> Project:
-    """``project`` with its drizzle-kit generation (see :mod:`drizzle_doc.project.kit`)."""
+    """``project`` with its drizzle-kit generation (see :mod:`drizzle_doc.project.kit`) and how its code names
+    its files (:mod:`drizzle_doc.project.imports`)."""
     from dataclasses import replace
 
     from drizzle_doc.project.kit import config_casing_evidence, detect_kit
 
+    from drizzle_doc.project.imports import import_rules
+
     kit, source, diags = detect_kit(project)
     project = replace(project, kit=kit, kit_source=source, diagnostics=(*project.diagnostics, *diags))
-    return replace(project, kit_casing=config_casing_evidence(project))
+    return replace(project, kit_casing=config_casing_evidence(project), imports=import_rules(project.root))
 
 
 def _refuse_shared_out(projects: list[Project]) -> None:

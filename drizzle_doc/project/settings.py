@@ -119,7 +119,7 @@ KNOWN_KEYS: dict[str, str] = {
     "min-coverage": "description coverage (percent, 0-100) below which check reports an error",
     "groups": "named groups of tables drawn as their own diagrams (table)",
     "viewpoints": "alias of groups (tbls' name)",
-    "split_threshold": "tables above which the index diagram is split (integer)",
+    "split_threshold": "tables above which the index diagram is split, and the most one diagram holds (integer)",
     "pages": "[pages] manual = [table or page path, ...]: pages written by hand, left alone (table)",
     "kit": "drizzle-kit generation the project is on: \"0\" (0.x) or \"1\" (1.0); default: found from node_modules, package.json, snapshots",
     "max-file-size": "largest models file read, in bytes or as \"4MB\" (default 2MB; see drizzle_doc.limits)",
@@ -162,7 +162,7 @@ class Settings:
     exceptions: tuple[ConfiguredException, ...] = ()
     manual_pages: tuple[str, ...] = ()  # tables or page paths opted out of generation and checking
     groups: tuple[Group, ...] = ()  # [groups] (or tbls' [viewpoints]): diagrams of named groups of tables
-    split_threshold: Optional[int] = None  # tables above which the index diagram is split (None: render's default)
+    split_threshold: Optional[int] = None  # tables above which the index diagram is split, and per part (None: 25)
     max_file_size: Optional[int] = None  # bytes (see drizzle_doc.limits; None: the default)
     kit: Optional[str] = None  # drizzle-kit generation "0" | "1" when set (None: found, see project/kit.py)
     rule_config: tuple[tuple[str, RuleConfig], ...] = ()  # rules given excludes or options

@@ -141,11 +141,18 @@ def _object(ev: Evaluator, node, env: Env) -> Any:
         elif t == "method_definition":
             name = child.child_by_field_name("name")
             key = ev.prop_key(name, module, env)
-            if isinstance(key, str):
-                obj.props[key] = JSFunction(
+            accessor = child.children[0].type if child.children else ""
+            if isinstance(key, str) and accessor != "set":  # a setter holds no value
+                fn = JSFunction(
                     module.ref(child.child_by_field_name("parameters")), module.ref(child.child_by_field_name("body")), module, env,
                     key, module.site(child), module.text(child),
                 )
+                if accessor == "get":  # `get id() { return … }`: the property's value is what it returns
+                    try:
+                        fn = ev.call_function(fn, [])
+                    except RecursionError:
+                        fn = Unknown("getter nested too deeply to read", module.site(child))
+                obj.props[key] = fn
                 obj.meta[key] = module.prop_meta(child, children, i)
     return obj
 

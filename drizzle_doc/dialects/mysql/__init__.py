@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Optional
 
+from drizzle_doc.dialects.mysql import notes as _notes
 from drizzle_doc.dialects.base import Dialect, KitNaming
 from drizzle_doc.dialects.kit_hash import shorten_foreign_key
 from drizzle_doc.dialects.mysql import kit1, spelling
@@ -70,6 +71,18 @@ class MySqlDialect(Dialect):
     kit_naming = {"0": KIT_0, "1": KIT_1}
     catalog_unnamed = ("primary_key",)  # MySQL names every primary key PRIMARY
     unique_constraints_are_indexes = True
+    ts_types = _notes.TS_TYPES
+    builder_aliases = _notes.BUILDER_ALIASES
+    insert_returning = "$returningId"
+
+    def performance_notes(self, table, schema, code):
+        return _notes.performance_notes(table, schema, code)
+
+    def out_of_line(self, column):
+        return _notes.out_of_line(column)
+
+    def unindexed_fk_note(self, table, fk, code):
+        return _notes.unindexed_fk_note(table, fk, code)
 
     def natives(self) -> dict[str, Any]:
         from drizzle_doc.dialects.mysql.builders import natives

@@ -9,6 +9,8 @@ index options ``.using`` / ``.algorithm`` / ``.lock``.  Source: drizzle-orm 0.45
 
 from __future__ import annotations
 
+import re
+
 from functools import partial
 from typing import Any
 
@@ -161,7 +163,10 @@ def _enum_column(ev, args, call: Call) -> Any:
     a = args[0] if args else UNDEFINED
     b = args[1] if len(args) > 1 else UNDEFINED
     col_name, values = ("", a) if not isinstance(a, str) else (a, b)
-    if isinstance(values, JSObject):  # a TS enum or object: Object.values
+    ts_type = None
+    if isinstance(values, JSObject):  # a TS enum or object: Object.values; its name is the values' TS type
+        m = re.search(r"[(,]\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*,?\s*\)\s*$", call.text)
+        ts_type = m.group(1) if m else None
         from drizzle_doc.ts.expressions import is_numeric_reverse
 
         values = [v for k, v in values.props.items() if not is_numeric_reverse(values, k)]
@@ -170,7 +175,7 @@ def _enum_column(ev, args, call: Call) -> Any:
         problems.append((ERROR, call.site, "values of mysqlEnum() are not static strings"))
         values = [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
     b = MySqlColumnBuilder(builder="mysqlEnum", name=col_name, base_type=enum_type(values), column_type="enum",
-                           site=call.lazy_site, problems=problems)
+                           site=call.lazy_site, problems=problems, ts_type=ts_type)
     b.text_enum = tuple(values)
     return b
 

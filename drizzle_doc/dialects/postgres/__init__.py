@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from drizzle_doc.dialects.postgres import notes as _notes
 from drizzle_doc.dialects.base import Dialect, KitNaming
 from drizzle_doc.dialects.postgres import kit1, spelling
 from drizzle_doc.dialects.postgres.identifiers import pg_name, quote_ident
@@ -58,6 +59,15 @@ class PostgresDialect(Dialect):
     default_schema = "public"
     default_schema_named = True
     kit_naming = {"0": KIT_0, "1": KIT_1}
+    ts_types = _notes.TS_TYPES
+    reads_hand_written_sql = True
+    builder_aliases = _notes.BUILDER_ALIASES
+
+    def performance_notes(self, table, schema, code):
+        return _notes.performance_notes(table, schema, code)
+
+    def out_of_line(self, column):
+        return _notes.out_of_line(column)
 
     def natives(self) -> dict[str, Any]:
         from drizzle_doc.dialects.postgres.builders import natives

@@ -73,7 +73,7 @@ BREAKPOINT = "--> statement-breakpoint"
 from drizzle_doc.model.operations import (  # noqa: E402
     AddColumn, AddConstraint, AddEnumValue, AlterColumn, CreateEnum, CreateIndex, CreateTable, DropColumn,
     DropConstraint, DropEnum, DropIndex, DropTable, RenameColumn, RenameConstraint, RenameIndex, RenameTable,
-    SetRls, SetTableSchema, Statement, Touch, add_constraint,
+    HandObject, SetRls, SetTableSchema, Statement, Touch, add_constraint,
 )
 
 # ---------------------------------------------------------------------------
@@ -356,7 +356,8 @@ def _drop(s: ast.DropStmt) -> list:
     ot = pg_enums.ObjectType
     ops: list = []
     for obj in s.objects or ():
-        names = _names(obj.names if isinstance(obj, ast.TypeName) else obj)
+        names = _names(obj.names if isinstance(obj, ast.TypeName) else
+                       obj.objname if isinstance(obj, ast.ObjectWithArgs) else obj)
         if not names:
             continue
         schema = names[-2] if len(names) > 1 else "public"
@@ -371,7 +372,13 @@ def _drop(s: ast.DropStmt) -> list:
             # names: [schema?, table, object]
             tkey = f"{names[-3] if len(names) > 2 else 'public'}.{names[-2]}" if len(names) > 1 else None
             kind = s.removeType.name.removeprefix("OBJECT_").lower()
-            ops.append(Touch(tkey, kind, f"{kind} {names[-1]} dropped"))
+            obj = HandObject("trigger", names[-1], table=tkey, dropped=True) if kind == "trigger" else None
+            ops.append(Touch(tkey, kind, f"{kind} {names[-1]} dropped", obj))
+        elif s.removeType in (ot.OBJECT_FUNCTION, ot.OBJECT_PROCEDURE, ot.OBJECT_VIEW, ot.OBJECT_MATVIEW):
+            kind = {ot.OBJECT_FUNCTION: "function", ot.OBJECT_PROCEDURE: "function", ot.OBJECT_VIEW: "view",
+                    ot.OBJECT_MATVIEW: "materialized view"}[s.removeType]
+            ops.append(Touch(None, kind, f"{kind} {'.'.join(names)} dropped",
+                             HandObject(kind, key, dropped=True)))
         else:
             kind = s.removeType.name.removeprefix("OBJECT_").lower().replace("_", " ")
             ops.append(Touch(None, kind, f"{kind} {'.'.join(names)} dropped"))
@@ -392,14 +399,78 @@ def _comment(s: ast.CommentStmt) -> list:
     return [Touch(None, "comment", f"comment on {kind} {'.'.join(names)} {verb}")]
 
 
-def _plpgsql_queries(body: str) -> list[str]:
-    """The SQL statements inside a DO block's PL/pgSQL body (pglast's PL/pgSQL parser)."""
+# ---------------------------------------------------------------------------
+# Triggers, functions and views written by hand: what they are and which tables they use
+# ---------------------------------------------------------------------------
+
+_TIMING = {2: "BEFORE", 64: "INSTEAD OF"}
+_EVENTS = ((4, "INSERT"), (16, "UPDATE"), (8, "DELETE"), (32, "TRUNCATE"))
+
+
+def _relations(node, ctes: frozenset = frozenset()) -> set[str]:
+    """The table keys a parsed query (or any node) names in its FROM, JOIN, INSERT, UPDATE, DELETE."""
+    found: set[str] = set()
+    stack = [node]
+    names = set(ctes)
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (tuple, list)):
+            stack.extend(n)
+        elif isinstance(n, ast.Node):
+            if isinstance(n, ast.CommonTableExpr) and n.ctename:
+                names.add(n.ctename)
+            if isinstance(n, ast.RangeVar):
+                if n.schemaname or n.relname not in names:
+                    found.add(_key(n))
+                continue
+            for attr in n.__slots__:
+                v = getattr(n, attr, None)
+                if isinstance(v, (ast.Node, tuple, list)):
+                    stack.append(v)
+    return {k for k in found if k.split(".", 1)[1] not in names}
+
+
+def _trigger(stmt) -> HandObject:
+    events = " OR ".join(word for bit, word in _EVENTS if (stmt.events or 0) & bit)
+    when = _TIMING.get(stmt.timing or 0, "AFTER")
+    fn = ".".join(_names(stmt.funcname))
+    detail = f"{when} {events} FOR EACH {'ROW' if stmt.row else 'STATEMENT'}"
+    return HandObject("trigger", stmt.trigname, table=_key(stmt.relation), detail=detail,
+                      refs=(fn if "." in fn else f"public.{fn}",))
+
+
+def _function(stmt) -> HandObject:
+    names = _names(stmt.funcname)
+    key = ".".join(names) if len(names) > 1 else f"public.{names[0]}"
+    language, body = "sql", ""
+    for o in stmt.options or ():
+        if o.defname == "language":
+            language = getattr(o.arg, "sval", str(o.arg))
+        elif o.defname == "as" and o.arg:
+            body = getattr(o.arg[0], "sval", "") if isinstance(o.arg, tuple) else getattr(o.arg, "sval", "")
+    refs: set[str] = set()
+    try:
+        ret = _names(stmt.returnType.names)[-1:] if stmt.returnType is not None else []
+        returns = "trigger" if ret == ["trigger"] else "void" if ret in ([], ["void"]) else "text"
+        queries = _plpgsql_queries(body, returns) if language == "plpgsql" else [body] if language == "sql" else []
+        for q in queries:
+            for raw in pglast.parse_sql(q):
+                refs |= _relations(raw.stmt)
+    except Exception:  # a body pglast cannot read: the function is still listed, its tables unknown
+        refs = set()
+    if stmt.sql_body is not None:  # BEGIN ATOMIC ... END
+        refs |= _relations(stmt.sql_body)
+    return HandObject("function", key, detail=f"LANGUAGE {language}", refs=tuple(sorted(refs)))
+
+
+def _plpgsql_queries(body: str, returns: str = "void") -> list[str]:
+    """The SQL statements inside a DO block's (or a function's) PL/pgSQL body (pglast's PL/pgSQL parser)."""
     tag = "$drizzle_doc$"
     refused = prescan(body)
     if refused is not None:
         raise ValueError(f"its DO block is {refused[1]}")
     tree = pglast.parse_plpgsql(
-        f"CREATE FUNCTION drizzle_doc_do() RETURNS void AS {tag}{body}{tag} LANGUAGE plpgsql"
+        f"CREATE FUNCTION drizzle_doc_do() RETURNS {returns} AS {tag}{body}{tag} LANGUAGE plpgsql"
     )
     found: list[str] = []
 
@@ -453,7 +524,7 @@ def statement_ops(stmt) -> list:
             return [AddEnumValue(key, stmt.newVal, stmt.newValNeighbor, bool(stmt.newValIsAfter))]
         return [Touch(None, "enum", f"enum {key} value {stmt.oldVal} renamed to {stmt.newVal}")]
     if isinstance(stmt, ast.CreateTrigStmt):
-        return [Touch(_key(stmt.relation), "trigger", f"trigger {stmt.trigname} created")]
+        return [Touch(_key(stmt.relation), "trigger", f"trigger {stmt.trigname} created", _trigger(stmt))]
     if isinstance(stmt, ast.CommentStmt):
         return _comment(stmt)
     if isinstance(stmt, (ast.UpdateStmt, ast.InsertStmt, ast.DeleteStmt)):
@@ -464,9 +535,14 @@ def statement_ops(stmt) -> list:
     if isinstance(stmt, ast.AlterPolicyStmt):
         return [Touch(_key(stmt.table), "policy", f"policy {stmt.policy_name} altered")]
     if isinstance(stmt, ast.CreateFunctionStmt):
-        return [Touch(None, "function", f"function {'.'.join(_names(stmt.funcname))} created")]
+        return [Touch(None, "function", f"function {'.'.join(_names(stmt.funcname))} created", _function(stmt))]
     if isinstance(stmt, ast.ViewStmt):
-        return [Touch(None, "view", f"view {stmt.view.relname} created")]
+        obj = HandObject("view", _key(stmt.view), refs=tuple(sorted(_relations(stmt.query) - {_key(stmt.view)})))
+        return [Touch(None, "view", f"view {stmt.view.relname} created", obj)]
+    if isinstance(stmt, ast.CreateTableAsStmt) and stmt.objtype == pg_enums.ObjectType.OBJECT_MATVIEW:
+        key = _key(stmt.into.rel)
+        obj = HandObject("materialized view", key, refs=tuple(sorted(_relations(stmt.query) - {key})))
+        return [Touch(None, "materialized view", f"materialized view {stmt.into.rel.relname} created", obj)]
     if isinstance(stmt, ast.CreateSeqStmt):
         return [Touch(None, "sequence", f"sequence {stmt.sequence.relname} created")]
     if isinstance(stmt, ast.CreateSchemaStmt):

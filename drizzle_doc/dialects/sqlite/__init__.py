@@ -20,6 +20,7 @@ from typing import Any, Optional
 
 from drizzle_doc.dialects.base import Dialect, KitNaming, balanced_parens
 from drizzle_doc.dialects.sqlite import kit1
+from drizzle_doc.dialects.sqlite import notes as _notes
 from drizzle_doc.model import ERROR, Index, IndexColumn, PrimaryKey
 
 #: drizzle-kit 0.31's SQLite snapshot: the names it gives constraints nobody named.  A column's
@@ -73,6 +74,13 @@ class SqliteDialect(Dialect):
     json_literal_defaults = True
     catalog_unnamed = ("foreign_key", "primary_key")
     no_comments = _NO_COMMENTS
+    ts_types = _notes.TS_TYPES
+
+    def performance_notes(self, table, schema, code):
+        return _notes.performance_notes(table, schema, code)
+
+    def out_of_line(self, column):
+        return _notes.out_of_line(column)
 
     def natives(self) -> dict[str, Any]:
         from drizzle_doc.dialects.sqlite.builders import natives
