@@ -87,6 +87,7 @@ def load(root, config_path, schema_globs, migrations_dir, casing, out=None, hist
         migrations=migrations_dir,
         casing=casing,
         out=out,
+        base=Path.cwd(),
     )
     return [extracted(p) for p in projects]
 
@@ -140,8 +141,12 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
     for project, schema in results:
         payload = schema_json(schema)  # its diagnostics include the project's (config) ones
         payload = {"version": payload.pop("version"), "dialect": payload.pop("dialect"), "kit": project.kit, **payload}
-        payload["project"] = {"root": ".", "config": project.config_file}
+        script = project.script
+        payload["project"] = {"root": project.shown_root, "config": project.config_file,
+                              "script": None if script is None else dict(zip(("file", "line", "name"), script))}
         augment_inspect(payload, histories.load(project, schema))
+        for d in payload["diagnostics"]:  # named from where the user stands, as every command does
+            d["file"] = project.shown(d["file"])
         payloads.append((project, schema, payload))
         # model and payload live until the end: keep the cyclic collector from walking them
         # again and again while the JSON is written (about a million objects at 10,000 tables)
@@ -208,30 +213,18 @@ def verify(root, config_path, schema_globs, migrations_dir, casing, database_url
         drizzle-doc verify --database-url mysql://app@localhost:3306/shop
         drizzle-doc verify --database-url file:./local.db
     """
-    from dataclasses import replace as _replace
-
     from drizzle_doc.errors import UsageError
     from drizzle_doc.commands.verify import mask_url, render_github, render_json, render_text, verify as run_verify
 
     if not database_url:
         raise UsageError("no database URL: pass --database-url or set DATABASE_URL")
     results = load(root, config_path, schema_globs, migrations_dir, casing)
-    base = Path(root or Path.cwd()).resolve()
     diagnostics = []
     schemas: list[str] = []
     for project, schema in results:
         result = run_verify(schema, database_url, schema_filter=project.schema_filter,
                             tables_filter=project.tables_filter, db_comments=db_comments)
-        prefix = ""
-        if len(results) > 1:
-            try:
-                prefix = project.root.resolve().relative_to(base).as_posix().rstrip("/") + "/"
-            except ValueError:
-                prefix = ""
-            if prefix == "./":
-                prefix = ""
-        diagnostics += [_replace(d, file=prefix + d.file) if (d.file and prefix) else d
-                        for d in result.diagnostics]
+        diagnostics += [project.show(d) for d in result.diagnostics]  # named from where the user stands
         schemas += [s for s in result.schemas if s not in schemas]
     masked = mask_url(database_url)
     if fmt == "json":
@@ -301,15 +294,15 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
     histories = []
     for project, schema in results:
         history = prefetched.load(project, schema)
-        histories.append(history)
+        histories.append((project, history))
         if any(d.severity == "error" for d in (*history.diagnostics, *history.drift)):
             worst = 1
     if fmt == "json":
-        data = [history_json(h) for h in histories]
+        data = [history_json(h, p.shown_root, p.shown) for p, h in histories]
         out = data[0] if len(data) == 1 else {"projects": data}
         click.echo(json.dumps(out, indent=2, ensure_ascii=False))
     else:
-        click.echo("\n".join(history_text(h) for h in histories), nl=False)
+        click.echo("\n".join(history_text(h, p.shown) for p, h in histories), nl=False)
     sys.exit(worst)
 
 
@@ -370,7 +363,7 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
         cmd += ["--schema", s]
     histories = Histories()
     results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, histories=histories)
-    base = Path(root or Path.cwd())
+    base = Path.cwd()  # every path is named from where the user stands
     findings = run_check(results, base=base, require_descriptions=require_descriptions,
                          rules=rules, strict=strict, templates=templates_dir, generate_cmd=shlex.join(cmd),
                          use_cache=not no_cache, histories=histories)
@@ -425,12 +418,14 @@ def site(root, config_path, schema_globs, migrations_dir, casing, out):
 def init(root, force, strict, spec):
     """Write a starter drizzle-doc.toml and add the npm scripts db:docs / db:docs:check.
 
-    The file lists every rule at its default level, commented out (the rules are
-    warnings, so check passes on a first run); --strict makes the spec's assumptions
-    and descriptions errors. package.json keeps every other key, its order and its
-    indentation; scripts that already exist are left alone. The scripts find
-    drizzle-doc on PATH, in a project .venv/venv, through `uv run`, or (with --from)
-    `uvx`/`pipx run`, and otherwise print the install command and exit 127.
+    Both go where drizzle-kit runs with the project's drizzle config (at a monorepo root: into
+    each package holding one), which is where drizzle-doc reads its settings. The file lists
+    every rule at its default level, commented out (the rules are warnings, so check passes
+    on a first run); --strict makes the spec's assumptions and descriptions errors.
+    package.json keeps every other key, its order and its indentation; scripts that already
+    exist are left alone. The scripts find drizzle-doc on PATH, in a project .venv/venv,
+    through `uv run`, or (with --from) `uvx`/`pipx run`, and otherwise print the install
+    command and exit 127.
 
     \b
     Example:
@@ -438,13 +433,18 @@ def init(root, force, strict, spec):
         drizzle-doc init --strict
         npm run db:docs && npm run db:docs:check
     """
-    from drizzle_doc.commands.init import init_project
+    from drizzle_doc.commands.init import init_projects
 
-    result = init_project(root or Path.cwd(), force=force, strict=strict, spec=spec)
+    where = Path(root or Path.cwd())
+    result = init_projects(where, force=force, strict=strict, spec=spec)
+
+    def shown(f: str) -> str:  # from where the user stands, as every command prints paths
+        return Path(os.path.relpath(where.resolve() / f)).as_posix()
+
     for f in result.created:
-        click.echo(f"created {f}")
+        click.echo(f"created {shown(f)}")
     for f in result.changed:
-        click.echo(f"updated {f}")
+        click.echo(f"updated {shown(f)}")
     for n in result.notes:
         click.echo(f"note: {n}", err=True)
 

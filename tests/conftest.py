@@ -48,7 +48,7 @@ def pytest_collection_modifyitems(config, items):
 def migration_sql_files(project) -> list[Path]:
     """A project's drizzle-kit migration SQL files in the order drizzle-kit applies them: the
     journal's entries (0.x: ``meta/_journal.json``) or 1.0's ``<timestamp>_<name>/migration.sql``
-    folders, by name."""
+    folders, by name; else a hand-written folder's ``*.sql`` files, by name."""
     import json
 
     from drizzle_doc.project import DEFAULT_MIGRATION_DIRS
@@ -61,4 +61,7 @@ def migration_sql_files(project) -> list[Path]:
         kit1 = sorted(p for p in folder.glob("*/migration.sql")) if folder.is_dir() else []
         if kit1:
             return kit1
+        flat = sorted(folder.glob("*.sql")) if folder.is_dir() else []  # hand-written, no journal
+        if flat:
+            return flat
     raise AssertionError(f"no migrations for {project.root}")

@@ -249,7 +249,7 @@ def test_a_run_with_diagnostics_is_not_cached(tmp_path):
         code2, out2 = gen(root)
     assert calls == [1]  # the warning is shown again, every time
     assert out2.splitlines()[:-1] == out.splitlines()[:-1]
-    assert out2.splitlines()[-1] == "0 written, 7 unchanged, 0 orphaned, 1 skipped"
+    assert out2.splitlines()[-1] == f"{OUT}: 0 written, 7 unchanged, 0 orphaned, 1 skipped"
 
 
 @pytest.mark.parametrize("garbage", [b"", b"{", b"[]", b'{"format": 1, "key": 3}', b"\xff\xfe", b"[" * 100000])

@@ -27,7 +27,13 @@ def example(tmp_path) -> Path:
 
 
 def run(root: Path, *args: str):
-    return CliRunner().invoke(cli, ["check", "--root", str(root), *args])
+    """``check --root ROOT`` run by someone standing in ROOT (paths are printed from there)."""
+    here = os.getcwd()
+    os.chdir(root)
+    try:
+        return CliRunner().invoke(cli, ["check", "--root", str(root), *args])
+    finally:
+        os.chdir(here)
 
 
 def findings(root: Path, *args: str) -> tuple[int, dict]:

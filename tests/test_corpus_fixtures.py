@@ -6,6 +6,8 @@ columns or defaults on public projects. Each test states what drizzle-kit does w
 the same files and is marked xfail(strict=True) until drizzle-doc does the same: the fix
 flips it to a pass, and strict makes that pass fail the suite until the mark is removed.
 The last test of each pair pins today's behaviour, so the reproducer cannot rot silently.
+The first three (causes 2, 3 and 5) pass since the discovery of issue 16, whose other cases
+are in tests/test_discovery.py.
 """
 
 from __future__ import annotations
@@ -42,9 +44,6 @@ def table(project: dict, name: str) -> dict:
 
 # --- 1. `--config` run from a package sub-folder (dokploy, lightfast) -------------------------
 
-@pytest.mark.xfail(strict=True, reason="issue 16: a config named by a package script's --config "
-                   "resolves schema/out from the package.json folder (drizzle-kit's cwd), not the "
-                   "config's folder")
 def test_config_in_subfolder_resolves_from_the_scripts_folder():
     [project] = inspect("corpus-config-subfolder")
     signups = table(project, "signups")
@@ -54,17 +53,8 @@ def test_config_in_subfolder_resolves_from_the_scripts_folder():
     assert signups["migrations"]["created"]["tag"] == "0000_init"
 
 
-def test_config_in_subfolder_today_finds_nothing():
-    [project] = inspect("corpus-config-subfolder")
-    assert project["tables"] == []
-    assert "no-schema-files" in codes(project)
-
-
 # --- 2. a workspace package imported by name (Zero, lightfast) --------------------------------
 
-@pytest.mark.xfail(strict=True, reason="issue 16: an import of a workspace package (here the "
-                   "package itself, through its package.json exports map) is followed like a "
-                   "relative import, as node's resolution through the workspace link does")
 def test_workspace_package_import_is_followed():
     [project] = inspect("corpus-workspace-import")
     prefs = next(c for c in table(project, "user_prefs")["columns"] if c["name"] == "prefs")
@@ -72,27 +62,13 @@ def test_workspace_package_import_is_followed():
     assert "dynamic-default" not in codes(project)
 
 
-def test_workspace_package_import_today_loses_the_default():
-    [project] = inspect("corpus-workspace-import")
-    prefs = next(c for c in table(project, "user_prefs")["columns"] if c["name"] == "prefs")
-    assert prefs["default"] is None
-    assert "dynamic-default" in codes(project)
-
-
 # --- 3. one project below a monorepo root (Zero, midday, openstatus, unkey, terminal) ---------
 
-@pytest.mark.xfail(strict=True, reason="issue 16: run at a monorepo root, a project's root is "
-                   "named from where the user ran (packages/db), not '.'")
 def test_monorepo_project_root_is_named_from_the_run_folder():
     [project] = inspect("corpus-monorepo-root")
     assert project["project"]["root"] == "packages/db"
     assert [t["name"] for t in project["tables"]] == ["counters"]
-
-
-def test_monorepo_project_root_today_is_dot():
-    [project] = inspect("corpus-monorepo-root")
-    assert project["project"]["root"] == "."
-    assert table(project, "counters")["file"] == "src/schema.ts"
+    assert table(project, "counters")["file"] == "src/schema.ts"  # the model's paths: from its root
 
 
 # --- causes found on the MySQL/SQLite corpus (tests/corpus/README.md, triage 9-15) --------------
@@ -228,19 +204,11 @@ PATHS_BARREL = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: `export * from` a package reached through a tsconfig "
-                   "`paths` alias above the config's folder is followed, or at least said (file:line), "
-                   "never a silent empty schema")
 def test_paths_barrel_is_followed_or_said(tmp_path: Path):
     [project] = inspect_at(write(tmp_path, PATHS_BARREL))
     said = [d for d in project["diagnostics"] if (d["file"] or "").endswith("schema/index.ts") and d["line"] == 1]
     assert [t["name"] for t in project["tables"]] == ["servers"] or said
-
-
-def test_paths_barrel_today_is_silently_empty(tmp_path: Path):
-    [project] = inspect_at(write(tmp_path, PATHS_BARREL))
-    assert project["tables"] == []
-    assert codes(project) <= {"migration-none"}
+    assert [t["name"] for t in project["tables"]] == ["servers"]  # followed (issue 16's discovery)
 
 
 # 13. no drizzle.config, a sqlite-core schema (atidone: NuxtHub's D1) -- dialect/discovery.
@@ -252,20 +220,13 @@ NO_CONFIG_SQLITE = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="without a config the dialect is the one whose core package the "
-                   "schema imports (drizzle-orm/sqlite-core: SQLite), not PostgreSQL with nothing said")
 def test_no_config_dialect_comes_from_the_schema_imports(tmp_path: Path):
     root = write(tmp_path, NO_CONFIG_SQLITE)
     [project] = inspect_at(root, "--schema", str(root / "server/db/schema.ts"))
     assert project["dialect"] == "sqlite"
     assert [t["name"] for t in project["tables"]] == ["todos"]
-
-
-def test_no_config_sqlite_schema_today_is_silently_empty(tmp_path: Path):
-    root = write(tmp_path, NO_CONFIG_SQLITE)
-    [project] = inspect_at(root, "--schema", str(root / "server/db/schema.ts"))
-    assert (project["dialect"], project["tables"]) == ("postgresql", [])
-    assert codes(project) <= {"migration-none"}
+    [note] = [d for d in project["diagnostics"] if d["code"] == "dialect"]
+    assert note["severity"] == "info" and "drizzle-orm/sqlite-core" in note["message"]
 
 
 # 14. the drizzle-kit generation of a SQLite/MySQL project on kit 1.0 (scorebrawl, phoenix) -- kit
@@ -293,11 +254,19 @@ KIT1_SQLITE = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="a `catalog:` dependency is the catalog's version (bun: the root "
-                   "package.json's `catalog`; pnpm: pnpm-workspace.yaml's)")
 def test_kit_generation_from_a_catalog(tmp_path: Path):
     [project] = load_projects(write(tmp_path, KIT1_SQLITE))
     assert project.kit == "1"
+
+
+def test_kit_generation_from_a_pnpm_named_catalog(tmp_path: Path):
+    files = dict(KIT1_SQLITE)
+    files["package.json"] = '{ "name": "acme", "private": true }\n'
+    files["pnpm-workspace.yaml"] = ("packages:\n  - apps/*\ncatalogs:\n  kit1:\n"
+                                    "    drizzle-kit: 1.0.0-rc.5\n    drizzle-orm: 1.0.0-rc.5\n")
+    files["apps/worker/package.json"] = files["apps/worker/package.json"].replace('"catalog:"', '"catalog:kit1"')
+    [project] = load_projects(write(tmp_path, files))
+    assert (project.kit, project.kit_source) == ("1", "package.json")
 
 
 def test_kit_generation_from_a_sqlite_kit1_snapshot(tmp_path: Path):

@@ -224,7 +224,14 @@ def test_split_statements_keeps_semicolons_inside_quotes():
 
 
 def _inspect(fmt: str, name: str):
-    return CliRunner().invoke(cli, ["inspect", "--format", fmt, "--root", str(FIXTURES / name)])
+    """``inspect --format FMT --root fixtures/NAME`` by someone standing in that root (a monorepo's
+    headers name its projects from there)."""
+    here = os.getcwd()
+    os.chdir(FIXTURES / name)
+    try:
+        return CliRunner().invoke(cli, ["inspect", "--format", fmt, "--root", str(FIXTURES / name)])
+    finally:
+        os.chdir(here)
 
 
 def check_golden(path: Path, text: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 
 from click.testing import CliRunner
@@ -32,7 +33,13 @@ PKG = """{
 
 
 def init(root, *args):
-    return CliRunner().invoke(cli, ["init", "--root", str(root), *args])
+    """``init --root ROOT`` run by someone standing in ROOT (paths are printed from there)."""
+    here = os.getcwd()
+    os.chdir(root)
+    try:
+        return CliRunner().invoke(cli, ["init", "--root", str(root), *args])
+    finally:
+        os.chdir(here)
 
 
 def _uncomment(text: str, prefixes) -> str:

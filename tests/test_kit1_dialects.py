@@ -152,26 +152,30 @@ def test_kit_1_renames(dialect, table_key, column_key):
     assert list(tables.values()) == [table_key] and list(columns.values()) == [column_key]
 
 
-def _fk_table(fk_name: str) -> "Table":
+def _fk_table(fk_name: str, schema: str = "public") -> "Table":
     from drizzle_doc.model import Column, ForeignKey, PrimaryKey, Table
 
-    return Table("league_team", "main", columns=(Column("id", "id", "integer", primary_key=True),
-                                                 Column("league_id", "leagueId", "integer")),
-                 primary_key=PrimaryKey("league_team_pk", ("id",)),
-                 foreign_keys=(ForeignKey(fk_name, ("league_id",), "main", "league", ("id",), "CASCADE", "NO ACTION"),))
+    return Table("league_team", schema, columns=(Column("id", "id", "int", primary_key=True),
+                                                 Column("league_id", "leagueId", "int")),
+                 primary_key=PrimaryKey("PRIMARY", ("id",)),
+                 foreign_keys=(ForeignKey(fk_name, ("league_id",), schema, "league", ("id",), "CASCADE", "NO ACTION"),))
 
 
 def test_kit_1_keeps_the_migrated_name_of_an_unnamed_foreign_key():
     """After ``org_team`` was renamed ``league_team``, drizzle-kit 1.0 keeps its foreign key's old
-    name (``preserveEntityNames``): no drift.  Under 0.x, or for a name the models give, it is."""
+    name (``preserveEntityNames``): no drift.  Under 0.x, or for a name the models give, it is.
+    (MySQL: SQLite keeps no foreign key names at all, so there a name is never drift.)"""
     from drizzle_doc.history.drift import drift_by_key
     from drizzle_doc.model import Schema
 
-    migrated = {"main.league_team": _fk_table("fk_org_team_league_id_league_id_fk")}
-    model = Schema(dialect="sqlite", tables=(_fk_table("fk_league_team_league_id_league_id_fk"),))
-    sqlite = get_dialect("sqlite")
-    assert drift_by_key(model, migrated, (), naming=sqlite.naming("1")) == ()
-    kinds = sorted(d.kind for d in drift_by_key(model, migrated, (), naming=sqlite.naming("0")))
+    migrated = {"public.league_team": _fk_table("org_team_league_id_league_id_fkey")}
+    model = Schema(dialect="mysql", tables=(_fk_table("league_team_league_id_league_id_fkey"),))
+    mysql = get_dialect("mysql")
+    assert drift_by_key(model, migrated, (), naming=mysql.naming("1")) == ()
+    kinds = sorted(d.kind for d in drift_by_key(model, migrated, (), naming=mysql.naming("0")))
     assert kinds == ["foreign_key.extra", "foreign_key.missing"]
-    named = Schema(dialect="sqlite", tables=(_fk_table("league_team_league_fk"),))
-    assert sorted(d.kind for d in drift_by_key(named, migrated, (), naming=sqlite.naming("1"))) == kinds
+    named = Schema(dialect="mysql", tables=(_fk_table("league_team_league_fk"),))
+    assert sorted(d.kind for d in drift_by_key(named, migrated, (), naming=mysql.naming("1"))) == kinds
+    sqlite_migrated = {"main.league_team": _fk_table("fk_org_team_league_id_league_id_fk", "main")}
+    sqlite_model = Schema(dialect="sqlite", tables=(_fk_table("league_team_league_fk", "main"),))
+    assert drift_by_key(sqlite_model, sqlite_migrated, (), naming=get_dialect("sqlite").naming("0")) == ()

@@ -343,6 +343,8 @@ def test_find_folder_order(tmp_path):
 
 
 def test_no_folder_is_a_warning(tmp_path):
+    (tmp_path / "server/src/models").mkdir(parents=True)
+    (tmp_path / "server/src/models/a.ts").write_text("export {};\n")  # models found, migrations not
     h = load_history(project(tmp_path), schema=Schema())
     assert h.folder is None and h.layout == "none" and h.migrations == () and h.drift == ()
     (d,) = h.diagnostics

@@ -55,10 +55,13 @@ def test_unmigrated_models_drift():
     }
 
 
-def test_cli_migrations_text():
-    r = CliRunner().invoke(cli, ["migrations", "--root", str(FIXTURES / "history-basic")])
+def test_cli_migrations_text(monkeypatch):
+    monkeypatch.chdir(FIXTURES)  # paths are printed from where the user stands
+    r = CliRunner().invoke(cli, ["migrations", "--root", "history-basic"])
     assert r.exit_code == 0, r.output
-    assert "0007_rename_posts_to_articles  2025-01-08  drizzle/migrations/0007_rename_posts_to_articles.sql" in r.output
+    assert r.output.startswith("history-basic/drizzle/migrations (journal, 8 migrations)\n")
+    assert ("0007_rename_posts_to_articles  2025-01-08  history-basic/drizzle/migrations/"
+            "0007_rename_posts_to_articles.sql") in r.output
     assert "    articles: table renamed from posts to articles" in r.output
     assert "    users: trigger users_touch_trg created" in r.output
     assert str(FIXTURES) not in r.output

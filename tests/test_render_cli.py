@@ -33,12 +33,12 @@ def run(*args):
 def test_generate_writes_then_is_idempotent(stub, tmp_path):
     r = run()
     assert r.exit_code == 0, r.output
-    assert r.stdout.strip().splitlines()[-1] == "5 written, 0 unchanged, 0 orphaned"
+    assert r.stdout.strip().splitlines()[-1] == "docs/data/schemas: 5 written, 0 unchanged, 0 orphaned"
     out = tmp_path / "docs" / "data" / "schemas"
     assert sorted(p.name for p in out.iterdir()) == ["README.md", "catalog.products.md", "posts.md",
                                                      "sessions.md", "users.md"]
     r = run()
-    assert r.stdout.strip().splitlines()[-1] == "0 written, 5 unchanged, 0 orphaned"
+    assert r.stdout.strip().splitlines()[-1] == "docs/data/schemas: 0 written, 5 unchanged, 0 orphaned"
 
 
 def test_generate_out_and_prune(stub, tmp_path):
@@ -106,4 +106,4 @@ def test_progress_bar_only_on_a_terminal(stub, tmp_path, monkeypatch, capsys):
     assert gen.run_generate(results) == 0
     captured = capsys.readouterr()
     assert "Writing docs" in captured.err and "Writing docs" not in captured.out
-    assert captured.out.strip() == "1 written, 4 unchanged, 0 orphaned"
+    assert captured.out.strip() == "docs/data/schemas: 1 written, 4 unchanged, 0 orphaned"

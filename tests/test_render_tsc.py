@@ -66,11 +66,18 @@ declare class Buffer extends Uint8Array { static from(data: string, encoding?: s
 
 
 def examples_project(src: Path, dst: Path, schema: Schema, pages: dict[str, str],
-                     sections: tuple[str, ...] = ("queries",)) -> list[str]:
+                     sections: tuple[str, ...] = ("queries",), top: Path | None = None) -> list[str]:
     """Copy ``src`` to ``dst`` and add db.ts + one file per page's block of each of ``sections``
-    (``queries``, ``examples``); the files written."""
-    shutil.copytree(src, dst, ignore=shutil.ignore_patterns("node_modules", "docs"), symlinks=True)
-    (dst / "node_modules").symlink_to(NODE_MODULES)
+    (``queries``, ``examples``); the files written.  With ``top`` (a folder above ``src``: a
+    workspace whose packages the schema imports), all of ``top`` is copied to ``dst`` and the
+    project is written in its place below it."""
+    if top is not None and top != src:
+        shutil.copytree(top, dst, ignore=shutil.ignore_patterns("node_modules", "docs"), symlinks=True)
+        (dst / "node_modules").symlink_to(NODE_MODULES)
+        dst = dst / src.relative_to(top)
+    else:
+        shutil.copytree(src, dst, ignore=shutil.ignore_patterns("node_modules", "docs"), symlinks=True)
+        (dst / "node_modules").symlink_to(NODE_MODULES)
     mods = [re.sub(r"\.(ts|mts|tsx)$", "", f) for f in schema.files]
     proxy = "sqlite-proxy" if schema.dialect == "sqlite" else "pg-proxy"  # async drivers, no database
     if schema.dialect == "mysql":
@@ -238,9 +245,9 @@ def test_fixture_examples_compile(tmp_path, name):
             continue
         pages = render_project(proj, schema)
         dst = tmp_path / f"p{i}"
-        written = examples_project(proj.root, dst, schema, pages, ("queries", "examples"))
+        written = examples_project(proj.root, dst, schema, pages, ("queries", "examples"), top=FIXTURES / name)
         assert any(w.startswith("doc_sample_") for w in written) and any(w.startswith("doc_example_") for w in written)
-        res = run_tsc(dst)
+        res = run_tsc(dst / proj.root.relative_to(FIXTURES / name))
         ours = tsc_errors(res.stdout)
         assert not ours and (res.returncode == 0 or res.stdout), \
             f"{name}: generated examples do not type-check:\n{res.stdout}{res.stderr}"

@@ -45,7 +45,12 @@ def write(root: Path, files: dict) -> Path:
 
 
 def drizzle_doc(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: int = 120):
-    """Run the CLI as a user would; it must never print a traceback nor exit outside {0, 1, 2}."""
+    """Run the CLI as a user would; it must never print a traceback nor exit outside {0, 1, 2}.
+    With an absolute ``--root`` and no ``cwd``, the user stands in that root (paths are printed
+    from where the user stands)."""
+    if cwd is None and "--root" in args[:-1] and Path(args[args.index("--root") + 1]).is_absolute():
+        cwd = Path(args[args.index("--root") + 1])
+        cwd = cwd if cwd.is_dir() else None
     full_env = {k: v for k, v in os.environ.items() if k != "DRIZZLE_DOC_DEBUG"}
     full_env.update({"PYTHONIOENCODING": "utf-8", **(env or {})})
     r = subprocess.run([sys.executable, "-m", "drizzle_doc", *args], cwd=cwd, env=full_env,
@@ -234,7 +239,7 @@ def test_ten_megabyte_models_file(tmp_path):
     tables = {f"t{k}.md" for k in range(0, i, 100)}
     pages = set(pages_of(tmp_path))
     assert tables <= pages and "README.md" in pages and len(tables) > 400
-    assert r.stdout.startswith(f"{len(pages)} written")
+    assert r.stdout.startswith(f"docs/data/schemas: {len(pages)} written")
 
 
 # ---------------------------------------------------------------------------
@@ -376,7 +381,7 @@ def test_source_text_cannot_inject_markdown_html_or_markers(tmp_path):
     widths = {len(re.findall(r"(?<!\\)\|", r.replace("&#124;", ""))) for r in rows}
     assert len(rows) == 2 + 4 and len(widths) == 1, cols  # header, rule and the 4 columns, all the same width
     again = drizzle_doc("generate", "--root", str(tmp_path))
-    assert again.stdout.startswith("0 written") and pages_of(tmp_path) == pages  # idempotent
+    assert again.stdout.startswith("docs/data/schemas: 0 written") and pages_of(tmp_path) == pages  # idempotent
 
 
 # ---------------------------------------------------------------------------

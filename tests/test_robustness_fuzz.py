@@ -17,6 +17,7 @@ internal error, exit code 0, 1 or 2 (``tests/fuzz/hostile.py``).
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -135,7 +136,12 @@ def _inspect(root: Path, env: dict | None = None) -> tuple[int, dict]:
 
     from drizzle_doc.cli import cli
 
-    r = CliRunner().invoke(cli, ["inspect", "--root", str(root)], env={"DRIZZLE_DOC_DEBUG": None, **(env or {})})
+    here = os.getcwd()
+    os.chdir(root)  # the user stands in the root: diagnostics name files from there
+    try:
+        r = CliRunner().invoke(cli, ["inspect", "--root", str(root)], env={"DRIZZLE_DOC_DEBUG": None, **(env or {})})
+    finally:
+        os.chdir(here)
     assert r.exit_code in (0, 1), r.stderr
     return r.exit_code, json.loads(r.stdout)
 

@@ -43,7 +43,10 @@ pytestmark = pytest.mark.mysql
 
 REPO = Path(__file__).resolve().parent.parent
 ADMIN_URL = os.environ.get("DRIZZLE_DOC_TEST_MYSQL", "mysql://root@127.0.0.1:3306/test")
-FIXTURES = sorted(p for p in (REPO / "fixtures").glob("mysql-*") if (p / "drizzle.config.ts").exists())
+# the SQL-only fixture's models are one step ahead of its hand-written migrations on purpose (its drift
+# is what tests/test_migrations_mysql_sqlite.py asserts), so its migrations cannot verify clean
+FIXTURES = sorted(p for p in (REPO / "fixtures").glob("mysql-*")
+                  if (p / "drizzle.config.ts").exists() and not p.name.endswith("-sql-only"))
 
 
 def _admin(database: str | None = None):
@@ -98,7 +101,11 @@ def fresh_db(server):
 
 
 def split_statements(sql: str) -> list[str]:
-    return [s.strip() for s in sql.split("--> statement-breakpoint") if s.strip()]
+    """drizzle-kit's breakpoint chunks, or a hand-written file's statements (drizzle-doc's own
+    splitter: quotes, comments and trigger bodies kept whole)."""
+    from drizzle_doc.dialects.migration_text import statements
+
+    return [s.strip() for s, _ in statements(sql, hash_comments=True)]
 
 
 def _project(root: Path):
@@ -379,8 +386,9 @@ def test_without_a_server_skips_but_fails_under_ci(tmp_path):
 # ---------------------------------------------------------------------------
 
 
-def test_cli_exit_codes_and_formats(fresh_db, server):
+def test_cli_exit_codes_and_formats(fresh_db, server, monkeypatch):
     root = REPO / "fixtures" / "mysql-shipping"
+    monkeypatch.chdir(root)  # the user stands in the root: files are named from there
     project, model = _project(root)
     apply_migrations(fresh_db, server, project, model)
     runner = CliRunner()

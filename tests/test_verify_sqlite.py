@@ -24,11 +24,18 @@ from drizzle_doc.project import Project
 from tests.conftest import migration_sql_files
 
 REPO = Path(__file__).resolve().parent.parent
-FIXTURES = sorted(p for p in (REPO / "fixtures").glob("sqlite-*") if (p / "drizzle.config.ts").exists())
+# the SQL-only fixture's models are one step ahead of its hand-written migrations on purpose (its drift
+# is what tests/test_migrations_mysql_sqlite.py asserts), so its migrations cannot verify clean
+FIXTURES = sorted(p for p in (REPO / "fixtures").glob("sqlite-*")
+                  if (p / "drizzle.config.ts").exists() and not p.name.endswith("-sql-only"))
 
 
 def split_statements(sql: str) -> list[str]:
-    return [s.strip() for s in sql.split("--> statement-breakpoint") if s.strip()]
+    """drizzle-kit's breakpoint chunks, or a hand-written file's statements (drizzle-doc's own
+    splitter: quotes, comments and trigger bodies kept whole)."""
+    from drizzle_doc.dialects.migration_text import statements
+
+    return [s.strip() for s, _ in statements(sql, hash_comments=False)]
 
 
 def _project(root: Path):

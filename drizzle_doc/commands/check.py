@@ -202,7 +202,8 @@ def check_project(project: Project, schema: Schema, settings: Optional[Settings]
     pages = render_project(project, schema, templates, history=history, lazy=True)
     manual, manual_diags = manual_pages(project, schema)
     files, diags = plan_docs(out, pages, display_out=project.out, manual=manual)
-    shown_out = project.out.rstrip("/") + "/"
+    shown_out = project.out.rstrip("/") + "/"  # findings' files: relative to the root, as all here
+    said_out = project.shown(project.out).rstrip("/") + "/"  # messages: from where the user stands
     fix = f"run `{generate_cmd}`"
     opt_out = "or, if the page is written by hand on purpose, list it under [pages] manual in drizzle-doc.toml"
     for d in manual_diags:
@@ -239,7 +240,7 @@ def check_project(project: Project, schema: Schema, settings: Optional[Settings]
                 missing_tables.append(key)
             else:
                 findings.append(finding("page-missing", ERROR, shown, None,
-                                        f"page {shown} is missing", fix))
+                                        f"page {said_out}{pf.path} is missing", fix))
         else:
             findings += _stale_findings(shown, pf.old, pf.new, fix, key)
     # every models file has docs; every table its page
@@ -255,35 +256,34 @@ def check_project(project: Project, schema: Schema, settings: Optional[Settings]
             first = tables[keys[0]]
             names = ", ".join(f"`{tables[k].name}`" for k in keys)
             findings.append(finding("docs-missing", ERROR, file or None, first.line or None,
-                                    f"models file has no docs: no page for {names} in {shown_out}", fix,
+                                    f"models file has no docs: no page for {names} in {said_out}", fix,
                                     keys[0] if len(keys) == 1 else None))
         else:
             for k in gone:
                 t = tables[k]
                 findings.append(finding("page-missing", ERROR, t.file or None, t.line or None,
-                                        f"table `{t.name}` has no page ({shown_out}{page_paths(schema)[k]})",
+                                        f"table `{t.name}` has no page ({said_out}{page_paths(schema)[k]})",
                                         fix, k))
     findings += run_rules(schema, settings)
     findings += coverage_findings(coverage(schema), settings)
     return findings
 
 
-def _prefix(project: Project, base: Optional[Path]) -> str:
-    if base is None:
-        return ""
-    try:
-        rel = Path(project.root).resolve().relative_to(Path(base).resolve()).as_posix()
-    except ValueError:
-        return ""
-    return "" if rel in ("", ".") else rel.rstrip("/") + "/"
+def _namer(project: Project, base: Optional[Path]):
+    """How a root-relative path is named from where the user stands: the project's
+    :meth:`~Project.shown`; a project loaded without :attr:`~Project.seen_from` is seen from ``base``."""
+    if project.seen_from is None and base is not None:
+        project = replace(project, seen_from=Path(base).resolve())
+    return project.shown
 
 
 def check_coverage(results: Sequence[tuple[Project, Schema]], *, base: Optional[Path] = None) -> Coverage:
-    """The description coverage of every (project, schema) together, files relative to ``base``."""
+    """The description coverage of every (project, schema) together, files named from where the
+    user stands (see :func:`_namer`)."""
     tables = []
     for project, schema in results:
-        prefix = _prefix(project, base)
-        tables += [replace(t, file=prefix + t.file) if prefix and t.file else t for t in coverage(schema).tables]
+        shown = _namer(project, base)
+        tables += [replace(t, file=shown(t.file)) if t.file else t for t in coverage(schema).tables]
     return Coverage(tuple(tables))
 
 
@@ -291,21 +291,23 @@ def run_check(results: Sequence[tuple[Project, Schema]], *, base: Optional[Path]
               require_descriptions: Optional[bool] = None, rules: Mapping[str, str] = {},
               strict: bool = False, templates: Optional[Path] = None, generate_cmd: str = GENERATE,
               use_cache: bool = True, histories: Optional[Histories] = None) -> list[Diagnostic]:
-    """Check every (project, schema); file paths are made relative to ``base`` (the --root).
+    """Check every (project, schema); file paths are named from where the user stands (each
+    project's :attr:`~Project.seen_from`; for projects loaded without one, ``base``).
     ``strict``, ``require_descriptions`` and ``rules`` are the flags over each project's settings;
     ``histories``: where the command prefetched the histories (default: each read when needed)."""
     findings: list[Diagnostic] = []
     for project, schema in results:
         settings = with_overrides(project.settings, require_descriptions=require_descriptions,
                                   rules=rules, strict=strict)
-        prefix = _prefix(project, base)
+        shown = _namer(project, base)
         for f in check_project(project, schema, settings, templates=templates, generate_cmd=generate_cmd,
                                    use_cache=use_cache, histories=histories):
-            if prefix and f.file:
+            file = shown(f.file)
+            if file != f.file:
                 diff = f.diff
                 if diff:
-                    diff = diff.replace(f"--- a/{f.file}", f"--- a/{prefix}{f.file}", 1) \
-                               .replace(f"+++ b/{f.file}", f"+++ b/{prefix}{f.file}", 1)
-                f = replace(f, file=prefix + f.file, diff=diff)
+                    diff = diff.replace(f"--- a/{f.file}", f"--- a/{file}", 1) \
+                               .replace(f"+++ b/{f.file}", f"+++ b/{file}", 1)
+                f = replace(f, file=file, diff=diff)
             findings.append(f)
     return findings

@@ -46,11 +46,16 @@ def document(fmt: str, project: Any, schema: Schema) -> str:
 
 
 def project_label(project: Any, root: Optional[Path]) -> str:
-    base = Path(root or Path.cwd()).resolve()
-    try:
-        where = Path(project.root).resolve().relative_to(base).as_posix()
-    except ValueError:
-        where = Path(project.root).as_posix()
+    """``packages/a (drizzle.config.ts)``: the project's folder from where the user stands (a
+    project loaded without :attr:`~drizzle_doc.project.Project.seen_from`: from ``root``)."""
+    if getattr(project, "seen_from", None) is not None:
+        where = project.shown_root
+    else:
+        base = Path(root or Path.cwd()).resolve()
+        try:
+            where = Path(project.root).resolve().relative_to(base).as_posix()
+        except ValueError:
+            where = Path(project.root).as_posix()
     return f"{where} ({project.config_file})" if project.config_file else where
 
 
@@ -63,5 +68,6 @@ def export(fmt: str, results: Iterable[tuple[Any, Schema]], root: Optional[Path]
         if len(results) > 1:
             text = f"{COMMENT[fmt]} drizzle-doc project: {project_label(project, root)}\n{text}"
         parts.append(text)
-        errors += [f"{d.where() or '-'}: error: {d.message}" for d in schema.diagnostics if d.severity == ERROR]
+        show = project.show if hasattr(project, "show") else (lambda d: d)  # files named from where the user stands
+        errors += [f"{show(d).where() or '-'}: error: {d.message}" for d in schema.diagnostics if d.severity == ERROR]
     return "\n".join(parts), errors, 1 if errors else 0

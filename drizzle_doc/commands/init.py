@@ -1,5 +1,9 @@
 """``drizzle-doc init``: a starter ``drizzle-doc.toml`` and the npm scripts.
 
+They go where drizzle-doc reads its settings: the root of each project found where the user
+stands (the folder drizzle-kit runs in with its config; at a monorepo root, each package
+holding one: :func:`init_projects`), else the folder itself.
+
 The starter shows every rule at its default level and every rule option, commented out, so a
 first ``check`` passes (the rules are warnings) and the file says what can be turned up;
 ``--strict`` writes the spec's assumptions and descriptions as errors instead.
@@ -282,3 +286,43 @@ def init_project(root: Path, *, force: bool = False, out: str = "docs/data/schem
         notes.append("no package.json here: add the scripts yourself: "
                      + ", ".join(f"\"{n}\": \"drizzle-doc {c}\"" for n, c in SCRIPTS))
     return InitResult(tuple(created), tuple(changed), tuple(notes))
+
+
+def init_projects(root: Path, *, force: bool = False, **options) -> InitResult:
+    """``init`` where the user stands: :func:`init_project` in each folder drizzle-kit runs in for
+    a drizzle config found at or below ``root`` (where the commands read ``drizzle-doc.toml``
+    from: at a monorepo root, the packages holding the configs), else in ``root`` itself.
+    Paths in the result are relative to ``root``; ``options`` go to :func:`init_project`."""
+    from drizzle_doc.project.config import project_folders
+
+    root = Path(root)
+    if not root.is_dir():
+        raise ConfigError(f"--root {root}: no such folder")
+    found = project_folders(root)
+    folders = list(dict.fromkeys(cwd for _, cwd in found))
+    if not folders or folders == [root.resolve()]:
+        result = init_project(root, force=force, **options)
+        if not found:
+            return InitResult(result.created, result.changed, (*result.notes,
+                              "no drizzle.config.* found here or below: drizzle-doc will look for the models at "
+                              "server/src/models/*.ts; set `schema` in a drizzle config or pass --schema"))
+        return result
+    base = root.resolve()
+    created: list[str] = []
+    changed: list[str] = []
+    notes: list[str] = []
+    if base not in folders:
+        names = ", ".join(f"{_rel(cwd, base)} ({_rel(c, base)})" for c, cwd in found)
+        notes.append(f"no drizzle config here: drizzle-doc.toml goes beside each project's, where drizzle-kit "
+                     f"runs and drizzle-doc reads it: {names}")
+    for folder in folders:
+        prefix = _rel(folder, base)
+        result = init_project(folder, force=force, **options)
+        created += [f"{prefix}/{f}" for f in result.created]
+        changed += [f"{prefix}/{f}" for f in result.changed]
+        notes += [f"{prefix}: {n}" for n in result.notes]
+    return InitResult(tuple(created), tuple(changed), tuple(notes))
+
+
+def _rel(path: Path, base: Path) -> str:
+    return Path(os.path.relpath(Path(path).resolve(), base)).as_posix()

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import gc
 import os
+import posixpath
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional, TypeVar
@@ -24,7 +25,8 @@ from drizzle_doc.project import Project
 from drizzle_doc.project.settings import Settings
 from drizzle_doc.drizzle.build import Builder
 from drizzle_doc.ts.evaluate import Evaluator
-from drizzle_doc.ts.modules import SOURCE_SUFFIXES, Module, read_tsconfig_paths, resolve_file
+from drizzle_doc.ts.modules import SOURCE_SUFFIXES, Module, resolve_file
+from drizzle_doc.ts.resolve import Resolver
 from drizzle_doc.drizzle.core import (
     EnumNative,
     PolicyValue,
@@ -162,13 +164,44 @@ def schema_files(project: Project) -> tuple[list[Path], list[Diagnostic]]:
                     found[target.resolve()] = None
                     matched += 1
         if matched == 0:
-            diags.append(Diagnostic(ERROR, project.config_file, None, f"schema path {entry!r} matches no files", None, "no-schema-files"))
+            diags.append(_no_schema_files(project, entry))
     if outside:
         names = ", ".join(sorted({os.path.relpath(p, root) for p in outside})[:5])
         diags.append(Diagnostic(WARNING, project.config_file, None,
                                 f"{len(outside)} symlink(s) below the schema paths lead outside the project "
                                 f"root and were not followed ({names})", None, "schema-outside"))
     return sorted(found, key=lambda f: f.as_posix()), diags
+
+
+def _no_schema_files(project: Project, entry: str) -> Diagnostic:
+    """The error for a schema path that matches nothing, naming where it was looked for (from
+    where the user stands) and why there; without a drizzle config, how to point at the schema."""
+    from drizzle_doc.project import DEFAULT_SCHEMA_GLOBS
+
+    looked = ", ".join(dict.fromkeys(
+        project.shown(p if os.path.isabs(p) else posixpath.normpath(p)) or p for p in _expand_braces(entry)))
+    if project.config_file is None and project.schema == DEFAULT_SCHEMA_GLOBS:
+        from drizzle_doc.project.discover import schema_candidates
+
+        tables, folders = schema_candidates(Path(project.root))
+        here = "here" if project.shown_root == "." else project.shown_root
+        if tables:  # a command to run, with what was found
+            use = " ".join(f"--schema {project.shown(t)}" for t in tables)
+            use += "".join(f" --migrations {project.shown(f)}" for f in folders[:1])
+            how = f"drizzle tables are in {', '.join(project.shown(t) or t for t in tables)}: run with {use}"
+        else:
+            how = "point drizzle-doc at the schema with --schema FILE|FOLDER|GLOB (and --migrations FOLDER)"
+        return Diagnostic(ERROR, None, None,
+                          f"no drizzle.config.* {here} or below, and no models at {looked} (drizzle-doc's default "
+                          f"without one); {how}, or name a drizzle config with --config FILE",
+                          None, "no-schema-files")
+    why = ""
+    if project.script is not None:
+        package_json, line, name = project.script
+        why = (f", from {project.shown_root}, the folder drizzle-kit runs in for the script {name!r} "
+               f"({project.shown(package_json)}{f':{line}' if line else ''})")
+    return Diagnostic(ERROR, project.config_file, None, f"schema path {entry!r} matches no files (looked for "
+                      f"{looked}{why})", None, "no-schema-files")
 
 
 def _glob_match(rel: str, pattern: str) -> bool:
@@ -226,11 +259,11 @@ def new_evaluator(root: Path, tree_budget: Optional[int] = None, dialect=None,
         from drizzle_doc.project import default_dialect
 
         dialect = default_dialect()
-    diags: list[Diagnostic] = []
-    ev = Evaluator(root, dialect.natives(), read_tsconfig_paths(root, diags, limits.json_max(settings)), tree_budget)
+    resolver = Resolver(root, json_limit=limits.json_max(settings))
+    ev = Evaluator(root, dialect.natives(), resolver, tree_budget)
+    resolver.rel = ev.rel
+    resolver.tsconfig_for(root)  # a broken tsconfig.json is reported even when no import needs it
     ev.max_file_bytes = limits.max_file_size(settings)
-    for d in diags:
-        ev.add(d)
     ev.on_named = _on_named
     return ev
 

@@ -25,6 +25,7 @@ import dataclasses
 import functools
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Optional
 
 from drizzle_doc.history import replay
@@ -130,6 +131,19 @@ def load_history(project: Project, schema: Optional[Schema] = None) -> History:
     return dataclasses.replace(history, drift=journal_drift(compute_drift(schema, latest, project), schema, history))
 
 
+def _nothing_found(project: Project) -> bool:
+    """A project without a drizzle config whose models are not at drizzle-doc's default path
+    either: the models' one hint names what to pass (see ``drizzle.extract``)."""
+    from drizzle_doc.project import DEFAULT_SCHEMA_GLOBS
+
+    if project.config_file is not None or project.migrations or project.schema != DEFAULT_SCHEMA_GLOBS:
+        return False
+    try:
+        return not any(any(Path(project.root).glob(g)) for g in DEFAULT_SCHEMA_GLOBS)
+    except (OSError, ValueError):
+        return False
+
+
 def read_history(project: Project) -> tuple[History, Schema]:
     """The history of ``project``'s migrations folder (drift left empty) and the schema they
     leave behind."""
@@ -137,9 +151,12 @@ def read_history(project: Project) -> tuple[History, Schema]:
     rel = functools.lru_cache(maxsize=None)(project.rel)  # the journal is named once per entry it lacks
     folder = find_migrations_dir(project)
     if folder is None:
-        looked = project.migrations or " or ".join(DEFAULT_MIGRATION_DIRS)
+        looked = " or ".join(project.shown(d) or d for d in ((project.migrations,) if project.migrations
+                                                            else DEFAULT_MIGRATION_DIRS))
         diag = Diagnostic(WARNING, None, None, f"no migrations folder found (looked for {looked}); "
                                                f"{FIX} to create one", code="migration-none")
+        if _nothing_found(project):  # the models' hint says it all, --migrations included
+            return History(folder=None, layout="none"), Schema()
         return History(folder=None, layout="none", diagnostics=(diag,)), Schema()
 
     layout, entries, diags = list_folder(folder, rel, limits.json_max(project.settings))

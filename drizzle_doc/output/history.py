@@ -1,9 +1,13 @@
 """The migration history as the ``inspect`` JSON contract, ``migrations --format json`` and the
-``migrations`` text listing."""
+``migrations`` text listing.
+
+``shown`` (a project's :meth:`~drizzle_doc.project.Project.shown`) names a root-relative path
+from where the user stands: the text names every path so, the JSON its diagnostics (its other
+paths are relative to its ``root``)."""
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from drizzle_doc.model import Diagnostic, unqualified
 
@@ -77,14 +81,23 @@ def migration_json(m: Migration) -> dict[str, Any]:
     }
 
 
-def diag_json(d: Diagnostic) -> dict[str, Any]:
-    return {"severity": d.severity, "file": d.file, "line": d.line, "column": d.column,
+Shown = Callable[[Optional[str]], Optional[str]]
+
+
+def _same(path: Optional[str]) -> Optional[str]:
+    return path
+
+
+def diag_json(d: Diagnostic, shown: Shown = _same) -> dict[str, Any]:
+    return {"severity": d.severity, "file": shown(d.file), "line": d.line, "column": d.column,
             "message": d.message, "code": d.code or None}
 
 
-def history_json(history: History) -> dict[str, Any]:
-    """The whole history: what `drizzle-doc migrations --format json` prints."""
+def history_json(history: History, root: str = ".", shown: Shown = _same) -> dict[str, Any]:
+    """The whole history: what `drizzle-doc migrations --format json` prints; ``root`` is the
+    project's root from where the user stands, which its paths are relative to."""
     return {
+        "root": root,
         "folder": history.folder,
         "layout": history.layout,
         "migrations": [migration_json(m) for m in history.migrations],
@@ -101,7 +114,7 @@ def history_json(history: History) -> dict[str, Any]:
         ],
         "drift": [drift_json(d) for d in history.drift],
         "outsideJournal": list(history.outside_journal),
-        "diagnostics": [diag_json(d) for d in history.diagnostics],
+        "diagnostics": [diag_json(d, shown) for d in history.diagnostics],
     }
 
 
@@ -121,17 +134,17 @@ def augment_inspect(payload: dict[str, Any], history: History) -> dict[str, Any]
     return payload
 
 
-def history_text(history: History) -> str:
+def history_text(history: History, shown: Shown = _same) -> str:
     """Migrations in order and what each one touched (``drizzle-doc migrations``)."""
     lines: list[str] = []
     if history.folder is None:
         lines.append("no migrations folder found")
     else:
-        lines.append(f"{history.folder} ({history.layout}, {len(history.migrations)} migrations)")
+        lines.append(f"{shown(history.folder)} ({history.layout}, {len(history.migrations)} migrations)")
     for m in history.migrations:
         date = f"  {m.ref.date}" if m.ref.when is not None else ""
         note = "" if m.in_journal in (None, True) else "  [outside meta/_journal.json: drizzle-kit never runs it]"
-        where = m.ref.file or (f"(no SQL file; snapshot {m.ref.snapshot})" if m.ref.snapshot else "(file missing)")
+        where = shown(m.ref.file) or (f"(no SQL file; snapshot {shown(m.ref.snapshot)})" if m.ref.snapshot else "(file missing)")
         lines.append(f"{m.ref.tag}{date}  {where}{note}")
         if not m.changes:
             lines.append("    (no schema change)")
@@ -144,6 +157,6 @@ def history_text(history: History) -> str:
         for d in history.drift:
             lines.append(f"  {d.severity}: {d.message} ({d.fix})")
     for d in history.diagnostics:
-        where = d.where()
+        where = Diagnostic(d.severity, shown(d.file), d.line, d.message, d.column).where()
         lines.append(f"{where + ': ' if where else ''}{d.severity}: {d.message}")
     return "\n".join(lines) + "\n"

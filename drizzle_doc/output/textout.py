@@ -1,4 +1,5 @@
-"""A compact human-readable listing of the model (``inspect --format text``)."""
+"""A compact human-readable listing of the model (``inspect --format text``); every path in it is
+named from the folder drizzle-doc was run in (:meth:`Project.shown`)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,20 @@ from drizzle_doc.project import Project
 
 def schema_text(project: Project, schema: Schema) -> str:
     lines: list[str] = []
-    where = project.config_file or "(no drizzle config)"
-    lines.append(f"# {project.root.name} — {where}")
+    shown = project.shown
+    where = shown(project.config_file)
+    if project.script is not None:  # the package script that runs drizzle-kit, setting the root
+        package_json, line, name = project.script
+        how = f"script {name!r} in {shown(package_json)}{f':{line}' if line else ''}"
+        where = f"{where} (run by the {how})" if where else f"no drizzle config: the {how}"
+    where = where or "(no drizzle config)"
+    seen = "" if project.shown_root == "." else f" ({project.shown_root})"
+    lines.append(f"# {project.root.name}{seen} — {where}")
     lines.append(f"{len(schema.tables)} tables, {len(schema.enums)} enums, {len(schema.views)} views, "
                  f"{len(schema.sequences)} sequences from {len(schema.files)} files")
     for t in schema.tables:
         lines.append("")
-        lines.append(f"{t.key}  ({t.file}:{t.line}, `{t.variable}`)")
+        lines.append(f"{t.key}  ({shown(t.file)}:{t.line}, `{t.variable}`)")
         for c in t.columns:
             flags = []
             if c.primary_key:
@@ -49,11 +57,11 @@ def schema_text(project: Project, schema: Schema) -> str:
             lines.append(f"  relation {r.name}: {r.kind} {r.target}")
     for e in schema.enums:
         lines.append("")
-        lines.append(f"enum {e.key}: {', '.join(e.values)}  ({e.file}:{e.line})")
+        lines.append(f"enum {e.key}: {', '.join(e.values)}  ({shown(e.file)}:{e.line})")
     for v in schema.views:
-        lines.append(f"{'materialized view' if v.materialized else 'view'} {v.key}  ({v.file}:{v.line})")
+        lines.append(f"{'materialized view' if v.materialized else 'view'} {v.key}  ({shown(v.file)}:{v.line})")
     if schema.diagnostics:
         lines.append("")
         for d in schema.diagnostics:
-            lines.append(f"{d.where() or '-'}: {d.severity}: {d.message}")
+            lines.append(f"{project.show(d).where() or '-'}: {d.severity}: {d.message}")
     return "\n".join(lines) + "\n"

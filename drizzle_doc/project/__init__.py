@@ -5,7 +5,8 @@ Produced by :mod:`drizzle_doc.project.config`, read by every later stage.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Optional
 
@@ -19,8 +20,11 @@ DEFAULT_OUT = "docs/data/schemas"
 
 @dataclass(frozen=True, slots=True)
 class Project:
-    root: Path  # absolute; every relative path below is relative to it (posix)
+    root: Path  # absolute: the folder drizzle-kit runs in; every relative path below is relative to it (posix)
     config_file: Optional[str] = None  # relative path of drizzle.config.*, if any
+    # the package.json script that runs drizzle-kit with the config, setting the root:
+    # (package.json relative to the root, its line, the script's name); None: no script names it
+    script: Optional[tuple[str, Optional[int], str]] = None
     schema: tuple[str, ...] = DEFAULT_SCHEMA_GLOBS  # files, folders or globs, relative to root
     migrations: Optional[str] = None  # folder relative to root, or None to search the defaults
     out: str = DEFAULT_OUT  # docs folder relative to root
@@ -42,6 +46,10 @@ class Project:
     # how its own code names its files: (specifier pattern, root-relative target), from its
     # package.json name and tsconfig.json paths (see drizzle_doc.project.imports)
     imports: tuple[tuple[str, str], ...] = ()
+    # the folder the person running drizzle-doc stands in (absolute; None: the root): every path
+    # a command prints is named from there (:meth:`shown`).  Not part of what the project is
+    # (equality, the render cache's key): the same project seen from elsewhere
+    seen_from: Optional[Path] = field(default=None, compare=False, repr=False)
 
     @property
     def sql_dialect(self):
@@ -52,6 +60,25 @@ class Project:
         from drizzle_doc.dialects import get_dialect
 
         return get_dialect(self.dialect)
+
+    @property
+    def shown_root(self) -> str:
+        """The root as the person running drizzle-doc sees it: relative to :attr:`seen_from`, posix."""
+        return self.shown(".") or "."
+
+    def shown(self, path: Optional[str]) -> Optional[str]:
+        """A path relative to the root (or absolute) as output prints it: relative to the folder
+        drizzle-doc was run in (``src/schema.ts`` -> ``packages/db/src/schema.ts``)."""
+        if not path or self.seen_from is None:
+            return path
+        try:
+            return Path(os.path.relpath(os.path.join(self.root, path), self.seen_from)).as_posix()
+        except ValueError:  # another drive
+            return path
+
+    def show(self, d: Diagnostic) -> Diagnostic:
+        """``d`` with its file as output prints it (see :meth:`shown`)."""
+        return replace(d, file=self.shown(d.file)) if d.file else d
 
     def rel(self, path: Path) -> str:
         """A path as the docs and diagnostics show it: relative to the root, posix."""

@@ -114,4 +114,4 @@ def module_specifier(file: str, rules: tuple[Rule, ...] = ()) -> str:
                 middle = middle[: -len("/index")]
             s_prefix, _, s_suffix = spec.partition("*")
             return _strip_ext(s_prefix + middle + s_suffix)
-    return "./" + stem
+    return stem if stem.startswith("../") else "./" + stem  # a workspace package's file: ../../x

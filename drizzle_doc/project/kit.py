@@ -8,7 +8,7 @@ taken, first found wins, from:
 2. the installed ``node_modules/drizzle-kit/package.json`` (and drizzle-orm's), the nearest
    ``node_modules`` from the project root up to the repository boundary;
 3. the ``drizzle-kit`` (else ``drizzle-orm``) range in the nearest package.json, then in the
-   workspace root's (the boundary's);
+   workspace root's (the boundary's); a ``catalog:`` range is the workspace catalog's version;
 4. the newest snapshot in the migrations folder (kit 1.0's ``ddl`` list: PostgreSQL's version 8
    and up, MySQL's 6, SQLite's 7);
 5. else 0.x.
@@ -93,8 +93,49 @@ def _declared(package: Path) -> tuple[Optional[str], Optional[str]]:
         if isinstance(deps, dict):
             for name in found:
                 if found[name] is None:
-                    found[name] = generation_of(deps.get(name))
+                    version = deps.get(name)
+                    if isinstance(version, str) and version.startswith("catalog:"):
+                        version = catalog_version(package.parent, name, version[len("catalog:"):].strip())
+                    found[name] = generation_of(version)
     return found["drizzle-kit"], found["drizzle-orm"]
+
+
+def catalog_version(folder: Path, name: str, catalog: str = "") -> Optional[str]:
+    """The version a ``catalog:`` (``catalog:NAME``) dependency on ``name`` stands for: the
+    catalogs of the workspace ``folder`` belongs to, pnpm's (``pnpm-workspace.yaml``'s ``catalog``
+    and ``catalogs``) or bun's (package.json's ``catalog``/``catalogs``, top level or under
+    ``workspaces``); None when no catalog names it."""
+    from drizzle_doc.ts.resolve import Resolver
+
+    resolver = Resolver(folder)
+    root = resolver.workspace_root(folder)
+    if root is None:
+        return None
+    sources = []
+    yaml_file = root / "pnpm-workspace.yaml"
+    if yaml_file.is_file():
+        from drizzle_doc.ts.resolve import read_yaml
+
+        sources.append(read_yaml(yaml_file))
+    data = _read_json(root / "package.json")
+    if isinstance(data, dict):
+        sources.append(data)
+        if isinstance(data.get("workspaces"), dict):
+            sources.append(data["workspaces"])
+    for source in sources:
+        if not isinstance(source, dict):
+            continue
+        if catalog in ("", "default"):
+            table = source.get("catalog")
+            if not isinstance(table, dict):
+                named = source.get("catalogs")
+                table = named.get("default") if isinstance(named, dict) else None
+        else:
+            named = source.get("catalogs")
+            table = named.get(catalog) if isinstance(named, dict) else None
+        if isinstance(table, dict) and isinstance(table.get(name), str):
+            return table[name]
+    return None
 
 
 def _newest_snapshot(root: Path, migrations: Optional[str]) -> Optional[Path]:

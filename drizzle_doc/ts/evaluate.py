@@ -9,6 +9,7 @@ between files (``references(() => other.id)``) resolve naturally.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Optional
 
@@ -31,7 +32,8 @@ from drizzle_doc.ts.values import (
 )
 from drizzle_doc.ts.expressions import HANDLERS, make_globals, truthy
 from drizzle_doc.ts.lexical import Env, parse_js_number, unescape_js
-from drizzle_doc.ts.modules import SOURCE_SUFFIXES, Module, resolve_file
+from drizzle_doc.ts.modules import Module
+from drizzle_doc.ts.resolve import Resolution, Resolver
 
 
 
@@ -54,14 +56,15 @@ def _branch_statements(branch) -> list:
 class Evaluator:
     """Evaluates expressions across the files of one project; collects diagnostics."""
 
-    def __init__(self, root: Path, natives: dict[str, Namespace], path_aliases: Optional[list] = None,
+    def __init__(self, root: Path, natives: dict[str, Namespace], resolver: Optional[Resolver] = None,
                  tree_budget: Optional[int] = None):
         self.root = root
         self.natives = natives  # package name -> Namespace ("drizzle-orm/pg-core", …)
-        self.path_aliases = path_aliases or []  # [(prefix, suffix, [target dirs])]
+        # import specifiers -> files (tsconfig paths, workspaces, package exports); its warnings are ours
+        self.resolver = resolver or Resolver(root, self.rel)
+        if self.resolver.report is None:
+            self.resolver.report = self.add
         self.modules: dict[Path, Optional[Module]] = {}
-        self._paths: dict[tuple[str, str], Optional[Path]] = {}  # (folder, specifier) -> file
-        self._real_folders: dict[Path, Path] = {}  # for resolve_file
         self._diags: dict[tuple, Diagnostic] = {}
         self.globals = make_globals()
         self.on_named = None  # hook: (value, name, module) -> None, set by pgcore
@@ -120,10 +123,15 @@ class Evaluator:
 
     # -- files -------------------------------------------------------------------
     def rel(self, path: Path) -> str:
+        """``path`` relative to the project root (``../../packages/x.ts`` for a workspace
+        package's file beside it), posix."""
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
-            return path.as_posix()
+            try:
+                return Path(os.path.relpath(path, self.root)).as_posix()
+            except ValueError:  # another drive
+                return path.as_posix()
 
     def load(self, path: Path) -> Optional[Module]:
         path = Path(path)
@@ -166,36 +174,6 @@ class Evaluator:
         self.modules[path] = module
         return module
 
-    def resolve_path(self, base: Path, spec: str) -> Optional[Path]:
-        key = (str(base), spec)
-        if key not in self._paths:
-            self._paths[key] = self._resolve_path(base, spec)
-        return self._paths[key]
-
-    def _resolve_path(self, base: Path, spec: str) -> Optional[Path]:
-        for c in self._candidates(base, spec):
-            try:
-                if c.is_file():
-                    return resolve_file(c, self._real_folders)
-            except OSError:  # a name too long, a symlink loop: not a module
-                continue
-        return None
-
-    @staticmethod
-    def _candidates(base: Path, spec: str):
-        """The files an import specifier may name, in the order they are tried (made one at a time:
-        the first usually exists)."""
-        target = (base / spec) if not spec.startswith("/") else Path(spec)
-        if target.suffix in (".js", ".jsx", ".mjs", ".cjs"):
-            ts_suffix = {".js": ".ts", ".jsx": ".tsx", ".mjs": ".mts", ".cjs": ".cts"}[target.suffix]
-            yield target.with_suffix("").with_suffix(ts_suffix)
-        yield target
-        text = str(target)
-        for suffix in SOURCE_SUFFIXES:
-            yield Path(text + suffix)
-        for suffix in SOURCE_SUFFIXES:
-            yield target / ("index" + suffix)
-
     def resolve_module(self, module: Module, spec: str, site: Site) -> Any:
         """A module specifier to a Module, a native Namespace, or Unknown (cached per module)."""
         if spec in self.natives:
@@ -207,32 +185,20 @@ class Evaluator:
         return target
 
     def module_path(self, module: Module, spec: str) -> Optional[Path]:
-        """The file ``spec`` names from ``module`` (relative or a tsconfig path alias), or None
+        """The file ``spec`` names from ``module`` (see :mod:`drizzle_doc.ts.resolve`), or None
         (a package, or nothing there); nothing is loaded or reported."""
         if spec in self.natives:
             return None
-        if spec.startswith("."):
-            return self.resolve_path(module.path.parent, spec)
-        for prefix, suffix, targets in self.path_aliases:
-            if spec.startswith(prefix) and spec.endswith(suffix) and len(spec) >= len(prefix) + len(suffix):
-                middle = spec[len(prefix) : len(spec) - len(suffix) if suffix else None]
-                for t in targets:
-                    path = self.resolve_path(Path("/"), str(t).replace("*", middle, 1))
-                    if path is not None:
-                        return path
-        return None
+        return self.resolver.resolve(module.path, spec).path
 
     def _resolve_module(self, module: Module, spec: str, site: Site) -> Any:
-        path = self.module_path(module, spec)  # (native packages were answered before)
-        if path is None and not spec.startswith("."):
+        found: Resolution = self.resolver.resolve(module.path, spec)  # (native packages were answered before)
+        if found.path is None and not found.local:
             return Unknown(f"import from package {spec!r} is not followed", site)
-        if path is None:
-            self.report(ERROR, site, f"cannot resolve import {spec!r}", "unresolved-import")
+        if found.path is None:
+            self.report(ERROR, site, f"cannot resolve import {spec!r}: {found.why}", "unresolved-import")
             return Unknown(f"cannot resolve import {spec!r}", site)
-        loaded = self.load(path)
-        if loaded is None:
-            if path in self.modules and self.modules[path] is None:
-                return Unknown(f"{spec!r} could not be read", site)
+        loaded = self.load(found.path)
         return loaded if loaded is not None else Unknown(f"{spec!r} could not be read", site)
 
     def import_value(self, module: Module, spec: str, imported: str, site: Site) -> Any:
@@ -240,6 +206,8 @@ class Evaluator:
         if isinstance(target, Module):
             value = target.export(imported)
             if value is UNDEFINED and imported != "default":
+                if imported in target.export_names():  # `export let x: T;`, assigned at run time
+                    return Unknown(f"`{imported}` of {spec!r} is declared without a value (set at run time)", site)
                 self.report(ERROR, site, f"{spec!r} has no export named {imported!r}", "missing-export")
                 return Unknown(f"{spec!r} has no export {imported!r}", site)
             return value

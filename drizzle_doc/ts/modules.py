@@ -1,19 +1,17 @@
 """One TypeScript file as the evaluator reads it (:class:`Module`: its bindings, imports, exports and
-JSDoc, its syntax tree parsed on demand), how import specifiers resolve to files, and tsconfig
-``paths``."""
+JSDoc, its syntax tree parsed on demand).  Which file an import specifier names (tsconfig
+``paths``, workspaces, package ``exports``) is :mod:`drizzle_doc.ts.resolve`'s."""
 
 from __future__ import annotations
 
-import json
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
-from drizzle_doc.limits import json_max, snippet, too_large
-from drizzle_doc.model import NO_DOC, WARNING, Diagnostic, Doc
+from drizzle_doc.model import NO_DOC, WARNING, Doc
 from drizzle_doc.ts import syntax as ts
 from drizzle_doc.ts.jsdoc import parse_jsdoc
+from drizzle_doc.ts.resolve import SOURCE_SUFFIXES, resolve_file  # noqa: F401 (re-exported)
 from drizzle_doc.ts.values import (
     UNDEFINED,
     JSFunction,
@@ -28,23 +26,8 @@ from drizzle_doc.ts.lexical import Env, unescape_js
 # A Doc is immutable: the same comment text (often repeated across columns) is parsed once.
 _parse_jsdoc = lru_cache(maxsize=4096)(parse_jsdoc)
 
-SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
-
 if TYPE_CHECKING:
     from drizzle_doc.ts.evaluate import Evaluator
-
-
-
-def resolve_file(path: Path, real_folders: dict) -> Path:
-    """``path.resolve()`` for an existing file, with its folder's resolution cached in ``real_folders``:
-    a file that is not a symlink resolves to its resolved folder plus its name."""
-    if path.is_symlink():
-        return path.resolve()
-    folder = path.parent
-    real = real_folders.get(folder)
-    if real is None:
-        real = real_folders[folder] = folder.resolve()
-    return real / path.name
 
 
 def _find_node(root, start: int, end: int, kind: str):
@@ -443,71 +426,13 @@ class Module:
                         if n not in own and n not in star_map:
                             star_map[n] = target
                             names.append(n)
+                elif isinstance(target, Unknown) and not self.ev.resolver.resolve(self.path, spec).local:
+                    # a registry package's names cannot be listed: say so rather than re-export nothing
+                    self.ev.report(WARNING, site, f"`export * from {spec!r}`: {spec!r} is a package "
+                                   "drizzle-doc does not read (not in the workspace, no tsconfig alias); "
+                                   "what it exports is not listed", "unfollowed-export")
         finally:
             self._listing = False
         self._export_names = names
         self._star_map = star_map
         return names
-
-#: A tsconfig `paths` pattern or target longer than this is refused (no real one comes close).
-MAX_ALIAS_CHARS = 1024
-MAX_ALIASES = 1000
-
-
-def read_tsconfig_paths(root: Path, diags: Optional[list] = None, limit: Optional[int] = None) -> list:
-    """``compilerOptions.paths`` of the root tsconfig.json as (prefix, suffix, [targets]).
-
-    A tsconfig that cannot be used (too large, not JSON, an unexpected shape) adds a warning to
-    ``diags`` and gives no aliases; a bad entry is skipped with a warning."""
-    path = root / "tsconfig.json"
-    rel = "tsconfig.json"
-
-    def warn(message: str, outcome: str = "its path aliases are not used") -> list:
-        if diags is not None:
-            diags.append(Diagnostic(WARNING, rel, None, f"{message}: {outcome}", None, "tsconfig"))
-        return []
-
-    try:
-        if not path.is_file():
-            return []
-        big = too_large(path, limit or json_max())
-        if big:
-            return warn(big.replace(": skipped", ""))
-        text = path.read_text(encoding="utf-8", errors="replace")
-        text = re.sub(r'("(?:\\.|[^"\\])*")|//[^\n]*|/\*[\s\S]*?\*/', lambda m: m.group(1) or "", text)
-        text = re.sub(r",(\s*[}\]])", r"\1", text)
-        data = json.loads(text)
-    except (OSError, ValueError, RecursionError) as exc:
-        return warn(f"cannot read tsconfig.json ({snippet(str(exc), 120)})")
-    options = data.get("compilerOptions") if isinstance(data, dict) else None
-    if options is None:
-        return []
-    if not isinstance(options, dict):
-        return warn("`compilerOptions` is not an object")
-    base_url = options.get("baseUrl")
-    if base_url is not None and not (isinstance(base_url, str) and len(base_url) <= MAX_ALIAS_CHARS and "\0" not in base_url):
-        return warn("`compilerOptions.baseUrl` is not a path")
-    paths = options.get("paths")
-    if paths is None:
-        return []
-    if not isinstance(paths, dict):
-        return warn("`compilerOptions.paths` is not an object")
-    if len(paths) > MAX_ALIASES:
-        return warn(f"`compilerOptions.paths` has over {MAX_ALIASES} entries")
-    base = root / (base_url or ".")
-    out = []
-    for pattern, targets in paths.items():
-        ok = isinstance(targets, list) and all(isinstance(t, str) and len(t) <= MAX_ALIAS_CHARS and "\0" not in t
-                                               for t in targets[:MAX_ALIASES]) and len(targets) <= MAX_ALIASES
-        if not ok or len(pattern) > MAX_ALIAS_CHARS:
-            warn(f"`compilerOptions.paths` entry {snippet(pattern, 60)!r} is not a short pattern with a list of paths", "skipped")
-            continue
-        prefix, _, suffix = pattern.partition("*")
-        try:
-            out.append((prefix, suffix, [str((base / t).resolve()) if "*" not in t else str(base.resolve() / t) for t in targets]))
-        except (OSError, RuntimeError, ValueError):  # a symlink loop, a name too long
-            warn(f"`compilerOptions.paths` entry {snippet(pattern, 60)!r} cannot be resolved", "skipped")
-    out.sort(key=lambda p: -len(p[0]))
-    return out
-
-
