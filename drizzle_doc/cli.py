@@ -65,20 +65,27 @@ def project_options(f):
     return f
 
 
-def load(root, config_path, schema_globs, migrations_dir, casing, out=None, histories=None):
+def load(root, config_path, schema_globs, migrations_dir, casing, out=None, histories=None, use_cache=True,
+         replay=None, templates=None):
     """Find the projects and extract each one's schema: [(Project, Schema)].
 
     ``histories`` (a :class:`~drizzle_doc.perf.history.Histories`): the command reads the
     migrations too, so each project's history is read on the second core while its models
-    are extracted; the command takes them from ``histories``.
+    are extracted; the command takes them from ``histories``.  ``use_cache``: a model (and
+    history) the last run made from exactly these files is taken back (``--no-cache``: never).
+    ``replay`` (a :class:`~drizzle_doc.perf.replay.Replay`): once the projects are found, an
+    unchanged run exits here with the last identical run's output (``templates``: a folder it
+    depended on too).
     """
     from drizzle_doc.project.config import load_projects
     from drizzle_doc.perf.extract import extract
 
+    states = replay.states if replay is not None else None
+
     def extracted(p):
         if histories is not None:
             histories.prefetch(p)
-        return p, extract(p)
+        return p, extract(p, use_cache=use_cache, states=states)
 
     projects = load_projects(
         root=root or Path.cwd(),
@@ -89,7 +96,17 @@ def load(root, config_path, schema_globs, migrations_dir, casing, out=None, hist
         out=out,
         base=Path.cwd(),
     )
+    if replay is not None:
+        replay.lookup(projects, _docs_folders(projects) + ([Path(templates)] if templates else []))
+        if histories is not None:
+            histories.states = replay.states
     return [extracted(p) for p in projects]
+
+
+def _docs_folders(projects) -> list:
+    from drizzle_doc.commands.generate import out_dir
+
+    return [out_dir(p) for p in projects]
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
@@ -134,7 +151,7 @@ def inspect(root, config_path, schema_globs, migrations_dir, casing, fmt):
     from drizzle_doc.output.textout import schema_text
     from drizzle_doc.perf.history import Histories
 
-    histories = Histories()
+    histories = Histories(use_cache=True)
     results = load(root, config_path, schema_globs, migrations_dir, casing, histories=histories)
     worst = 0
     payloads = []
@@ -184,11 +201,15 @@ def generate(root, config_path, schema_globs, migrations_dir, casing, out, prune
     """
     from drizzle_doc.commands.generate import run_generate
     from drizzle_doc.perf.history import Histories
+    from drizzle_doc.perf.replay import Replay
 
-    histories = Histories()
-    results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, histories=histories)
-    sys.exit(run_generate(results, prune=prune, templates=templates_dir, use_cache=not no_cache,
-                          histories=histories))
+    replay = Replay("generate", repr(sorted(click.get_current_context().params.items())), enabled=not no_cache)
+    histories = Histories(use_cache=not no_cache)
+    results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, histories=histories,
+                   use_cache=not no_cache, replay=replay, templates=templates_dir)
+    code = run_generate(results, prune=prune, templates=templates_dir, use_cache=not no_cache,
+                        histories=histories, replay=replay)
+    sys.exit(code)
 
 
 @cli.command()
@@ -288,7 +309,7 @@ def migrations_command(root, config_path, schema_globs, migrations_dir, casing, 
     from drizzle_doc.output.history import history_json, history_text
     from drizzle_doc.perf.history import Histories
 
-    prefetched = Histories()
+    prefetched = Histories(use_cache=True)
     results = load(root, config_path, schema_globs, migrations_dir, casing, histories=prefetched)
     worst = 0
     histories = []
@@ -361,8 +382,12 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
             cmd += [flag, str(value)]
     for s in schema_globs:
         cmd += ["--schema", s]
-    histories = Histories()
-    results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, histories=histories)
+    from drizzle_doc.perf.replay import Replay
+
+    replay = Replay("check", repr(sorted(click.get_current_context().params.items())), enabled=not no_cache)
+    histories = Histories(use_cache=not no_cache)
+    results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, histories=histories,
+                   use_cache=not no_cache, replay=replay, templates=templates_dir)
     base = Path.cwd()  # every path is named from where the user stands
     findings = run_check(results, base=base, require_descriptions=require_descriptions,
                          rules=rules, strict=strict, templates=templates_dir, generate_cmd=shlex.join(cmd),
@@ -375,7 +400,9 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
     else:
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
         click.echo(render_text(findings, color=color, coverage=cov), nl=False, color=color)
-    sys.exit(exit_code(findings))
+    code = exit_code(findings)
+    replay.finish(code)
+    sys.exit(code)
 
 
 @cli.command()

@@ -135,7 +135,9 @@ def test_cache_in_node_modules_is_used_when_it_stays_inside(tmp_path):
     env = {"DRIZZLE_DOC_CACHE_DIR": "", "XDG_CACHE_HOME": str(tmp_path / "xdg")}
     assert drizzle_doc("generate", cwd=root, env=env).returncode == 0
     assert len(list((root / "node_modules/.cache/drizzle-doc").glob("*.json"))) == 1
-    assert not (tmp_path / "xdg").exists()
+    assert list((root / "node_modules/.cache/drizzle-doc").glob("extract-*"))
+    # the user's own cache folder holds only the key entries are signed with (never in the repository)
+    assert [p.name for p in (tmp_path / "xdg").rglob("*")] == ["drizzle-doc", "secret"]
 
 
 # ---------------------------------------------------------------------------

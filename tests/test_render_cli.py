@@ -19,7 +19,7 @@ def stub(monkeypatch, tmp_path):
 
     state = {"schema": hand_schema()}
 
-    def fake_load(root, config_path, schema_globs, migrations_dir, casing, out=None, histories=None):
+    def fake_load(root, config_path, schema_globs, migrations_dir, casing, out=None, histories=None, **_):
         return [(Project(root=tmp_path, out=out or "docs/data/schemas"), state["schema"])]
 
     monkeypatch.setattr(cli_mod, "load", fake_load)

@@ -252,7 +252,7 @@ def test_an_unexpected_exception_is_one_clear_line(tmp_path, monkeypatch):
 
     write(tmp_path, {"drizzle.config.ts": CONFIG, "src/a.ts": HDR + table("t")})
 
-    def boom(project):
+    def boom(project, **_):
         raise KeyError("some bug")
 
     monkeypatch.setattr(parse, "extract", boom)

@@ -92,7 +92,7 @@ def manual_pages(project: Project, schema: Schema) -> tuple[frozenset, tuple[Dia
 
 def run_generate(results: list[tuple[Project, Schema]], *, prune: bool = False,
                  templates: Optional[Path] = None, use_cache: bool = True, histories: Optional[Histories] = None,
-                 plan: Optional[Plan] = None) -> int:
+                 plan: Optional[Plan] = None, replay=None) -> int:
     """Generate docs for every (project, schema); print diagnostics, then one line per project
     saying where its pages went (``docs/data/schemas: 3 written, 2 unchanged, 0 orphaned``, paths
     from the current folder); return the exit code.
@@ -101,7 +101,8 @@ def run_generate(results: list[tuple[Project, Schema]], *, prune: bool = False,
     clean run left them is not rendered again (see :mod:`drizzle_doc.perf.cache`).
     ``histories``: the :class:`~drizzle_doc.perf.history.Histories` the command prefetched
     into (default: each history read when needed); ``plan``: how pages are rendered (see
-    :func:`render_project`).
+    :func:`render_project`).  ``replay`` (a :class:`~drizzle_doc.perf.replay.Replay`) records
+    a run that wrote, removed and warned of nothing, for the next identical one.
     """
     from drizzle_doc.docs.write import WriteError, diagnostic_text
     from drizzle_doc.perf import cache
@@ -111,6 +112,7 @@ def run_generate(results: list[tuple[Project, Schema]], *, prune: bool = False,
     histories = histories if histories is not None else Histories()
 
     worst = 0
+    quiet = True  # nothing written, removed or said: an identical run may be answered from its record
     lines: list[str] = []
     for project, schema in results:
         handle = histories.handle(project)
@@ -134,6 +136,8 @@ def run_generate(results: list[tuple[Project, Schema]], *, prune: bool = False,
                     break
             raise
         lines.append(f"{project.shown(project.out)}: {summary.line()}")
+        if summary.written or summary.pruned or summary.orphaned or summary.skipped or summary.diagnostics:
+            quiet = False
         # schema.diagnostics already carries the project's own (config) diagnostics; every path is
         # printed from where the user stands (the pages' own are already: see _generate_one)
         diags = {project.show(d): None for d in (*schema.diagnostics, *handle.diagnostics, *manual_diags)}
@@ -145,6 +149,8 @@ def run_generate(results: list[tuple[Project, Schema]], *, prune: bool = False,
                 worst = 1
     for line in lines:  # where the pages went, one line per docs folder
         click.echo(line)
+    if replay is not None:
+        replay.finish(worst, replayable=quiet)
     return worst
 
 

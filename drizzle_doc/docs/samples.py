@@ -557,9 +557,22 @@ def _generated_by_db(col: Column) -> bool:
         (col.autoincrement and col.primary_key)
 
 
+#: the last row made: a page asks for its table's row twice (the insert example, the sample block)
+_last_row: list = [None, None, None]
+
+
 def sample_row(table: Table, schema: Optional[Schema] = None) -> list[tuple[str, str, str]]:
     """[(property, TS expression, comment)] — a row as ``db.select()`` returns it; every expression has
     the type drizzle gives that property (placeholders are casts to it, and say so)."""
+    last_table, last_schema, last = _last_row
+    if last_table is table and last_schema is schema:  # the model is immutable: the same row
+        return list(last)
+    row = _sample_row(table, schema)
+    _last_row[:] = [table, schema, tuple(row)]
+    return row
+
+
+def _sample_row(table: Table, schema: Optional[Schema]) -> list[tuple[str, str, str]]:
     dialect = schema.dialect if schema is not None else "postgresql"
     row_t = row_type_name(table)
     row = []

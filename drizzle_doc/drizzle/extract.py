@@ -36,6 +36,7 @@ from drizzle_doc.drizzle.core import (
 )
 from drizzle_doc.drizzle.relations import DefineRelationsValue, RelationsValue
 from drizzle_doc.ts.values import Site, Unknown
+from drizzle_doc.ts.witness import Witness
 
 __all__ = ["extract", "Extraction", "Part", "schema_files", "evaluate_config"]
 
@@ -74,16 +75,20 @@ def _is_file(p: Path) -> bool:
         return False
 
 
-def _walk(folder: Path, limit: Optional[Path] = None, outside: Optional[list] = None) -> Iterable[Path]:
+def _walk(folder: Path, limit: Optional[Path] = None, outside: Optional[list] = None,
+          witness: Optional[Witness] = None) -> Iterable[Path]:
     """Files below ``folder``, sorted, skipping node_modules and symlink loops.
 
     With ``limit`` (a resolved folder), a symlinked folder or file leading outside it is
     neither entered nor yielded (it is added to ``outside``): a glob never leaves the project.
+    Every folder listed is recorded in ``witness``, if given.
     """
     seen: set = set()
     stack = [folder]
     while stack:
         d = stack.pop()
+        if witness is not None:
+            witness.listed(d)
         try:
             real = d.resolve()
             if real in seen:
@@ -118,8 +123,9 @@ def _is_source(p: Path) -> bool:
     return p.suffix in SOURCE_SUFFIXES and not p.name.endswith((".d.ts", ".d.mts", ".d.cts"))
 
 
-def schema_files(project: Project) -> tuple[list[Path], list[Diagnostic]]:
-    """The files named by ``project.schema`` (files, folders or globs), sorted and unique."""
+def schema_files(project: Project, witness: Optional[Witness] = None) -> tuple[list[Path], list[Diagnostic]]:
+    """The files named by ``project.schema`` (files, folders or globs), sorted and unique; what
+    decided it is recorded in ``witness``, if given."""
     root = project.root
     found: dict[Path, None] = {}
     real_folders: dict[Path, Path] = {}  # for resolve_file
@@ -146,17 +152,21 @@ def schema_files(project: Project) -> tuple[list[Path], list[Diagnostic]]:
                     static.append(part)
                 base = regex_root.joinpath(*static) if static else regex_root
                 rest = "/".join(parts[len(static):])
+                if witness is not None:
+                    witness.probed(base)
                 if not _is_dir(base):
                     continue
-                for f in _walk(base, limit_for(base), outside):
+                for f in _walk(base, limit_for(base), outside, witness):
                     rel = f.relative_to(base).as_posix()
                     if _glob_match(rel, rest) and _is_source(f):
                         found[resolve_file(f, real_folders)] = None
                         matched += 1
             else:
                 target = (root / p) if not Path(p).is_absolute() else Path(p)
+                if witness is not None:
+                    witness.probed(target)
                 if _is_dir(target):
-                    for f in _walk(target, limit_for(target), outside):
+                    for f in _walk(target, limit_for(target), outside, witness):
                         if _is_source(f):
                             found[resolve_file(f, real_folders)] = None
                             matched += 1
@@ -251,15 +261,16 @@ def _on_named(value: Any, name: str, module: Module) -> None:
 
 
 def new_evaluator(root: Path, tree_budget: Optional[int] = None, dialect=None,
-                  settings: Optional[Settings] = None) -> Evaluator:
+                  settings: Optional[Settings] = None, witness: Optional[Witness] = None) -> Evaluator:
     """An evaluator for a project's files; its native packages are ``dialect``'s (a project's
     :attr:`~drizzle_doc.project.Project.sql_dialect`), PostgreSQL's when none is given;
-    ``settings`` (drizzle-doc.toml's) set the size limits."""
+    ``settings`` (drizzle-doc.toml's) set the size limits; what it reads is recorded in ``witness``."""
     if dialect is None:
         from drizzle_doc.project import default_dialect
 
         dialect = default_dialect()
     resolver = Resolver(root, json_limit=limits.json_max(settings))
+    resolver.witness = witness
     ev = Evaluator(root, dialect.natives(), resolver, tree_budget)
     resolver.rel = ev.rel
     resolver.tsconfig_for(root)  # a broken tsconfig.json is reported even when no import needs it
@@ -312,11 +323,13 @@ class Extraction:
     order makes.
     """
 
-    def __init__(self, project: Project, tree_budget: Optional[int] = None) -> None:
+    def __init__(self, project: Project, tree_budget: Optional[int] = None,
+                 witness: Optional[Witness] = None) -> None:
         self.project = project
-        self.files, self.diags = schema_files(project)
+        self.witness = witness  # what the reading looked at (see drizzle_doc.ts.witness), if wanted
+        self.files, self.diags = schema_files(project, witness)
         dialect = project.sql_dialect
-        self.ev = new_evaluator(project.root.resolve(), tree_budget, dialect, project.settings)
+        self.ev = new_evaluator(project.root.resolve(), tree_budget, dialect, project.settings, witness)
         self.builder = Builder(self.ev, project.casing, dialect, project.kit, project.kit_casing)
         schema_filter = set(project.schema_filter)
 
@@ -362,7 +375,12 @@ class Extraction:
                          self.in_scope, Part())
 
     def finish(self, parts: list["Part"]) -> Schema:
-        """The model, from the parts of every share (see :func:`_merge`)."""
+        """The model, from the parts of every share (see :func:`_merge`); what each share read is
+        added to :attr:`witness`."""
+        if self.witness is not None:
+            for part in parts:
+                if part.witness is not None and part.witness is not self.witness:
+                    self.witness.merge(part.witness)
         return _finish(self.project, self.ev, parts, self.files, self.diags)
 
 
@@ -378,7 +396,8 @@ class Part:
     into exactly what a single process makes.
     """
 
-    __slots__ = ("tables", "others", "relations", "policies", "exported", "hidden", "star_names", "diagnostics")
+    __slots__ = ("tables", "others", "relations", "policies", "exported", "hidden", "star_names", "diagnostics",
+                 "witness")
 
     def __init__(self) -> None:
         self.tables: list[tuple[int, tuple, Optional[Table]]] = []  # (pos, table id, Table or None: failed)
@@ -389,6 +408,7 @@ class Part:
         self.hidden: list[tuple[tuple, Site, str]] = []  # tables seen but not exported: (id, site, message)
         self.star_names: list[tuple[Any, str]] = []  # (pos, name) of names an `export *` took: the first wins
         self.diagnostics: list[Diagnostic] = []
+        self.witness: Optional[Witness] = None  # what the process that made it read (when recorded)
 
 
 def _unit_exports(ev: Evaluator, units: list[tuple], scan: list[Module], star_names: list) -> Iterable[tuple]:
@@ -530,6 +550,7 @@ def _evaluate(ev: Evaluator, builder: Builder, items: Iterable[tuple], scan: lis
                 if p is not None:
                     part.policies.append((pos, _table_id(value.linked), p))
     part.diagnostics = ev.diagnostics
+    part.witness = ev.resolver.witness
     return part
 
 

@@ -58,7 +58,9 @@ _PACKAGE = Path(__file__).resolve().parent.parent  # the drizzle_doc package
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """drizzle-doc's version and the size and mtime of each of its code, template and query files."""
-    h = hashlib.sha256(f"drizzle-doc {__version__} format {FORMAT}\n".encode())
+    import sys
+
+    h = hashlib.sha256(f"drizzle-doc {__version__} format {FORMAT} python {sys.version}\n".encode())
     roots = [_PACKAGE, _PACKAGE.parent / "templates", _PACKAGE.parent / "grammars"]
     for root in roots:
         if not root.is_dir():

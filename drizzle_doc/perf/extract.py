@@ -41,18 +41,55 @@ class Route:
     crossed: bool = False
 
 
-def extract(project: Project, plan: Plan = DEFAULT) -> Schema:
-    """``project``'s model, made as ``plan`` says (the same model whatever the plan)."""
-    return extract_route(project, plan)[0]
+def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
+            states: Optional[list] = None) -> Schema:
+    """``project``'s model, made as ``plan`` says (the same model whatever the plan).
+
+    With ``use_cache``, the model the last run made is taken back when nothing it was made from
+    has changed (:mod:`drizzle_doc.perf.store`: every file read has the same bytes, every path
+    probed and folder listed is as it was; the project's settings, where the user stands and
+    drizzle-doc's code are part of the entry's name), and a model made now is kept for the next run.
+    The state the model stands on is added to ``states`` (see :mod:`drizzle_doc.perf.replay`).
+    """
+    if not use_cache:
+        if states is not None:
+            states.append(None)
+        return extract_route(project, plan)[0]
+    from drizzle_doc.perf import cache, store
+    from drizzle_doc.ts.witness import Witness
+
+    folder = cache.cache_dir(project)
+    name = "extract-" + store.name_of(cache.code_fingerprint(), repr(project), str(project.seen_from))
+    entry = store.load(folder, name)
+    if isinstance(entry, dict) and isinstance(entry.get("schema"), Schema) and store.holds(entry.get("state")):
+        if states is not None:
+            states.append(entry["state"])
+        return entry["schema"]
+    started = store.now_ns()
+    witness = Witness()
+    schema = extract_route(project, plan, witness)[0]
+    _register()
+    recorded = store.state(witness, started)
+    store.save(folder, name, {"state": recorded, "schema": schema})
+    if states is not None:
+        states.append(recorded)
+    return schema
 
 
-def extract_route(project: Project, plan: Plan = DEFAULT) -> tuple[Schema, Route]:
-    """:func:`extract`, and the :class:`Route` it took."""
-    return gc_paused(_extract_route, project, plan)
+def _register() -> None:
+    from drizzle_doc.model import diagnostics as model_diagnostics, schema as model_schema
+
+    pickling.by_fields(model_diagnostics, model_schema)
 
 
-def _extract_route(project: Project, plan: Plan) -> tuple[Schema, Route]:
-    run = Extraction(project, plan.tree_budget)
+def extract_route(project: Project, plan: Plan = DEFAULT, witness=None) -> tuple[Schema, Route]:
+    """:func:`extract`, and the :class:`Route` it took; what it read is recorded in ``witness``
+    (a :class:`~drizzle_doc.ts.witness.Witness`), if given."""
+    return gc_paused(_extract_route, project, plan, witness)
+
+
+def _extract_route(project: Project, plan: Plan, witness=None) -> tuple[Schema, Route]:
+    run = Extraction(project, plan.tree_budget, witness)
     units = run.units()
     total = sum(n for _, n in units) if units is not None else 0
     if total > plan.units_min_bytes:  # file by file: each file is parsed when its turn comes
@@ -79,9 +116,7 @@ def _in_two(first: tuple, second: tuple, isolate: bool = False) -> tuple[list[Pa
     """The parts of two shares, each ``(fn, *args)``: ``second`` in a forked child, ``first``
     in this process, or with ``isolate`` in a child of its own too; and whether every
     child's part crossed."""
-    from drizzle_doc.model import diagnostics as model_diagnostics, schema as model_schema
-
-    pickling.by_fields(model_diagnostics, model_schema)
+    _register()
     jobs = [background.Background(*share) for share in ((first, second) if isolate else (second,))]
     try:
         mine = jobs[0].result() if isolate else first[0](*first[1:])

@@ -112,37 +112,127 @@ class _PackedTables(Mapping):
         return key in self._data
 
 
+def _register() -> None:
+    from drizzle_doc.model import diagnostics as model_diagnostics, schema as model_schema
+
+    pickling.by_fields(model_diagnostics, model_schema, migrations)
+
+
 def _read_packed(project: Project) -> HistoryHandle:
     return HistoryHandle.packed(*migrations.read_history(project))
 
 
+def _witness(project: Project):
+    """What reading ``project``'s migrations looks at: the folders drizzle-doc looks for, and
+    the whole folder found (every sub-folder listed, every file read).  Taken *before* the
+    history is read, so a file changed meanwhile makes the kept history a miss, never stale."""
+    import os
+
+    from drizzle_doc.history.layout import find_migrations_dir
+    from drizzle_doc.project import DEFAULT_MIGRATION_DIRS
+    from drizzle_doc.ts.witness import Witness
+
+    witness = Witness()
+    for rel in ((project.migrations,) if project.migrations else DEFAULT_MIGRATION_DIRS):
+        witness.probed(project.root / rel)
+    folder = find_migrations_dir(project)
+    if folder is not None:
+        for dirpath, dirnames, filenames in os.walk(folder):
+            dirnames.sort()
+            witness.listed(dirpath)
+            for name in sorted(filenames):
+                path = os.path.join(dirpath, name)
+                try:
+                    with open(path, "rb") as fh:
+                        witness.read(path, fh.read())
+                except OSError:
+                    witness.probed(path)
+    return witness
+
+
 class Histories:
     """The histories one command reads: each project's prefetched on the second core, or read
-    when asked for.  Owned by the command; keyed by the project object it was given."""
+    when asked for.  Owned by the command; keyed by the project object it was given.
 
-    def __init__(self, plan: Plan = DEFAULT) -> None:
+    With ``use_cache``, a history the last run read from exactly these files is taken back
+    (see :mod:`drizzle_doc.perf.store`) and one read now is kept for the next run."""
+
+    def __init__(self, plan: Plan = DEFAULT, use_cache: bool = False) -> None:
         self.plan = plan
+        self.use_cache = use_cache
         self._jobs: dict[int, tuple[Project, Background]] = {}
+        self._kept: dict[int, tuple[Project, Optional[HistoryHandle], Optional[tuple]]] = {}
+        self.states: Optional[list] = None  # where each history's state goes (see drizzle_doc.perf.replay)
+
+    def _lookup(self, project: Project) -> Optional[HistoryHandle]:
+        """The kept history of ``project`` when it still holds; otherwise None, and what to keep
+        it as is noted for :meth:`handle`."""
+        if not self.use_cache:
+            if self.states is not None and id(project) not in self._kept:
+                self._kept[id(project)] = (project, None, None)
+                self.states.append(None)
+            return None
+        known = self._kept.get(id(project))
+        if known is not None and known[0] is project:
+            return known[1]
+        from drizzle_doc.perf import cache, store
+
+        folder = cache.cache_dir(project)
+        name = "history-" + store.name_of(cache.code_fingerprint(), repr(project), str(project.seen_from))
+        entry = store.load(folder, name)
+        hit = None
+        pending = None
+        if isinstance(entry, dict) and store.holds(entry.get("state")):
+            try:
+                hit = HistoryHandle(data=entry["data"], packed=entry["packed"], digest=entry["digest"],
+                                    diagnostics=entry["diagnostics"])
+            except (KeyError, TypeError):
+                hit = None
+        if hit is None:
+            started = store.now_ns()
+            pending = (folder, name, store.state(_witness(project), started))
+        if self.states is not None:
+            self.states.append(entry["state"] if hit is not None else pending[2])
+        self._kept[id(project)] = (project, hit, pending)
+        return hit
+
+    def _keep(self, project: Project, handle: HistoryHandle) -> HistoryHandle:
+        known = self._kept.get(id(project))
+        if known is None or known[0] is not project or known[2] is None:
+            return handle
+        from drizzle_doc.perf import store
+
+        folder, name, recorded = known[2]
+        if handle._data is None:  # read in this process: pack it as a child would
+            _register()
+            handle = HistoryHandle.packed(handle.base(), handle.latest())
+        store.save(folder, name, {"state": recorded, "data": handle._data, "packed": handle._packed,
+                                  "digest": handle.digest, "diagnostics": handle.diagnostics})
+        self._kept[id(project)] = (project, handle, None)
+        return handle
 
     def prefetch(self, project: Project) -> None:
         """Start reading ``project``'s migrations on another core (while its models are extracted).
 
         The next :meth:`handle` (or :meth:`load`) for this same project object takes the
         result; when the plan may not fork this does nothing and the history is read when
-        asked for.
+        asked for.  A kept history that still holds is not read at all.
         """
+        if self._lookup(project) is not None:
+            return
         if self.plan.forks():
-            from drizzle_doc.model import diagnostics as model_diagnostics, schema as model_schema
-
-            pickling.by_fields(model_diagnostics, model_schema, migrations)
+            _register()
             self._jobs[id(project)] = (project, Background(_read_packed, project))
 
     def handle(self, project: Project) -> HistoryHandle:
-        """``project``'s history (no drift yet): the prefetched one if any, else read now."""
+        """``project``'s history (no drift yet): the kept one, the prefetched one, else read now."""
+        hit = self._lookup(project)
+        if hit is not None:
+            return hit
         entry = self._jobs.pop(id(project), None)
         if entry is not None and entry[0] is project:
-            return entry[1].result()
-        return HistoryHandle(*migrations.read_history(project))
+            return self._keep(project, entry[1].result())
+        return self._keep(project, HistoryHandle(*migrations.read_history(project)))
 
     def load(self, project: Project, schema: Optional[Schema] = None) -> History:
         """:func:`drizzle_doc.history.migrations.load_history`, prefetched if it was."""

@@ -145,6 +145,8 @@ class Evaluator:
                 self.report(ERROR, Site(rel, 1), big, "file-too-large")
                 return None
             raw = path.read_bytes()
+            if self.resolver.witness is not None:
+                self.resolver.witness.read(path, raw)
         except OSError as exc:
             self.report(ERROR, Site(rel, 1), f"cannot read file: {exc.strerror or exc}", "unreadable")
             return None

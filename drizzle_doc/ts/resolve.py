@@ -33,6 +33,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from drizzle_doc.limits import json_max, snippet, too_large
 from drizzle_doc.model import INFO, WARNING, Diagnostic
+from drizzle_doc.ts.witness import Witness
 
 SOURCE_SUFFIXES = (".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs")
 DECLARATION_SUFFIXES = (".d.ts", ".d.mts", ".d.cts")
@@ -162,7 +163,9 @@ class Resolver:
 
     ``root`` is the project root (diagnostics name files relative to it through ``rel``);
     ``report`` receives the warnings about unreadable tsconfig.json and package.json files.
-    Everything read is cached for the resolver's life."""
+    Everything read is cached for the resolver's life.  With a ``witness``
+    (:class:`~drizzle_doc.ts.witness.Witness`), every file read, every path probed and every
+    folder listed is recorded there."""
 
     def __init__(self, root: Path, rel: Optional[Callable[[Path], str]] = None, json_limit: Optional[int] = None,
                  report: Optional[Callable[[Diagnostic], None]] = None):
@@ -179,6 +182,7 @@ class Resolver:
         self._cache: dict[tuple[Path, str], Resolution] = {}
         self._real_folders: dict[Path, Path] = {}
         self._warned: set = set()
+        self.witness: Optional[Witness] = None
 
     # -- the one entry point ---------------------------------------------------------
     def resolve(self, importer: Path, spec: str) -> Resolution:
@@ -232,13 +236,22 @@ class Resolver:
     # -- files ---------------------------------------------------------------------------
     def file(self, target: Path) -> Optional[Path]:
         """The source file ``target`` names (see :func:`candidates`), symlinks resolved, or None."""
+        witness = self.witness
         for c in candidates(target):
+            if witness is not None:
+                witness.probed(c)
             try:
                 if c.is_file():
                     return resolve_file(c, self._real_folders)
             except (OSError, ValueError):  # a name too long, a symlink loop: not a module
                 continue
         return None
+
+    def _probe(self, path: Path) -> Path:
+        """``path``, recorded as probed in the witness (if any)."""
+        if self.witness is not None:
+            self.witness.probed(path)
+        return path
 
     def _shown(self, path: Path) -> str:
         try:
@@ -258,13 +271,18 @@ class Resolver:
         if path in self._json:
             return self._json[path]
         data = None
+        if self.witness is not None:
+            self.witness.probed(path)
         try:
             if path.is_file():
                 big = too_large(path, self.json_limit)
                 if big:
                     self._warn(path, big.replace(": skipped", "") + ": not read for module resolution")
                 else:
-                    text = path.read_text(encoding="utf-8", errors="replace")
+                    raw = path.read_bytes()
+                    if self.witness is not None:
+                        self.witness.read(path, raw)
+                    text = raw.decode("utf-8", errors="replace")
                     data = json.loads(strip_jsonc(text) if jsonc else text)
         except (OSError, ValueError, RecursionError) as exc:
             self._warn(path, f"cannot read {path.name} ({snippet(str(exc), 120)}): not used for module resolution")
@@ -272,13 +290,12 @@ class Resolver:
         self._json[path] = data
         return data
 
-    @staticmethod
-    def _upward(folder: Path) -> Iterable[Path]:
+    def _upward(self, folder: Path) -> Iterable[Path]:
         """``folder`` and its parents, up to the first holding ``.git`` (a repository's top)."""
         for f in (folder, *folder.parents):
             yield f
             try:
-                if (f / ".git").exists():
+                if self._probe(f / ".git").exists():
                     return
             except OSError:
                 return
@@ -296,7 +313,7 @@ class Resolver:
                 break
             walked.append(f)
             path = f / "tsconfig.json"
-            if path.is_file():
+            if self._probe(path).is_file():
                 found = self.tsconfig(path)
                 break
         for f in walked:
@@ -353,7 +370,7 @@ class Resolver:
         if spec.startswith((".", "/")):
             base = folder / spec if not spec.startswith("/") else Path(spec)
             for c in (base, Path(str(base) + ".json"), base / "tsconfig.json"):
-                if c.is_file():
+                if self._probe(c).is_file():
                     return c
             return None
         name, subpath = package_name(spec)
@@ -366,7 +383,7 @@ class Resolver:
             subpath = field if isinstance(field, str) else "./tsconfig.json"
         base = package / subpath
         for c in (base, Path(str(base) + ".json"), base / "tsconfig.json"):
-            if c.is_file():
+            if self._probe(c).is_file():
                 return c
         return None
 
@@ -427,7 +444,7 @@ class Resolver:
         """The workspace's packages by ``name`` (the first folder of a name wins)."""
         if root not in self._workspaces:
             found: dict[str, Path] = {}
-            for folder in expand_workspace(root, workspace_patterns(root, self) or []):
+            for folder in expand_workspace(root, workspace_patterns(root, self) or [], self.witness):
                 data = self.read_json(folder / "package.json")
                 name = data.get("name") if isinstance(data, dict) else None
                 if isinstance(name, str) and name not in found:
@@ -441,7 +458,7 @@ class Resolver:
             return self._package_at[folder]
         found = None
         for f in self._upward(folder):
-            if (f / "package.json").is_file():
+            if self._probe(f / "package.json").is_file():
                 found = f
                 break
         self._package_at[folder] = found
@@ -466,7 +483,7 @@ class Resolver:
         for f in self._upward(folder):
             link = f / "node_modules" / name
             try:
-                if not link.is_dir():
+                if not self._probe(link).is_dir():
                     continue
                 real = link.resolve()
             except (OSError, RuntimeError):
@@ -523,6 +540,8 @@ def workspace_patterns(folder: Path, reader: Optional[Resolver] = None) -> Optio
     """The package globs of a workspace rooted at ``folder`` (``pnpm-workspace.yaml``'s
     ``packages``, else package.json's ``workspaces``), or None when it is no workspace root."""
     yaml_file = folder / "pnpm-workspace.yaml"
+    if reader is not None and reader.witness is not None:
+        reader.witness.probed(yaml_file)
     try:
         has_yaml = yaml_file.is_file()
     except OSError:
@@ -560,16 +579,20 @@ def read_yaml(path: Path, reader: Optional[Resolver] = None) -> Any:
             if reader is not None:
                 reader._warn(path, big.replace(": skipped", "") + ": its packages are not read")
             return None
-        return yaml.safe_load(path.read_text(encoding="utf-8", errors="replace"))
+        raw = path.read_bytes()
+        if reader is not None and reader.witness is not None:
+            reader.witness.read(path, raw)
+        return yaml.safe_load(raw.decode("utf-8", errors="replace"))
     except (OSError, ValueError, RecursionError, yaml.YAMLError) as exc:
         if reader is not None:
             reader._warn(path, f"cannot read pnpm-workspace.yaml ({snippet(str(exc), 120)}): its packages are not used")
         return None
 
 
-def expand_workspace(root: Path, patterns: list[str]) -> list[Path]:
+def expand_workspace(root: Path, patterns: list[str], witness: Optional[Witness] = None) -> list[Path]:
     """The package folders (holding a package.json) the workspace globs name, in order; ``!x``
-    removes; ``*`` is one folder name, ``**`` any depth (never into node_modules or dot folders)."""
+    removes; ``*`` is one folder name, ``**`` any depth (never into node_modules or dot folders);
+    what decided it is recorded in ``witness``, if given."""
     keep: dict[Path, None] = {}
     for raw in patterns:
         negate = raw.startswith("!")
@@ -579,7 +602,8 @@ def expand_workspace(root: Path, patterns: list[str]) -> list[Path]:
             pattern = pattern[2:]
         if not pattern or pattern.startswith("/") or ".." in pattern.split("/"):
             continue
-        matched = [f for f in _glob_folders(root, pattern.split("/")) if (f / "package.json").is_file()]
+        matched = [f for f in _glob_folders(root, pattern.split("/"), None, witness)
+                   if _probed(f / "package.json", witness).is_file()]
         for f in matched:
             if negate:
                 keep.pop(f, None)
@@ -588,25 +612,34 @@ def expand_workspace(root: Path, patterns: list[str]) -> list[Path]:
     return list(keep)
 
 
-def _glob_folders(base: Path, parts: list[str], budget: Optional[list] = None) -> list[Path]:
+def _probed(path: Path, witness: Optional[Witness]) -> Path:
+    if witness is not None:
+        witness.probed(path)
+    return path
+
+
+def _glob_folders(base: Path, parts: list[str], budget: Optional[list] = None,
+                  witness: Optional[Witness] = None) -> list[Path]:
     budget = budget if budget is not None else [20000]  # folders looked at, at most
     if not parts:
         return [base]
     head, rest = parts[0], parts[1:]
     if head == "**":
-        out = _glob_folders(base, rest, budget)
-        for child in _children(base, budget):
-            out += _glob_folders(child, parts, budget)
+        out = _glob_folders(base, rest, budget, witness)
+        for child in _children(base, budget, witness):
+            out += _glob_folders(child, parts, budget, witness)
         return out
     if not any(c in head for c in "*?[{"):
         nxt = base / head
-        return _glob_folders(nxt, rest, budget) if nxt.is_dir() else []
+        return _glob_folders(nxt, rest, budget, witness) if _probed(nxt, witness).is_dir() else []
     regex = re.compile(_glob_regex(head))
-    return [f for child in _children(base, budget) if regex.fullmatch(child.name)
-            for f in _glob_folders(child, rest, budget)]
+    return [f for child in _children(base, budget, witness) if regex.fullmatch(child.name)
+            for f in _glob_folders(child, rest, budget, witness)]
 
 
-def _children(folder: Path, budget: list) -> list[Path]:
+def _children(folder: Path, budget: list, witness: Optional[Witness] = None) -> list[Path]:
+    if witness is not None:
+        witness.listed(folder)
     try:
         entries = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError:

@@ -9,6 +9,8 @@ type *syntax* only; a name (``Address``) stays a name.  Nothing here knows drizz
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import re
 from dataclasses import dataclass
 from typing import Optional
@@ -142,9 +144,11 @@ class _Parser:
         raise ValueError(f"unexpected {value!r}")
 
 
+@lru_cache(maxsize=4096)
 def parse_type(text: Optional[str]) -> Optional[TypeNode]:
     """The tree of a type's text, or None where it is not plain type syntax this module reads
-    (conditional, mapped, function and intersection types, index signatures)."""
+    (conditional, mapped, function and intersection types, index signatures).  Trees are
+    immutable, so a text read before gives the same tree (columns repeat a few types)."""
     if not text or len(text) > 4000:
         return None
     try:
