@@ -445,7 +445,7 @@ def _units(ev: Evaluator, files: list[Path]) -> Optional[list[tuple[tuple, int]]
         return [(("file", 0, files[0]), size(files[0]))]
     if None in targets:  # a package or an unresolved target: the general way
         return None
-    own = [n for n in barrel.exports if n != "default"]
+    own = barrel.own_export_names()  # types are not drizzle-kit's to see
     units: list[tuple[tuple, int]] = [(("own", 0, barrel, own, True), 0)]
     units += [(("star", i + 1, path, frozenset(own)), size(path)) for i, path in enumerate(targets)]
     if "default" in barrel.exports:
