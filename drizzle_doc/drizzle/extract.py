@@ -647,9 +647,14 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def evaluate_config(path: Path, root: Path) -> tuple[Any, list[Diagnostic]]:
-    """Statically read a drizzle.config.{ts,js,…}: the default export as plain data."""
+def evaluate_config(path: Path, root: Path, identity_calls: tuple[str, ...] = ()) -> tuple[Any, list[Diagnostic]]:
+    """Statically read a drizzle.config.{ts,js,…}: the default export as plain data.
+    ``identity_calls``: global functions that return their argument (Nuxt's ``defineNuxtConfig``)."""
+    from drizzle_doc.ts.values import UNDEFINED, Native
+
     ev = new_evaluator(root)
+    for name in identity_calls:
+        ev.globals[name] = Native(name, lambda _ev, args, _call: args[0] if args else UNDEFINED)
     module = ev.load(path)
     if module is None:
         return None, ev.diagnostics
