@@ -21,6 +21,14 @@
 
 (program (enum_declaration) @declaration)
 
+(program (class_declaration) @declaration)
+
+(program (abstract_class_declaration) @declaration)
+
+(program (type_alias_declaration) @declaration)
+
+(program (interface_declaration) @declaration)
+
 (program (expression_statement (assignment_expression
   left: (member_expression object: (identifier) @module (#eq? @module "module")
                            property: (property_identifier) @exports (#eq? @exports "exports"))

@@ -465,7 +465,7 @@ def _units(ev: Evaluator, files: list[Path]) -> Optional[list[tuple[tuple, int]]
         return [(("file", 0, files[0]), size(files[0]))]
     if None in targets:  # a package or an unresolved target: the general way
         return None
-    own = [n for n in barrel.exports if n != "default"]
+    own = barrel.own_export_names()  # types are not drizzle-kit's to see
     units: list[tuple[tuple, int]] = [(("own", 0, barrel, own, True), 0)]
     units += [(("star", i + 1, path, frozenset(own)), size(path)) for i, path in enumerate(targets)]
     if "default" in barrel.exports:
@@ -668,9 +668,14 @@ def _dedupe(diags: list[Diagnostic]) -> list[Diagnostic]:
     return out
 
 
-def evaluate_config(path: Path, root: Path) -> tuple[Any, list[Diagnostic]]:
-    """Statically read a drizzle.config.{ts,js,…}: the default export as plain data."""
+def evaluate_config(path: Path, root: Path, identity_calls: tuple[str, ...] = ()) -> tuple[Any, list[Diagnostic]]:
+    """Statically read a drizzle.config.{ts,js,…}: the default export as plain data.
+    ``identity_calls``: global functions that return their argument (Nuxt's ``defineNuxtConfig``)."""
+    from drizzle_doc.ts.values import UNDEFINED, Native
+
     ev = new_evaluator(root)
+    for name in identity_calls:
+        ev.globals[name] = Native(name, lambda _ev, args, _call: args[0] if args else UNDEFINED)
     module = ev.load(path)
     if module is None:
         return None, ev.diagnostics

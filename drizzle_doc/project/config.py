@@ -392,6 +392,8 @@ def _find_projects(root, config, schema, migrations, casing, out, where: Optiona
         if _visible_below(run.package_json, root):
             cli.setdefault(run.cwd, run)
     projects += [_project_from_run(run, overrides, root) for run in cli.values()]
+    if not projects:  # a NuxtHub app: the config NuxtHub writes itself
+        projects = [_nuxthub_project(hub, overrides, root) for hub in _nuxthubs(root)]
     if not projects:
         return [_dialect_from_imports(_apply_overrides(
             Project(root=root, schema=DEFAULT_SCHEMA_GLOBS, out=DEFAULT_OUT, boundary=root), overrides))]
@@ -427,6 +429,41 @@ def _dialect_from_imports(project: Project) -> Project:
                       f"drizzle-orm/{next(c for c in cores if CORE_DIALECTS.get(c) == dialect).decode()}-core",
                       None, "dialect")
     return replace(project, dialect=dialect, diagnostics=(*project.diagnostics, note))
+
+
+def _nuxthubs(root: Path) -> list:
+    from drizzle_doc.project.nuxthub import nuxt_configs, read_hub
+
+    return [hub for hub in map(read_hub, nuxt_configs(root)) if hub is not None]
+
+
+def _nuxthub_project(hub, overrides: dict, boundary: Path) -> Project:
+    """The project of a NuxtHub app (see :mod:`drizzle_doc.project.nuxthub`): the schema files,
+    migrations folder, dialect and casing of the drizzle config NuxtHub writes for it; a dialect
+    its nuxt config does not name statically comes from the schema's imports."""
+    from dataclasses import replace
+
+    root = hub.root
+    if not (root == boundary or boundary in root.parents):
+        boundary = root
+    config_rel = hub.rel(hub.config)
+    dialect = hub.dialect or ("sqlite" if hub.legacy else "postgresql")  # before v0.10: D1
+    casing = hub.casing if hub.casing in CASINGS else None
+    project = Project(root=root, boundary=boundary, config_file=config_rel, dialect=dialect, casing=casing,
+                      schema=tuple(hub.schema_files(hub.dialect)) or (hub.default_schema(),))
+    if hub.dialect is None:
+        project = _dialect_from_imports(project)
+        project = replace(project, schema=tuple(hub.schema_files(None if hub.legacy else project.dialect))
+                          or (hub.default_schema(),))
+    schema = ", ".join(project.schema[:3]) + (f" and {len(project.schema) - 3} more" if len(project.schema) > 3 else "")
+    if hub.legacy:
+        said = "NuxtHub's layout for `hub.database` (before v0.10: D1, SQLite)"
+    else:
+        said = f"the one NuxtHub writes for `hub.db{f': {hub.dialect!r}' if hub.dialect else ''}`"
+    note = Diagnostic(INFO, config_rel, None, f"no drizzle config: {said}, dialect {project.dialect}, schema "
+                      f"{schema}, migrations {hub.migrations(project.dialect)}", None, "nuxthub")
+    return _apply_overrides(replace(project, migrations=hub.migrations(project.dialect),
+                                    diagnostics=(*project.diagnostics, note)), overrides)
 
 
 def _project_from_run(run, overrides: dict, boundary: Path) -> Project:

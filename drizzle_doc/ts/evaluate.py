@@ -208,6 +208,8 @@ class Evaluator:
         if isinstance(target, Module):
             value = target.export(imported)
             if value is UNDEFINED and imported != "default":
+                if target.type_export(imported):  # `import { T }` of a type: used in types only
+                    return Unknown(f"`{imported}` of {spec!r} is a type, not a value", site)
                 if imported in target.export_names():  # `export let x: T;`, assigned at run time
                     return Unknown(f"`{imported}` of {spec!r} is declared without a value (set at run time)", site)
                 self.report(ERROR, site, f"{spec!r} has no export named {imported!r}", "missing-export")

@@ -1,6 +1,13 @@
 """One TypeScript file as the evaluator reads it (:class:`Module`: its bindings, imports, exports and
 JSDoc, its syntax tree parsed on demand).  Which file an import specifier names (tsconfig
-``paths``, workspaces, package ``exports``) is :mod:`drizzle_doc.ts.resolve`'s."""
+``paths``, workspaces, package ``exports``) is :mod:`drizzle_doc.ts.resolve`'s.
+
+Types are names too: a type alias or interface, ``import type``/``import { type X }``,
+``export type { X }``/``export { type X }`` and ``export type * from`` bind or export a name that
+is no value at run time.  :meth:`Module.export_names` leaves them out (drizzle-kit's
+``Object.values(module)`` never sees them) and :meth:`Module.type_export` says whether a name
+that has no value is a type, so importing one is not a missing export.  A value and a type of
+one name (``export const Role = …; export type Role = …``) are the value."""
 
 from __future__ import annotations
 
@@ -59,6 +66,7 @@ class Module:
         self.bindings: dict[str, tuple] = {}
         self.exports: dict[str, tuple] = {}
         self.star_exports: list[tuple[str, Site]] = []
+        self.type_stars: list[tuple[str, Site]] = []  # `export type * from "x"`: its names are types
         self.docs: dict[str, tuple[Any, Site]] = {}  # name -> (Doc, or the ref of the node it is read above, site)
         self.cache: dict[str, Any] = {}
         self.in_progress: set[str] = set()
@@ -186,16 +194,25 @@ class Module:
             elif "reexport" in caps:
                 self._index_reexport(caps["reexport"][0], caps["source"][0])
             elif "export_clause" in caps:
+                stmt = caps["export_clause"][0]
+                all_types = _has_type_keyword(stmt)  # export type { X, Y }
                 for spec in caps["clause"][0].named_children:
                     if spec.type != "export_specifier":
                         continue
                     name = spec.child_by_field_name("name")
                     alias = spec.child_by_field_name("alias") or name
-                    self.exports[self.text(alias)] = ("local", self.text(name))
+                    if all_types or _has_type_keyword(spec):  # export { type X }
+                        self._export(self.text(alias), ("type", LazySite(self, spec)))
+                    else:
+                        self._export(self.text(alias), ("local", self.text(name)))
             elif "export_declaration" in caps:
                 stmt = caps["export_declaration"][0]
-                for name in self._index_declaration(caps["declaration"][0], stmt):
-                    self.exports[name] = ("local", name)
+                decl = caps["declaration"][0]
+                for name in self._index_declaration(decl, stmt):
+                    if decl.type in _TYPE_DECLARATIONS:
+                        self._export(name, ("type", LazySite(self, decl)))
+                    else:
+                        self._export(name, ("local", name))
             elif "export_default" in caps:
                 self.exports["default"] = ("node", self.ref(caps["value"][0]))
                 stmt = caps["export_default"][0]
@@ -205,19 +222,45 @@ class Module:
             elif "declaration" in caps:
                 decl = caps["declaration"][0]
                 self._index_declaration(decl, decl)
+        # `export type * from "x"` is blanked before parsing (ts.syntax repairs it): read it here
+        for start, quoted, alias in ts.blanked_type_stars(self.source, self.tree):
+            spec = unescape_js(quoted[1:-1])
+            site = Site(self.rel, self.source.count(b"\n", 0, start) + 1, 1)
+            if alias is None:
+                self.type_stars.append((spec, site))
+            else:
+                self._export(alias, ("type", site))
+
+    def _export(self, name: str, entry: tuple) -> None:
+        """Export ``name`` as ``entry``; a type never replaces a value of the same name."""
+        if entry[0] == "type" and self.exports.get(name, ("type",))[0] != "type":
+            return
+        self.exports[name] = entry
+
+    def _bind(self, name: str, entry: tuple) -> None:
+        """Bind ``name`` to ``entry``; a type never replaces a value of the same name (a value
+        declared after a type of its name replaces it)."""
+        if entry[0] in _TYPE_BINDINGS and self.bindings.get(name, ("type",))[0] not in _TYPE_BINDINGS:
+            return
+        self.bindings[name] = entry
 
     def _index_import(self, stmt, source_node) -> None:
         spec = unescape_js(self.text(source_node)[1:-1])
         clause = next((c for c in stmt.named_children if c.type == "import_clause"), None)
         if clause is None:
             return
+        all_types = _has_type_keyword(stmt)  # import type { X } / import type X / import type * as X
         for part in clause.named_children:
             if part.type == "identifier":
-                self.bindings[self.text(part)] = ("import", spec, "default", LazySite(self, part))
+                kind = "typeimport" if all_types else "import"
+                self._bind(self.text(part), (kind, spec, "default", LazySite(self, part)))
             elif part.type == "namespace_import":
                 ident = next((c for c in part.named_children if c.type == "identifier"), None)
                 if ident is not None:
-                    self.bindings[self.text(ident)] = ("namespace", spec, LazySite(self, part))
+                    if all_types:
+                        self._bind(self.text(ident), ("typeimport", spec, "*", LazySite(self, part)))
+                    else:
+                        self._bind(self.text(ident), ("namespace", spec, LazySite(self, part)))
             elif part.type == "named_imports":
                 for s in part.named_children:
                     if s.type != "import_specifier":
@@ -227,17 +270,19 @@ class Module:
                     imported = self.text(name)
                     if name.type == "string":
                         imported = unescape_js(imported[1:-1])
-                    self.bindings[self.text(alias)] = ("import", spec, imported, LazySite(self, s))
+                    kind = "typeimport" if all_types or _has_type_keyword(s) else "import"  # import { type X }
+                    self._bind(self.text(alias), (kind, spec, imported, LazySite(self, s)))
 
     def _index_reexport(self, stmt, source_node) -> None:
         spec = unescape_js(self.text(source_node)[1:-1])
+        all_types = _has_type_keyword(stmt)  # export type { X } from "./y"
         clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
         if clause is None:
             ns = next((c for c in stmt.named_children if c.type == "namespace_export"), None)
             if ns is not None:  # export * as x from "./y"
                 ident = ns.named_children[-1] if ns.named_children else None
                 if ident is not None:
-                    self.exports[self.text(ident)] = ("namespace", spec, LazySite(self, stmt))
+                    self._export(self.text(ident), ("namespace", spec, LazySite(self, stmt)))
                 return
             self.star_exports.append((spec, LazySite(self, stmt)))
             return
@@ -246,7 +291,10 @@ class Module:
                 continue
             name = s.child_by_field_name("name")
             alias = s.child_by_field_name("alias") or name
-            self.exports[self.text(alias)] = ("from", spec, self.text(name), LazySite(self, s))
+            if all_types or _has_type_keyword(s):  # export { type X } from "./y"
+                self._export(self.text(alias), ("type", LazySite(self, s)))
+            else:
+                self._export(self.text(alias), ("from", spec, self.text(name), LazySite(self, s)))
 
     def _index_declaration(self, decl, doc_anchor) -> list[str]:
         names: list[str] = []
@@ -260,27 +308,42 @@ class Module:
                 if name_node is None or name_node.type != "identifier":
                     continue  # destructuring at top level: not something a schema needs
                 name = self.text(name_node)
-                self.bindings[name] = ("node", self.ref(value), LazySite(self, name_node))
+                self._bind(name, ("node", self.ref(value), LazySite(self, name_node)))
                 self.docs[name] = (doc, LazySite(self, doc_anchor))
                 names.append(name)
         elif decl.type == "function_declaration":
             name_node = decl.child_by_field_name("name")
             if name_node is not None:
                 name = self.text(name_node)
-                self.bindings[name] = ("function", self.ref(decl), LazySite(self, name_node))
+                self._bind(name, ("function", self.ref(decl), LazySite(self, name_node)))
                 self.docs[name] = (doc, LazySite(self, doc_anchor))
                 names.append(name)
         elif decl.type == "enum_declaration":
             name_node = decl.child_by_field_name("name")
             if name_node is not None:
                 name = self.text(name_node)
-                self.bindings[name] = ("enum", self.ref(decl), LazySite(self, name_node))
+                self._bind(name, ("enum", self.ref(decl), LazySite(self, name_node)))
                 self.docs[name] = (doc, LazySite(self, doc_anchor))
                 names.append(name)
-        elif decl.type in ("class_declaration", "abstract_class_declaration", "interface_declaration", "type_alias_declaration"):
+        elif decl.type in ("class_declaration", "abstract_class_declaration"):  # a value, not read
             name_node = decl.child_by_field_name("name")
             if name_node is not None:
-                self.bindings[self.text(name_node)] = ("opaque", self.ref(decl), LazySite(self, name_node))
+                name = self.text(name_node)
+                self._bind(name, ("opaque", self.ref(decl), LazySite(self, name_node)))
+                names.append(name)
+        elif decl.type in _TYPE_DECLARATIONS:
+            name_node = decl.child_by_field_name("name")
+            if name_node is not None:
+                name = self.text(name_node)
+                self._bind(name, ("type", self.ref(decl), LazySite(self, name_node)))
+                names.append(name)
+        elif decl.type == "ambient_declaration":  # export declare const x: T; (its value is set elsewhere)
+            inner = next((c for c in decl.named_children if c.type in _AMBIENT_VALUES), None)
+            if inner is not None:
+                for name_node in _declared_names(inner):
+                    name = self.text(name_node)
+                    self._bind(name, ("node", None, LazySite(self, name_node)))
+                    names.append(name)
         return names
 
     # -- evaluation ----------------------------------------------------------------
@@ -329,7 +392,11 @@ class Module:
         if kind == "namespace":
             _, spec, site = binding
             return self.ev.namespace_value(self, spec, site)
-        return Unknown(f"`{name}` is a type or class, not a value drizzle-doc can read", binding[2])
+        if kind == "typeimport":
+            return Unknown(f"`{name}` is imported as a type (`import type`), not a value", binding[3])
+        if kind == "type":
+            return Unknown(f"`{name}` is a type, not a value", binding[2])
+        return Unknown(f"`{name}` is a class, not a value drizzle-doc can read", binding[2])
 
     def export(self, name: str, seen: Optional[set] = None) -> Any:
         seen = seen if seen is not None else set()
@@ -340,7 +407,7 @@ class Module:
         entry = self.exports.get(name)
         if entry is not None:
             kind = entry[0]
-            if kind == "local":
+            if kind == "local" and not self._type_local(entry[1]):
                 return self.lookup(entry[1], self.ev.module_site(self))
             if kind == "node":
                 cache_key = "\0export:" + name
@@ -359,6 +426,7 @@ class Module:
                 return target
             if kind == "namespace":
                 return self.ev.namespace_value(self, entry[1], entry[2])
+            # a type: erased at run time (an `export *` may still give the name a value)
         if name == "default" or not self.star_exports:
             return UNDEFINED
         target = self._star_source(name)
@@ -390,6 +458,8 @@ class Module:
             return key
         seen.add(key)
         entry = self.exports.get(name)
+        if entry is not None and (entry[0] == "type" or entry[0] == "local" and self._type_local(entry[1])):
+            entry = None  # a type: what an `export *` gives the name, if anything
         if entry is None:
             if name != "default" and self.star_exports:
                 target = self._star_source(name)
@@ -408,6 +478,63 @@ class Module:
             return target.origin(binding[2], seen) if isinstance(target, Module) else (self.rel, entry[1])
         return (self.rel, entry[1])
 
+    def own_export_names(self) -> list[str]:
+        """The names this module's own export statements give a value (not ``default``, not
+        ``export *``): no type, and no name bound only as a type here."""
+        out = []
+        for name, entry in self.exports.items():
+            if name == "default" or entry[0] == "type":
+                continue
+            if entry[0] == "local" and self._type_local(entry[1]):
+                continue  # type X = …; export { X }
+            out.append(name)
+        return out
+
+    def _type_local(self, name: str) -> bool:
+        """Whether top-level ``name`` is bound here as a type only (alias, interface, ``import type``)."""
+        binding = self.bindings.get(name)
+        return binding is not None and binding[0] in _TYPE_BINDINGS
+
+    def type_export(self, name: str, seen: Optional[set] = None) -> bool:
+        """Whether ``name`` is exported by this module as a type only (an alias or interface,
+        ``export type``, ``export { type X }``, a type imported and exported again, or a name of
+        an ``export type *``), following re-exports; nothing is evaluated."""
+        seen = seen if seen is not None else set()
+        key = (self.rel, name)
+        if key in seen:
+            return False
+        seen.add(key)
+        entry = self.exports.get(name)
+        if entry is not None:
+            kind = entry[0]
+            if kind == "type":
+                return True
+            if kind == "local":
+                binding = self.bindings.get(entry[1])
+                if binding is None:
+                    return False
+                if binding[0] in _TYPE_BINDINGS:
+                    return True
+                if binding[0] == "import":
+                    target = self.ev.resolve_module(self, binding[1], binding[3])
+                    return isinstance(target, Module) and target.type_export(binding[2], seen)
+                return False
+            if kind == "from":
+                target = self.ev.resolve_module(self, entry[1], entry[3])
+                return isinstance(target, Module) and target.type_export(entry[2], seen)
+            return False
+        if name == "default":
+            return False
+        for spec, site in self.star_exports:
+            target = self.ev.resolve_module(self, spec, site)
+            if isinstance(target, Module) and target.type_export(name, seen):
+                return True
+        for spec, site in self.type_stars:
+            target = self.ev.resolve_module(self, spec, site)
+            if isinstance(target, Module) and (name in target.export_names() or target.type_export(name, seen)):
+                return True
+        return False
+
     def export_names(self) -> list[str]:
         """Every name this module exports (``export *`` followed), in source order; computed once."""
         if self._export_names is not None:
@@ -416,7 +543,7 @@ class Module:
             return [n for n in self.exports if n != "default"]
         self._listing = True
         try:
-            names = [n for n in self.exports if n != "default"]
+            names = self.own_export_names()
             own = set(names)
             star_map: dict[str, Module] = {}
             for spec, site in self.star_exports:
@@ -436,3 +563,27 @@ class Module:
         self._export_names = names
         self._star_map = star_map
         return names
+
+
+#: Declarations of types only (no value at run time).
+_TYPE_DECLARATIONS = frozenset({"type_alias_declaration", "interface_declaration"})
+#: Bindings of types only: a type alias or interface here, a name of ``import type``.
+_TYPE_BINDINGS = frozenset({"type", "typeimport"})
+#: What ``declare`` may declare that is a value set elsewhere.
+_AMBIENT_VALUES = frozenset({"lexical_declaration", "variable_declaration", "function_signature",
+                             "class_declaration", "abstract_class_declaration"})
+
+
+def _has_type_keyword(node) -> bool:
+    """Whether ``node`` (an import or export statement, or one specifier) has its own ``type``
+    keyword: ``import type …``, ``export type { … }``, ``{ type X }``."""
+    return any(c.type == "type" for c in node.children)
+
+
+def _declared_names(decl) -> list:
+    """The name nodes a ``declare``d declaration binds (``declare const a: A, b: B``)."""
+    if decl.type in ("lexical_declaration", "variable_declaration"):
+        return [n for d in decl.named_children if d.type == "variable_declarator"
+                for n in [d.child_by_field_name("name")] if n is not None and n.type == "identifier"]
+    name = decl.child_by_field_name("name")
+    return [name] if name is not None else []

@@ -59,6 +59,28 @@ _REPAIRS: tuple[tuple[re.Pattern, int, bytes], ...] = (
 )
 
 
+_TYPE_STAR = re.compile(rb"\bexport\s+type\s*\*\s*(?:as\s+([\w$]+)\s*)?from\s*(" + _STRING + rb")")
+
+
+def blanked_type_stars(source: bytes, tree: Tree) -> list[tuple[int, str, Optional[str]]]:
+    """The ``export type * [as ns] from "spec"`` statements that :func:`repair` blanked out of
+    ``tree`` (tree-sitter-typescript 0.23 cannot parse them): (start byte, specifier with its
+    quotes, ``ns`` or None) of each, in source order.  A match inside a node (a comment, a
+    string, a statement that was not repaired) is not one."""
+    if b"type" not in source:
+        return []
+    found = []
+    root = tree.root_node
+    for m in _TYPE_STAR.finditer(source):
+        start = m.start()
+        covering = root.descendant_for_byte_range(start, start + 1)
+        if covering is not None and covering != root:  # inside a top-level node: never blanked
+            continue
+        alias = m.group(1)
+        found.append((start, m.group(2).decode("utf-8", "replace"), alias.decode() if alias else None))
+    return found
+
+
 def repair(source: bytes, tree: Tree) -> Optional[bytes]:
     """``source`` with the constructs of :data:`_REPAIRS` rewritten, in the top-level statements
     that hold a syntax error; None when there is nothing to repair."""
