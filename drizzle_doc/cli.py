@@ -78,11 +78,12 @@ def load(root, config_path, schema_globs, migrations_dir, casing, out=None, hist
     depended on too).
     """
     from drizzle_doc.project.config import load_projects
-    from drizzle_doc.perf.extract import extract
 
     states = replay.states if replay is not None else None
 
     def extracted(p):
+        from drizzle_doc.perf.extract import extract
+
         if histories is not None:
             histories.prefetch(p)
         return p, extract(p, use_cache=use_cache, states=states)
@@ -104,9 +105,9 @@ def load(root, config_path, schema_globs, migrations_dir, casing, out=None, hist
 
 
 def _docs_folders(projects) -> list:
-    from drizzle_doc.commands.generate import out_dir
+    from drizzle_doc.project.contain import check_out  # what commands.generate.out_dir is
 
-    return [out_dir(p) for p in projects]
+    return [check_out(p) for p in projects]
 
 
 @click.group(cls=Group, context_settings=CONTEXT_SETTINGS)
@@ -199,7 +200,6 @@ def generate(root, config_path, schema_globs, migrations_dir, casing, out, prune
         drizzle-doc generate --root fixtures/example
         drizzle-doc generate --out docs/db --prune
     """
-    from drizzle_doc.commands.generate import run_generate
     from drizzle_doc.perf.history import Histories
     from drizzle_doc.perf.replay import Replay
 
@@ -207,6 +207,8 @@ def generate(root, config_path, schema_globs, migrations_dir, casing, out, prune
     histories = Histories(use_cache=not no_cache)
     results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, histories=histories,
                    use_cache=not no_cache, replay=replay, templates=templates_dir)
+    from drizzle_doc.commands.generate import run_generate
+
     code = run_generate(results, prune=prune, templates=templates_dir, use_cache=not no_cache,
                         histories=histories, replay=replay)
     sys.exit(code)
@@ -364,10 +366,8 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
     import os
     import shlex
 
-    from drizzle_doc.commands.check import check_coverage, run_check
     from drizzle_doc.errors import UsageError
     from drizzle_doc.perf.history import Histories
-    from drizzle_doc.output.report import exit_code, render_github, render_json, render_text
 
     rules = {}
     for item in rule_levels:
@@ -388,6 +388,10 @@ def check(root, config_path, schema_globs, migrations_dir, casing, out, fmt, req
     histories = Histories(use_cache=not no_cache)
     results = load(root, config_path, schema_globs, migrations_dir, casing, out=out, histories=histories,
                    use_cache=not no_cache, replay=replay, templates=templates_dir)
+    # imported once an unchanged run could not be answered from its record
+    from drizzle_doc.commands.check import check_coverage, run_check
+    from drizzle_doc.output.report import exit_code, render_github, render_json, render_text
+
     base = Path.cwd()  # every path is named from where the user stands
     findings = run_check(results, base=base, require_descriptions=require_descriptions,
                          rules=rules, strict=strict, templates=templates_dir, generate_cmd=shlex.join(cmd),

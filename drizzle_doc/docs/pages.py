@@ -70,8 +70,10 @@ def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+@lru_cache(maxsize=64)
 def parse_page(text: str) -> ParsedPage:
-    """Find the generated sections of a page and everything wrong with its markers."""
+    """Find the generated sections of a page and everything wrong with its markers (immutable:
+    a page's text is read once however often it is asked for, as a page is on its way out)."""
     sections: list[Section] = []
     problems: list[str] = []
     seen: dict[str, int] = {}  # section name -> offset of its first begin marker

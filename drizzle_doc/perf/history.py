@@ -14,17 +14,16 @@ import dataclasses
 import functools
 import pickle
 from collections.abc import Iterable, Mapping
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-from drizzle_doc.history import migrations
-from drizzle_doc.history.drift import compute_drift, drift_by_key, drift_fingerprint, journal_drift, kit_naming
-from drizzle_doc.history.migrations import history_digest
-from drizzle_doc.history.records import History
 from drizzle_doc.model import Schema, Table
 from drizzle_doc.perf import pickling
 from drizzle_doc.perf.background import Background
 from drizzle_doc.perf.plan import DEFAULT, Plan
 from drizzle_doc.project import Project
+
+if TYPE_CHECKING:  # the history's modules are imported when a history is read, not before an answer is replayed
+    from drizzle_doc.history.records import History
 
 
 class HistoryHandle:
@@ -50,6 +49,9 @@ class HistoryHandle:
     def packed(cls, history: History, latest: Schema) -> "HistoryHandle":
         """A handle that travels cheaply between processes: digest, diagnostics and pickled bytes;
         ``latest``'s tables are pickled one by one, each with its drift fingerprint."""
+        from drizzle_doc.history.drift import drift_fingerprint
+        from drizzle_doc.history.migrations import history_digest
+
         dump = functools.partial(pickle.dumps, protocol=pickle.HIGHEST_PROTOCOL)
         packed = tuple((t.key, drift_fingerprint(t), dump(t)) for t in latest.tables)
         return cls(data=dump((history, dataclasses.replace(latest, tables=()))), packed=packed,
@@ -58,6 +60,8 @@ class HistoryHandle:
     @property
     def digest(self) -> str:
         if self._digest is None:
+            from drizzle_doc.history.migrations import history_digest
+
             self._digest = history_digest(self.base(), self.latest())
         return self._digest
 
@@ -77,6 +81,8 @@ class HistoryHandle:
 
     def full(self, schema: Optional[Schema], project: Project) -> History:
         """The history, with drift against ``schema`` when one is given."""
+        from drizzle_doc.history.drift import compute_drift, drift_by_key, drift_fingerprint, journal_drift, kit_naming
+
         history = self.base()
         if schema is None or history.folder is None:
             return history
@@ -113,12 +119,15 @@ class _PackedTables(Mapping):
 
 
 def _register() -> None:
+    from drizzle_doc.history import migrations
     from drizzle_doc.model import diagnostics as model_diagnostics, schema as model_schema
 
     pickling.by_fields(model_diagnostics, model_schema, migrations)
 
 
 def _read_packed(project: Project) -> HistoryHandle:
+    from drizzle_doc.history import migrations
+
     return HistoryHandle.packed(*migrations.read_history(project))
 
 
@@ -232,6 +241,8 @@ class Histories:
         entry = self._jobs.pop(id(project), None)
         if entry is not None and entry[0] is project:
             return self._keep(project, entry[1].result())
+        from drizzle_doc.history import migrations
+
         return self._keep(project, HistoryHandle(*migrations.read_history(project)))
 
     def load(self, project: Project, schema: Optional[Schema] = None) -> History:
