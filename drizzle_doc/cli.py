@@ -101,6 +101,10 @@ def load(root, config_path, schema_globs, migrations_dir, casing, out=None, hist
         replay.lookup(projects, _docs_folders(projects) + ([Path(templates)] if templates else []))
         if histories is not None:
             histories.states = replay.states
+    if use_cache and projects:
+        from drizzle_doc.perf import cache, templates as kept_templates
+
+        kept_templates.install(cache.cache_dir(projects[0]))
     return [extracted(p) for p in projects]
 
 

@@ -60,6 +60,9 @@ def make(root: Path) -> Path:
 
 def cli_run(root: Path, *args: str, cache_on: bool = True) -> tuple[int, str, str]:
     """A command at ``root`` as a user types it (from that folder), with or without the cache."""
+    from drizzle_doc.docs import render
+
+    render.environment.cache_clear()  # each run of the command line is a process of its own
     old = os.getcwd()
     os.chdir(root)
     try:
@@ -352,3 +355,23 @@ def test_json_entries_of_the_old_format_are_ignored(tmp_path):
     for p in folder.glob("replay-*"):
         p.write_text(json.dumps({"code": 0, "stdout": "forged", "stderr": "", "state": {}}))
     assert "forged" not in cli_run(root, "check")[1]
+
+
+def test_an_edited_template_is_compiled_again(tmp_path):
+    """``--templates``: the kept answer, model and compiled templates never outlive a template edit."""
+    from drizzle_doc.resources import templates_dir
+
+    a, b = make(tmp_path / "a"), make(tmp_path / "b")
+    for root in (a, b):
+        shutil.copytree(templates_dir(), root / "tpl")
+    both(a, b, ("generate", "--templates", "tpl"))
+    both(a, b, ("generate", "--templates", "tpl"))
+    for root in (a, b):
+        t = root / "tpl" / "table.md.j2"
+        t.write_text(t.read_text().replace("**Location:**", "**Defined at (our template):**"))
+    both(a, b, ("check", "--templates", "tpl"))
+    both(a, b, ("generate", "--templates", "tpl"))
+    assert "Defined at (our template)" in (a / OUT / "users.md").read_text()
+    assert tree(a) == tree(b)
+    both(a, b, ("generate", "--templates", "tpl"))
+    both(a, b, ("check", "--templates", "tpl"))

@@ -116,6 +116,11 @@ def page_paths(schema: Schema) -> dict[str, str]:
 # ---------------------------------------------------------------------------
 
 
+#: a ``jinja2.BytecodeCache`` for compiled templates, given by :mod:`drizzle_doc.perf.templates`
+#: (None: each run compiles them); the pages are the same either way
+bytecode_cache: Optional[jinja2.BytecodeCache] = None
+
+
 @lru_cache(maxsize=8)
 def environment(override: Optional[str] = None) -> jinja2.Environment:
     paths = [override] if override else []
@@ -128,6 +133,7 @@ def environment(override: Optional[str] = None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         auto_reload=False,  # templates do not change during a run: no stat per page
+        bytecode_cache=bytecode_cache,
     )
     return env
 
