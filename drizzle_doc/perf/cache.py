@@ -94,11 +94,16 @@ def render_key(project: Project, schema: Schema, history_digest: str, templates:
     """
     from dataclasses import replace
 
+    from drizzle_doc.perf.extract import known_digest
+
     h = hashlib.sha256()
+    known = known_digest(schema)  # a kept model's digest: its pickled bytes (no repr of every table)
     for part in (code_fingerprint(), _templates_fingerprint(templates), repr(project),
-                 repr(replace(schema, tables=())), history_digest):
+                 "kept " + known if known else repr(replace(schema, tables=())), history_digest):
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\0\1\0")
+    if known:
+        return h.hexdigest()
     for table in schema.tables:  # a table at a time: the repr of 10,000 at once is ~100 MB
         h.update(repr(table).encode("utf-8", "surrogatepass"))
         h.update(b"\0")

@@ -58,22 +58,48 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     from drizzle_doc.perf import cache, store
     from drizzle_doc.ts.witness import Witness
 
+    import pickle
+
     folder = cache.cache_dir(project)
     name = "extract-" + store.name_of(cache.code_fingerprint(), repr(project), str(project.seen_from))
     entry = store.load(folder, name)
-    if isinstance(entry, dict) and isinstance(entry.get("schema"), Schema) and store.holds(entry.get("state")):
-        if states is not None:
-            states.append(entry["state"])
-        return entry["schema"]
+    if isinstance(entry, dict) and isinstance(entry.get("schema"), bytes) and store.holds(entry.get("state")):
+        _register()
+        schema = pickle.loads(entry["schema"])
+        if isinstance(schema, Schema):
+            if states is not None:
+                states.append(entry["state"])
+            _known(schema, entry.get("digest"))
+            return schema
     started = store.now_ns()
     witness = Witness()
     schema = extract_route(project, plan, witness)[0]
     _register()
     recorded = store.state(witness, started)
-    store.save(folder, name, {"state": recorded, "schema": schema})
+    data = pickle.dumps(schema, protocol=pickle.HIGHEST_PROTOCOL)
+    digest = store.digest(data)
+    store.save(folder, name, {"state": recorded, "schema": data, "digest": digest})
+    _known(schema, digest)
     if states is not None:
         states.append(recorded)
     return schema
+
+
+#: id(schema) -> (schema, digest of its pickled bytes), for the models this process read or took back
+_DIGESTS: dict[int, tuple[Schema, str]] = {}
+
+
+def _known(schema: Schema, digest) -> None:
+    if isinstance(digest, str):
+        _DIGESTS[id(schema)] = (schema, digest)
+
+
+def known_digest(schema: Schema) -> Optional[str]:
+    """A digest that changes whenever ``schema`` differs from the model of an earlier run (the hash of
+    its pickled bytes, made when it was kept), or None for a model this module did not keep: the
+    clean-run record's key then hashes the model's ``repr`` (see :func:`drizzle_doc.perf.cache.render_key`)."""
+    known = _DIGESTS.get(id(schema))
+    return known[1] if known is not None and known[0] is schema else None
 
 
 def _register() -> None:
