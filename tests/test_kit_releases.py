@@ -189,3 +189,37 @@ def test_a_column_in_descending_order_is_its_desc_expression():
     assert compare.compare_tables(table(IndexColumn("at", asc=False, nulls="first")), table(expr), sqlite) == []
     [diff] = compare.compare_tables(table(IndexColumn("at")), table(expr), sqlite)  # ascending: another index
     assert (diff.kind, diff.aspect) == ("index", "columns")
+
+
+def test_a_kept_history_follows_the_wrangler_config(tmp_path: Path, monkeypatch):
+    """The history kept between runs (issue 18) depends on the wrangler configs too: one removed,
+    added back or pointed elsewhere between two runs gives what a run without the cache gives."""
+    import os
+
+    from click.testing import CliRunner
+
+    from drizzle_doc.cli import cli
+    from drizzle_doc.perf import cache
+
+    monkeypatch.setenv(cache.ENV_DIR, str(tmp_path / "cache"))
+    root = copy("sqlite-kit1-beta", tmp_path)
+    wrangler = root / "wrangler.jsonc"
+    text = wrangler.read_text()
+
+    def run(*args: str):
+        old = os.getcwd()
+        os.chdir(root)
+        try:
+            r = CliRunner().invoke(cli, list(args), catch_exceptions=False)
+        finally:
+            os.chdir(old)
+        return r.exit_code, r.stdout, r.stderr
+
+    assert run("generate")[0] == 0
+    assert run("check")[0] == 0 and run("check")[0] == 0  # the second from what the first kept
+    elsewhere = text.replace('"league",\n      "database_id"', '"league",\n      "migrations_dir": "sql",\n      "database_id"')
+    assert elsewhere != text
+    for change in (wrangler.unlink, lambda: wrangler.write_text(text), lambda: wrangler.write_text(elsewhere)):
+        change()
+        assert run("check") == run("check", "--no-cache")
+    assert "SQL file outside the per-migration folders" in run("check")[1]  # another folder is D1's now

@@ -70,21 +70,29 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
+def looked_at(folder: Path, boundary: Path) -> list[Path]:
+    """Every path :func:`wrangler_config_for` may look at for ``folder`` (the wrangler configs
+    there may be, nearest first): what a kept history depends on besides the folder itself."""
+    folder = Path(folder).resolve()
+    boundary = Path(boundary).resolve()
+    start = folder.parent
+    if start != boundary and boundary not in start.parents:
+        return []
+    out = []
+    for here in (start, *start.parents):
+        out += [here / name for name in WRANGLER_CONFIGS]
+        if here == boundary:
+            break
+    return out
+
+
 def wrangler_config_for(folder: Path, boundary: Path) -> Optional[Path]:
     """The wrangler config whose D1 migrations folder is ``folder``, looked for from ``folder``'s
     parent up to ``boundary``; None when none is."""
     folder = folder.resolve()
-    boundary = boundary.resolve()
-    start = folder.parent
-    if start != boundary and boundary not in start.parents:
-        return None
-    for here in (start, *start.parents):
-        for name in WRANGLER_CONFIGS:
-            path = here / name
-            if path.is_file() and any(_same(here / d, folder) for d in _d1_folders(_read(path))):
-                return path
-        if here == boundary:
-            break
+    for path in looked_at(folder, boundary):
+        if path.is_file() and any(_same(path.parent / d, folder) for d in _d1_folders(_read(path))):
+            return path
     return None
 
 
