@@ -380,3 +380,10 @@ def test_mysql_enum_values_and_a_column_name_not_static_are_unknown_warnings(tmp
     assert cols["state"].type == "unknown" and list(parts(cols["state"])) == ["type"] and cols["state"].not_null
     assert list(parts(cols["other"])) == ["name"]
     assert not [d for d in schema.diagnostics if d.severity == "error"]
+
+
+def test_a_method_on_a_column_whose_name_is_unknown_keeps_it_unknown(tmp_path):
+    """`text(process.env.COL).notNull()`: the name stays unknown (was an internal error, found by
+    tests/test_robustness_fuzz.py); what the method sets is known."""
+    cols, _ = columns(tmp_path, '  x: text(process.env.COL).notNull(),\n  ok: integer("ok"),')
+    assert list(parts(cols["x"])) == ["name"] and cols["ok"].type == "integer"

@@ -30,6 +30,19 @@ def unstated_table(table: Any, name: str) -> Optional[str]:
 
 
 @dataclass(frozen=True)
+class KitRelease:
+    """Releases of one drizzle-kit generation that wrote something in their snapshots their own
+    way (1.0's betas wrote a boolean default ``0``, its RCs ``false``).  ``explains(difference,
+    model table, migrated table)`` is true when the migrated side of the difference is exactly what
+    those releases wrote for the models' side: the project's own snapshot shows its kit was one of
+    them, so the pair is the same thing spelled twice, not drift."""
+
+    name: str  # the releases, as drizzle-kit numbers them ("1.0.0-beta.2")
+    spells: str  # what they spell their own way, for a reader
+    explains: Callable[[Any, Any, Any], bool]
+
+
+@dataclass(frozen=True)
 class KitNaming:
     """The names one drizzle-kit generation gives constraints and sequences nobody named.
 
@@ -79,6 +92,18 @@ class KitNaming:
     # a default as this generation spells it:
     # (text as 0.x spells it, SQL type, JS value, from sql``, an enum column) -> text
     respell_default: Optional[Callable[[str, str, Any, bool, bool], Optional[str]]] = None
+    # what earlier releases of this generation spelled their own way (a 1.0 beta, an RC): a
+    # difference between the models and a migration that one of them explains is no drift
+    releases: tuple["KitRelease", ...] = ()
+
+    def release_spelling(self, difference: Any, model: Any, migrated: Any) -> Optional["KitRelease"]:
+        """The release of this generation whose snapshot spells ``difference`` (one of
+        :func:`drizzle_doc.model.compare.compare_tables`'s, migrations on the left) its own way, as
+        the migrated table shows; None when no release explains it."""
+        for release in self.releases:
+            if release.explains(difference, model, migrated):
+                return release
+        return None
 
     def name(self, pattern: str, table: str, columns: Sequence[str] = (), foreign_table: str = "",
              foreign_columns: Sequence[str] = (), column: str = "") -> str:

@@ -43,10 +43,13 @@ def ts_access(obj: str, prop: str) -> str:
 
 
 def required_columns(table: Table) -> tuple[Column, ...]:
-    """Columns an insert must give: NOT NULL with no default of any kind."""
+    """Columns an insert must give: NOT NULL with no default of any kind.  A column's own primary
+    key is NOT NULL to drizzle-orm's types even where drizzle-kit 1.0's SQLite snapshot states it
+    nullable (``notNull && !primaryKey``), except an ``integer`` one: SQLite's rowid, which
+    sqlite-core's ``integer().primaryKey()`` marks as having a default."""
     return tuple(
         c for c in table.columns
-        if c.not_null and c.default is None and c.app_default is None and c.identity is None
+        if (c.not_null or (c.primary_key and base_type(c.type) != "integer")) and c.default is None and c.app_default is None and c.identity is None
         and c.generated is None and base_type(c.type) not in ("serial", "smallserial", "bigserial")
         and not (c.autoincrement and c.primary_key)
     )

@@ -62,9 +62,10 @@ def marked(b: Any, part: str, value: Any) -> Any:
 def still_unknown(unknown: dict, changes: dict) -> Optional[dict]:
     """The marks ``unknown`` left after a builder method sets ``changes`` (field -> value): a part
     it sets is known again (``.notNull()`` after a run-time choice), except the parts a method adds
-    to (``.array()`` on an unknown type, a second ``.references()``)."""
+    to (``.array()`` on an unknown type, a second ``.references()``) and those no method sets (the
+    column's ``name``: ``text(process.env.COL).notNull()``)."""
     return {part: u for part, u in unknown.items()
-            if part in ADDITIVE_PARTS or not changes.keys() & PART_FIELDS[part]} or None
+            if part in ADDITIVE_PARTS or not changes.keys() & PART_FIELDS.get(part, frozenset())} or None
 
 
 def join_builders(a: Any, b: Any, unknown: Unknown) -> Any:

@@ -102,7 +102,10 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
     """:func:`compute_drift` against the migrated tables by key; tables in ``unchanged`` are known
     to match their model (equal :func:`drift_fingerprint`) and are not compared again.  The
     comparing is :func:`drizzle_doc.model.compare.compare_tables`'s, migrations on the left;
-    ``naming`` (the project's ``KitNaming``) says which names drizzle-kit keeps from the migrations."""
+    ``naming`` (the project's ``KitNaming``) says which names drizzle-kit keeps from the migrations,
+    and what earlier releases of its generation wrote their own way (``releases``): where the
+    migrations spell a difference as such a release did, the project's kit was that release and
+    the difference is one thing spelled twice, never drift."""
     out: list[Drift] = []
     mt = {t.key: t for t in model.tables}
     spelling = dialect_for(model.dialect)
@@ -125,6 +128,8 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
         diffs = compare.compare_tables(d, t, spelling)
         if naming is not None and naming.preserved_names:
             diffs = _keep_migrated_names(diffs, naming, t, spelling)
+        if naming is not None and naming.releases:  # what the project's own kit release wrote so
+            diffs = [x for x in diffs if naming.release_spelling(x, t, d) is None]
         for diff in diffs:
             name = diff.name
             if diff.kind == "column":

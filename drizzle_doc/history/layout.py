@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from drizzle_doc.model import ERROR, WARNING, Diagnostic
+from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic
 from drizzle_doc.project import DEFAULT_MIGRATION_DIRS, Project
 from drizzle_doc import limits
 from drizzle_doc.limits import snippet
@@ -69,7 +69,58 @@ def _folder_when(name: str) -> Optional[int]:
     return int(d.timestamp() * 1000)
 
 
-def list_folder(folder: Path, rel, json_limit: int = limits.JSON_MAX) -> tuple[str, list[Entry], list[Diagnostic]]:
+def _size(p: Path) -> Optional[int]:
+    try:
+        return p.stat().st_size
+    except OSError:
+        return None
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    try:
+        return a.read_bytes() == b.read_bytes()
+    except OSError:
+        return False
+
+
+def _flat_sql(entries: list[Entry], sql_files: list[Path], runner: str, rel,
+              file_limit: int) -> tuple[list[Entry], list[Diagnostic]]:
+    """The folders' entries with the flat SQL files wrangler applies (Cloudflare D1; ``runner`` says
+    why: see :mod:`drizzle_doc.project.d1`) as migrations, in file-name order, as it runs them; a
+    flat file with the very bytes of a folder's ``migration.sql`` is that migration copied for
+    wrangler, read once.  One info line says so."""
+    by_size: dict[int, list[Path]] = {}
+    for e in entries:
+        size = _size(e.sql) if e.sql is not None else None
+        if size is not None and size <= file_limit:
+            by_size.setdefault(size, []).append(e.sql)
+    copies, flat = [], []
+    for p in sql_files:
+        same = any(_same_bytes(p, q) for q in by_size.get(_size(p), ()))
+        (copies if same else flat).append(p)
+    merged = sorted([*entries, *(Entry(p.stem, p, None, None, None) for p in flat)], key=lambda e: e.tag)
+    said = []
+    if flat:
+        said.append(f"{len(flat)} read as migrations in file-name order with the folders" if len(flat) > 1
+                    else "1 read as a migration in file-name order with the folders")
+    if copies:
+        said.append(f"{len(copies)} {'are copies' if len(copies) > 1 else 'is a copy'} of a folder's "
+                    "migration.sql (read once)")
+    names = ", ".join(p.name for p in sql_files[:3]) + (", …" if len(sql_files) > 3 else "")
+    many = len(sql_files) > 1
+    diag = Diagnostic(INFO, rel(sql_files[0].parent), None,
+                      f"{len(sql_files)} SQL file{'s' if many else ''} beside the per-migration folders ({names}): "
+                      f"Cloudflare D1 migration{'s' if many else ''}, which wrangler applies and drizzle-kit does not "
+                      f"({runner}); " + "; ".join(said), code="migration-flat")
+    return merged, [diag]
+
+
+def list_folder(folder: Path, rel, json_limit: int = limits.JSON_MAX, flat_runner: Optional[str] = None,
+                file_limit: int = limits.MIGRATION_MAX) -> tuple[str, list[Entry], list[Diagnostic]]:
+    """The folder's layout, its migrations in order and what is wrong with it.  ``flat_runner``
+    says why wrangler applies the SQL files directly in a folder of per-migration folders
+    (Cloudflare D1: :func:`drizzle_doc.project.d1.flat_sql_runner`): they are then migrations,
+    else strays."""
     diags: list[Diagnostic] = []
     sql_files = sorted(p for p in folder.glob("*.sql") if p.is_file())
     sub_dirs = sorted(p for p in folder.iterdir() if p.is_dir() and (p / "migration.sql").is_file())
@@ -82,6 +133,9 @@ def list_folder(folder: Path, rel, json_limit: int = limits.JSON_MAX) -> tuple[s
             snap = d / "snapshot.json"
             entries.append(Entry(d.name, d / "migration.sql", snap if snap.is_file() else None,
                                   _folder_when(d.name), None))
+        if sql_files and flat_runner:
+            entries, flat_diags = _flat_sql(entries, sql_files, flat_runner, rel, file_limit)
+            return "folders", entries, flat_diags
         for p in sql_files:
             diags.append(Diagnostic(WARNING, rel(p), None,
                                     "SQL file outside the per-migration folders: ignored", code="migration-stray"))

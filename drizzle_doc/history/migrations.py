@@ -5,7 +5,8 @@ Reads a migrations folder in any of its shapes:
 * drizzle-kit's journal layout: ``meta/_journal.json`` + ``NNNN_tag.sql`` +
   ``meta/NNNN_snapshot.json``;
 * the newer layout of one folder per migration: ``<timestamp>_<name>/migration.sql``
-  (+ ``snapshot.json``), no journal;
+  (+ ``snapshot.json``), no journal; on Cloudflare D1 the SQL files beside those folders are
+  migrations too (wrangler runs them: :mod:`drizzle_doc.project.d1`);
 * SQL files only, ordered by file name.
 
 For every migration the schema *after* it is known either from its snapshot or by
@@ -29,9 +30,10 @@ from pathlib import Path
 from typing import Optional
 
 from drizzle_doc.history import replay
-from drizzle_doc.model import operations
+from drizzle_doc.model import compare, operations
 from drizzle_doc.model import ERROR, INFO, WARNING, Diagnostic, Schema
 from drizzle_doc.project import DEFAULT_MIGRATION_DIRS, Project
+from drizzle_doc.project.d1 import flat_sql_runner
 from drizzle_doc.dialects.base import SnapshotError, UnsupportedSnapshot
 from drizzle_doc import limits
 
@@ -159,8 +161,9 @@ def read_history(project: Project) -> tuple[History, Schema]:
             return History(folder=None, layout="none"), Schema()
         return History(folder=None, layout="none", diagnostics=(diag,)), Schema()
 
-    layout, entries, diags = list_folder(folder, rel, limits.json_max(project.settings))
     file_limit = limits.migration_max(project.settings)
+    layout, entries, diags = list_folder(folder, rel, limits.json_max(project.settings),
+                                         flat_sql_runner(project, folder), file_limit)
     state = Schema()
     lineages: dict[str, _Lineage] = {}
     objects: dict[tuple, HandWritten] = {}  # (kind, table, name) -> the live hand-written object
@@ -171,6 +174,7 @@ def read_history(project: Project) -> tuple[History, Schema]:
     # the schema drizzle-kit's migrator builds: SQL files outside the journal left out
     journal_state = Schema()
     outside: list[str] = []
+    from_sql = False  # the state holds SQL replayed since the last snapshot
 
     for index, entry in enumerate(entries):
         ref = MigrationRef(tag=entry.tag, file=rel(entry.sql) if entry.sql else "", when=entry.when, index=index,
@@ -207,6 +211,10 @@ def read_history(project: Project) -> tuple[History, Schema]:
             diags.extend(sql_diags)
         ops = [op for st in statements for op in st.ops]
         new_state = snap_schema if snap_schema is not None else replay.apply(state, ops)
+        # a snapshot after SQL read without one states the same schema its own way: what the SQL
+        # only labels (SQLite's key names) and a unique index it states as a constraint are no change
+        restated = snap_schema is not None and from_sql
+        from_sql = snap_schema is None and (from_sql or bool(ops))
         if entry.in_journal is False:
             outside.append(ref.file)
         else:
@@ -237,6 +245,8 @@ def read_history(project: Project) -> tuple[History, Schema]:
                 continue
             lin = lineages.setdefault(key, _Lineage(key=key, created=None))
             prev = before[old_key]
+            if restated:
+                prev = compare.unique_kind_as(compare.adopt_names(prev, t, dialect.catalog_unnamed), t)
             if old_key != key:
                 os_, on = old_key.split(".", 1)
                 if os_ != t.schema and on != t.name:

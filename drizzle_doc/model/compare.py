@@ -110,7 +110,14 @@ def _same_index_columns(a, b, spelling: Spelling) -> bool:
     for x, y in zip(a, b):
         if (x.expression != y.expression or x.is_expression != y.is_expression) and not spelling.same_expr(
                 x.expression, y.expression):
-            return False
+            if x.is_expression == y.is_expression:
+                return False
+            # a column in descending order is the expression `"col" DESC` (a SQLite migration's
+            # SQL against drizzle-kit 1.0's snapshot of sql`${t.col} DESC`)
+            col, expr = (y, x) if x.is_expression else (x, y)
+            if col.asc or not spelling.same_expr(f'"{col.expression}" DESC', expr.expression):
+                return False
+            continue
         if bool(x.asc) != bool(y.asc) or (x.nulls or "last") != (y.nulls or "last"):
             return False
         if x.opclass != y.opclass:
@@ -256,22 +263,7 @@ def align(left: Table, right: Table, spelling: Spelling) -> Table:
     import dataclasses
 
     if getattr(spelling, "unique_constraints_are_indexes", False):
-        r_index = {ix.name: ix for ix in right.indexes if ix.unique and not ix.where
-                   and not any(c.is_expression for c in ix.columns)}
-        r_unique = {u.name: u for u in right.uniques}
-        moved_in = tuple(Index(u.name, tuple(IndexColumn(c) for c in u.columns), True, description=u.description,
-                               file=u.file, line=u.line)
-                         for u in left.uniques if u.name in r_index and u.name not in r_unique
-                         and tuple(u.columns) == r_index[u.name].expressions)
-        moved_out = tuple(UniqueConstraint(ix.name, ix.expressions, description=ix.description, file=ix.file,
-                                           line=ix.line)
-                          for ix in left.indexes if ix.name in r_unique and ix.name not in r_index and ix.unique
-                          and not ix.where and tuple(r_unique[ix.name].columns) == ix.expressions)
-        if moved_in or moved_out:
-            gone_in, gone_out = {i.name for i in moved_in}, {u.name for u in moved_out}
-            left = dataclasses.replace(
-                left, uniques=(*[u for u in left.uniques if u.name not in gone_in], *moved_out),
-                indexes=(*[i for i in left.indexes if i.name not in gone_out], *moved_in))
+        left = unique_kind_as(left, right)
     if getattr(spelling, "unnamed_foreign_keys", False):
         def what(f: ForeignKey) -> tuple:
             return tuple(f.columns), f.foreign_table, tuple(f.foreign_columns)
@@ -283,6 +275,32 @@ def align(left: Table, right: Table, spelling: Spelling) -> Table:
         if fks != left.foreign_keys:
             left = dataclasses.replace(left, foreign_keys=fks)
     return left
+
+
+def unique_kind_as(left: Table, right: Table) -> Table:
+    """``left`` with each unique constraint that ``right`` states as the unique index of the same
+    name and columns stated as that index, and the reverse: where the two are one thing (MySQL's
+    unique constraint is the index of its name; a SQLite migration's ``CREATE UNIQUE INDEX`` is what
+    drizzle-kit 1.0's snapshot states as the table's unique constraint)."""
+    import dataclasses
+
+    r_index = {ix.name: ix for ix in right.indexes if ix.unique and not ix.where
+               and not any(c.is_expression for c in ix.columns)}
+    r_unique = {u.name: u for u in right.uniques}
+    moved_in = tuple(Index(u.name, tuple(IndexColumn(c) for c in u.columns), True, description=u.description,
+                           file=u.file, line=u.line)
+                     for u in left.uniques if u.name in r_index and u.name not in r_unique
+                     and tuple(u.columns) == r_index[u.name].expressions)
+    moved_out = tuple(UniqueConstraint(ix.name, ix.expressions, description=ix.description, file=ix.file,
+                                       line=ix.line)
+                      for ix in left.indexes if ix.name in r_unique and ix.name not in r_index and ix.unique
+                      and not ix.where and tuple(r_unique[ix.name].columns) == ix.expressions)
+    if not (moved_in or moved_out):
+        return left
+    gone_in, gone_out = {i.name for i in moved_in}, {u.name for u in moved_out}
+    return dataclasses.replace(
+        left, uniques=(*[u for u in left.uniques if u.name not in gone_in], *moved_out),
+        indexes=(*[i for i in left.indexes if i.name not in gone_out], *moved_in))
 
 
 def compare_tables(left: Table, right: Table, spelling: Spelling) -> list[Difference]:

@@ -156,6 +156,13 @@ def _witness(project: Project):
                         witness.read(path, fh.read())
                 except OSError:
                     witness.probed(path)
+        from drizzle_doc.project.d1 import looked_at  # the wrangler configs that make its flat SQL D1's
+
+        for config in looked_at(folder, project.boundary or project.root):
+            try:
+                witness.read(str(config), config.read_bytes())
+            except OSError:
+                witness.probed(str(config))
     return witness
 
 

@@ -30,6 +30,9 @@ class Project:
     out: str = DEFAULT_OUT  # docs folder relative to root
     dialect: str = "postgresql"
     casing: Optional[str] = None  # "snake_case" | "camelCase" | None
+    # the config's ``driver`` where it is a static string ("d1-http": a Cloudflare D1 database, see
+    # drizzle_doc.project.d1); beside ``dialect`` it only picks a connection, so never an error
+    driver: Optional[str] = None
     schema_filter: tuple[str, ...] = ()
     tables_filter: tuple[str, ...] = ()
     settings: Settings = field(default_factory=Settings, compare=False, hash=False)  # drizzle-doc.toml / package.json, validated

@@ -40,7 +40,8 @@ KIT_0 = KitNaming(
 #: is named ``<table>_pk`` (a column's too), foreign keys ``fk_<table>_<columns>_<table>_<columns>_fk``
 #: with upper-case actions, unique constraints stay constraints (named ``<table>_<columns>_unique``),
 #: checks unqualified (their params stay ``?``) while index WHERE clauses stay qualified, a column's
-#: own primary key is not NOT NULL, no config casing; the default spelling lives in ``kit1``.
+#: own primary key is not NOT NULL, no config casing; the default spelling lives in ``kit1``, and
+#: what earlier 1.0 releases spelled their own way (``kit1.RELEASES``).
 KIT_1 = KitNaming(
     generation="1",
     primary_key="{table}_pk",
@@ -57,6 +58,7 @@ KIT_1 = KitNaming(
     upper_actions=True,
     preserved_names=("unique", "primary_key", "foreign_key"),
     respell_default=kit1.respell_default,
+    releases=kit1.RELEASES,
 )
 
 _WORD = re.compile(r"\s+")
