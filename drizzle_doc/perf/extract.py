@@ -59,14 +59,16 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     from drizzle_doc.ts.witness import Witness
 
     import pickle
+    from dataclasses import replace
 
     folder = cache.cache_dir(project)
     name = "extract-" + store.name_of(cache.code_fingerprint(), repr(project), str(project.seen_from))
     entry = store.load(folder, name)
-    if isinstance(entry, dict) and isinstance(entry.get("schema"), bytes) and store.holds(entry.get("state")):
+    if isinstance(entry, dict) and isinstance(entry.get("head"), bytes) and store.holds(entry.get("state")):
         _register()
-        schema = pickle.loads(entry["schema"])
+        schema = pickle.loads(entry["head"])
         if isinstance(schema, Schema):
+            schema = replace(schema, tables=tuple(pickle.loads(t) for t in entry["tables"]))
             if states is not None:
                 states.append(entry["state"])
             _known(schema, entry.get("digest"))
@@ -76,9 +78,11 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     schema = extract_route(project, plan, witness)[0]
     _register()
     recorded = store.state(witness, started)
-    data = pickle.dumps(schema, protocol=pickle.HIGHEST_PROTOCOL)
-    digest = store.digest(data)
-    store.save(folder, name, {"state": recorded, "schema": data, "digest": digest})
+    # a table at a time: one pickle of 10,000 tables keeps a memo of every object (~100 MB)
+    head = pickle.dumps(replace(schema, tables=()), protocol=pickle.HIGHEST_PROTOCOL)
+    tables = [pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL) for t in schema.tables]
+    digest = store.digest(b"".join(len(b).to_bytes(8, "big") + b for b in (head, *tables)))
+    store.save(folder, name, {"state": recorded, "head": head, "tables": tables, "digest": digest})
     _known(schema, digest)
     if states is not None:
         states.append(recorded)

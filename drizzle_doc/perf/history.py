@@ -125,10 +125,20 @@ def _register() -> None:
     pickling.by_fields(model_diagnostics, model_schema, migrations)
 
 
-def _read_packed(project: Project) -> HistoryHandle:
+def _state_before_reading(project: Project) -> dict:
+    from drizzle_doc.perf import store
+
+    started = store.now_ns()
+    return store.state(_witness(project), started)
+
+
+def _read_packed(project: Project, keep: bool = False) -> tuple[HistoryHandle, Optional[dict]]:
+    """The history, packed for the trip back, and (``keep``) the state it was read on: taken here,
+    on the second core, just before reading (hashing a large migrations folder takes a while)."""
     from drizzle_doc.history import migrations
 
-    return HistoryHandle.packed(*migrations.read_history(project))
+    recorded = _state_before_reading(project) if keep else None
+    return HistoryHandle.packed(*migrations.read_history(project)), recorded
 
 
 def _witness(project: Project):
@@ -205,20 +215,22 @@ class Histories:
             except (KeyError, TypeError):
                 hit = None
         if hit is None:
-            started = store.now_ns()
-            pending = (folder, name, store.state(_witness(project), started))
-        if self.states is not None:
-            self.states.append(entry["state"] if hit is not None else pending[2])
+            pending = (folder, name, None)  # its state is taken where the history is read, just before
+        elif self.states is not None:
+            self.states.append(entry["state"])
         self._kept[id(project)] = (project, hit, pending)
         return hit
 
-    def _keep(self, project: Project, handle: HistoryHandle) -> HistoryHandle:
+    def _keep(self, project: Project, handle: HistoryHandle, recorded: dict) -> HistoryHandle:
+        """Keep ``handle``, read on the ``recorded`` state, for the next run (when this one looked)."""
         known = self._kept.get(id(project))
         if known is None or known[0] is not project or known[2] is None:
             return handle
         from drizzle_doc.perf import store
 
-        folder, name, recorded = known[2]
+        folder, name, _ = known[2]
+        if self.states is not None:
+            self.states.append(recorded)
         if handle._data is None:  # read in this process: pack it as a child would
             _register()
             handle = HistoryHandle.packed(handle.base(), handle.latest())
@@ -238,7 +250,7 @@ class Histories:
             return
         if self.plan.forks():
             _register()
-            self._jobs[id(project)] = (project, Background(_read_packed, project))
+            self._jobs[id(project)] = (project, Background(_read_packed, project, self._wanted(project)))
 
     def handle(self, project: Project) -> HistoryHandle:
         """``project``'s history (no drift yet): the kept one, the prefetched one, else read now."""
@@ -247,10 +259,18 @@ class Histories:
             return hit
         entry = self._jobs.pop(id(project), None)
         if entry is not None and entry[0] is project:
-            return self._keep(project, entry[1].result())
+            handle, recorded = entry[1].result()
+            return self._keep(project, handle, recorded) if recorded is not None else handle
         from drizzle_doc.history import migrations
 
-        return self._keep(project, HistoryHandle(*migrations.read_history(project)))
+        recorded = _state_before_reading(project) if self._wanted(project) else None
+        handle = HistoryHandle(*migrations.read_history(project))
+        return self._keep(project, handle, recorded) if recorded is not None else handle
+
+    def _wanted(self, project: Project) -> bool:
+        """Whether the history read now is to be kept (the cache is on and none held)."""
+        known = self._kept.get(id(project))
+        return known is not None and known[0] is project and known[2] is not None
 
     def load(self, project: Project, schema: Optional[Schema] = None) -> History:
         """:func:`drizzle_doc.history.migrations.load_history`, prefetched if it was."""
