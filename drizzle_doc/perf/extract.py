@@ -58,6 +58,7 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     from drizzle_doc.perf import cache, store
     from drizzle_doc.ts.witness import Witness
 
+    import hashlib
     import pickle
     from dataclasses import replace
 
@@ -68,7 +69,9 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
         _register()
         schema = pickle.loads(entry["head"])
         if isinstance(schema, Schema):
-            schema = replace(schema, tables=tuple(pickle.loads(t) for t in entry["tables"]))
+            with memoryview(entry.pop("blob")) as blob:  # one block, freed whole (no fragments left)
+                ends = entry["ends"]
+                schema = replace(schema, tables=tuple(pickle.loads(blob[a:b]) for a, b in zip([0, *ends], ends)))
             if states is not None:
                 states.append(entry["state"])
             _known(schema, entry.get("digest"))
@@ -80,9 +83,19 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     recorded = store.state(witness, started)
     # a table at a time: one pickle of 10,000 tables keeps a memo of every object (~100 MB)
     head = pickle.dumps(replace(schema, tables=()), protocol=pickle.HIGHEST_PROTOCOL)
-    tables = [pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL) for t in schema.tables]
-    digest = store.digest(b"".join(len(b).to_bytes(8, "big") + b for b in (head, *tables)))
-    store.save(folder, name, {"state": recorded, "head": head, "tables": tables, "digest": digest})
+    blob = bytearray()
+    ends = []
+    for t in schema.tables:
+        blob += pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL)
+        ends.append(len(blob))
+    h = hashlib.blake2b(digest_size=20)
+    h.update(len(head).to_bytes(8, "big"))
+    h.update(head)
+    h.update(repr(ends).encode())
+    h.update(blob)
+    digest = h.hexdigest()
+    store.save(folder, name, {"state": recorded, "head": head, "ends": ends, "blob": bytes(blob), "digest": digest})
+    del blob
     _known(schema, digest)
     if states is not None:
         states.append(recorded)

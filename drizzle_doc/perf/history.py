@@ -210,9 +210,12 @@ class Histories:
         pending = None
         if isinstance(entry, dict) and store.holds(entry.get("state")):
             try:
-                hit = HistoryHandle(data=entry["data"], packed=entry["packed"], digest=entry["digest"],
+                blob = memoryview(entry["blob"])  # the latest tables, one block (see _keep)
+                ends = entry["ends"]
+                packed = tuple((key, fp, blob[a:b]) for (key, fp), a, b in zip(entry["keys"], [0, *ends], ends))
+                hit = HistoryHandle(data=entry["data"], packed=packed, digest=entry["digest"],
                                     diagnostics=entry["diagnostics"])
-            except (KeyError, TypeError):
+            except (KeyError, TypeError, ValueError):
                 hit = None
         if hit is None:
             pending = (folder, name, None)  # its state is taken where the history is read, just before
@@ -234,7 +237,14 @@ class Histories:
         if handle._data is None:  # read in this process: pack it as a child would
             _register()
             handle = HistoryHandle.packed(handle.base(), handle.latest())
-        store.save(folder, name, {"state": recorded, "data": handle._data, "packed": handle._packed,
+        # the latest tables' pickles as one block: 10,000 small bytes objects would fragment the heap
+        ends, total = [], 0
+        for _, _, data in handle._packed:
+            total += len(data)
+            ends.append(total)
+        store.save(folder, name, {"state": recorded, "data": handle._data, "ends": ends,
+                                  "keys": [(key, fp) for key, fp, _ in handle._packed],
+                                  "blob": b"".join(data for _, _, data in handle._packed),
                                   "digest": handle.digest, "diagnostics": handle.diagnostics})
         self._kept[id(project)] = (project, handle, None)
         return handle

@@ -212,13 +212,18 @@ def load(folder: Path, name: str) -> Optional[Any]:
     head = len(MAGIC)
     if not data.startswith(MAGIC) or len(data) < head + 32:
         return None
-    mac, body = data[head:head + 32], data[head + 32:]
+    view = memoryview(data)  # no copy of a large entry's body (the peak memory of a run counts it)
+    mac, body = view[head:head + 32], view[head + 32:]
     if not hmac.compare_digest(mac, _sign(key, body)):
         return None
     try:
         return pickle.loads(body)
     except Exception:  # an entry of another drizzle-doc whose classes changed: a miss
         return None
+    finally:
+        body.release()
+        mac.release()
+        view.release()
 
 
 def save(folder: Path, name: str, value: Any) -> None:
@@ -236,7 +241,9 @@ def save(folder: Path, name: str, value: Any) -> None:
         return
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(MAGIC + _sign(key, body) + body)
+            fh.write(MAGIC)
+            fh.write(_sign(key, body))
+            fh.write(body)
         os.replace(tmp, folder / name)  # the name is replaced: a link there is never written through
     except OSError:
         try:
