@@ -101,7 +101,7 @@ def load(root, config_path, schema_globs, migrations_dir, casing, out=None, hist
         replay.lookup(projects, _docs_folders(projects) + ([Path(templates)] if templates else []))
         if histories is not None:
             histories.states = replay.states
-    if use_cache and projects:
+    if use_cache and projects and replay is not None:  # a command that renders pages
         from drizzle_doc.perf import cache, templates as kept_templates
 
         kept_templates.install(cache.cache_dir(projects[0]))

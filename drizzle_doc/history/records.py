@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from drizzle_doc.model import Diagnostic, Schema
-from drizzle_doc.model.operations import HandObject
+
+if TYPE_CHECKING:  # an annotation only: what reads no SQL does not import the operations
+    from drizzle_doc.model.operations import HandObject
 
 
 
