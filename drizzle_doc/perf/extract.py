@@ -59,6 +59,7 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     from drizzle_doc.ts.witness import Witness
 
     import hashlib
+    import io
     import pickle
     from dataclasses import replace
 
@@ -83,18 +84,22 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     recorded = store.state(witness, started)
     # a table at a time: one pickle of 10,000 tables keeps a memo of every object (~100 MB)
     head = pickle.dumps(replace(schema, tables=()), protocol=pickle.HIGHEST_PROTOCOL)
-    blob = bytearray()
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
     ends = []
-    for t in schema.tables:
-        blob += pickle.dumps(t, protocol=pickle.HIGHEST_PROTOCOL)
-        ends.append(len(blob))
+    for t in schema.tables:  # into one buffer, the memo cleared after each table
+        pickler.dump(t)
+        pickler.clear_memo()
+        ends.append(out.tell())
+    blob = out.getvalue()
+    del out, pickler
     h = hashlib.blake2b(digest_size=20)
     h.update(len(head).to_bytes(8, "big"))
     h.update(head)
     h.update(repr(ends).encode())
     h.update(blob)
     digest = h.hexdigest()
-    store.save(folder, name, {"state": recorded, "head": head, "ends": ends, "blob": bytes(blob), "digest": digest})
+    store.save(folder, name, {"state": recorded, "head": head, "ends": ends, "blob": blob, "digest": digest})
     del blob
     _known(schema, digest)
     if states is not None:

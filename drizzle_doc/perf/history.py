@@ -176,6 +176,10 @@ def _witness(project: Project):
     return witness
 
 
+#: a kept history that holds, not read into memory yet (see :meth:`Histories._lookup`)
+LATER = HistoryHandle()
+
+
 class Histories:
     """The histories one command reads: each project's prefetched on the second core, or read
     when asked for.  Owned by the command; keyed by the project object it was given.
@@ -190,16 +194,18 @@ class Histories:
         self._kept: dict[int, tuple[Project, Optional[HistoryHandle], Optional[tuple]]] = {}
         self.states: Optional[list] = None  # where each history's state goes (see drizzle_doc.perf.replay)
 
-    def _lookup(self, project: Project) -> Optional[HistoryHandle]:
+    def _lookup(self, project: Project, materialize: bool = True) -> Optional[HistoryHandle]:
         """The kept history of ``project`` when it still holds; otherwise None, and what to keep
-        it as is noted for :meth:`handle`."""
+        it as is noted for :meth:`handle`.  Without ``materialize`` a kept history that holds is
+        only noted (and :data:`LATER` returned): read again when asked for, it is not in memory
+        while the models are extracted (children forked then would carry it too)."""
         if not self.use_cache:
             if self.states is not None and id(project) not in self._kept:
                 self._kept[id(project)] = (project, None, None)
                 self.states.append(None)
             return None
         known = self._kept.get(id(project))
-        if known is not None and known[0] is project:
+        if known is not None and known[0] is project and not (materialize and known[1] is LATER):
             return known[1]
         from drizzle_doc.perf import cache, store
 
@@ -208,6 +214,11 @@ class Histories:
         entry = store.load(folder, name)
         hit = None
         pending = None
+        if isinstance(entry, dict) and not materialize and store.holds(entry.get("state")):
+            if self.states is not None:
+                self.states.append(entry["state"])
+            self._kept[id(project)] = (project, LATER, None)
+            return LATER
         if isinstance(entry, dict) and store.holds(entry.get("state")):
             try:
                 blob = memoryview(entry["blob"])  # the latest tables, one block (see _keep)
@@ -217,9 +228,12 @@ class Histories:
                                     diagnostics=entry["diagnostics"])
             except (KeyError, TypeError, ValueError):
                 hit = None
+        was_later = known is not None and known[0] is project and known[1] is LATER
         if hit is None:
             pending = (folder, name, None)  # its state is taken where the history is read, just before
-        elif self.states is not None:
+            if was_later and self.states is not None:  # changed since prefetch looked: not recorded
+                self.states.append(None)
+        elif self.states is not None and not was_later:
             self.states.append(entry["state"])
         self._kept[id(project)] = (project, hit, pending)
         return hit
@@ -256,7 +270,7 @@ class Histories:
         result; when the plan may not fork this does nothing and the history is read when
         asked for.  A kept history that still holds is not read at all.
         """
-        if self._lookup(project) is not None:
+        if self._lookup(project, materialize=False) is not None:
             return
         if self.plan.forks():
             _register()
