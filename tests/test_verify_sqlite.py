@@ -26,8 +26,14 @@ from tests.conftest import migration_sql_files
 REPO = Path(__file__).resolve().parent.parent
 # the SQL-only fixture's models are one step ahead of its hand-written migrations on purpose (its drift
 # is what tests/test_migrations_mysql_sqlite.py asserts), so its migrations cannot verify clean
+# Two kit-release fixtures are left out too, for a gap of verify's (issue 16's closing note): drift
+# accepts what the project's own kit release wrote (sqlite-kit1-beta: drizzle-kit 1.0.0-beta.2's
+# boolean defaults `0`/`1` and inline unnamed UNIQUEs), verify does not yet; sqlite-d1-flat's flat
+# hand-written SQL makes unique indexes where the models (kit 1.0 naming) state unique constraints.
+NOT_YET = {"sqlite-kit1-beta", "sqlite-d1-flat"}
 FIXTURES = sorted(p for p in (REPO / "fixtures").glob("sqlite-*")
-                  if (p / "drizzle.config.ts").exists() and not p.name.endswith("-sql-only"))
+                  if (p / "drizzle.config.ts").exists() and not p.name.endswith("-sql-only")
+                  and p.name not in NOT_YET)
 
 
 def split_statements(sql: str) -> list[str]:

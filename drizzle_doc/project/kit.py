@@ -190,9 +190,9 @@ def _snapshot_generation(root: Path, migrations: Optional[str]) -> Optional[str]
 
     for rel in ([migrations] if migrations else list(DEFAULT_MIGRATION_DIRS)):
         folder = root / rel
-        if not folder.is_dir():
-            continue
         try:
+            if not folder.is_dir():  # a name too long, a loop: no folder
+                continue
             snaps = sorted(p for p in folder.glob("*/snapshot.json"))
             if not snaps:
                 snaps = sorted(folder.glob("meta/*_snapshot.json"))
