@@ -26,10 +26,12 @@ from tests.conftest import migration_sql_files
 REPO = Path(__file__).resolve().parent.parent
 # the SQL-only fixture's models are one step ahead of its hand-written migrations on purpose (its drift
 # is what tests/test_migrations_mysql_sqlite.py asserts), so its migrations cannot verify clean
-# Two kit-release fixtures are left out too, for a gap of verify's (issue 16's closing note): drift
-# accepts what the project's own kit release wrote (sqlite-kit1-beta: drizzle-kit 1.0.0-beta.2's
-# boolean defaults `0`/`1` and inline unnamed UNIQUEs), verify does not yet; sqlite-d1-flat's flat
-# hand-written SQL makes unique indexes where the models (kit 1.0 naming) state unique constraints.
+# Two kit-release fixtures are left out too (issue 16's closing note). sqlite-kit1-beta: drizzle-kit
+# 1.0.0-beta.2's SQL never created `handle`'s UNIQUE (its index on the column hid it: verify rightly
+# reports the database lacks it), and it spells boolean defaults `0`/`1` and `email`'s UNIQUE inline
+# and unnamed, which drift accepts as that release's spelling and verify does not yet. sqlite-d1-flat:
+# its flat hand-written D1 files are not applied by `migration_sql_files`, and they make unique
+# indexes where the models (kit 1.0) state unique constraints, which verify does not accept yet.
 NOT_YET = {"sqlite-kit1-beta", "sqlite-d1-flat"}
 FIXTURES = sorted(p for p in (REPO / "fixtures").glob("sqlite-*")
                   if (p / "drizzle.config.ts").exists() and not p.name.endswith("-sql-only")
