@@ -375,3 +375,23 @@ def test_an_edited_template_is_compiled_again(tmp_path):
     assert tree(a) == tree(b)
     both(a, b, ("generate", "--templates", "tpl"))
     both(a, b, ("check", "--templates", "tpl"))
+
+
+def test_a_file_only_seen_is_judged_by_size_and_mtime(tmp_path):
+    """The docs folder's older pages are only seen by a replay record: any other size or mtime is a
+    change (no hash to say otherwise), as git judges a file it has not read."""
+    from drizzle_doc.ts.witness import Witness
+
+    page = tmp_path / "users.md"
+    page.write_text("# users\n")
+    st_ = page.stat()
+    w = Witness()
+    w.seen(page)
+    recorded = store.state(w, st_.st_mtime_ns + 10 * store.RACY_NS)
+    assert store.holds(recorded)
+    page.write_text("# Users\n")  # same size, new mtime
+    assert not store.holds(recorded)
+    os.utime(page, ns=(st_.st_atime_ns, st_.st_mtime_ns))
+    assert store.holds(recorded)  # size and mtime as recorded: trusted (git's rule too)
+    racy = store.state(w, st_.st_mtime_ns)  # written as the run began: never trusted, never hashed
+    assert not store.holds(racy)

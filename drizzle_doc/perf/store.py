@@ -168,6 +168,8 @@ def holds(recorded: dict) -> bool:
                 return False
             if mtime >= 0 and st.st_size == size and st.st_mtime_ns == mtime:
                 continue
+            if not dig:  # seen, not read: without a hash, any other size or mtime is a change
+                return False
             try:
                 with open(path, "rb") as fh:
                     if digest(fh.read()) != dig:

@@ -42,6 +42,11 @@ class Witness:
         """``path`` was read and held ``data``."""
         self.files[os.fspath(path)] = digest(data)
 
+    def seen(self, path: PathLike) -> None:
+        """``path`` was looked at but not read: only its size and mtime will tell whether it changed
+        (no hash to fall back on; see :func:`drizzle_doc.perf.store.state`)."""
+        self.files[os.fspath(path)] = ""
+
     def probed(self, path: PathLike) -> None:
         """Whether ``path`` exists (or is a file, a folder, a link) decided something."""
         self.probes[os.fspath(path)] = None
