@@ -65,3 +65,38 @@ def migration_sql_files(project) -> list[Path]:
         if flat:
             return flat
     raise AssertionError(f"no migrations for {project.root}")
+
+
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """A project made of ``{relative path: text}`` (the text dedented) below ``root``."""
+    import textwrap
+
+    for rel, text in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+def run_cli_at(cwd: Path, *args: str):
+    """``drizzle-doc ARGS`` run by someone standing in ``cwd`` (click's CliRunner, in this process)."""
+    from click.testing import CliRunner
+
+    from drizzle_doc.cli import cli
+
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(here)
+
+
+def inspect_projects(cwd: Path, *args: str) -> list[dict]:
+    """``drizzle-doc inspect --format json`` at ``cwd``: every project's payload."""
+    import json
+
+    r = run_cli_at(cwd, "inspect", "--format", "json", *args)
+    assert r.exit_code in (0, 1), r.output
+    payload = json.loads(r.stdout)
+    return payload["projects"] if "projects" in payload else [payload]

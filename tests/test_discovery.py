@@ -16,43 +16,15 @@ import os
 import re
 import shutil
 import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from drizzle_doc.cli import cli
 from drizzle_doc.project.discover import kit_runs, parse_script
 from drizzle_doc.ts.resolve import Resolver, exports_targets, expand_workspace, workspace_patterns
-from tests.conftest import FIXTURES, ORACLE_DIR
+from tests.conftest import FIXTURES, ORACLE_DIR, inspect_projects as inspect, run_cli_at as run, write_files as write
 
 NODE_MODULES = ORACLE_DIR / "node_modules"
-
-
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
-
-
-def run(cwd: Path, *args: str):
-    """``drizzle-doc ARGS`` run by someone standing in ``cwd``."""
-    here = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(here)
-
-
-def inspect(cwd: Path, *args: str) -> list[dict]:
-    r = run(cwd, "inspect", "--format", "json", *args)
-    assert r.exit_code in (0, 1), r.output
-    payload = json.loads(r.stdout)
-    return payload["projects"] if "projects" in payload else [payload]
 
 
 def copy(name: str, tmp_path: Path) -> Path:

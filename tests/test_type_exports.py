@@ -16,42 +16,19 @@ import json
 import os
 import shutil
 import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from drizzle_doc.cli import cli
 from drizzle_doc.ts.evaluate import Evaluator
-from tests.conftest import FIXTURES, ORACLE_DIR
+from tests.conftest import FIXTURES, ORACLE_DIR, inspect_projects, run_cli_at as run, write_files as write
 
 NODE_MODULES = ORACLE_DIR / "node_modules"
 FIXTURE = "corpus-type-exports"
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    return root
-
-
-def run(cwd: Path, *args: str):
-    here = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(here)
-
-
 def inspect(cwd: Path) -> dict:
-    r = run(cwd, "inspect", "--format", "json")
-    assert r.exit_code in (0, 1), r.output
-    payload = json.loads(r.stdout)
-    [project] = payload["projects"] if "projects" in payload else [payload]
+    [project] = inspect_projects(cwd)
     return project
 
 

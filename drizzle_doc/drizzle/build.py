@@ -45,15 +45,13 @@ from drizzle_doc.drizzle.core import (
     IndexBuilder,
     PolicyValue,
     PrimaryKeyBuilder,
-    RawSQL,
     RoleValue,
     SequenceValue,
-    SQLName,
-    SQLValue,
     TableValue,
     UniqueBuilder,
     ViewValue,
 )
+from drizzle_doc.drizzle.sql import RawSQL, SQLName, SQLValue
 from drizzle_doc.drizzle.relations import RELATION_HELPERS, RelationSpec, relations_helper_v2
 from drizzle_doc.ts.values import UNDEFINED, JSFunction, JSObject, Namespace, Native, Site, Unknown, js_string, json_stringify
 

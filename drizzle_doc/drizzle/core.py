@@ -1,10 +1,11 @@
-"""drizzle-orm's dialect-neutral builders, re-told statically: the ``sql`` tag and operators, column
-builders and their methods, tables, indexes and constraints, views, enums, sequences, relations.
+"""drizzle-orm's dialect-neutral builders, re-told statically: column builders and their methods,
+tables, indexes and constraints, views, enums, sequences, relations.
 
 Each class here mirrors the drizzle-orm object of the same role closely enough to compute what
 drizzle-kit would put in its snapshot.  What a dialect adds (its core package's members, the SQL
 type of each column builder) lives in ``dialects/<name>/builders.py``, which passes its column
-builders into :func:`make_table`.  Source: drizzle-orm 0.45.
+builders into :func:`make_table`; the ``sql`` tag and operators are :mod:`drizzle_doc.drizzle.sql`'s.
+Source: drizzle-orm 0.45.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any, Optional
 from drizzle_doc.model import ERROR, NO_DOC, WARNING, Doc
 from drizzle_doc.ts.typetext import member_type
 from drizzle_doc.drizzle.partial import join_builders, marked, still_unknown
+from drizzle_doc.drizzle.sql import SQL_TAG, SQLValue, operator_members
 from drizzle_doc.ts.values import (
     UNDEFINED,
     Call,
@@ -38,139 +40,6 @@ def native(name: str, tag: bool = False):
         return Native(name, fn)
 
     return wrap
-
-
-# ---------------------------------------------------------------------------
-# SQL templates
-# ---------------------------------------------------------------------------
-
-
-@dataclass(eq=False)
-class SQLValue:
-    """A drizzle ``SQL`` object: raw strings interleaved with columns, tables, params, nested SQL."""
-
-    chunks: list  # items: ("raw", str) | ("value", Any)
-
-    def js_member(self, ev, name: str, site: Site) -> Any:
-        if name in ("mapWith", "inlineParams", "as", "append"):
-            if name == "append":
-                return Native("sql.append", lambda ev, a, c: SQLValue(self.chunks + [("value", a[0])] if a else self.chunks))
-            return Native(f"sql.{name}", lambda ev, a, c: self)
-        return Unknown(f"sql.{name} is not known statically", site)
-
-
-@dataclass(eq=False)
-class RawSQL:
-    text: str
-
-
-@dataclass(eq=False)
-class SQLName:
-    value: str
-
-
-def _sql_tag(ev, args, call: Call) -> Any:
-    parts = args[0] if args else None
-    if not hasattr(parts, "strings"):  # sql("x") or a syntax error: not a tagged template
-        return Unknown("`sql` used without a template literal", call.site)
-    chunks: list = []
-    for i, s in enumerate(parts.strings):
-        if s:
-            chunks.append(("raw", s))
-        if i < len(parts.values):
-            chunks.append(("value", parts.values[i]))
-    return SQLValue(chunks)
-
-
-_sql_tag.is_tag = True
-
-
-def _sql_member(ev, name: str, site: Site) -> Any:
-    if name == "raw":
-        return Native("sql.raw", lambda ev, a, c: SQLValue([("value", RawSQL(a[0]))]) if a and isinstance(a[0], str) else Unknown("sql.raw of a value that is not static", c.site))
-    if name == "identifier":
-        return Native("sql.identifier", lambda ev, a, c: SQLValue([("value", SQLName(a[0]))]) if a and isinstance(a[0], str) else Unknown("sql.identifier", c.site))
-    if name == "join":
-        def join(ev, a, c):
-            items = a[0] if a else []
-            sep = a[1] if len(a) > 1 else UNDEFINED
-            if not isinstance(items, list):
-                return Unknown("sql.join of a value that is not static", c.site)
-            chunks: list = []
-            for i, item in enumerate(items):
-                if i and sep is not UNDEFINED:
-                    chunks.append(("value", sep))
-                chunks.append(("value", item))
-            return SQLValue(chunks)
-        return Native("sql.join", join)
-    if name in ("empty",):
-        return Native("sql.empty", lambda ev, a, c: SQLValue([]))
-    if name == "placeholder":
-        return Native("sql.placeholder", lambda ev, a, c: Unknown("placeholder", c.site))
-    return Unknown(f"sql.{name} is not known statically", site)
-
-
-class _SqlTagNative(Native):
-    def js_member(self, ev, name: str, site: Site) -> Any:
-        return _sql_member(ev, name, site)
-
-
-SQL_TAG = _SqlTagNative("sql", _sql_tag)
-
-
-def _op(template: list):
-    """drizzle-orm's comparison helpers (eq, isNull, and …) as SQL templates."""
-
-    def fn(ev, args, call):
-        chunks: list = []
-        for part in template:
-            if isinstance(part, str):
-                chunks.append(("raw", part))
-            else:
-                value = args[part] if part < len(args) else UNDEFINED
-                chunks.append(("value", value))
-        return SQLValue(chunks)
-
-    return fn
-
-
-def _logical(word: str):
-    def fn(ev, args, call):
-        conds = [a for a in args if a is not UNDEFINED]
-        if not conds:
-            return UNDEFINED
-        if len(conds) == 1:
-            return SQLValue([("value", conds[0])])
-        chunks: list = [("raw", "(")]
-        for i, c in enumerate(conds):
-            if i:
-                chunks.append(("raw", f" {word} "))
-            chunks.append(("value", c))
-        chunks.append(("raw", ")"))
-        return SQLValue(chunks)
-
-    return fn
-
-
-DRIZZLE_OPERATORS = {
-    "eq": [0, " = ", 1],
-    "ne": [0, " <> ", 1],
-    "gt": [0, " > ", 1],
-    "gte": [0, " >= ", 1],
-    "lt": [0, " < ", 1],
-    "lte": [0, " <= ", 1],
-    "isNull": [0, " is null"],
-    "isNotNull": [0, " is not null"],
-    "not": ["not ", 0],
-    "like": [0, " like ", 1],
-    "ilike": [0, " ilike ", 1],
-    "notLike": [0, " not like ", 1],
-    "notIlike": [0, " not ilike ", 1],
-    "inArray": [0, " in ", 1],
-    "notInArray": [0, " not in ", 1],
-    "between": [0, " between ", 1, " and ", 2],
-    "exists": ["exists ", 0],
-}
 
 
 # ---------------------------------------------------------------------------
@@ -887,11 +756,8 @@ def _drizzle_orm_members() -> dict[str, Any]:
         "sql": SQL_TAG,
         "relations": Native("relations", relations),
         "defineRelations": Native("defineRelations", define_relations),
-        "and": Native("and", _logical("and")),
-        "or": Native("or", _logical("or")),
     }
-    for name, template in DRIZZLE_OPERATORS.items():
-        members[name] = Native(name, _op(template))
+    members.update(operator_members())
     return members
 
 

@@ -48,10 +48,10 @@ if TYPE_CHECKING:
 
 
 from drizzle_doc import __version__
+from drizzle_doc.perf.store import ENV_DIR, user_cache_dir
 from drizzle_doc.project.contain import replace_file
 
 FORMAT = 1
-ENV_DIR = "DRIZZLE_DOC_CACHE_DIR"
 _PACKAGE = Path(__file__).resolve().parent.parent  # the drizzle_doc package
 
 
@@ -111,18 +111,22 @@ def render_key(project: Project, schema: Schema, history_digest: str, templates:
 
 
 def cache_dir(project: Project) -> Path:
-    env = os.environ.get(ENV_DIR)
-    if env:
-        return Path(env)
     modules = Path(project.root) / "node_modules"
-    if modules.is_dir():
+    if not os.environ.get(ENV_DIR) and modules.is_dir():
         from drizzle_doc.project.contain import boundary_of, is_inside
 
         folder = modules / ".cache" / "drizzle-doc"
         if is_inside(folder, boundary_of(project)):
             return folder
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "drizzle-doc"
+    return user_cache_dir()
+
+
+def entry_name(kind: str, project: Project) -> str:
+    """The store entry of a stage's kept result for ``project`` (see :mod:`drizzle_doc.perf.store`):
+    drizzle-doc's code, the project's settings and where the user stands are part of the name."""
+    from drizzle_doc.perf.store import name_of
+
+    return f"{kind}-" + name_of(code_fingerprint(), repr(project), str(project.seen_from))
 
 
 def entry_path(project: Project, out: Path) -> Path:

@@ -64,10 +64,10 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     from dataclasses import replace
 
     folder = cache.cache_dir(project)
-    name = "extract-" + store.name_of(cache.code_fingerprint(), repr(project), str(project.seen_from))
+    name = cache.entry_name("extract", project)
     entry = store.load(folder, name)
     if isinstance(entry, dict) and isinstance(entry.get("head"), bytes) and store.holds(entry.get("state")):
-        _register()
+        pickling.model()
         schema = pickle.loads(entry["head"])
         if isinstance(schema, Schema):
             with memoryview(entry.pop("blob")) as blob:  # one block, freed whole (no fragments left)
@@ -80,7 +80,7 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     started = store.now_ns()
     witness = Witness()
     schema = extract_route(project, plan, witness)[0]
-    _register()
+    pickling.model()
     recorded = store.state(witness, started)
     # a table at a time: one pickle of 10,000 tables keeps a memo of every object (~100 MB)
     head = pickle.dumps(replace(schema, tables=()), protocol=pickle.HIGHEST_PROTOCOL)
@@ -124,12 +124,6 @@ def known_digest(schema: Schema) -> Optional[str]:
     return known[1] if known is not None and known[0] is schema else None
 
 
-def _register() -> None:
-    from drizzle_doc.model import diagnostics as model_diagnostics, schema as model_schema
-
-    pickling.by_fields(model_diagnostics, model_schema)
-
-
 def extract_route(project: Project, plan: Plan = DEFAULT, witness=None) -> tuple[Schema, Route]:
     """:func:`extract`, and the :class:`Route` it took; what it read is recorded in ``witness``
     (a :class:`~drizzle_doc.ts.witness.Witness`), if given."""
@@ -164,7 +158,7 @@ def _in_two(first: tuple, second: tuple, isolate: bool = False) -> tuple[list[Pa
     """The parts of two shares, each ``(fn, *args)``: ``second`` in a forked child, ``first``
     in this process, or with ``isolate`` in a child of its own too; and whether every
     child's part crossed."""
-    _register()
+    pickling.model()
     jobs = [background.Background(*share) for share in ((first, second) if isolate else (second,))]
     try:
         mine = jobs[0].result() if isolate else first[0](*first[1:])

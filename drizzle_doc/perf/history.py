@@ -120,16 +120,15 @@ class _PackedTables(Mapping):
 
 def _register() -> None:
     from drizzle_doc.history import migrations
-    from drizzle_doc.model import diagnostics as model_diagnostics, schema as model_schema
 
-    pickling.by_fields(model_diagnostics, model_schema, migrations)
+    pickling.model(migrations)
 
 
 def _state_before_reading(project: Project) -> dict:
     from drizzle_doc.perf import store
 
     started = store.now_ns()
-    return store.state(_witness(project), started)
+    return store.state(_witness(project, started), started)
 
 
 def _read_packed(project: Project, keep: bool = False) -> tuple[HistoryHandle, Optional[dict]]:
@@ -141,14 +140,15 @@ def _read_packed(project: Project, keep: bool = False) -> tuple[HistoryHandle, O
     return HistoryHandle.packed(*migrations.read_history(project)), recorded
 
 
-def _witness(project: Project):
-    """What reading ``project``'s migrations looks at: the folders drizzle-doc looks for, and
-    the whole folder found (every sub-folder listed, every file read).  Taken *before* the
-    history is read, so a file changed meanwhile makes the kept history a miss, never stale."""
-    import os
-
+def _witness(project: Project, started_ns: int):
+    """What reading ``project``'s migrations looks at: the folders drizzle-doc looks for, the whole
+    folder found (see :func:`drizzle_doc.perf.store.read_tree`) and the wrangler configs that make its
+    flat SQL D1's.  Taken *before* the history is read, so a file changed meanwhile makes the kept
+    history a miss, never stale."""
     from drizzle_doc.history.layout import find_migrations_dir
+    from drizzle_doc.perf import store
     from drizzle_doc.project import DEFAULT_MIGRATION_DIRS
+    from drizzle_doc.project.d1 import looked_at
     from drizzle_doc.ts.witness import Witness
 
     witness = Witness()
@@ -156,18 +156,7 @@ def _witness(project: Project):
         witness.probed(project.root / rel)
     folder = find_migrations_dir(project)
     if folder is not None:
-        for dirpath, dirnames, filenames in os.walk(folder):
-            dirnames.sort()
-            witness.listed(dirpath)
-            for name in sorted(filenames):
-                path = os.path.join(dirpath, name)
-                try:
-                    with open(path, "rb") as fh:
-                        witness.read(path, fh.read())
-                except OSError:
-                    witness.probed(path)
-        from drizzle_doc.project.d1 import looked_at  # the wrangler configs that make its flat SQL D1's
-
+        store.read_tree(witness, folder, started_ns)
         for config in looked_at(folder, project.boundary or project.root):
             try:
                 witness.read(str(config), config.read_bytes())
@@ -210,7 +199,7 @@ class Histories:
         from drizzle_doc.perf import cache, store
 
         folder = cache.cache_dir(project)
-        name = "history-" + store.name_of(cache.code_fingerprint(), repr(project), str(project.seen_from))
+        name = cache.entry_name("history", project)
         entry = store.load(folder, name)
         hit = None
         pending = None

@@ -18,6 +18,14 @@ from types import ModuleType
 _registered: set[str] = set()
 
 
+def model(*more: ModuleType) -> None:
+    """:func:`by_fields` for the model's modules (and ``more``): what the extraction's parts, a
+    history and the kept results carry."""
+    from drizzle_doc.model import diagnostics, schema
+
+    by_fields(diagnostics, schema, *more)
+
+
 def by_fields(*modules: ModuleType) -> None:
     """Pickle the dataclasses defined in each of ``modules`` as ``cls(*fields)`` (once per module)."""
     for module in modules:

@@ -87,7 +87,7 @@ class Replay:
 
         witness = Witness()
         for folder in extra:
-            _read_folder(witness, folder, self.started)
+            store.read_tree(witness, folder, self.started)
         self.states.append(store.state(witness, self.started))
         self._out, self._err = _Tee(sys.stdout), _Tee(sys.stderr)
         sys.stdout, sys.stderr = self._out, self._err
@@ -111,27 +111,3 @@ class Replay:
         store.save(self.folder, self.name, {"state": merged, "code": code,
                                             "stdout": "".join(self._out.parts), "stderr": "".join(self._err.parts)})
 
-
-def _read_folder(witness, folder: Path, started_ns: int) -> None:
-    """Every file below ``folder`` into ``witness``, every folder listed (a missing one probed).
-
-    A file last modified well before ``started_ns`` is only *seen* (its size and mtime will tell):
-    reading the 10,000 pages of a large docs folder on every run that cannot be answered from a
-    record would cost more than it saves.  A newer one is read and hashed."""
-    folder = Path(folder)
-    witness.probed(folder)
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames.sort()
-        witness.listed(dirpath)
-        for name in sorted(filenames):
-            path = os.path.join(dirpath, name)
-            try:
-                st = os.lstat(path)
-                if st.st_mtime_ns < started_ns - store.RACY_NS:
-                    witness.seen(path)
-                    continue
-                fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-                with open(fd, "rb") as fh:
-                    witness.read(path, fh.read())
-            except OSError:
-                witness.probed(path)

@@ -38,8 +38,13 @@ MAGIC = b"drizzle-doc store 1\n"
 RACY_NS = 2_000_000_000
 
 
+#: the environment variable naming the cache folder (tests and CI set it)
+ENV_DIR = "DRIZZLE_DOC_CACHE_DIR"
+
+
 def user_cache_dir() -> Path:
-    env = os.environ.get("DRIZZLE_DOC_CACHE_DIR")
+    """``$DRIZZLE_DOC_CACHE_DIR``, else the user's cache folder (``$XDG_CACHE_HOME/drizzle-doc``)."""
+    env = os.environ.get(ENV_DIR)
     if env:
         return Path(env)
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -185,6 +190,32 @@ def holds(recorded: dict) -> bool:
     except (KeyError, TypeError, ValueError):
         return False
     return True
+
+
+def read_tree(witness: Witness, folder: Path, started_ns: int) -> None:
+    """Every file below ``folder`` into ``witness``, every folder listed (a missing one probed).
+
+    A file last modified well before ``started_ns`` (when the reading that depends on it began) is
+    only *seen*: its size and mtime will tell, as git judges a file it has not read (reading the
+    10,000 pages of a large docs folder, or every snapshot of a migrations folder, on each run that
+    cannot be answered from a record would cost more than it saves).  A newer one is read and hashed."""
+    folder = Path(folder)
+    witness.probed(folder)
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        witness.listed(dirpath)
+        for name in sorted(filenames):
+            path = os.path.join(dirpath, name)
+            try:
+                st = os.lstat(path)
+                if st.st_mtime_ns < started_ns - RACY_NS:
+                    witness.seen(path)
+                    continue
+                fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+                with open(fd, "rb") as fh:
+                    witness.read(path, fh.read())
+            except OSError:
+                witness.probed(path)
 
 
 def now_ns() -> int:
