@@ -199,7 +199,7 @@ def check_project(project: Project, schema: Schema, settings: Optional[Settings]
 
         if cache.lookup(project, out, cache.render_key(project, schema, handle.digest, templates)) is not None:
             return findings + run_rules(schema, settings) + coverage_findings(coverage(schema), settings)
-    pages = render_project(project, schema, templates, history=history, lazy=True)
+    pages = render_project(project, schema, templates, history=history, lazy=True, use_cache=use_cache)
     manual, manual_diags = manual_pages(project, schema)
     files, diags = plan_docs(out, pages, display_out=project.out, manual=manual)
     shown_out = project.out.rstrip("/") + "/"  # findings' files: relative to the root, as all here

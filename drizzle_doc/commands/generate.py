@@ -39,11 +39,13 @@ def history_for(project: Project, schema: Schema) -> History:
 
 
 def render_project(project: Project, schema: Schema, templates: Optional[Path] = None,
-                   history: Optional[History] = None, lazy: bool = False, plan: Optional[Plan] = None) -> Mapping[str, str]:
+                   history: Optional[History] = None, lazy: bool = False, plan: Optional[Plan] = None,
+                   use_cache: bool = False) -> Mapping[str, str]:
     """The pages ``generate`` would write (sorted by path); pass ``history`` when it was
     already loaded.  ``lazy``: a :class:`~drizzle_doc.perf.render.Pages` that renders each page
     when read, in no particular order, on two cores (as ``plan`` says, default
-    :data:`~drizzle_doc.perf.plan.DEFAULT`), instead of a dict of all of them."""
+    :data:`~drizzle_doc.perf.plan.DEFAULT`), instead of a dict of all of them; with ``use_cache``
+    too, table pages whose inputs are unchanged since the last run are taken back."""
     from drizzle_doc.docs.render import render_docs
 
     if history is None:
@@ -52,7 +54,8 @@ def render_project(project: Project, schema: Schema, templates: Optional[Path] =
         from drizzle_doc.perf.plan import DEFAULT
         from drizzle_doc.perf.render import render_pages
 
-        return render_pages(schema, project, history=history, templates=templates, plan=plan or DEFAULT)
+        return render_pages(schema, project, history=history, templates=templates, plan=plan or DEFAULT,
+                            use_cache=use_cache)
     return render_docs(schema, project, history=history, templates=templates)
 
 
@@ -162,7 +165,7 @@ def _generate_one(project, schema, out, handle, cache, templates, prune, use_cac
     if hit is not None:  # nothing to render: the history itself is not even unpacked
         return WriteSummary(unchanged=hit)
     history = handle.full(schema, project)
-    pages = render_project(project, schema, templates, history=history, lazy=True, plan=plan)
+    pages = render_project(project, schema, templates, history=history, lazy=True, plan=plan, use_cache=use_cache)
     big = len(pages) >= PROGRESS_MIN_FILES and sys.stderr.isatty()
 
     def progress(files):

@@ -75,7 +75,7 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
                 schema = replace(schema, tables=tuple(pickle.loads(blob[a:b]) for a, b in zip([0, *ends], ends)))
             if states is not None:
                 states.append(entry["state"])
-            _known(schema, entry.get("digest"))
+            _known(schema, entry.get("digest"), entry.get("tables"))
             return schema
     started = store.now_ns()
     witness = Witness()
@@ -99,21 +99,25 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     h.update(repr(ends).encode())
     h.update(blob)
     digest = h.hexdigest()
-    store.save(folder, name, {"state": recorded, "head": head, "ends": ends, "blob": blob, "digest": digest})
+    with memoryview(blob) as view:  # each table's own digest: pages rendered from unchanged tables are kept
+        tables = [hashlib.blake2b(view[a:b], digest_size=16).hexdigest() for a, b in zip([0, *ends], ends)]
+    store.save(folder, name, {"state": recorded, "head": head, "ends": ends, "blob": blob, "digest": digest,
+                              "tables": tables})
     del blob
-    _known(schema, digest)
+    _known(schema, digest, tables)
     if states is not None:
         states.append(recorded)
     return schema
 
 
-#: id(schema) -> (schema, digest of its pickled bytes), for the models this process read or took back
-_DIGESTS: dict[int, tuple[Schema, str]] = {}
+#: id(schema) -> (schema, digest of its pickled bytes, each table's), for the models this process read or took back
+_DIGESTS: dict[int, tuple[Schema, str, Optional[tuple[str, ...]]]] = {}
 
 
-def _known(schema: Schema, digest) -> None:
+def _known(schema: Schema, digest, tables=None) -> None:
     if isinstance(digest, str):
-        _DIGESTS[id(schema)] = (schema, digest)
+        ok = isinstance(tables, list) and len(tables) == len(schema.tables) and all(isinstance(t, str) for t in tables)
+        _DIGESTS[id(schema)] = (schema, digest, tuple(tables) if ok else None)
 
 
 def known_digest(schema: Schema) -> Optional[str]:
@@ -122,6 +126,13 @@ def known_digest(schema: Schema) -> Optional[str]:
     clean-run record's key then hashes the model's ``repr`` (see :func:`drizzle_doc.perf.cache.render_key`)."""
     known = _DIGESTS.get(id(schema))
     return known[1] if known is not None and known[0] is schema else None
+
+
+def known_table_digests(schema: Schema) -> Optional[tuple[str, ...]]:
+    """For a model this module kept or took back: a digest of each table's pickled bytes (in the
+    order of ``schema.tables``), equal only for equal tables; else None."""
+    known = _DIGESTS.get(id(schema))
+    return known[2] if known is not None and known[0] is schema else None
 
 
 def extract_route(project: Project, plan: Plan = DEFAULT, witness=None) -> tuple[Schema, Route]:

@@ -1,4 +1,4 @@
-"""Table pages on two cores and, for a large schema, made only when read.
+"""Table pages on two cores, kept between runs and, for a large schema, made only when read.
 
 :func:`render_pages` gives the pages :func:`drizzle_doc.docs.render.render_docs` gives, as
 a :class:`Pages` mapping, from the stages of :mod:`drizzle_doc.docs.render`.  From
@@ -6,14 +6,27 @@ a :class:`Pages` mapping, from the stages of :mod:`drizzle_doc.docs.render`.  Fr
 pages while this process makes the rest; from ``plan.lazy_min_tables`` on, nothing holds
 every page at once: this process's table pages are rendered when read and the child's
 cross zlib-compressed, inflated when read.
+
+With ``use_cache`` (a model whose tables :mod:`drizzle_doc.perf.extract` kept, so each has the
+digest of its pickled bytes), a table page is kept with what it was made from and used again
+while all of that is unchanged (:class:`_Memo`): everything every page reads (drizzle-doc's
+code, the project and where the user stands: the entry's name; the templates, every page's
+path, the schema's enums, views and sequences: the memo's *global* key), its own table's
+*facet* (the table, its assumption statuses, its migration history and hand-written objects,
+the relationships that touch it) and the facet of every other table it looked up while it was
+rendered: the page is rendered from a copy of the model whose ``tables_by_key()`` records each
+key asked for (a key that named no table included), and iterating that mapping counts as reading
+every table.  ``tests/test_page_memo.py`` renders every fixture's pages from the recorded tables
+alone and finds them equal, so no lookup escapes the record.
 """
 
 from __future__ import annotations
 
+import hashlib
 import zlib
 from collections import abc
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 if TYPE_CHECKING:
     from drizzle_doc.history.migrations import History
@@ -87,13 +100,145 @@ def _packed_table_pages(job: PageJob, lo: int, hi: int) -> list[tuple[str, bytes
     return [(path, zlib.compress(text.encode("utf-8", "surrogatepass"), 1)) for path, text in table_pages(job, lo, hi)]
 
 
+class Recorder(abc.Mapping):
+    """A schema's ``tables_by_key()`` that records every key asked for (``seen``); iterating it or
+    asking its length sets ``every`` (the page read every table)."""
+
+    def __init__(self, real: dict) -> None:
+        self._real = real
+        self.seen: dict[str, None] = {}
+        self.every = False
+
+    def __getitem__(self, key: str):
+        self.seen[key] = None
+        return self._real[key]
+
+    def get(self, key: str, default=None):
+        self.seen[key] = None
+        return self._real.get(key, default)
+
+    def __contains__(self, key: object) -> bool:
+        self.seen[key] = None  # type: ignore[index]
+        return key in self._real
+
+    def __iter__(self) -> Iterator[str]:
+        self.every = True
+        return iter(self._real)
+
+    def __len__(self) -> int:
+        self.every = True
+        return len(self._real)
+
+
+def recorded_page(job: PageJob, i: int) -> tuple[str, str, Optional[tuple[str, ...]]]:
+    """``(path, page, keys)``: table ``i``'s page as :func:`~drizzle_doc.docs.render.table_pages`
+    makes it, and the keys of the other tables it looked up (None: it read every table)."""
+    from dataclasses import replace
+
+    schema = replace(job.schema)  # a copy of its own: nothing cached for another page answers this one
+    recorder = Recorder(job.schema.tables_by_key())
+    object.__setattr__(schema, "_by_key", recorder)
+    [(path, text)] = table_pages(job._replace(schema=schema), i, i + 1)
+    own = job.schema.tables[i].key
+    return path, text, None if recorder.every else tuple(k for k in recorder.seen if k != own)
+
+
+def _recorded_pages(job: PageJob, indices: list[int]) -> list[tuple[str, str, Optional[tuple[str, ...]]]]:
+    return [recorded_page(job, i) for i in indices]
+
+
+class _Memo:
+    """The kept table pages of one project (see the module docstring)."""
+
+    def __init__(self, job: PageJob, digests: tuple[str, ...]) -> None:
+        from drizzle_doc.docs.render import table_history
+        from drizzle_doc.perf.cache import _templates_fingerprint
+
+        schema, history = job.schema, job.history
+        touching: dict[str, list] = {}
+        for e in job.edges:
+            touching.setdefault(e.child, []).append(e)
+            if e.parent != e.child:
+                touching.setdefault(e.parent, []).append(e)
+        objects_of = getattr(history, "objects_of", None)
+        self.facets: dict[str, str] = {}
+        for t, digest in zip(schema.tables, digests):
+            h = hashlib.blake2b(digest.encode(), digest_size=16)
+            for part in (job.statuses.get(t.key, ()), table_history(history, t),
+                         objects_of(t.key) if callable(objects_of) else (), touching.get(t.key, ())):
+                h.update(b"\0" + repr(part).encode("utf-8", "surrogatepass"))
+            self.facets[t.key] = h.hexdigest()
+        g = hashlib.blake2b(digest_size=16)
+        for part in (_templates_fingerprint(job.templates), sorted(job.paths.items()), schema.dialect,
+                     schema.enums, schema.views, schema.sequences, schema.files, job.project):
+            g.update(b"\0" + repr(part).encode("utf-8", "surrogatepass"))
+        self.key = g.hexdigest()
+        self.every = hashlib.blake2b("".join(self.facets.values()).encode(), digest_size=16).hexdigest()
+
+    def facet(self, keys: Optional[tuple[str, ...]]) -> tuple:
+        """What the other tables ``keys`` (None: every table) were like: absent ones as None."""
+        if keys is None:
+            return ("every", self.every)
+        return tuple(self.facets.get(k) for k in keys)
+
+
+def _memo_pages(job: PageJob, project: Project, plan: Plan) -> Optional[dict[str, str]]:
+    """Every table page, the kept ones used again and the rest rendered (on two cores when many);
+    None when the model's tables have no digests (it was not kept)."""
+    from drizzle_doc.perf import cache, store
+    from drizzle_doc.perf.extract import known_table_digests
+
+    schema = job.schema
+    digests = known_table_digests(schema)
+    if digests is None:
+        return None
+    memo = _Memo(job, digests)
+    folder, name = cache.cache_dir(project), cache.entry_name("pages", project)
+    entry = store.load(folder, name)
+    kept = entry.get("pages") if isinstance(entry, dict) and entry.get("key") == memo.key else None
+    if not isinstance(kept, dict):
+        kept = {}
+    pages: dict[str, tuple] = {}
+    todo: list[int] = []
+    for i, t in enumerate(schema.tables):
+        path = job.paths[t.key]
+        was = kept.get(path)
+        if (isinstance(was, tuple) and len(was) == 5 and was[0] == t.key and was[1] == memo.facets[t.key]
+                and was[3] == memo.facet(was[2])):
+            pages[path] = was
+        else:
+            todo.append(i)
+    order, made = todo, []
+    if len(todo) >= plan.parallel_min_tables and plan.forks():  # half of them on the second core
+        half = len(todo) // 2
+        theirs = Background(_recorded_pages, job, todo[:half])
+        try:
+            order, made = todo[half:] + todo[:half], _recorded_pages(job, todo[half:]) + theirs.result()
+        finally:
+            theirs.close()
+    else:
+        made = _recorded_pages(job, todo)
+    for i, (path, text, keys) in zip(order, made):
+        key = schema.tables[i].key
+        pages[path] = (key, memo.facets[key], keys, memo.facet(keys), text)
+    if todo:
+        store.save(folder, name, {"key": memo.key, "pages": pages})
+    return {path: item[4] for path, item in pages.items()}
+
+
 def render_pages(schema: Schema, project: Project, history: Optional[History] = None, settings: Optional[Settings] = None,
-                 templates: Optional[Path] = None, plan: Plan = DEFAULT) -> Pages:
+                 templates: Optional[Path] = None, plan: Plan = DEFAULT, use_cache: bool = False) -> Pages:
     """The pages :func:`~drizzle_doc.docs.render.render_docs` gives (same arguments), as a
-    :class:`Pages` mapping made as ``plan`` says."""
+    :class:`Pages` mapping made as ``plan`` says; with ``use_cache``, table pages whose inputs are
+    unchanged are taken back (see the module docstring)."""
     job = page_job(schema, project, history, settings, templates)
     n = len(schema.tables)
     lazy = n >= plan.lazy_min_tables
+    if use_cache and not lazy:
+        tables = _memo_pages(job, project, plan)
+        if tables is not None:
+            tables.update(other_pages(job))
+            return Pages(job, {}, None, [], dict(sorted(tables.items())))
     theirs, half = None, 0
     if n >= plan.parallel_min_tables and plan.forks():  # the first half on the second core
         half = n // 2
