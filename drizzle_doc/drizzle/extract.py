@@ -367,6 +367,21 @@ class Extraction:
         return _evaluate(self.ev, self.builder, _unit_exports(self.ev, units, scan, part.star_names), scan,
                          self.in_scope, part)
 
+    def unit_parts(self, units: list[tuple]) -> list["Part"]:
+        """A part per unit of :meth:`units`, each with exactly what evaluating that unit alone would
+        touch and say (``Part.files``, ``Part.diagnostics``: see ``Evaluator.record``), though they
+        share this evaluator's results; ``Part.unframed`` when a diagnostic came through the
+        resolver, whose own caches are not framed."""
+        out = []
+        for unit in units:
+            self.ev.added = False
+            part, frame = self.ev.record(self.evaluate_units, [unit])
+            part.diagnostics = sorted(frame.diags.values(), key=Diagnostic.sort_key)
+            part.files = tuple(frame.files)
+            part.unframed = self.ev.added
+            out.append(part)
+        return out
+
     def evaluate_exports(self, exports: list[tuple[Module, str]], positions: Iterable[int],
                          scan: list[Module]) -> "Part":
         """The part of the exports at ``positions`` of :meth:`index`; tables that the ``scan``
@@ -397,7 +412,7 @@ class Part:
     """
 
     __slots__ = ("tables", "others", "relations", "policies", "exported", "hidden", "star_names", "diagnostics",
-                 "witness")
+                 "witness", "files", "unframed")
 
     def __init__(self) -> None:
         self.tables: list[tuple[int, tuple, Optional[Table]]] = []  # (pos, table id, Table or None: failed)
@@ -409,6 +424,18 @@ class Part:
         self.star_names: list[tuple[Any, str]] = []  # (pos, name) of names an `export *` took: the first wins
         self.diagnostics: list[Diagnostic] = []
         self.witness: Optional[Witness] = None  # what the process that made it read (when recorded)
+        self.files: tuple[str, ...] = ()  # a unit's part (Extraction.unit_parts): the files it touched
+        self.unframed = False
+
+    def at(self, unit: int) -> "Part":
+        """This part of a unit, its items placed at unit ``unit`` of today's order (a kept part of
+        a unit that moved: positions are ``(unit, k)``)."""
+        def moved(items: list) -> list:
+            return [(((unit, *x[0][1:]) if isinstance(x[0], tuple) else x[0]), *x[1:]) for x in items]
+
+        self.tables, self.others, self.relations, self.policies, self.star_names = (
+            moved(self.tables), moved(self.others), moved(self.relations), moved(self.policies), moved(self.star_names))
+        return self
 
 
 def _unit_exports(ev: Evaluator, units: list[tuple], scan: list[Module], star_names: list) -> Iterable[tuple]:

@@ -78,8 +78,12 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
             _known(schema, entry.get("digest"), entry.get("tables"))
             return schema
     started = store.now_ns()
-    witness = Witness()
-    schema = extract_route(project, plan, witness)[0]
+    made = _again(project, plan, entry) if isinstance(entry, dict) else None
+    if made is not None:  # only the units whose files changed were evaluated again
+        schema, witness, units = made
+    else:
+        witness, units = Witness(), []
+        schema = extract_route(project, plan, witness, units)[0]
     pickling.model()
     recorded = store.state(witness, started)
     # a table at a time: one pickle of 10,000 tables keeps a memo of every object (~100 MB)
@@ -102,7 +106,7 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     with memoryview(blob) as view:  # each table's own digest: pages rendered from unchanged tables are kept
         tables = [hashlib.blake2b(view[a:b], digest_size=16).hexdigest() for a, b in zip([0, *ends], ends)]
     store.save(folder, name, {"state": recorded, "head": head, "ends": ends, "blob": blob, "digest": digest,
-                              "tables": tables})
+                              "tables": tables, "units": units or None})
     del blob
     _known(schema, digest, tables)
     if states is not None:
@@ -135,16 +139,103 @@ def known_table_digests(schema: Schema) -> Optional[tuple[str, ...]]:
     return known[2] if known is not None and known[0] is schema else None
 
 
-def extract_route(project: Project, plan: Plan = DEFAULT, witness=None) -> tuple[Schema, Route]:
+def unit_id(unit: tuple) -> tuple:
+    """A unit of :meth:`~drizzle_doc.drizzle.extract.Extraction.units` as it is kept (its files by
+    path, not its place in today's order)."""
+    if unit[0] == "own":
+        return ("own", str(unit[2].path), tuple(unit[3]), unit[4])
+    if unit[0] == "star":
+        return ("star", str(unit[2]), tuple(sorted(unit[3])))
+    return (unit[0], str(unit[2]))
+
+
+def _kept_units(parts: list[Part], units: list[tuple], into: list) -> None:
+    """``into``: what is kept of each unit's part, ``(unit id, files it touched, pickled part)``, or
+    nothing when a part cannot say exactly what it needed (see ``Part.unframed``)."""
+    import pickle
+
+    if len(parts) != len(units) or any(p.unframed for p in parts):
+        return
+    for unit, part in zip(units, parts):
+        witness, part.witness = part.witness, None
+        into.append((unit_id(unit), part.files, pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)))
+        part.witness = witness
+
+
+def _again(project: Project, plan: Plan, entry: dict):
+    """``(model, witness, kept units)`` made from the last run's kept units, those whose files
+    changed evaluated again; None when that cannot be done exactly (nothing kept per unit, or
+    anything but the units' own files changed: a path probed, a folder listed, a tsconfig read)."""
+    import pickle
+
+    from drizzle_doc.perf import store
+    from drizzle_doc.ts.witness import Witness
+
+    kept, old = entry.get("units"), entry.get("state")
+    if not isinstance(kept, list) or not kept or not isinstance(old, dict):
+        return None
+    try:
+        files = old["files"]
+        touched = {f for _, fs, _ in kept for f in fs}
+        rest = {"files": {p: v for p, v in files.items() if p not in touched},
+                "probes": old["probes"], "folders": old["folders"]}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if not store.holds(rest):
+        return None
+    changed = {f for f in touched if f not in files or not store.holds({"files": {f: files[f]}, "probes": {}, "folders": {}})}
+    by_id = {uid: (fs, blob) for uid, fs, blob in kept}
+    witness = Witness()
+    run = Extraction(project, plan.tree_budget, witness)
+    units = run.units()
+    if not units:
+        return None
+    pickling.model()
+    parts: list[Part] = []
+    for unit, _size in units:
+        was = by_id.get(unit_id(unit))
+        if was is not None and not changed.intersection(was[0]):
+            part = pickle.loads(was[1]).at(unit[1])
+            part.witness, part.files = None, was[0]
+            for f in was[0]:
+                witness.files[f] = files[f][0]
+        else:
+            [part] = run.unit_parts([unit])
+        parts.append(part)
+    for p, v in rest["files"].items():
+        witness.files.setdefault(p, v[0])
+    witness.probes.update(rest["probes"])
+    witness.folders.update(rest["folders"])
+    record: list = []
+    _kept_units(parts, [u for u, _ in units], record)
+    return run.finish(parts), witness, record
+
+
+def extract_route(project: Project, plan: Plan = DEFAULT, witness=None,
+                  units: Optional[list] = None) -> tuple[Schema, Route]:
     """:func:`extract`, and the :class:`Route` it took; what it read is recorded in ``witness``
-    (a :class:`~drizzle_doc.ts.witness.Witness`), if given."""
-    return gc_paused(_extract_route, project, plan, witness)
+    (a :class:`~drizzle_doc.ts.witness.Witness`), if given.  With a list ``units``, the schema
+    is evaluated unit by unit where it can be (file by file) and what is kept of each unit's
+    part is added to it (see :func:`_kept_units`)."""
+    return gc_paused(_extract_route, project, plan, witness, units)
 
 
-def _extract_route(project: Project, plan: Plan, witness=None) -> tuple[Schema, Route]:
+def _extract_route(project: Project, plan: Plan, witness=None, kept: Optional[list] = None) -> tuple[Schema, Route]:
     run = Extraction(project, plan.tree_budget, witness)
     units = run.units()
     total = sum(n for _, n in units) if units is not None else 0
+    if kept is not None and units:  # a part per unit, each with what it touched, to be kept
+        listed = [u for u, _ in units]
+        if total >= plan.parallel_min_bytes and len(units) > 1 and plan.forks():
+            isolate = total >= plan.isolate_min_bytes
+            first, second = _cut(units, plan.cut_at)
+            shares, crossed = _in_two((run.unit_parts, first), (run.unit_parts, second), isolate)
+            parts = shares[0] + shares[1]
+            route = Route("units", (len(first), len(second)), isolate, crossed)
+        else:
+            parts, route = run.unit_parts(listed), Route("units", (len(units),))
+        _kept_units(parts, listed, kept)
+        return run.finish(parts), route
     if total > plan.units_min_bytes:  # file by file: each file is parsed when its turn comes
         if total >= plan.parallel_min_bytes and len(units) > 1 and plan.forks():
             isolate = total >= plan.isolate_min_bytes

@@ -53,6 +53,17 @@ def _branch_statements(branch) -> list:
     return list(branch.named_children) if branch.type == "statement_block" else [branch]
 
 
+class Frame:
+    """What one evaluation looked at and said: the files of the modules it touched and its
+    diagnostics, those of every result it took from a cache included (see :meth:`Evaluator.record`)."""
+
+    __slots__ = ("files", "diags")
+
+    def __init__(self) -> None:
+        self.files: dict[str, None] = {}
+        self.diags: dict[tuple, Diagnostic] = {}
+
+
 class Evaluator:
     """Evaluates expressions across the files of one project; collects diagnostics."""
 
@@ -78,6 +89,48 @@ class Evaluator:
         self._live_bytes = 0
         self._last: Optional[Module] = None
         self._forks = 0  # run-time conditions being followed both ways now (see _fork)
+        # a diagnostic from elsewhere (the resolver's) came during a recorded evaluation: the resolver's
+        # own caches keep no frames, so another evaluation may have needed it without saying it
+        self.added = False
+        # While :meth:`record` runs, the frames of the evaluations in progress (innermost last); each
+        # cached result keeps the frame it was made in, given again to whoever takes it from the cache.
+        self.frames: list[Frame] = []
+        self._load_frames: dict[Path, Frame] = {}
+
+    # -- what an evaluation looked at ----------------------------------------------------
+    def record(self, fn, *args):
+        """``(fn(*args), frame)``: the files of every module the call touched and every diagnostic
+        it raised, exactly as a fresh evaluator would have (results taken from this evaluator's
+        caches count with what making them touched and said)."""
+        frame = Frame()
+        outer, self.frames = self.frames, [frame]
+        try:
+            return fn(*args), frame
+        finally:
+            self.frames = outer
+
+    def begin(self, path: Optional[Path] = None) -> Optional[Frame]:
+        """A frame for a result about to be made and cached (None when nothing is recorded)."""
+        if not self.frames:
+            return None
+        frame = Frame()
+        if path is not None:
+            frame.files[str(path)] = None
+        self.frames.append(frame)
+        return frame
+
+    def end(self, frame: Optional[Frame]) -> None:
+        """The result ``frame`` was opened for is made: what it recorded counts for the caller too."""
+        if frame is not None:
+            self.frames.pop()
+            self.taken(frame)
+
+    def taken(self, frame: Optional[Frame]) -> None:
+        """A result made under ``frame`` was taken from a cache."""
+        if frame is not None and self.frames:
+            top = self.frames[-1]
+            top.files.update(frame.files)
+            top.diags.update(frame.diags)
 
     def keep_tree(self, module: Module) -> None:
         """Note that ``module``'s tree is in use; release the least recently used past the budget."""
@@ -109,10 +162,16 @@ class Evaluator:
                 site.column if site else None,
                 code,
             )
+        if self.frames:
+            self.frames[-1].diags[key] = self._diags[key]
 
     def add(self, d: Diagnostic) -> None:
         """A diagnostic made elsewhere (the tsconfig's, say)."""
-        self._diags.setdefault((d.file, d.line, d.message), d)
+        key = (d.file, d.line, d.message)
+        self._diags.setdefault(key, d)
+        if self.frames:
+            self.added = True
+            self.frames[-1].diags[key] = self._diags[key]
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -136,8 +195,25 @@ class Evaluator:
     def load(self, path: Path) -> Optional[Module]:
         path = Path(path)
         if path in self.modules:
+            if self.frames:
+                self.taken(self._load_frames.get(path) or self._touched(path))
             return self.modules[path]
         self.modules[path] = None  # guards against re-entry while loading
+        frame = self.begin(path)
+        try:
+            return self._load(path)
+        finally:
+            if frame is not None:
+                self._load_frames[path] = frame
+                self.end(frame)
+
+    @staticmethod
+    def _touched(path: Path) -> Frame:
+        frame = Frame()
+        frame.files[str(path)] = None
+        return frame
+
+    def _load(self, path: Path) -> Optional[Module]:
         rel = self.rel(path)
         try:
             big = too_large(path, self.max_file_bytes)
@@ -181,8 +257,16 @@ class Evaluator:
         if spec in self.natives:
             return self.natives[spec]
         if spec in module.resolved:
+            if self.frames:
+                self.taken(module.frames.get("\0resolve:" + spec))
             return module.resolved[spec]
-        target = self._resolve_module(module, spec, site)
+        frame = self.begin()
+        try:
+            target = self._resolve_module(module, spec, module.spec_sites.get(spec, site))
+        finally:
+            if frame is not None:
+                module.frames["\0resolve:" + spec] = frame
+                self.end(frame)
         module.resolved[spec] = target
         return target
 

@@ -69,9 +69,13 @@ class Module:
         self.type_stars: list[tuple[str, Site]] = []  # `export type * from "x"`: its names are types
         self.docs: dict[str, tuple[Any, Site]] = {}  # name -> (Doc, or the ref of the node it is read above, site)
         self.cache: dict[str, Any] = {}
+        self.frames: dict[str, Any] = {}  # cache key -> the Frame its result was made in (see Evaluator.record)
         self.in_progress: set[str] = set()
         self.env = Env(self)
         self.resolved: dict[str, Any] = {}  # module specifier -> Module / Namespace / Unknown
+        # module specifier -> where it is first written here: what resolving it says is said there,
+        # whichever import of it is evaluated first (the same in any order of evaluation)
+        self.spec_sites: dict[str, LazySite] = {}
         self._export_names: Optional[list[str]] = None
         self._star_map: Optional[dict[str, "Module"]] = None  # name -> module it is re-exported from
         self._listing = False
@@ -246,6 +250,7 @@ class Module:
 
     def _index_import(self, stmt, source_node) -> None:
         spec = unescape_js(self.text(source_node)[1:-1])
+        self.spec_sites.setdefault(spec, LazySite(self, source_node))
         clause = next((c for c in stmt.named_children if c.type == "import_clause"), None)
         if clause is None:
             return
@@ -275,6 +280,7 @@ class Module:
 
     def _index_reexport(self, stmt, source_node) -> None:
         spec = unescape_js(self.text(source_node)[1:-1])
+        self.spec_sites.setdefault(spec, LazySite(self, source_node))
         all_types = _has_type_keyword(stmt)  # export type { X } from "./y"
         clause = next((c for c in stmt.named_children if c.type == "export_clause"), None)
         if clause is None:
@@ -348,20 +354,27 @@ class Module:
 
     # -- evaluation ----------------------------------------------------------------
     def lookup(self, name: str, site: Site) -> Any:
+        ev = self.ev
         if name in self.cache:
+            if ev.frames:
+                ev.taken(self.frames.get(name))
             return self.cache[name]
         binding = self.bindings.get(name)
         if binding is None:
-            return self.ev.global_value(name, site)
+            return ev.global_value(name, site)
         if name in self.in_progress:
             return Unknown(f"`{name}` refers to itself while being defined (a cycle)", site)
         self.in_progress.add(name)
+        frame = ev.begin(self.path)
         try:
             value = self._evaluate_binding(name, binding)
         except RecursionError:  # a chain of thousands of constants
             value = Unknown(f"`{name}` is defined through a chain nested too deeply to read", site)
         finally:
             self.in_progress.discard(name)
+            if frame is not None:
+                self.frames[name] = frame
+                ev.end(frame)
         self.cache[name] = value
         return value
 
@@ -412,9 +425,17 @@ class Module:
             if kind == "node":
                 cache_key = "\0export:" + name
                 if cache_key not in self.cache:
-                    value = self.ev.eval(self.node(entry[1]), self.env)
-                    self.ev.named(value, name, self)  # `export default pgTable(...)`: variable "default"
+                    frame = self.ev.begin(self.path)
+                    try:
+                        value = self.ev.eval(self.node(entry[1]), self.env)
+                        self.ev.named(value, name, self)  # `export default pgTable(...)`: variable "default"
+                    finally:
+                        if frame is not None:
+                            self.frames[cache_key] = frame
+                            self.ev.end(frame)
                     self.cache[cache_key] = value
+                elif self.ev.frames:
+                    self.ev.taken(self.frames.get(cache_key))
                 return self.cache[cache_key]
             if kind == "from":
                 _, spec, imported, site = entry
@@ -538,10 +559,13 @@ class Module:
     def export_names(self) -> list[str]:
         """Every name this module exports (``export *`` followed), in source order; computed once."""
         if self._export_names is not None:
+            if self.ev.frames:
+                self.ev.taken(self.frames.get("\0names"))
             return self._export_names
         if self._listing:  # a cycle of barrels: the outer call completes the list
             return [n for n in self.exports if n != "default"]
         self._listing = True
+        frame = self.ev.begin(self.path)
         try:
             names = self.own_export_names()
             own = set(names)
@@ -560,6 +584,9 @@ class Module:
                                    "what it exports is not listed", "unfollowed-export")
         finally:
             self._listing = False
+            if frame is not None:
+                self.frames["\0names"] = frame
+                self.ev.end(frame)
         self._export_names = names
         self._star_map = star_map
         return names
