@@ -109,3 +109,41 @@ def test_pages_are_not_kept_without_the_cache(tmp_path, monkeypatch):
     made = _rendered(monkeypatch)
     assert run_cli_at(root, "generate", "--no-cache").exit_code == 0
     assert made == [] and not list((tmp_path / "cache").glob("pages-*"))
+
+
+def _age(folder: Path, seconds: int = 3600) -> None:
+    import os
+    import time
+
+    for p in folder.rglob("*"):
+        if p.is_file():
+            t = time.time() - seconds
+            os.utime(p, (t, t))
+
+
+def test_current_pages_are_not_read_and_a_changed_one_is(tmp_path, monkeypatch):
+    from drizzle_doc.docs import write
+
+    monkeypatch.setenv("DRIZZLE_DOC_CACHE_DIR", str(tmp_path / "cache"))
+    root = write_files(tmp_path / "app", FILES)
+    out = root / "docs/data/schemas"
+    assert run_cli_at(root, "generate").exit_code == 0
+    _age(out)
+    (root / "src/models/c.ts").write_text(FILES["src/models/c.ts"].replace("Cees.", "Cees, once."))
+    assert run_cli_at(root, "generate").exit_code == 0  # reads every page, keeps their state
+    read: list[str] = []
+    real = write._read
+    monkeypatch.setattr(write, "_read", lambda path: (read.append(path.name), real(path))[1])
+    (root / "src/models/c.ts").write_text(FILES["src/models/c.ts"].replace("Cees.", "Cees, twice."))
+    assert run_cli_at(root, "generate").exit_code == 0
+    assert sorted(read) == ["README.md", "cees.md"]  # the page of the edited table and the index
+
+    read.clear()  # a hand edit to an old page: its size tells, and generate puts the page back
+    page = out / "ayes.md"
+    page.write_text(page.read_text().replace("Ayes.", "Ayes!!"))
+    r = run_cli_at(root, "check")
+    assert r.exit_code == 1 and "ayes.md" in r.output
+    assert "ayes.md" in read
+    assert run_cli_at(root, "generate").exit_code == 0
+    kept = _docs(root)
+    assert run_cli_at(root, "generate", "--no-cache").exit_code == 0 and _docs(root) == kept

@@ -201,7 +201,15 @@ def check_project(project: Project, schema: Schema, settings: Optional[Settings]
             return findings + run_rules(schema, settings) + coverage_findings(coverage(schema), settings)
     pages = render_project(project, schema, templates, history=history, lazy=True, use_cache=use_cache)
     manual, manual_diags = manual_pages(project, schema)
-    files, diags = plan_docs(out, pages, display_out=project.out, manual=manual)
+    docs = None
+    if use_cache and getattr(pages, "whole", False):  # every page made already (not rendered when read)
+        from drizzle_doc.perf.docstate import DocsState
+
+        docs = DocsState(project, out)
+    files, diags = plan_docs(out, pages, display_out=project.out, manual=manual,
+                             known=docs.known if docs is not None else None)
+    if docs is not None:
+        docs.record(files, pages, written=False)
     shown_out = project.out.rstrip("/") + "/"  # findings' files: relative to the root, as all here
     said_out = project.shown(project.out).rstrip("/") + "/"  # messages: from where the user stands
     fix = f"run `{generate_cmd}`"

@@ -171,8 +171,15 @@ def _generate_one(project, schema, out, handle, cache, templates, prune, use_cac
     def progress(files):
         return _bar(files) if big else files
 
+    docs = None
+    if use_cache and getattr(pages, "whole", False):  # every page made already (not rendered when read)
+        from drizzle_doc.perf.docstate import DocsState
+
+        docs = DocsState(project, out)
     summary = write_docs(out, pages, prune=prune, display_out=project.shown(project.out), progress=progress,
-                         manual=manual)
+                         manual=manual, known=docs.known if docs is not None else None)
+    if docs is not None:
+        docs.record(summary.files, pages)
     if key and not (summary.diagnostics or summary.skipped or summary.orphaned or warned):
         cache.store(project, out, key, summary.written + summary.unchanged)
     return summary

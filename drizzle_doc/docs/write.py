@@ -25,6 +25,10 @@ from drizzle_doc.model import ERROR, WARNING, Diagnostic
 from drizzle_doc.project.contain import pid_alive, real
 from drizzle_doc.docs.pages import DAMAGED, MARKER_RE, UNMANAGED, is_generated_page, merge_page
 
+#: ``known(rel, path, text)``: whether the page ``rel`` (file ``path``, rendered ``text``) is current
+#: without reading its file (see :mod:`drizzle_doc.perf.docstate`)
+Known = Callable[[str, Path, str], bool]
+
 
 class WriteError(DrizzleDocError):
     """The docs folder cannot be written (read-only, a file where a folder should be, ...)."""
@@ -148,34 +152,38 @@ def diagnostic_text(d: Diagnostic) -> str:
 
 
 def plan_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False,
-              display_out: str = "", manual: frozenset = frozenset()
+              display_out: str = "", manual: frozenset = frozenset(), known: Optional[Known] = None
               ) -> tuple[tuple[PlannedFile, ...], tuple[Diagnostic, ...]]:
     """What writing ``pages`` into ``out`` would do, file by file, plus diagnostics.
 
     An unchanged file's texts are not kept (``old`` and ``new`` are None): only what changes
     is held, not every page of a large schema twice.  Pages in ``manual`` (paths the
-    project opted out, ``[pages] manual``) are left out entirely.
+    project opted out, ``[pages] manual``) are left out entirely.  ``known(rel, path, text)``,
+    when given, says a page is current without its file being read (see
+    :mod:`drizzle_doc.perf.docstate`).
     """
     diags: list[Diagnostic] = []
     files = [f if f.status != UNCHANGED else PlannedFile(f.path, UNCHANGED, None, None)
              for f in _planned(Path(out), pages, prune=prune, display_out=display_out, diags=diags,
-                               manual=manual)]
+                               manual=manual, known=known)]
     return tuple(sorted(files, key=lambda f: f.path)), tuple(diags)
 
 
 def _planned(out: Path, pages: Mapping[str, str], *, prune: bool, display_out: str,
-             diags: list[Diagnostic], manual: frozenset = frozenset()) -> Iterator[PlannedFile]:
+             diags: list[Diagnostic], manual: frozenset = frozenset(), known: Optional[Known] = None) -> Iterator[PlannedFile]:
     """Each file's plan, one at a time, in the order ``pages`` gives them (then the orphans);
     ``diags`` gets the diagnostics, in path order once the pages are done."""
     try:
-        yield from _plan_files(out, pages, prune=prune, display_out=display_out, diags=diags, manual=manual)
+        yield from _plan_files(out, pages, prune=prune, display_out=display_out, diags=diags, manual=manual,
+                               known=known)
     except OSError as exc:  # a folder named like a page, a name too long, no permission, ...
         where = f"{display_out or out}" + (f" ({exc.filename})" if getattr(exc, "filename", None) else "")
         raise WriteError(f"cannot read the docs folder {where}: {exc.strerror or exc}") from exc
 
 
 def _plan_files(out: Path, pages: Mapping[str, str], *, prune: bool, display_out: str,
-                diags: list[Diagnostic], manual: frozenset = frozenset()) -> Iterator[PlannedFile]:
+                diags: list[Diagnostic], manual: frozenset = frozenset(), known: Optional[Known] = None
+                ) -> Iterator[PlannedFile]:
     shown = (display_out.rstrip("/") + "/") if display_out else ""
     page_diags: list[Diagnostic] = []
     linked = _Linked(out)
@@ -187,6 +195,9 @@ def _plan_files(out: Path, pages: Mapping[str, str], *, prune: bool, display_out
             yield PlannedFile(rel, SKIPPED, None, None)
             page_diags.append(Diagnostic(ERROR, shown + rel, None, "page is a symbolic link", code="page-symlink",
                                          fix="Replace it with a regular file."))
+            continue
+        if known is not None and known(rel, path, pages[rel]):
+            yield PlannedFile(rel, UNCHANGED, None, None)
             continue
         old = _read(path)
         if old == "\x00binary":
@@ -412,20 +423,20 @@ class _SafePaths:
 
 def write_docs(out: Path, pages: Mapping[str, str], *, prune: bool = False, display_out: str = "",
                progress: Optional[Callable[[Iterable], Iterable]] = None,
-               manual: frozenset = frozenset()) -> WriteSummary:
+               manual: frozenset = frozenset(), known: Optional[Known] = None) -> WriteSummary:
     """Merge ``pages`` into the files under ``out`` and write the ones that changed.
 
     ``progress`` wraps the iteration over files (a progress bar); ``display_out``
     is how the out dir is named in diagnostics (relative to the project root).
     Each page is merged and staged as a temp file in turn, so its text is not held
     past that (the summary's files carry paths and statuses, no texts); nothing is
-    renamed into place before every page is staged.
+    renamed into place before every page is staged.  ``known``: as :func:`plan_docs`.
     """
     out = Path(out)
     diags: list[Diagnostic] = []
     files: list[PlannedFile] = []
     counts = {WRITTEN: 0, UNCHANGED: 0, ORPHANED: 0, PRUNED: 0, SKIPPED: 0}
-    planned = _planned(out, pages, prune=prune, display_out=display_out, diags=diags, manual=manual)
+    planned = _planned(out, pages, prune=prune, display_out=display_out, diags=diags, manual=manual, known=known)
     todo = progress(_Sized(planned, len(pages))) if progress else planned
     safe = _SafePaths(out)
     batch = _Batch()

@@ -98,14 +98,15 @@ _DRIFT_NAMED = {"index": ("index", "index"), "foreign_key": ("foreign key", "con
 
 
 def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[Enum, ...],
-                 unchanged: Collection[str] = (), naming=None) -> tuple[Drift, ...]:
+                 unchanged: Collection[str] = (), naming=None, compared=None) -> tuple[Drift, ...]:
     """:func:`compute_drift` against the migrated tables by key; tables in ``unchanged`` are known
     to match their model (equal :func:`drift_fingerprint`) and are not compared again.  The
     comparing is :func:`drizzle_doc.model.compare.compare_tables`'s, migrations on the left;
     ``naming`` (the project's ``KitNaming``) says which names drizzle-kit keeps from the migrations,
     and what earlier releases of its generation wrote their own way (``releases``): where the
     migrations spell a difference as such a release did, the project's kit was that release and
-    the difference is one thing spelled twice, never drift."""
+    the difference is one thing spelled twice, never drift.  ``compared(migrated, table)``, when
+    given, answers what :func:`~drizzle_doc.model.compare.compare_tables` would (a kept answer)."""
     out: list[Drift] = []
     mt = {t.key: t for t in model.tables}
     spelling = dialect_for(model.dialect)
@@ -125,7 +126,7 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
             continue
         d = dt[key]
         worded: set[tuple[str, str]] = set()
-        diffs = compare.compare_tables(d, t, spelling)
+        diffs = compared(d, t) if compared is not None else compare.compare_tables(d, t, spelling)
         if naming is not None and naming.preserved_names:
             diffs = _keep_migrated_names(diffs, naming, t, spelling)
         if naming is not None and naming.releases:  # what the project's own kit release wrote so

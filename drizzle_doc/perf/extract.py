@@ -149,17 +149,22 @@ def unit_id(unit: tuple) -> tuple:
     return (unit[0], str(unit[2]))
 
 
-def _kept_units(parts: list[Part], units: list[tuple], into: list) -> None:
-    """``into``: what is kept of each unit's part, ``(unit id, files it touched, pickled part)``, or
-    nothing when a part cannot say exactly what it needed (see ``Part.unframed``)."""
+def _kept_units(parts: list[Part], units: list[tuple], into: list, pickled: Optional[dict] = None) -> None:
+    """``into``: what is kept of each unit's part, ``(unit id, files it touched, pickled part, the
+    unit's place in the order it was made in)``, or
+    nothing when a part cannot say exactly what it needed (see ``Part.unframed``).  ``pickled``:
+    ``{id(part): bytes}`` of parts taken back as they were kept (not pickled again)."""
     import pickle
 
     if len(parts) != len(units) or any(p.unframed for p in parts):
         return
     for unit, part in zip(units, parts):
-        witness, part.witness = part.witness, None
-        into.append((unit_id(unit), part.files, pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)))
-        part.witness = witness
+        data = (pickled or {}).get(id(part))
+        if data is None:
+            witness, part.witness = part.witness, None
+            data = pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+            part.witness = witness
+        into.append((unit_id(unit), part.files, data, unit[1]))
 
 
 def _again(project: Project, plan: Plan, entry: dict):
@@ -176,15 +181,15 @@ def _again(project: Project, plan: Plan, entry: dict):
         return None
     try:
         files = old["files"]
-        touched = {f for _, fs, _ in kept for f in fs}
+        touched = {f for _, fs, _, _ in kept for f in fs}
         rest = {"files": {p: v for p, v in files.items() if p not in touched},
                 "probes": old["probes"], "folders": old["folders"]}
-    except (KeyError, TypeError, ValueError, AttributeError):
+        by_id = {uid: (fs, blob, at) for uid, fs, blob, at in kept}
+    except (KeyError, TypeError, ValueError, AttributeError):  # (an entry of another layout: a miss)
         return None
     if not store.holds(rest):
         return None
     changed = {f for f in touched if f not in files or not store.holds({"files": {f: files[f]}, "probes": {}, "folders": {}})}
-    by_id = {uid: (fs, blob) for uid, fs, blob in kept}
     witness = Witness()
     run = Extraction(project, plan.tree_budget, witness)
     units = run.units()
@@ -192,10 +197,15 @@ def _again(project: Project, plan: Plan, entry: dict):
         return None
     pickling.model()
     parts: list[Part] = []
+    pickled: dict[int, bytes] = {}
     for unit, _size in units:
         was = by_id.get(unit_id(unit))
         if was is not None and not changed.intersection(was[0]):
-            part = pickle.loads(was[1]).at(unit[1])
+            part = pickle.loads(was[1])
+            if was[2] == unit[1]:
+                pickled[id(part)] = was[1]  # at the same place: kept as it was
+            else:
+                part = part.at(unit[1])
             part.witness, part.files = None, was[0]
             for f in was[0]:
                 witness.files[f] = files[f][0]
@@ -207,7 +217,7 @@ def _again(project: Project, plan: Plan, entry: dict):
     witness.probes.update(rest["probes"])
     witness.folders.update(rest["folders"])
     record: list = []
-    _kept_units(parts, [u for u, _ in units], record)
+    _kept_units(parts, [u for u, _ in units], record, pickled)
     return run.finish(parts), witness, record
 
 

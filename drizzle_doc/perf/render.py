@@ -60,6 +60,11 @@ class Pages(abc.Mapping):
         self._others = others  # index, diagrams, groups (and every table page of a small schema): made at once
         self._len = len(mine) + len(their_paths) + len(others)
 
+    @property
+    def whole(self) -> bool:
+        """Every page is made and held (a small schema): reading one costs nothing."""
+        return not self._mine and self._theirs is None and not self._their_paths
+
     def _their_pages(self) -> dict[str, Any]:
         if self._packed is None:
             job, self._theirs = self._theirs, None
