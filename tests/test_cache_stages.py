@@ -419,3 +419,32 @@ def test_a_file_only_seen_is_judged_by_size_and_mtime(tmp_path):
     assert store.holds(recorded)  # size and mtime as recorded: trusted (git's rule too)
     racy = store.state(w, st_.st_mtime_ns)  # written as the run began: never trusted, never hashed
     assert not store.holds(racy)
+
+
+def test_edits_answered_from_kept_units_are_never_observable(tmp_path, monkeypatch):
+    """Every kind of change to the models' own files, one after another, each answered by
+    evaluating again only the units that touched a changed file (``_again``), each equal to
+    ``--no-cache``."""
+    from drizzle_doc.perf import extract as perf_extract
+
+    answered = []
+    real = perf_extract._again
+
+    def again(*args):
+        made = real(*args)
+        answered.append(made is not None)
+        return made
+
+    monkeypatch.setattr(perf_extract, "_again", again)
+    monkeypatch.setenv("DRIZZLE_DOC_CACHE_DIR", str(tmp_path / "cache"))
+    a, b = make(tmp_path / "a"), make(tmp_path / "b")
+    both(a, b, ("generate",))
+    edits = [edit_model, helper_says_more, model_unresolved, same_size_edit, model_leaves_helper, edit_model,
+             helper_says_more, model_unresolved, touch, edit_model]
+    for i, change in enumerate(edits):
+        change(a, i)
+        change(b, i)
+        for args in (("generate",), ("check", "--format", "json"), ("inspect",)):
+            both(a, b, args)
+        assert tree(a) == tree(b), change.__name__
+    assert sum(answered) >= 6, answered

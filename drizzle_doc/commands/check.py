@@ -201,11 +201,9 @@ def check_project(project: Project, schema: Schema, settings: Optional[Settings]
             return findings + run_rules(schema, settings) + coverage_findings(coverage(schema), settings)
     pages = render_project(project, schema, templates, history=history, lazy=True, use_cache=use_cache)
     manual, manual_diags = manual_pages(project, schema)
-    docs = None
-    if use_cache and getattr(pages, "whole", False):  # every page made already (not rendered when read)
-        from drizzle_doc.perf.docstate import DocsState
+    from drizzle_doc.perf.docstate import for_run
 
-        docs = DocsState(project, out)
+    docs = for_run(project, out, schema, pages, use_cache)
     files, diags = plan_docs(out, pages, display_out=project.out, manual=manual,
                              known=docs.known if docs is not None else None)
     if docs is not None:

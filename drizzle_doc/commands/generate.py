@@ -171,11 +171,9 @@ def _generate_one(project, schema, out, handle, cache, templates, prune, use_cac
     def progress(files):
         return _bar(files) if big else files
 
-    docs = None
-    if use_cache and getattr(pages, "whole", False):  # every page made already (not rendered when read)
-        from drizzle_doc.perf.docstate import DocsState
+    from drizzle_doc.perf.docstate import for_run
 
-        docs = DocsState(project, out)
+    docs = for_run(project, out, schema, pages, use_cache)
     summary = write_docs(out, pages, prune=prune, display_out=project.shown(project.out), progress=progress,
                          manual=manual, known=docs.known if docs is not None else None)
     if docs is not None:

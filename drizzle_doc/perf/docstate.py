@@ -33,6 +33,17 @@ def _stat(path: Path) -> Optional[tuple[int, int, int]]:
     return (st.st_size, st.st_mtime_ns, st.st_ino) if stat_mod.S_ISREG(st.st_mode) else None
 
 
+def for_run(project: Project, out: Path, schema, pages, use_cache: bool) -> "Optional[DocsState]":
+    """The record of ``out`` for this run, or None: with the cache, pages made whole (not rendered
+    when read) and a project run before (:func:`drizzle_doc.perf.extract.known_table_digests`: a
+    first run, a fresh clone in CI, would only pay for the record)."""
+    from drizzle_doc.perf.extract import known_table_digests
+
+    if not use_cache or not getattr(pages, "whole", False) or known_table_digests(schema) is None:
+        return None
+    return DocsState(project, out)
+
+
 class DocsState:
     """The record of one docs folder: ``known(rel, path, text)`` says whether a page is current
     without reading it; ``record(files, pages)`` keeps what this run found."""

@@ -78,12 +78,16 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
             _known(schema, entry.get("digest"), entry.get("tables"))
             return schema
     started = store.now_ns()
-    made = _again(project, plan, entry) if isinstance(entry, dict) else None
+    # What lets an edit be answered from what is kept (a part per unit, and through the tables'
+    # digests the pages and drift comparisons of perf.render and perf.history) is recorded from a
+    # project's second run on: a first run (a fresh clone in CI) would only pay for it.
+    warm = isinstance(entry, dict)
+    made = _again(project, plan, entry) if warm else None
     if made is not None:  # only the units whose files changed were evaluated again
         schema, witness, units = made
     else:
         witness, units = Witness(), []
-        schema = extract_route(project, plan, witness, units)[0]
+        schema = extract_route(project, plan, witness, units if warm else None)[0]
     pickling.model()
     recorded = store.state(witness, started)
     # a table at a time: one pickle of 10,000 tables keeps a memo of every object (~100 MB)
@@ -108,7 +112,7 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     store.save(folder, name, {"state": recorded, "head": head, "ends": ends, "blob": blob, "digest": digest,
                               "tables": tables, "units": units or None})
     del blob
-    _known(schema, digest, tables)
+    _known(schema, digest, tables if warm else None)
     if states is not None:
         states.append(recorded)
     return schema
@@ -133,8 +137,8 @@ def known_digest(schema: Schema) -> Optional[str]:
 
 
 def known_table_digests(schema: Schema) -> Optional[tuple[str, ...]]:
-    """For a model this module kept or took back: a digest of each table's pickled bytes (in the
-    order of ``schema.tables``), equal only for equal tables; else None."""
+    """For a model this module kept or took back, of a project run before: a digest of each table's
+    pickled bytes (in the order of ``schema.tables``), equal only for equal tables; else None."""
     known = _DIGESTS.get(id(schema))
     return known[2] if known is not None and known[0] is schema else None
 
