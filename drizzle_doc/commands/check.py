@@ -33,7 +33,6 @@ checked (one line in the text report, ``coverage`` in the JSON).
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -67,6 +66,8 @@ def _from_diag(d: Diagnostic, rule: str, fix: str = "") -> Optional[Diagnostic]:
 
 def section_diff(path: str, old: str, new: str, offset_old: int, offset_new: int) -> str:
     """Unified diff of one section body, its line numbers those of the page."""
+    import difflib
+
     lines = list(difflib.unified_diff(old.splitlines(), new.splitlines(),
                                       f"a/{path}", f"b/{path}", n=2, lineterm=""))
 
@@ -125,6 +126,8 @@ def _stale_findings(shown: str, old: str, new: str, fix: str, table: Optional[st
         out.append(finding("page-stale", ERROR, shown, max(first, 1),
                            f"generated section `{s.name}` is out of date with the models", fix, table, diff))
     if not out:  # differs outside the sections we can pair (should not happen): one finding, whole diff
+        import difflib
+
         diff = "\n".join(difflib.unified_diff(old.splitlines(), new.splitlines(), f"a/{shown}", f"b/{shown}",
                                               lineterm="")) + "\n"
         out.append(finding("page-stale", ERROR, shown, 1, "page is out of date with the models", fix, table, diff))
