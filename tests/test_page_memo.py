@@ -42,6 +42,9 @@ def test_a_page_reads_no_table_it_did_not_look_up(fixture):
             at = [x.key for x in alone.tables].index(t.key)
             assert table_pages(job._replace(schema=alone), at, at + 1)[0] == (path, text), \
                 f"{fixture.name}: the page of {t.key} reads a table it did not look up"
+            shapes = replace(schema, tables=tuple(x if x is t else perf_render.without_docs(x) for x in schema.tables))
+            assert table_pages(job._replace(schema=shapes), i, i + 1)[0] == (path, text), \
+                f"{fixture.name}: the page of {t.key} reads another table's JSDoc or lines"
             checked += 1
     if any(project for project in load_projects(fixture)):
         assert checked or not any(extract(p).tables for p in load_projects(fixture))
@@ -94,6 +97,11 @@ def test_an_edit_renders_only_the_pages_that_read_what_changed(tmp_path, monkeyp
     (root / "src/models/c.ts").write_text(FILES["src/models/c.ts"].replace("Cees.", "Cees, edited again."))
     assert run_cli_at(root, "generate").exit_code == 0
     assert made == ["cees"]
+
+    made.clear()  # the JSDoc of a referenced table: no other page reads another table's JSDoc
+    (root / "src/models/b.ts").write_text(FILES["src/models/b.ts"].replace("Bees.", "Bees, described."))
+    assert run_cli_at(root, "generate").exit_code == 0
+    assert made == ["bees"]
 
     made.clear()  # a column of a referenced table: its page and the page whose sample row points at it
     (root / "src/models/b.ts").write_text(FILES["src/models/b.ts"].replace('text("name")', 'text("name").notNull()'))

@@ -105,8 +105,10 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
     ``naming`` (the project's ``KitNaming``) says which names drizzle-kit keeps from the migrations,
     and what earlier releases of its generation wrote their own way (``releases``): where the
     migrations spell a difference as such a release did, the project's kit was that release and
-    the difference is one thing spelled twice, never drift.  ``compared(migrated, table)``, when
-    given, answers what :func:`~drizzle_doc.model.compare.compare_tables` would (a kept answer)."""
+    the difference is one thing spelled twice, never drift.  ``compared``, when given, keeps
+    :func:`~drizzle_doc.model.compare.compare_tables`'s answers: ``compared.kept(table)`` is a kept
+    answer (or None), ``compared.made(table, diffs)`` is told each one made now; a migrated table
+    is only read when its comparison is made or a difference is worded."""
     out: list[Drift] = []
     mt = {t.key: t for t in model.tables}
     spelling = dialect_for(model.dialect)
@@ -124,9 +126,15 @@ def drift_by_key(model: Schema, dt: Mapping[str, Table], migrated_enums: tuple[E
             continue
         if key in unchanged:
             continue
+        diffs = compared.kept(t) if compared is not None else None
+        if diffs is None:
+            diffs = compare.compare_tables(dt[key], t, spelling)
+            if compared is not None:
+                compared.made(t, diffs)
+        if not diffs:
+            continue
         d = dt[key]
         worded: set[tuple[str, str]] = set()
-        diffs = compared(d, t) if compared is not None else compare.compare_tables(d, t, spelling)
         if naming is not None and naming.preserved_names:
             diffs = _keep_migrated_names(diffs, naming, t, spelling)
         if naming is not None and naming.releases:  # what the project's own kit release wrote so

@@ -90,11 +90,21 @@ class HistoryHandle:
             drift = compute_drift(schema, self._latest, project)
         else:
             model = schema.tables_by_key()
-            unchanged = {key for key, fp, _ in self._packed if key in model and drift_fingerprint(model[key]) == fp}
-            migrated = _PackedTables((key, data) for key, _, data in self._packed)
             kept = _Compared.load(project, schema, self.digest)
-            drift = drift_by_key(schema, migrated, self._latest.enums, unchanged, kit_naming(project),
-                                 compared=kept.compare if kept is not None else None)
+            unchanged = set()
+            for key, fp, _ in self._packed:
+                t = model.get(key)
+                if t is None:
+                    continue
+                answer = kept.kept(t) if kept is not None else None
+                if answer is None and drift_fingerprint(t) == fp:  # known to match: no comparison
+                    answer = []
+                    if kept is not None:
+                        kept.made(t, answer)
+                if answer is not None and not answer:
+                    unchanged.add(key)
+            migrated = _PackedTables((key, data) for key, _, data in self._packed)
+            drift = drift_by_key(schema, migrated, self._latest.enums, unchanged, kit_naming(project), compared=kept)
             if kept is not None:
                 kept.save()
         return dataclasses.replace(history, drift=journal_drift(drift, schema, history))
@@ -104,16 +114,17 @@ class _Compared:
     """The differences drift found between each model table and its migrated table, kept between
     runs: for the same history (its digest names the entry's contents) and a model table with the
     same pickled bytes (:func:`drizzle_doc.perf.extract.known_table_digests`), the comparison of
-    the last run is given again; any other table is compared now."""
+    the last run is given again (a table whose drift fingerprint matched counts as no difference);
+    any other table is compared now.  The ``compared`` of
+    :func:`~drizzle_doc.history.drift.drift_by_key`."""
 
-    def __init__(self, folder, name: str, history: str, digests: dict, kept: dict, spelling) -> None:
-        self._folder, self._name, self._history, self._spelling = folder, name, history, spelling
+    def __init__(self, folder, name: str, history: str, digests: dict, kept: dict) -> None:
+        self._folder, self._name, self._history = folder, name, history
         self._digests, self._kept = digests, kept
         self._made: dict = {}
 
     @classmethod
     def load(cls, project: Project, schema: Schema, history: str) -> "Optional[_Compared]":
-        from drizzle_doc.dialects import dialect_for
         from drizzle_doc.perf import cache, store
         from drizzle_doc.perf.extract import known_table_digests
 
@@ -124,19 +135,20 @@ class _Compared:
         entry = store.load(folder, name)
         kept = entry.get("diffs") if isinstance(entry, dict) and entry.get("history") == history else None
         return cls(folder, name, history, {t.key: d for t, d in zip(schema.tables, digests)},
-                   kept if isinstance(kept, dict) else {}, dialect_for(schema.dialect))
+                   kept if isinstance(kept, dict) else {})
 
-    def compare(self, migrated: Table, table: Table) -> list:
-        from drizzle_doc.model.compare import compare_tables
-
+    def kept(self, table: Table) -> Optional[list]:
+        """The kept differences of ``table`` from its migrated table, or None (compare it now)."""
         digest = self._digests.get(table.key)
         was = self._kept.get(table.key)
         if digest is not None and isinstance(was, tuple) and len(was) == 2 and was[0] == digest:
             self._made[table.key] = was
             return list(was[1])
-        diffs = compare_tables(migrated, table, self._spelling)
-        self._made[table.key] = (digest, tuple(diffs))
-        return diffs
+        return None
+
+    def made(self, table: Table, diffs: list) -> None:
+        """The differences of ``table`` from its migrated table, made now."""
+        self._made[table.key] = (self._digests.get(table.key), tuple(diffs))
 
     def save(self) -> None:
         from drizzle_doc.perf import store

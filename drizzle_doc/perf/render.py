@@ -152,10 +152,44 @@ def _recorded_pages(job: PageJob, indices: list[int]) -> list[tuple[str, str, Op
     return [recorded_page(job, i) for i in indices]
 
 
-class _Memo:
-    """The kept table pages of one project (see the module docstring)."""
+def without_docs(obj: Any) -> Any:
+    """``obj`` (a model table, or any part of one) with every JSDoc (``description``) empty and every
+    source ``line`` 0: what a page may read of *another* table (``tests/test_page_memo.py`` renders
+    every fixture's pages with the other tables so and finds them byte-identical)."""
+    import dataclasses
 
-    def __init__(self, job: PageJob, digests: tuple[str, ...]) -> None:
+    from drizzle_doc.model.schema import NO_DOC, Doc
+
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        changes = {}
+        for f in dataclasses.fields(obj):
+            if not f.init:
+                continue
+            value = getattr(obj, f.name)
+            if f.name == "description" and isinstance(value, Doc):
+                new = NO_DOC
+            elif f.name == "line" and type(value) is int:
+                new = 0
+            else:
+                new = without_docs(value)
+            if new is not value:
+                changes[f.name] = new
+        return dataclasses.replace(obj, **changes) if changes else obj
+    if isinstance(obj, tuple) and obj:
+        items = tuple(without_docs(x) for x in obj)
+        return items if any(a is not b for a, b in zip(items, obj)) else obj
+    return obj
+
+
+class _Memo:
+    """The kept table pages of one project (see the module docstring).
+
+    A page's own table counts whole (its *facet*); another table it looked up counts by its
+    *shape*: the table without JSDoc and source lines (:func:`without_docs`) and the relationships
+    that touch it, so a JSDoc edit renders again only its own table's page.  Shapes are kept by
+    the digest of the whole table, made again only for a table that changed."""
+
+    def __init__(self, job: PageJob, digests: tuple[str, ...], shapes: dict) -> None:
         from drizzle_doc.docs.render import table_history
         from drizzle_doc.perf.cache import _templates_fingerprint
 
@@ -165,13 +199,18 @@ class _Memo:
             touching.setdefault(e.child, []).append(e)
             if e.parent != e.child:
                 touching.setdefault(e.parent, []).append(e)
+        self._touching = {k: repr(v) for k, v in touching.items()}
         objects_of = getattr(history, "objects_of", None)
         self.facets: dict[str, str] = {}
+        self._digests: dict[str, str] = {}
+        self._tables = schema.tables_by_key()
         for t, digest in zip(schema.tables, digests):
+            self._digests[t.key] = digest
             h = hashlib.blake2b(digest.encode(), digest_size=16)
             for part in (job.statuses.get(t.key, ()), table_history(history, t),
-                         objects_of(t.key) if callable(objects_of) else (), touching.get(t.key, ())):
+                         objects_of(t.key) if callable(objects_of) else ()):
                 h.update(b"\0" + repr(part).encode("utf-8", "surrogatepass"))
+            h.update(b"\0" + self._touching.get(t.key, "").encode("utf-8", "surrogatepass"))
             self.facets[t.key] = h.hexdigest()
         g = hashlib.blake2b(digest_size=16)
         for part in (_templates_fingerprint(job.templates), sorted(job.paths.items()), schema.dialect,
@@ -179,12 +218,33 @@ class _Memo:
             g.update(b"\0" + repr(part).encode("utf-8", "surrogatepass"))
         self.key = g.hexdigest()
         self.every = hashlib.blake2b("".join(self.facets.values()).encode(), digest_size=16).hexdigest()
+        self.shapes_kept = shapes  # table digest -> digest of its shape
+        self.shapes: dict[str, str] = {}  # ... of this run's tables (what is kept next)
+        self._shape_of: dict[str, str] = {}
+
+    def shape(self, key: str) -> Optional[str]:
+        """The shape of table ``key`` and the relationships touching it (None: no such table)."""
+        done = self._shape_of.get(key)
+        if done is not None or key not in self._digests:
+            return done
+        import pickle
+
+        digest = self._digests[key]
+        core = self.shapes_kept.get(digest)
+        if not isinstance(core, str):
+            data = pickle.dumps(without_docs(self._tables[key]), protocol=pickle.HIGHEST_PROTOCOL)
+            core = hashlib.blake2b(data, digest_size=16).hexdigest()
+        self.shapes[digest] = core
+        h = hashlib.blake2b(core.encode(), digest_size=16)
+        h.update(b"\0" + self._touching.get(key, "").encode("utf-8", "surrogatepass"))
+        done = self._shape_of[key] = h.hexdigest()
+        return done
 
     def facet(self, keys: Optional[tuple[str, ...]]) -> tuple:
         """What the other tables ``keys`` (None: every table) were like: absent ones as None."""
         if keys is None:
             return ("every", self.every)
-        return tuple(self.facets.get(k) for k in keys)
+        return tuple(self.shape(k) for k in keys)
 
 
 def _memo_pages(job: PageJob, project: Project, plan: Plan) -> Optional[dict[str, str]]:
@@ -197,9 +257,10 @@ def _memo_pages(job: PageJob, project: Project, plan: Plan) -> Optional[dict[str
     digests = known_table_digests(schema)
     if digests is None:
         return None
-    memo = _Memo(job, digests)
     folder, name = cache.cache_dir(project), cache.entry_name("pages", project)
     entry = store.load(folder, name)
+    shapes = entry.get("shapes") if isinstance(entry, dict) else None
+    memo = _Memo(job, digests, shapes if isinstance(shapes, dict) else {})
     kept = entry.get("pages") if isinstance(entry, dict) and entry.get("key") == memo.key else None
     if not isinstance(kept, dict):
         kept = {}
@@ -227,7 +288,7 @@ def _memo_pages(job: PageJob, project: Project, plan: Plan) -> Optional[dict[str
         key = schema.tables[i].key
         pages[path] = (key, memo.facets[key], keys, memo.facet(keys), text)
     if todo:
-        store.save(folder, name, {"key": memo.key, "pages": pages})
+        store.save(folder, name, {"key": memo.key, "pages": pages, "shapes": memo.shapes})
     return {path: item[4] for path, item in pages.items()}
 
 
