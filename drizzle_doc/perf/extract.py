@@ -82,7 +82,9 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     # digests the pages and drift comparisons of perf.render and perf.history) is recorded from a
     # project's second run on: a first run (a fresh clone in CI) would only pay for it.
     warm = isinstance(entry, dict)
-    made = _again(project, plan, entry) if warm else None
+    del entry  # (a large model's bytes are not held while it is made again)
+    units_name = cache.entry_name("units", project)
+    made = _again(project, plan, store.load(folder, units_name)) if warm else None
     if made is not None:  # only the units whose files changed were evaluated again
         schema, witness, units = made
     else:
@@ -110,7 +112,9 @@ def extract(project: Project, plan: Plan = DEFAULT, use_cache: bool = False,
     with memoryview(blob) as view:  # each table's own digest: pages rendered from unchanged tables are kept
         tables = [hashlib.blake2b(view[a:b], digest_size=16).hexdigest() for a, b in zip([0, *ends], ends)]
     store.save(folder, name, {"state": recorded, "head": head, "ends": ends, "blob": blob, "digest": digest,
-                              "tables": tables, "units": units or None})
+                              "tables": tables})
+    if units:  # apart, with the state they stand on: read only when the model does not hold
+        store.save(folder, units_name, {"state": recorded, "units": units})
     del blob
     _known(schema, digest, tables if warm else None)
     if states is not None:
@@ -171,15 +175,18 @@ def _kept_units(parts: list[Part], units: list[tuple], into: list, pickled: Opti
         into.append((unit_id(unit), part.files, data, unit[1]))
 
 
-def _again(project: Project, plan: Plan, entry: dict):
-    """``(model, witness, kept units)`` made from the last run's kept units, those whose files
-    changed evaluated again; None when that cannot be done exactly (nothing kept per unit, or
-    anything but the units' own files changed: a path probed, a folder listed, a tsconfig read)."""
+def _again(project: Project, plan: Plan, entry):
+    """``(model, witness, kept units)`` made from the kept units of a run (``entry``: its units and
+    the state they stand on), those whose files changed evaluated again; None when that cannot be
+    done exactly (nothing kept per unit, or anything but the units' own files changed: a path
+    probed, a folder listed, a tsconfig read)."""
     import pickle
 
     from drizzle_doc.perf import store
     from drizzle_doc.ts.witness import Witness
 
+    if not isinstance(entry, dict):
+        return None
     kept, old = entry.get("units"), entry.get("state")
     if not isinstance(kept, list) or not kept or not isinstance(old, dict):
         return None
@@ -238,7 +245,7 @@ def _extract_route(project: Project, plan: Plan, witness=None, kept: Optional[li
     run = Extraction(project, plan.tree_budget, witness)
     units = run.units()
     total = sum(n for _, n in units) if units is not None else 0
-    if kept is not None and units:  # a part per unit, each with what it touched, to be kept
+    if kept is not None and units and total <= plan.keep_units_max_bytes:  # a part per unit, to be kept
         listed = [u for u, _ in units]
         if total >= plan.parallel_min_bytes and len(units) > 1 and plan.forks():
             isolate = total >= plan.isolate_min_bytes

@@ -34,6 +34,11 @@ class Plan:
     #: then never fragments this process's heap, and what it forks later (pages rendered on
     #: the second core) starts small.
     isolate_min_bytes: int = 4 * 1024 * 1024
+    #: Up to this many bytes of source, a project run before is evaluated unit by unit and each
+    #: unit's part kept, so that an edit evaluates again only the units that touched a changed file
+    #: (:mod:`drizzle_doc.perf.extract`); a larger one is extracted whole on every change (its kept
+    #: parts would be about as large as its model again, in memory when an edit is answered).
+    keep_units_max_bytes: int = 4 * 1024 * 1024
     #: Bytes of source whose syntax trees the evaluator keeps at once (about 25x that in
     #: memory); past it the least recently used are released and parsed again when needed.
     tree_budget: int = 2 * 1024 * 1024
