@@ -42,6 +42,7 @@ def test_a_page_reads_no_table_it_did_not_look_up(fixture):
             at = [x.key for x in alone.tables].index(t.key)
             assert table_pages(job._replace(schema=alone), at, at + 1)[0] == (path, text), \
                 f"{fixture.name}: the page of {t.key} reads a table it did not look up"
+            assert perf_render.shape_digest(t) == perf_render.shape_digest(perf_render.without_docs(t))
             shapes = replace(schema, tables=tuple(x if x is t else perf_render.without_docs(x) for x in schema.tables))
             assert table_pages(job._replace(schema=shapes), i, i + 1)[0] == (path, text), \
                 f"{fixture.name}: the page of {t.key} reads another table's JSDoc or lines"
