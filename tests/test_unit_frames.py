@@ -90,3 +90,30 @@ def test_results_shared_through_every_cache_count_for_each_unit(tmp_path):
     assert any("cannot resolve import './gone'" in d.message for d in two.diagnostics)
     assert any(f.endswith("sizes.ts") for f in three.files)
     assert any(d.file == "src/lib/sizes.ts" for d in three.diagnostics)
+
+
+TWICE = {
+    "package.json": '{ "name": "app", "private": true }\n',
+    "drizzle.config.ts": 'import { defineConfig } from "drizzle-kit";\n\nexport default defineConfig({\n'
+                         '  dialect: "postgresql",\n  schema: "./src/schema/*.ts",\n});\n',
+    # every file is a schema file, and the barrel exports each again: two units make each value
+    "src/schema/index.ts": 'export * from "./user";\nexport * from "./post";\n',
+    "src/schema/user.ts": 'import { relations } from "drizzle-orm";\nimport { pgTable, text, uuid } from "drizzle-orm/pg-core";\n'
+                          'import { post } from "./post";\n\n'
+                          'export const user = pgTable("user", { id: uuid("id").primaryKey(), name: text("name") });\n'
+                          'export const userRelations = relations(user, ({ many }) => ({ posts: many(post) }));\n',
+    "src/schema/post.ts": 'import { relations } from "drizzle-orm";\nimport { pgTable, uuid } from "drizzle-orm/pg-core";\n'
+                          'import { user } from "./user";\n\n'
+                          'export const post = pgTable("post", { id: uuid("id").primaryKey(), userId: uuid("user_id").references(() => user.id) });\n'
+                          'export const postRelations = relations(post, ({ one }) => ({\n'
+                          '  user: one(user, { fields: [post.userId], references: [user.id] }),\n}));\n',
+}
+
+
+def test_a_value_two_units_export_is_made_once(tmp_path):
+    from conftest import write_files
+
+    [project] = _projects(write_files(tmp_path / "app", TWICE))
+    assert _check(project) == 3
+    model = extract(project)
+    assert [len(t.relations) for t in model.tables] == [1, 1]

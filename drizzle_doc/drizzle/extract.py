@@ -417,7 +417,9 @@ class Part:
     def __init__(self) -> None:
         self.tables: list[tuple[int, tuple, Optional[Table]]] = []  # (pos, table id, Table or None: failed)
         self.others: list[tuple[int, tuple, Any]] = []  # enums, sequences, views: (pos, identity, model)
-        self.relations: list[tuple[int, tuple, int, Any]] = []  # (pos, id of their table, n-th of the value, Relation)
+        # (pos, id of their table, n-th of the value, Relation, where the value was made: a value exported
+        # twice, say by its file and by a barrel's `export *`, may be made by two parts)
+        self.relations: list[tuple[int, tuple, int, Any, Site]] = []
         self.policies: list[tuple[int, tuple, Any]] = []  # linked pgPolicy(...).link(table): (pos, table id, Policy)
         self.exported: set[tuple] = set()  # ids of every exported table value
         self.hidden: list[tuple[tuple, Site, str]] = []  # tables seen but not exported: (id, site, message)
@@ -536,7 +538,7 @@ def _evaluate(ev: Evaluator, builder: Builder, items: Iterable[tuple], scan: lis
                 continue
             for n, (table_value, rel) in enumerate(pairs):
                 if isinstance(table_value, TableValue):
-                    part.relations.append((pos, _table_id(table_value), n, rel))
+                    part.relations.append((pos, _table_id(table_value), n, rel, value.site))
 
     own_values = {id(v) for _, v in order}
     for module in scan:  # tables drizzle-kit would ignore: defined in a schema file but never exported
@@ -643,7 +645,7 @@ def _merge(project: Project, ev: Evaluator, parts: list[Part], files: list[Path]
         tables.append(t)
 
     extra: dict[int, tuple[list, list]] = {}
-    for _pos, table_id, _n, rel in _in_order(parts, "relations", lambda x: (x[0], x[2]), shadowed):
+    for _pos, table_id, _n, rel, _site in _in_order(parts, "relations", lambda x: (x[4], x[1], x[2]), shadowed):
         if table_id in index_of:
             extra.setdefault(index_of[table_id], ([], []))[0].append(rel)
     for _pos, table_id, policy in _in_order(parts, "policies", lambda x: (x[1], x[2]), shadowed):

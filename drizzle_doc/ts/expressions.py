@@ -56,6 +56,8 @@ def _identifier(ev: Evaluator, node, env: Env) -> Any:
         e = e.parent
     cache = module.cache
     if name in cache:
+        if ev.frames:  # what making it touched and said counts for this evaluation too (Module.lookup)
+            ev.taken(module.frames.get(name))
         return cache[name]
     return module.lookup(name, LazySite(module, node))
 
