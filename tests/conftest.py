@@ -100,3 +100,26 @@ def inspect_projects(cwd: Path, *args: str) -> list[dict]:
     assert r.exit_code in (0, 1), r.output
     payload = json.loads(r.stdout)
     return payload["projects"] if "projects" in payload else [payload]
+
+
+def need_node() -> None:
+    """Skip (fail, with ``CI`` set) a test that runs the pinned drizzle-kit or tsc when Node or
+    tests/oracle/node_modules is missing."""
+    import pytest
+
+    if shutil.which("node") is None or not (ORACLE_DIR / "node_modules" / "drizzle-kit" / "bin.cjs").is_file():
+        reason = "needs node and the pinned drizzle-kit/typescript: run `npm ci --prefix tests/oracle`"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def assert_check_clean_after_generate(root: Path) -> None:
+    """``generate`` then ``check --format json`` at ``root``: exit 0, no finding of the models or drift."""
+    import json
+
+    assert run_cli_at(root, "generate").exit_code == 0
+    r = run_cli_at(root, "check", "--format", "json")
+    report = json.loads(r.stdout)
+    assert r.exit_code == 0, [f for f in report["findings"] if f["severity"] == "error"]
+    assert not [f for f in report["findings"] if f["rule"] in ("model", "drift")]

@@ -22,7 +22,9 @@ import pytest
 
 from drizzle_doc.project.discover import kit_runs, parse_script
 from drizzle_doc.ts.resolve import Resolver, exports_targets, expand_workspace, workspace_patterns
-from tests.conftest import FIXTURES, ORACLE_DIR, inspect_projects as inspect, run_cli_at as run, write_files as write
+from tests.conftest import (
+    FIXTURES, ORACLE_DIR, inspect_projects as inspect, need_node, run_cli_at as run, write_files as write,
+)
 
 NODE_MODULES = ORACLE_DIR / "node_modules"
 
@@ -31,14 +33,6 @@ def copy(name: str, tmp_path: Path) -> Path:
     dst = tmp_path / name
     shutil.copytree(FIXTURES / name, dst)
     return dst
-
-
-def need_node() -> None:
-    if shutil.which("node") is None or not (NODE_MODULES / "drizzle-kit" / "bin.cjs").is_file():
-        reason = "needs node and the pinned drizzle-kit/typescript: run `npm ci --prefix tests/oracle`"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
 
 
 def install(copy_root: Path) -> None:

@@ -12,15 +12,13 @@ wins over all of it.
 
 from __future__ import annotations
 
-import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import FIXTURES, ORACLE_DIR, inspect_projects, run_cli_at as run, write_files as write
+from tests.conftest import (
+    FIXTURES, ORACLE_DIR, assert_check_clean_after_generate, inspect_projects, need_node, write_files as write,
+)
 
 NODE_MODULES = ORACLE_DIR / "node_modules"
 FIXTURE = "corpus-nuxthub"
@@ -65,21 +63,13 @@ def test_a_nuxthub_app_is_read_as_nuxthub_writes_its_drizzle_config():
 def test_check_right_after_generate_exits_0_on_the_fixture(tmp_path):
     root = tmp_path / FIXTURE
     shutil.copytree(FIXTURES / FIXTURE, root)
-    assert run(root, "generate").exit_code == 0
-    r = run(root, "check", "--format", "json")
-    report = json.loads(r.stdout)
-    assert r.exit_code == 0, [f for f in report["findings"] if f["severity"] == "error"]
-    assert not [f for f in report["findings"] if f["rule"] in ("model", "drift")]
+    assert_check_clean_after_generate(root)
 
 
 def test_the_fixtures_migrations_are_what_drizzle_kit_writes_with_nuxthubs_config(tmp_path):
     """drizzle-kit, run as `nuxt db generate` runs it (NuxtHub's config: the dialect, a barrel of
     the schema files it scans, `out: server/db/migrations/<dialect>`), writes the fixture's SQL."""
-    if shutil.which("node") is None or not (NODE_MODULES / "drizzle-kit" / "bin.cjs").is_file():
-        reason = "needs node and the pinned drizzle-kit: run `npm ci --prefix tests/oracle`"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    need_node()
     root = tmp_path / FIXTURE
     shutil.copytree(FIXTURES / FIXTURE, root)
     (root / "node_modules").symlink_to(NODE_MODULES, target_is_directory=True)

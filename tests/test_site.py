@@ -15,23 +15,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from drizzle_doc.cli import cli
 from drizzle_doc.commands.site import MANIFEST
-from tests.conftest import FIXTURES, REPO
+from tests.conftest import FIXTURES, REPO, run_cli_at
 
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = next((p for p in ("/usr/bin/chromium", "/usr/bin/chromium-browser") if os.path.exists(p)), None)
 
 
 def run(*args, cwd: Path):
-    old = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(old)
+    return run_cli_at(cwd, *args)
 
 
 def copy_example(tmp_path: Path) -> Path:

@@ -13,15 +13,14 @@ copy, agree that it is valid and what its tables are.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from drizzle_doc.ts.evaluate import Evaluator
-from tests.conftest import FIXTURES, ORACLE_DIR, inspect_projects, run_cli_at as run, write_files as write
+from tests.conftest import (
+    FIXTURES, ORACLE_DIR, assert_check_clean_after_generate, inspect_projects, need_node, write_files as write,
+)
 
 NODE_MODULES = ORACLE_DIR / "node_modules"
 FIXTURE = "corpus-type-exports"
@@ -56,19 +55,7 @@ def test_type_only_imports_from_a_workspace_package_are_not_missing():
 def test_check_right_after_generate_exits_0_on_the_fixture(tmp_path):
     root = tmp_path / FIXTURE
     shutil.copytree(FIXTURES / FIXTURE, root)
-    assert run(root, "generate").exit_code == 0
-    r = run(root, "check", "--format", "json")
-    report = json.loads(r.stdout)
-    assert r.exit_code == 0, [f for f in report["findings"] if f["severity"] == "error"]
-    assert not [f for f in report["findings"] if f["rule"] in ("model", "drift")]
-
-
-def need_node() -> None:
-    if shutil.which("node") is None or not (NODE_MODULES / "drizzle-kit" / "bin.cjs").is_file():
-        reason = "needs node and the pinned drizzle-kit/typescript: run `npm ci --prefix tests/oracle`"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+    assert_check_clean_after_generate(root)
 
 
 def installed_copy(tmp_path: Path) -> Path:

@@ -155,38 +155,11 @@ def _recorded_pages(job: PageJob, indices: list[int]) -> list[tuple[str, str, Op
     return [recorded_page(job, i) for i in indices]
 
 
-def without_docs(obj: Any) -> Any:
-    """``obj`` (a model table, or any part of one) with every JSDoc (``description``) empty and every
-    source ``line`` 0: what a page may read of *another* table (``tests/test_page_memo.py`` renders
-    every fixture's pages with the other tables so and finds them byte-identical)."""
-    import dataclasses
-
-    from drizzle_doc.model.schema import NO_DOC, Doc
-
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        changes = {}
-        for f in dataclasses.fields(obj):
-            if not f.init:
-                continue
-            value = getattr(obj, f.name)
-            if f.name == "description" and isinstance(value, Doc):
-                new = NO_DOC
-            elif f.name == "line" and type(value) is int:
-                new = 0
-            else:
-                new = without_docs(value)
-            if new is not value:
-                changes[f.name] = new
-        return dataclasses.replace(obj, **changes) if changes else obj
-    if isinstance(obj, tuple) and obj:
-        items = tuple(without_docs(x) for x in obj)
-        return items if any(a is not b for a, b in zip(items, obj)) else obj
-    return obj
-
-
 def shape_digest(table: Any) -> str:
-    """A digest of ``without_docs(table)``, made by pickling ``table`` with every JSDoc and source
-    line blanked on the way (five times cheaper than building the blanked copy)."""
+    """A digest of ``table``'s *shape*: what a page may read of another table, the table with every
+    JSDoc (``description``) and source ``line`` blanked, all the way down; they are blanked on the
+    way while pickling (five times cheaper than building a blanked copy).  ``tests/test_page_memo.py``
+    renders every fixture's pages with the other tables so blanked and finds them byte-identical."""
     out = io.BytesIO()
     _ShapePickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(table)
     return hashlib.blake2b(out.getbuffer(), digest_size=16).hexdigest()
@@ -222,7 +195,7 @@ class _Memo:
     """The kept table pages of one project (see the module docstring).
 
     A page's own table counts whole (its *facet*); another table it looked up counts by its
-    *shape*: the table without JSDoc and source lines (:func:`without_docs`) and the relationships
+    *shape*: the table without JSDoc and source lines (:func:`shape_digest`) and the relationships
     that touch it, so a JSDoc edit renders again only its own table's page.  Shapes are kept by
     the digest of the whole table, made again only for a table that changed."""
 

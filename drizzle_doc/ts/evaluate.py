@@ -119,11 +119,18 @@ class Evaluator:
         self.frames.append(frame)
         return frame
 
-    def end(self, frame: Optional[Frame]) -> None:
-        """The result ``frame`` was opened for is made: what it recorded counts for the caller too."""
+    def end(self, frame: Optional[Frame], kept: dict, key: Any) -> None:
+        """The result ``frame`` was opened for is made and cached as ``key``: the frame is kept with
+        it (in ``kept``) and what it recorded counts for the caller too."""
         if frame is not None:
             self.frames.pop()
+            kept[key] = frame
             self.taken(frame)
+
+    def hit(self, kept: dict, key: Any) -> None:
+        """The result cached as ``key`` was taken again: so is what making it recorded (``kept``)."""
+        if self.frames:
+            self.taken(kept.get(key))
 
     def taken(self, frame: Optional[Frame]) -> None:
         """A result made under ``frame`` was taken from a cache."""
@@ -203,9 +210,7 @@ class Evaluator:
         try:
             return self._load(path)
         finally:
-            if frame is not None:
-                self._load_frames[path] = frame
-                self.end(frame)
+            self.end(frame, self._load_frames, path)
 
     @staticmethod
     def _touched(path: Path) -> Frame:
@@ -257,16 +262,13 @@ class Evaluator:
         if spec in self.natives:
             return self.natives[spec]
         if spec in module.resolved:
-            if self.frames:
-                self.taken(module.frames.get("\0resolve:" + spec))
+            self.hit(module.frames, "\0resolve:" + spec)
             return module.resolved[spec]
         frame = self.begin()
         try:
             target = self._resolve_module(module, spec, module.spec_sites.get(spec, site))
         finally:
-            if frame is not None:
-                module.frames["\0resolve:" + spec] = frame
-                self.end(frame)
+            self.end(frame, module.frames, "\0resolve:" + spec)
         module.resolved[spec] = target
         return target
 

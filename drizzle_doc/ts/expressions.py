@@ -57,7 +57,7 @@ def _identifier(ev: Evaluator, node, env: Env) -> Any:
     cache = module.cache
     if name in cache:
         if ev.frames:  # what making it touched and said counts for this evaluation too (Module.lookup)
-            ev.taken(module.frames.get(name))
+            ev.hit(module.frames, name)
         return cache[name]
     return module.lookup(name, LazySite(module, node))
 

@@ -356,8 +356,7 @@ class Module:
     def lookup(self, name: str, site: Site) -> Any:
         ev = self.ev
         if name in self.cache:
-            if ev.frames:
-                ev.taken(self.frames.get(name))
+            ev.hit(self.frames, name)
             return self.cache[name]
         binding = self.bindings.get(name)
         if binding is None:
@@ -372,9 +371,7 @@ class Module:
             value = Unknown(f"`{name}` is defined through a chain nested too deeply to read", site)
         finally:
             self.in_progress.discard(name)
-            if frame is not None:
-                self.frames[name] = frame
-                ev.end(frame)
+            ev.end(frame, self.frames, name)
         self.cache[name] = value
         return value
 
@@ -430,12 +427,10 @@ class Module:
                         value = self.ev.eval(self.node(entry[1]), self.env)
                         self.ev.named(value, name, self)  # `export default pgTable(...)`: variable "default"
                     finally:
-                        if frame is not None:
-                            self.frames[cache_key] = frame
-                            self.ev.end(frame)
+                        self.ev.end(frame, self.frames, cache_key)
                     self.cache[cache_key] = value
-                elif self.ev.frames:
-                    self.ev.taken(self.frames.get(cache_key))
+                else:
+                    self.ev.hit(self.frames, cache_key)
                 return self.cache[cache_key]
             if kind == "from":
                 _, spec, imported, site = entry
@@ -559,8 +554,7 @@ class Module:
     def export_names(self) -> list[str]:
         """Every name this module exports (``export *`` followed), in source order; computed once."""
         if self._export_names is not None:
-            if self.ev.frames:
-                self.ev.taken(self.frames.get("\0names"))
+            self.ev.hit(self.frames, "\0names")
             return self._export_names
         if self._listing:  # a cycle of barrels: the outer call completes the list
             return [n for n in self.exports if n != "default"]
@@ -584,9 +578,7 @@ class Module:
                                    "what it exports is not listed", "unfollowed-export")
         finally:
             self._listing = False
-            if frame is not None:
-                self.frames["\0names"] = frame
-                self.ev.end(frame)
+            self.ev.end(frame, self.frames, "\0names")
         self._export_names = names
         self._star_map = star_map
         return names
